@@ -1,0 +1,60 @@
+"""lossviz: loss, cost and objective -- and why the difference matters for training.
+
+The helper package of the lossviz course. Notebooks import from here::
+
+    from lossviz import bce_loss, cost, objective, anchor_sample
+"""
+
+from .data import CHURN_TRUE_PARAMS, anchor_sample, make_churn
+from .landscape import condition_number, cost_grid, default_window, minimise, penalty_grid
+from .losses import (
+    BCE,
+    EPS,
+    BinaryCrossEntropy,
+    LogitLoss,
+    bce_loss,
+    bce_loss_from_logits,
+    cost,
+    objective,
+)
+from .model import (
+    gradient,
+    hessian,
+    objective_at,
+    per_sample_gradients,
+    per_sample_losses,
+    predict,
+)
+from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BCE",
+    "CHURN_TRUE_PARAMS",
+    "EPS",
+    "OVERFLOW",
+    "BinaryCrossEntropy",
+    "LogitLoss",
+    "TrainResult",
+    "anchor_sample",
+    "bce_loss",
+    "bce_loss_from_logits",
+    "condition_number",
+    "cost",
+    "cost_grid",
+    "default_window",
+    "gradient",
+    "hessian",
+    "make_churn",
+    "minibatch_gradient_variance",
+    "minibatch_indices",
+    "minimise",
+    "objective",
+    "objective_at",
+    "penalty_grid",
+    "per_sample_gradients",
+    "per_sample_losses",
+    "predict",
+    "train",
+]

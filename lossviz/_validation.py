@@ -1,0 +1,120 @@
+"""Input checks shared by the public functions of :mod:`lossviz`.
+
+Every public function converts and validates its inputs here, at the boundary, so
+that bad input raises a :class:`ValueError` or :class:`TypeError` that names the
+argument and the offending value, and never turns into a silent ``nan`` or a
+crash deep inside numpy.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray:
+    """Convert ``value`` to a finite float64 array, or raise naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in error messages.
+    value : array_like
+        Numbers (bool, int or float). Strings, ``None``, complex numbers and
+        objects that are not numbers raise :class:`TypeError`.
+    ndim : int or None
+        Required number of dimensions; a scalar is promoted to shape ``(1,)`` when
+        ``ndim == 1``. ``None`` accepts any.
+
+    Returns
+    -------
+    ndarray of float64
+        A new array (never a view of the caller's data).
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be numeric array_like, got {_short(value)}")
+    try:
+        arr = np.array(value)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
+        raise TypeError(f"{name} must be a numeric array_like, got {_short(value)} ({exc})") from None
+    if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must be real, got complex values {_short(value)}")
+        try:
+            arr = arr.astype(np.float64)
+        except (ValueError, TypeError):
+            raise TypeError(
+                f"{name} must be numeric, got {_short(value)} of dtype {arr.dtype}"
+            ) from None
+        if arr.dtype.kind not in "biuf":  # pragma: no cover - astype guarantees float
+            raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=True)
+    if ndim == 1 and arr.ndim == 0:
+        arr = arr.reshape(1)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = index[0] if len(index) == 1 else index
+        raise ValueError(f"{name} must be finite, got {arr[index]} at index {where}")
+    return arr
+
+
+def check_in_unit_interval(name: str, arr: np.ndarray) -> None:
+    """Raise ValueError naming ``name`` if any element lies outside [0, 1]."""
+    bad = (arr < 0) | (arr > 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(f"{name} must lie in [0, 1], got {arr.ravel()[i]} at index {i}")
+
+
+def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
+    """Raise ValueError if ``a`` and ``b`` differ in shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def as_scalar(name: str, value: Any, *, minimum: float | None = None,
+              strict_minimum: bool = False, maximum: float | None = None) -> float:
+    """Convert ``value`` to a finite float within bounds, or raise naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise TypeError(f"{name} must be a real number, got {_short(value)}")
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0 or value.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be a real number, got {_short(value)}")
+    out = float(value)
+    if not np.isfinite(out):
+        raise ValueError(f"{name} must be finite, got {out}")
+    if minimum is not None:
+        if strict_minimum and out <= minimum:
+            raise ValueError(f"{name} must be > {minimum}, got {out}")
+        if not strict_minimum and out < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {out}")
+    return out
+
+
+def as_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Convert an integral ``value`` to int within bounds, or raise naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be an integer, got {_short(value)}")
+    out = int(value)
+    if minimum is not None and out < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {out}")
+    return out

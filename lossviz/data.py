@@ -1,0 +1,69 @@
+"""The course's data: the blog post's five anchor samples and a synthetic churn set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_int
+
+__all__ = ["anchor_sample", "make_churn", "CHURN_TRUE_PARAMS"]
+
+#: ``(w, b)`` of the logistic model that generates :func:`make_churn`'s labels.
+CHURN_TRUE_PARAMS: tuple[float, float] = (3.0, -3.5)
+
+
+def anchor_sample() -> tuple[np.ndarray, np.ndarray]:
+    """The blog post's five churn samples after one forward pass.
+
+    These are the post's *inputs* (true labels and the network's predictions);
+    every loss and cost computed from them in the course is recomputed, never
+    copied from the post. Taught in notebook 01.
+
+    Returns
+    -------
+    y : (5,) ndarray of float64
+        True labels ``[0, 1, 0, 1, 0]``.
+    y_hat : (5,) ndarray of float64
+        Predicted churn probabilities.
+    """
+    y = np.array([0, 1, 0, 1, 0], dtype=np.float64)
+    y_hat = np.array([0.541, 0.823, 0.312, 0.791, 0.458], dtype=np.float64)
+    return y, y_hat
+
+
+def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic churn data set with one feature, for logistic regression.
+
+    The feature is a customer's monthly bill in hundreds of dollars, drawn from
+    a normal distribution with mean 1.0 and standard deviation 0.35 (clipped
+    below at 0.05). The label says whether the customer churned, drawn from
+    ``Bernoulli(σ(3.0·x - 3.5))`` (:data:`CHURN_TRUE_PARAMS`), so about 40 % churn
+    and the classes overlap: the data are not separable and the cost has a
+    unique, finite minimum. Because the feature is not centred, ``w`` and ``b``
+    trade off against each other and the cost's valley is long and narrow
+    (taught in notebook 03).
+
+    Parameters
+    ----------
+    m : int, default 1000
+        Number of samples, ``m >= 1``.
+    seed : int, default 0
+        Seed of the ``numpy.random.default_rng`` that draws the data. The same
+        ``(m, seed)`` always gives the same data.
+
+    Returns
+    -------
+    x : (m,) ndarray of float64
+        Monthly bill, in hundreds of dollars.
+    y : (m,) ndarray of float64
+        Labels in {0, 1} (1 = churned).
+    """
+    m = as_int("m", m, minimum=1)
+    seed = as_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    x = np.maximum(rng.normal(1.0, 0.35, size=m), 0.05)
+    w, b = CHURN_TRUE_PARAMS
+    z = w * x + b
+    p = 1.0 / (1.0 + np.exp(-z))
+    y = (rng.random(m) < p).astype(np.float64)
+    return x, y
