@@ -1,0 +1,44 @@
+# lossviz -- the two commands a newcomer needs:
+#   make lab    set up (first time only) and open the course in JupyterLab
+#   make test   set up (first time only) and run every test
+# Other targets: make setup, make student, make present, make bench, make clean-venv.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
+STAMP  := $(VENV)/.lossviz-installed
+
+.PHONY: setup lab test test-unit test-notebooks hygiene student present bench clean-venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# JupyterLab on this machine only (127.0.0.1), with its login token; it prints the URL to open.
+lab: setup
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
+
+test: setup
+	$(MAKE) --no-print-directory test-unit test-notebooks hygiene
+
+test-unit: setup
+	$(PY) -m pytest tests -q
+
+# Strict nbval: every stored output is compared (no --nbval-lax).
+test-notebooks: setup
+	$(PY) -m pytest -q --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+# Notebook hygiene, when the shared tools are next to this checkout.
+hygiene:
+	@if [ -f ../shared/tools/nbhygiene.py ]; then $(PYTHON) ../shared/tools/nbhygiene.py notebooks; \
+	else echo "nbhygiene: ../shared/tools/nbhygiene.py not found, skipped"; fi
+
+clean-venv:
+	rm -rf $(VENV)
