@@ -25,6 +25,7 @@ from .model import (
     per_sample_losses,
     predict,
 )
+from .plotting import plot_losses
 from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
 
 __version__ = "0.1.0"
@@ -55,6 +56,7 @@ __all__ = [
     "penalty_grid",
     "per_sample_gradients",
     "per_sample_losses",
+    "plot_losses",
     "predict",
     "train",
 ]
