@@ -10,6 +10,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 from numpy.typing import ArrayLike
 
 from ._validation import as_float_array, as_scalar
@@ -58,11 +59,13 @@ def plot_losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None
     colors = ["C0"] * values.size
     if highlight_max:
         colors[int(np.argmax(values))] = "C3"
-    ax.bar(np.arange(values.size), values, color=colors, tick_label=list(labels),
-           label="loss $L^{(i)}$ per sample")
-    ax.axhline(J, color="k", linestyle="--", label=f"cost $J$ = mean = {J:.4f}")
+    ax.bar(np.arange(values.size), values, color=colors, tick_label=list(labels))
+    handles = [Patch(color="C0", label="loss $L^{(i)}$ of one sample")]
+    if highlight_max:
+        handles.append(Patch(color="C3", label="largest loss"))
+    handles.append(ax.axhline(J, color="k", linestyle="--", label=f"cost $J$ = mean = {J:.4f}"))
     ax.set_xlabel("sample $i$")
     ax.set_ylabel("loss")
-    ax.set_ylim(0, max(values.max(), J) * 1.2)
-    ax.legend(loc="upper right")
+    ax.set_ylim(0, max(values.max(), J) * 1.35)
+    ax.legend(handles=handles, loc="upper right")
     return ax
