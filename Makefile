@@ -33,7 +33,7 @@ test-unit: setup
 
 # Strict nbval: every stored output is compared (no --nbval-lax).
 test-notebooks: setup
-	$(PY) -m pytest -q --nbval notebooks --ignore=notebooks/student --sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -q --nbval notebooks --ignore=notebooks/student --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Notebook hygiene, when the shared tools are next to this checkout.
 hygiene:
