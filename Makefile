@@ -22,8 +22,10 @@ $(STAMP): pyproject.toml | $(PY)
 setup: $(STAMP)
 
 # JupyterLab on this machine only (127.0.0.1), with its login token; it prints the URL to open.
+# (--allow-root only when run as root, e.g. in a container.)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: setup
 	$(MAKE) --no-print-directory test-unit test-notebooks hygiene
