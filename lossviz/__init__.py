@@ -11,11 +11,15 @@ from .losses import (
     BCE,
     EPS,
     BinaryCrossEntropy,
+    FocalLoss,
     LogitLoss,
+    WeightedBCE,
     bce_loss,
     bce_loss_from_logits,
     cost,
+    focal_loss,
     objective,
+    weighted_bce_loss,
 )
 from .model import (
     gradient,
@@ -59,4 +63,9 @@ __all__ = [
     "plot_losses",
     "predict",
     "train",
+    # class imbalance (notebook 06)
+    "FocalLoss",
+    "WeightedBCE",
+    "focal_loss",
+    "weighted_bce_loss",
 ]
