@@ -31,6 +31,23 @@ from .model import (
 )
 from .plotting import plot_losses
 from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
+from .experiments import (
+    WallClockRun,
+    anchor_features,
+    cost_reduction_target,
+    loglog_slope,
+    measured_minibatch_variance,
+    numerical_gradient,
+    online_pass,
+    order_effect,
+    plot_cost_against_time,
+    plot_loglog_fit,
+    roughness_by_batch_size,
+    simulate_wall_clock,
+    time_to_cost,
+    trajectory_roughness,
+    updates_per_epoch,
+)
 
 __version__ = "0.1.0"
 
@@ -68,4 +85,20 @@ __all__ = [
     "WeightedBCE",
     "focal_loss",
     "weighted_bce_loss",
+    # the experiments behind the exercises (notebook 05; the checks are in lossviz.exercises)
+    "WallClockRun",
+    "anchor_features",
+    "cost_reduction_target",
+    "loglog_slope",
+    "measured_minibatch_variance",
+    "numerical_gradient",
+    "online_pass",
+    "order_effect",
+    "plot_cost_against_time",
+    "plot_loglog_fit",
+    "roughness_by_batch_size",
+    "simulate_wall_clock",
+    "time_to_cost",
+    "trajectory_roughness",
+    "updates_per_epoch",
 ]
