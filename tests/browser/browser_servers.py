@@ -1,0 +1,294 @@
+"""Start and stop the Jupyter servers that the browser tests drive: JupyterLab and Voilà.
+
+Each server
+
+* listens on 127.0.0.1 only, on a port that was free a moment before, and asks for a token;
+* runs with its own temporary ``HOME``, Jupyter config, data and runtime folders, IPython and
+  Matplotlib folders, so nothing of the user's set-up leaks in and nothing of the tests leaks out.
+  ``sys.prefix/share/jupyter`` stays on the Jupyter data path (``JUPYTER_DATA_DIR`` only adds a
+  folder in front of it), so the ``python3`` kernelspec and the ipywidgets and ipympl lab
+  extensions installed in the virtual environment are still found;
+* runs in a process group of its own and is stopped through it; kernels, which
+  ``jupyter_client`` starts in sessions of their own, are shut down by the server, and any that
+  outlive it are found by the marker in their environment and ended by their process id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Where the virtual environment's commands live (``jupyter``, ``voila``).
+BIN = Path(sys.executable).parent
+
+#: Seconds a server may take to answer its first request (a cold start on a busy 2-core machine).
+START_TIMEOUT = 90.0
+
+#: Settings JupyterLab reads from the temporary user-settings folder. No news or update checks
+#: (they would ask the network and pop up a notification over the notebook); every cell kept in
+#: the DOM so that prompts and outputs can be read without scrolling.
+LAB_USER_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listened on a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def isolated_env(state: Path) -> dict[str, str]:
+    """The environment of a server: the caller's, with every per-user folder moved into ``state``.
+
+    Variables that would point Jupyter, IPython or Matplotlib at the user's own folders, or pick a
+    token or a plotting backend, are removed. The folders are created.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER_", "JPY_", "IPYTHON", "MPL", "XDG_"))}
+    folders = {
+        "HOME": "home",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+        "XDG_CACHE_HOME": "cache",
+        "XDG_CONFIG_HOME": "config",
+        "XDG_DATA_HOME": "data",
+    }
+    for name, sub in folders.items():
+        path = state / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiet debugpy's notice in the kernel's stderr
+    return env
+
+
+@dataclass
+class Server:
+    """A running Jupyter server: its process, address, token, folders and log."""
+
+    name: str
+    process: subprocess.Popen
+    base_url: str
+    token: str
+    root: Path
+    state: Path
+    log_path: Path
+    stopped: bool = field(default=False)
+
+    def url(self, path: str = "", **query: str) -> str:
+        """The address of ``path`` on this server, with the token in the query string."""
+        params = {"token": self.token, **query}
+        text = "&".join(f"{k}={urllib.parse.quote(v)}" if v else k for k, v in params.items())
+        return f"{self.base_url}{path.lstrip('/')}?{text}"
+
+    def request(self, method: str, path: str, body: dict | None = None) -> object:
+        """Call the server's REST API; returns the decoded JSON answer (or ``None``)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base_url + path.lstrip("/"), data=data, method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=30) as answer:
+            raw = answer.read()
+        return json.loads(raw) if raw else None
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the server's log, for error messages."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel the server runs (JupyterLab's REST API)."""
+        for kernel in self.request("GET", "api/kernels") or []:
+            try:
+                self.request("DELETE", f"api/kernels/{kernel['id']}")
+            except urllib.error.HTTPError as exc:  # already gone
+                if exc.code != 404:
+                    raise
+
+    def stop(self) -> list[int]:
+        """Stop the server by its process group, then any kernel that outlived it.
+
+        Returns the process ids of the leftover kernels that had to be ended (normally none).
+        """
+        if self.stopped:
+            return []
+        self.stopped = True
+        _stop_group(self.process)
+        leftovers = _processes_with_env("JUPYTER_RUNTIME_DIR", str(self.state / "jupyter-runtime"))
+        for pid in leftovers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return leftovers
+
+
+def _stop_group(process: subprocess.Popen, grace: float = 15.0) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=grace)
+
+
+def _processes_with_env(name: str, value: str) -> list[int]:
+    """Process ids whose environment holds ``name=value`` (our kernels carry the state folder)."""
+    marker = f"{name}={value}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
+def _start(name: str, command: list[str], *, root: Path, state: Path, env: dict[str, str],
+           cwd: Path, port: int, token: str) -> Server:
+    log_path = state / f"{name}.log"
+    log = log_path.open("wb")
+    try:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        log.close()
+    server = Server(name=name, process=process, base_url=f"http://127.0.0.1:{port}/", token=token,
+                    root=root, state=state, log_path=log_path)
+    try:
+        _wait_until_up(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with status {server.process.returncode} "
+                               f"before answering:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url(""), timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{server.name} did not answer on {server.base_url} within "
+                               f"{START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+        time.sleep(0.25)
+
+
+def start_lab(root: Path, state: Path) -> Server:
+    """JupyterLab serving ``root``, on 127.0.0.1, a free port and a fresh token."""
+    env = isolated_env(state)
+    settings = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings"
+    for rel, values in LAB_USER_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    token = secrets.token_hex(24)
+    env["JUPYTER_TOKEN"] = token  # not on the command line, where `ps` would show it
+    port = free_port()
+    command = [
+        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if os.geteuid() == 0:  # CI and this machine run as root; the server refuses without it
+        command.append("--allow-root")
+    return _start("jupyterlab", command, root=root, state=state, env=env, cwd=root,
+                  port=port, token=token)
+
+
+def start_voila(root: Path, state: Path) -> Server:
+    """Voilà serving the folder ``root`` with the settings of ``make present``.
+
+    ``make present`` runs ``voila explorer.ipynb`` in ``dashboards/``, where ``voila.json`` asks for
+    127.0.0.1 and a token. Here Voilà runs in ``root`` (a copy of ``dashboards/``), so it reads the
+    same ``voila.json``; the token comes from ``JUPYTER_TOKEN`` and the port is fixed so that the
+    tests know it. The folder is served rather than one notebook, so that the infrastructure's
+    scaffold notebook can be opened from the same server; each notebook is at
+    ``voila/render/<name>``.
+    """
+    if not (root / "voila.json").is_file():
+        raise FileNotFoundError(f"{root / 'voila.json'} is missing: the dashboards' Voilà settings")
+    env = isolated_env(state)
+    token = secrets.token_hex(24)
+    env["JUPYTER_TOKEN"] = token
+    port = free_port()
+    command = [str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.port_retries=0",
+               str(root)]
+    return _start("voila", command, root=root, state=state, env=env, cwd=root,
+                  port=port, token=token)
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    """Copy a folder of notebooks, leaving out checkpoints and caches."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        ".ipynb_checkpoints", "__pycache__", "*.pyc"))
+    return target
+
+
+def notebook_uses_widgets(path: Path) -> bool:
+    """Whether a notebook holds widgets: ``%matplotlib widget``, ipywidgets or a widget output."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        if re.search(r"%matplotlib\s+(widget|ipympl)|\bipywidgets\b|\bCostExplorer\b", src):
+            return True
+        for out in cell.get("outputs", []):
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {}):
+                return True
+    return False
+
+
+def code_cells_to_run(path: Path) -> int:
+    """How many code cells with source a notebook holds (each gets a prompt number when run)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
+    for cell in nb.get("cells", []):
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        if cell.get("cell_type") == "code" and src.strip():
+            count += 1
+    return count

@@ -1,0 +1,281 @@
+"""Fixtures of the browser tests: Chromium, JupyterLab and Voilà servers, guarded pages.
+
+The tests need Debian's Chromium at ``/usr/bin/chromium`` (``make browser-deps`` installs it as
+root) and the Python package ``playwright`` (the ``test`` extra); without either they are skipped
+with the reason, except under CI (``CI=true``), where a missing browser is an error.
+
+Two servers are started once per test session, each on a temporary copy of what it serves:
+JupyterLab on a copy of ``notebooks/`` and Voilà on a copy of ``dashboards/`` (see
+:mod:`browser_servers`). Into each copy the fixtures also write small scaffold notebooks, which
+test the test machinery itself: a plain ipywidgets slider with an ipympl figure whose line follows
+it, and a notebook with deliberate faults that the error scanners and the request blocker must
+catch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",                       # the tests run as root in CI
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",    # no calls home: this machine's network is closed
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+SCAFFOLD = "lossviz_scaffold.ipynb"
+FAULTS = "lossviz_faults.ipynb"
+#: An address in TEST-NET-2 (RFC 5737): never routed, so never a real host's.
+OUTSIDE_URL = "http://198.51.100.7/pixel.png"
+
+_LATENCY = pytest.StashKey[list]()
+_TOOL_REQUESTS = pytest.StashKey[set]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives JupyterLab or Voilà in headless Chromium")
+    config.stash[_LATENCY] = []
+    config.stash[_TOOL_REQUESTS] = set()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    tr = terminalreporter
+    blocked = sorted(config.stash.get(_TOOL_REQUESTS, set()))
+    if blocked:
+        tr.section("browser: requests to other hosts made by the tools themselves (blocked)")
+        for url in blocked:
+            tr.write_line(url)
+    rows = config.stash.get(_LATENCY, [])
+    if not rows:
+        return
+    tr.section("browser: slider change -> new picture (ms; goal: median <= 80)")
+    tr.write_line(f"{'where':<12} {'what':<34} {'n':>3} {'first paint':>18} {'settled':>18}")
+    tr.write_line(f"{'':<12} {'':<34} {'':>3} {'median':>8} {'p90':>9} {'median':>8} {'p90':>9}")
+    for row in rows:
+        s = row["summary"]
+        tr.write_line(f"{row['where']:<12} {row['what']:<34} {s['n']:>3} "
+                      f"{s['first_median']:>8.0f} {s['first_p90']:>9.0f} "
+                      f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}")
+    tr.write_line("first paint: key press to the first paint of the new picture; settled: to the "
+                  "last paint, after which nothing moved for the quiet window.")
+
+
+# --------------------------------------------------------------------------------------------
+# Browser
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, or a skip (an error under CI) that says how to install it."""
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed: "
+                        "pip install -e '.[test]' (or make setup)")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        message = (f"Chromium not found at {CHROMIUM}: run `make browser-deps` as root, or "
+                   "`sudo apt-get install -y chromium` (Debian); set LOSSVIZ_CHROMIUM to use "
+                   "another build")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(chromium), headless=True,
+                                      args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser, request, tmp_path_factory):
+    """A factory of guarded pages: ``page, guard = new_page(tool_urls=...)``.
+
+    Each page lives in its own browser context (no shared storage), blocks every request that
+    leaves 127.0.0.1, and carries :data:`browser_pages.PAGE_HOOK`. At teardown the test fails if the
+    course sent a request elsewhere; a screenshot of every page of a failed test is kept.
+    """
+    from browser_pages import PAGE_HOOK, PageGuard, screenshot
+
+    opened = []
+
+    def make(tool_urls: frozenset[str] = frozenset()):
+        context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+        context.set_default_timeout(60_000)
+        context.add_init_script(PAGE_HOOK)
+        guard = PageGuard(tool_urls=tool_urls)
+        guard.attach(context)
+        page = context.new_page()
+        opened.append((context, page, guard))
+        return page, guard
+
+    yield make
+
+    failed = request.node.stash.get(_FAILED, False)
+    shots = tmp_path_factory.mktemp("screenshots") if failed else None
+    stray = []
+    for i, (context, page, guard) in enumerate(opened):
+        if shots is not None:
+            path = screenshot(page, shots / f"{request.node.name}-{i}.png")
+            if path:
+                print(f"screenshot: {path}")
+        stray += guard.course_requests
+        request.config.stash[_TOOL_REQUESTS].update(guard.tool_requests)
+        context.close()
+    if stray:
+        pytest.fail(f"the course sent requests to other hosts (blocked): {stray}")
+
+
+@pytest.fixture(scope="session")
+def record_latency(pytestconfig):
+    """``record_latency(where, what, changes)`` keeps a summary for the end-of-run report."""
+    from browser_pages import summarise
+
+    def record(where: str, what: str, changes) -> dict:
+        summary = summarise(list(changes))
+        pytestconfig.stash[_LATENCY].append({"where": where, "what": what, "summary": summary})
+        return summary
+
+    return record
+
+
+# --------------------------------------------------------------------------------------------
+# Servers
+
+
+def _write_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+                for kind, src in cells]
+    nbformat.write(nb, str(path))
+
+
+def write_scaffold(path: Path) -> None:
+    """A slider, a linked text box and an ipympl figure whose line's slope follows the slider."""
+    _write_notebook(path, [
+        ("md", "# Scaffold of the browser tests\n\nA slider and a figure that follows it."),
+        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+                 "import numpy as np"),
+        ("code", 'x = np.linspace(0.0, 1.0, 50)\n'
+                 'with plt.ioff():\n'
+                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
+                 'line, = ax.plot(x, x)\n'
+                 'ax.set_ylim(0, 10)\n'
+                 'slider = widgets.IntSlider(value=1, min=0, max=10, description="slope")\n'
+                 'text = widgets.IntText(value=1, layout=widgets.Layout(width="6em"))\n'
+                 'widgets.link((slider, "value"), (text, "value"))\n'
+                 'slider.add_class("scaffold-slider")\n'
+                 'text.add_class("scaffold-text")\n'
+                 '\n'
+                 'def follow(change):\n'
+                 '    line.set_ydata(change["new"] * x)\n'
+                 '    fig.canvas.draw_idle()\n'
+                 '\n'
+                 'slider.observe(follow, names="value")\n'
+                 'root = widgets.VBox([widgets.HBox([slider, text]), fig.canvas])\n'
+                 'root.add_class("scaffold-root")\n'
+                 'root'),
+    ])
+
+
+def write_faults(path: Path) -> None:
+    """Deliberate faults: stderr, a request to another host, a missing widget, an exception."""
+    _write_notebook(path, [
+        ("md", "# Faults the browser tests must catch"),
+        ("code", 'import sys\nprint("a deliberate line on stderr", file=sys.stderr)'),
+        ("code", f'from IPython.display import HTML, display\n'
+                 f'display(HTML(\'<img src="{OUTSIDE_URL}" alt="a picture from another host">\'))'),
+        ("code", 'display({"application/vnd.jupyter.widget-view+json":\n'
+                 '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)'),
+        ("code", 'raise ValueError("a deliberate error")'),
+    ])
+
+
+@pytest.fixture(scope="session")
+def browser_state(tmp_path_factory, chromium) -> Path:
+    """The temporary folder that holds the servers' copies and private folders."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser_state):
+    """JupyterLab on a temporary copy of ``notebooks/`` (plus the scaffolds); stopped at the end."""
+    from browser_servers import copy_tree, start_lab
+
+    root = copy_tree(REPO / "notebooks", browser_state / "lab-root")
+    write_scaffold(root / SCAFFOLD)
+    write_faults(root / FAULTS)
+    server = start_lab(root, browser_state / "lab-state")
+    yield server
+    leftovers = server.stop()
+    assert not leftovers, f"kernels outlived JupyterLab and were killed: {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def voila_server(browser_state):
+    """Voilà on a temporary copy of ``dashboards/`` (plus the scaffold); stopped at the end."""
+    from browser_servers import copy_tree, start_voila
+
+    root = copy_tree(REPO / "dashboards", browser_state / "voila-root")
+    write_scaffold(root / SCAFFOLD)
+    server = start_voila(root, browser_state / "voila-state")
+    yield server
+    leftovers = server.stop()
+    assert not leftovers, f"kernels outlived Voilà and were killed: {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def voila_tool_urls() -> frozenset[str]:
+    """The other hosts' addresses that Voilà's own page template links (not the course's)."""
+    from jupyter_core.paths import jupyter_path
+
+    found = set()
+    for folder in jupyter_path("voila", "templates"):
+        for template in Path(folder).glob("*/index.html.j2"):
+            found |= set(re.findall(r'https?://[^"\'\s>]+', template.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+@pytest.fixture
+def lab_kernels(lab_server):
+    """Shut down every kernel of JupyterLab after the test, so none piles up."""
+    yield lab_server
+    lab_server.shutdown_kernels()
+
