@@ -27,7 +27,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: setup
+test: setup browser-deps
 	$(MAKE) --no-print-directory test-unit test-notebooks hygiene
 
 test-unit: setup
@@ -41,6 +41,26 @@ test-notebooks: setup
 hygiene:
 	@if [ -f ../shared/tools/nbhygiene.py ]; then $(PYTHON) ../shared/tools/nbhygiene.py notebooks; \
 	else echo "nbhygiene: ../shared/tools/nbhygiene.py not found, skipped"; fi
+
+# Presentation mode for class: the explorer in Voilà, sliders and figures, no code. Voilà reads
+# dashboards/voila.json (127.0.0.1 only, with a token) and prints the URL to open, token included;
+# the port is 8866, or the next free one.
+present: setup
+	cd dashboards && env -u JUPYTER_TOKEN "$(CURDIR)/$(VENV)/bin/voila" explorer.ipynb
+
+# Debian's Chromium for the browser tests (tests/browser), installed when missing (needs root).
+# Without it the browser tests are skipped and say why; under CI (CI=true) they fail instead.
+.PHONY: browser-deps test-browser
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "browser-deps: /usr/bin/chromium is missing. Install it as root with:" \
+		"apt-get update && apt-get install -y chromium  (the browser tests skip until then)"; fi
+
+# The browser tests alone: JupyterLab and Voilà driven in headless Chromium (a minute or two).
+test-browser: setup browser-deps
+	$(PY) -m pytest tests/browser -q
 
 clean-venv:
 	rm -rf $(VENV)
