@@ -6,7 +6,15 @@ The helper package of the lossviz course. Notebooks import from here::
 """
 
 from .data import CHURN_TRUE_PARAMS, anchor_sample, make_churn
-from .landscape import condition_number, cost_grid, default_window, minimise, penalty_grid
+from .landscape import (
+    condition_number,
+    contour_levels,
+    contour_lines,
+    cost_grid,
+    default_window,
+    minimise,
+    penalty_grid,
+)
 from .losses import (
     BCE,
     EPS,
@@ -29,8 +37,18 @@ from .model import (
     per_sample_losses,
     predict,
 )
-from .plotting import plot_losses
+from .plotting import (
+    GradientCloudArtists,
+    LandscapeArtists,
+    plot_cost_curve,
+    plot_cost_landscape,
+    plot_gradient_cloud,
+    plot_losses,
+    plot_trajectory,
+    update_cost_landscape,
+)
 from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
+from .widgets import CostExplorer
 from .experiments import (
     WallClockRun,
     anchor_features,
@@ -80,6 +98,17 @@ __all__ = [
     "plot_losses",
     "predict",
     "train",
+    # the landscape, the optimisers' paths and the explorer (notebooks 02-04)
+    "CostExplorer",
+    "GradientCloudArtists",
+    "LandscapeArtists",
+    "contour_levels",
+    "contour_lines",
+    "plot_cost_curve",
+    "plot_cost_landscape",
+    "plot_gradient_cloud",
+    "plot_trajectory",
+    "update_cost_landscape",
     # class imbalance (notebook 06)
     "FocalLoss",
     "WeightedBCE",

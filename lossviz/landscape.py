@@ -5,6 +5,7 @@ Taught in notebook 03.
 
 from __future__ import annotations
 
+import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -20,7 +21,8 @@ from .model import (
     check_params,
 )
 
-__all__ = ["cost_grid", "penalty_grid", "minimise", "condition_number", "default_window"]
+__all__ = ["cost_grid", "penalty_grid", "minimise", "condition_number", "default_window",
+           "contour_levels", "contour_lines"]
 
 
 def cost_grid(x: ArrayLike, y: ArrayLike, w_values: ArrayLike, b_values: ArrayLike,
@@ -181,3 +183,74 @@ def default_window(points: ArrayLike, margin: float = 0.15) -> tuple[tuple[float
     span = np.maximum(hi - lo, 1.0)
     lo, hi = lo - margin * span, hi + margin * span
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def contour_levels(J: ArrayLike, minimum: float | None = None, n: int = 12) -> np.ndarray:
+    """Contour levels spaced geometrically above the minimum of a landscape.
+
+    Equally spaced levels would all sit on the steep walls and leave the long,
+    flat valley floor blank; levels ``J* + g·2^j`` double their gap each time,
+    so the valley gets as many lines as the walls. Taught in notebook 03.
+
+    Parameters
+    ----------
+    J : (nb, nw) array_like of float
+        The landscape, e.g. from :func:`cost_grid`.
+    minimum : float, optional
+        The objective's minimum ``J*`` (from :func:`minimise`); the smallest
+        value of ``J`` when omitted. Must not exceed ``J``'s largest value.
+    n : int, default 12
+        Number of levels, ``>= 1``.
+
+    Returns
+    -------
+    (n,) ndarray of float64
+        Increasing levels, the last one at ``J``'s largest value.
+    """
+    grid = as_float_array("J", J, ndim=None)
+    n = as_int("n", n, minimum=1)
+    top = float(grid.max())
+    low = float(grid.min()) if minimum is None else as_scalar("minimum", minimum)
+    if low >= top:
+        raise ValueError(f"minimum must be below the largest value of J ({top}), got {low}")
+    gaps = (top - low) * 2.0 ** np.arange(-(n - 1), 1)
+    return low + gaps
+
+
+def contour_lines(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike,
+                  levels: ArrayLike) -> list[list[np.ndarray]]:
+    """The contour lines of a landscape, computed apart from any drawing.
+
+    What ``ax.contour`` would draw, as plain arrays (by ``contourpy``, the
+    library matplotlib uses), so that a plot can be updated in place when the
+    landscape changes (the explorer does this when λ moves).
+
+    Parameters
+    ----------
+    w_values : (nw,) array_like of float
+        The grid's ``w`` (columns), increasing.
+    b_values : (nb,) array_like of float
+        The grid's ``b`` (rows), increasing.
+    J : (nb, nw) array_like of float
+        The landscape, as :func:`cost_grid` returns it.
+    levels : (n,) array_like of float
+        Heights of the lines.
+
+    Returns
+    -------
+    list of list of (k, 2) ndarray
+        For each level, its lines; each line is a ``(k, 2)`` array of ``(w, b)``
+        points (closed lines repeat their first point).
+    """
+    w = as_float_array("w_values", w_values)
+    b = as_float_array("b_values", b_values)
+    grid = as_float_array("J", J, ndim=2)
+    lv = as_float_array("levels", levels)
+    if grid.shape != (b.size, w.size):
+        raise ValueError(f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, "
+                         f"got {grid.shape}")
+    for name, v in (("w_values", w), ("b_values", b)):
+        if v.size < 2 or np.any(np.diff(v) <= 0):
+            raise ValueError(f"{name} must hold at least 2 increasing values, got {v!r}")
+    gen = contourpy.contour_generator(w, b, grid, line_type=contourpy.LineType.Separate)
+    return [list(gen.lines(float(level))) for level in lv]
