@@ -48,6 +48,31 @@ from .plotting import (
     update_cost_landscape,
 )
 from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
+from .imbalance import (
+    ClassMetrics,
+    ImbalanceExplorer,
+    LossFit,
+    balancing_alpha,
+    balancing_pos_weight,
+    class_cost_shares,
+    class_metrics,
+    fit_losses,
+    format_loss_table,
+    make_imbalanced_churn,
+    plot_fitted_probabilities,
+    plot_loss_landscape,
+    plot_minority_scores,
+)
+from .capacity import (
+    CapacityCurve,
+    PolyLogistic,
+    degree_curve,
+    fit_poly_logistic,
+    lam_curve,
+    plot_capacity_curve,
+    plot_poly_fits,
+    poly_features,
+)
 from .widgets import CostExplorer
 from .experiments import (
     WallClockRun,
@@ -114,6 +139,19 @@ __all__ = [
     "WeightedBCE",
     "focal_loss",
     "weighted_bce_loss",
+    "ClassMetrics",
+    "ImbalanceExplorer",
+    "LossFit",
+    "balancing_alpha",
+    "balancing_pos_weight",
+    "class_cost_shares",
+    "class_metrics",
+    "fit_losses",
+    "format_loss_table",
+    "make_imbalanced_churn",
+    "plot_fitted_probabilities",
+    "plot_loss_landscape",
+    "plot_minority_scores",
     # the experiments behind the exercises (notebook 05; the checks are in lossviz.exercises)
     "WallClockRun",
     "anchor_features",
@@ -130,4 +168,13 @@ __all__ = [
     "time_to_cost",
     "trajectory_roughness",
     "updates_per_epoch",
+    # overfitting: polynomial features, train vs held-out cost (notebook 06)
+    "CapacityCurve",
+    "PolyLogistic",
+    "degree_curve",
+    "fit_poly_logistic",
+    "lam_curve",
+    "plot_capacity_curve",
+    "plot_poly_fits",
+    "poly_features",
 ]
