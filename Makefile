@@ -42,6 +42,11 @@ hygiene:
 	@if [ -f ../shared/tools/nbhygiene.py ]; then $(PYTHON) ../shared/tools/nbhygiene.py notebooks; \
 	else echo "nbhygiene: ../shared/tools/nbhygiene.py not found, skipped"; fi
 
+# The student copy of the exercises (notebooks/student/05_exercises.ipynb) from the worked notebook:
+# solutions out, outputs cleared. A copy a learner has edited is kept; the new one goes beside it.
+student: setup
+	$(PY) -m lossviz.student
+
 # Presentation mode for class: the explorer in Voilà, sliders and figures, no code. Voilà reads
 # dashboards/voila.json (127.0.0.1 only, with a token) and prints the URL to open, token included;
 # the port is 8866, or the next free one.

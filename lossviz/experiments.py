@@ -555,9 +555,10 @@ def plot_cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], 
                            target: float | None = None, ax: Axes | None = None) -> Axes:
     """The objective of each run against simulated seconds, on a log time axis.
 
-    Draws each run from its first update on (a log axis has no 0), the start's
-    objective as a dotted line, and, when ``target`` is given, the target as a
-    dashed line with a marker where each run first reaches it.
+    Draws each run from its first update on (a log axis has no 0), earlier runs
+    on top of later ones (pass the smooth run first), the start's objective as a
+    dotted line, and, when ``target`` is given, the target as a dashed line with
+    a marker where each run first reaches it.
 
     Parameters
     ----------
@@ -579,19 +580,21 @@ def plot_cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], 
         raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
     ax = _axes(ax)
     ax.axhline(runs[0].costs[0], color="0.6", linestyle=":", label="at the start")
+    n = len(runs)
     for j, (run, label) in enumerate(zip(runs, labels)):
-        ax.plot(run.times[1:], run.costs[1:], color=f"C{j}", label=label)
+        ax.plot(run.times[1:], run.costs[1:], color=f"C{j}", linewidth=1.5 if j == 0 else 0.8,
+                label=label, zorder=2 + n - j)
     if target is not None:
         target = as_scalar("target", target)
-        ax.axhline(target, color="k", linestyle="--", linewidth=1, label="target")
+        ax.axhline(target, color="k", linestyle="--", linewidth=1, label="target", zorder=2 + n)
         for j, run in enumerate(runs):
             t = run.time_to_cost(target)
             if math.isfinite(t):
-                ax.plot([t], [target], "o", color=f"C{j}", markeredgecolor="k")
+                ax.plot([t], [target], "o", color=f"C{j}", markeredgecolor="k", zorder=3 + n)
     ax.set_xscale("log")
     ax.set_xlabel("simulated wall-clock time (s)")
     ax.set_ylabel("cost $J$ on all samples")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
 
 
