@@ -29,7 +29,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
-from traitlets import TraitError, validate
+from traitlets import TraitError, observe, validate
 
 from ._validation import as_int, as_scalar
 from .landscape import cost_grid, default_window, minimise, penalty_grid
@@ -101,6 +101,17 @@ class _ValueSlider(widgets.SelectionSlider):
             finally:
                 self._initializing_traits_ = False
         return v
+
+    @observe("value")
+    def _refresh_label(self, change: Any) -> None:
+        # When the new value takes the old one's place among the options (an extra stop
+        # replaced by another), the index does not change and the base class leaves
+        # `label` stale; the browser computes its label from the index and is right.
+        if change.new is None:
+            return
+        i = self._options_values.index(change.new)
+        if self.index == i and self.label != self._options_labels[i]:
+            self.set_trait("label", self._options_labels[i])
 
 
 def _as_batch_size(value: Any) -> int:

@@ -1,0 +1,139 @@
+"""Tests of lossviz.landscape: the grid of the objective, its minimum and shape, contour levels
+and lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lossviz as lv
+
+
+@pytest.fixture(scope="module")
+def data():
+    return lv.make_churn(m=300, seed=2)
+
+
+@pytest.fixture(scope="module")
+def grid(data):
+    x, y = data
+    w = np.linspace(-1.0, 4.0, 41)
+    b = np.linspace(-4.0, 1.0, 37)
+    return w, b, lv.cost_grid(x, y, w, b)
+
+
+# --- cost_grid ---------------------------------------------------------------------------------
+
+def test_cost_grid_is_indexed_b_then_w(data, grid):
+    x, y = data
+    w, b, J = grid
+    assert J.shape == (b.size, w.size)
+    for i, j in [(0, 0), (5, 30), (36, 40), (20, 3)]:
+        assert J[i, j] == pytest.approx(lv.objective_at((w[j], b[i]), x, y), rel=1e-12)
+
+
+def test_grid_for_lambda_is_base_grid_plus_penalty(data, grid):
+    x, y = data
+    w, b, J = grid
+    lam = 0.37
+    J_lam = lv.cost_grid(x, y, w, b, lam)
+    np.testing.assert_allclose(J_lam, J + lv.penalty_grid(w, b.size, lam), rtol=1e-13)
+    np.testing.assert_allclose(lv.penalty_grid(w, b.size, lam)[0], lam / 2 * w**2)
+
+
+def test_cost_grid_and_penalty_reject_bad_input(data):
+    x, y = data
+    with pytest.raises(ValueError, match="w_values must be 1-dimensional"):
+        lv.cost_grid(x, y, np.ones((2, 2)), [0.0])
+    with pytest.raises(ValueError, match="b_values must not be empty"):
+        lv.cost_grid(x, y, [0.0], [])
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        lv.cost_grid(x, y, [0.0], [0.0], -1)
+    with pytest.raises(ValueError, match="n_b must be >= 1"):
+        lv.penalty_grid([0.0, 1.0], 0, 0.1)
+
+
+# --- the minimum and the shape of the valley ----------------------------------------------------
+
+@pytest.mark.parametrize("lam", [0.0, 0.01, 0.1, 1.0])
+def test_minimise_finds_a_zero_of_the_gradient(data, lam):
+    x, y = data
+    p = lv.minimise(x, y, lam)
+    assert np.linalg.norm(lv.gradient(p, x, y, lam)) < 1e-9
+    # and it is the lowest point of a grid around it
+    w = p[0] + np.linspace(-0.2, 0.2, 9)
+    b = p[1] + np.linspace(-0.2, 0.2, 9)
+    assert lv.objective_at(p, x, y, lam) <= lv.cost_grid(x, y, w, b, lam).min() + 1e-15
+
+
+def test_penalty_pulls_the_minimum_towards_w_zero(data):
+    x, y = data
+    ws = [lv.minimise(x, y, lam)[0] for lam in (0.0, 0.01, 0.1, 1.0, 10.0)]
+    assert all(a > b_ > 0 for a, b_ in zip(ws, ws[1:]))
+
+
+def test_churn_valley_is_elongated():
+    # the course's data set: a unique minimum in a long, narrow valley (lesson 03)
+    x, y = lv.make_churn()
+    p = lv.minimise(x, y)
+    kappa = lv.condition_number(p, x, y)
+    eig = np.linalg.eigvalsh(lv.hessian(p, x, y))
+    assert kappa == pytest.approx(eig[-1] / eig[0])
+    assert kappa > 20
+    # the penalty adds λ to the Hessian's w-w entry and makes the valley rounder
+    assert lv.condition_number(lv.minimise(x, y, 0.1), x, y, 0.1) < kappa
+
+
+def test_default_window_holds_the_points():
+    pts = np.array([[0.0, 0.0], [2.3, -2.7]])
+    (w_lo, w_hi), (b_lo, b_hi) = lv.default_window(pts, margin=0.1)
+    assert w_lo < 0.0 and w_hi > 2.3 and b_lo < -2.7 and b_hi > 0.0
+    with pytest.raises(ValueError, match="points must have shape"):
+        lv.default_window([[0.0, 1.0, 2.0]])
+
+
+# --- contour levels and lines ---------------------------------------------------------------------
+
+def test_contour_levels_double_their_gap_above_the_minimum(grid):
+    _, _, J = grid
+    low = float(J.min()) - 0.01
+    levels = lv.contour_levels(J, low, n=8)
+    assert levels.shape == (8,)
+    assert levels[-1] == pytest.approx(J.max())
+    gaps = levels - low
+    np.testing.assert_allclose(gaps[1:] / gaps[:-1], 2.0)
+    # without a minimum, the grid's smallest value is used
+    assert lv.contour_levels(J, n=3)[0] > J.min()
+
+
+def test_contour_levels_reject_bad_input(grid):
+    _, _, J = grid
+    with pytest.raises(ValueError, match="minimum must be below"):
+        lv.contour_levels(J, J.max() + 1)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        lv.contour_levels(J, n=0)
+
+
+def test_contour_lines_lie_on_their_levels(data):
+    x, y = data
+    w = np.linspace(-1.0, 4.0, 121)
+    b = np.linspace(-4.0, 1.0, 121)
+    J = lv.cost_grid(x, y, w, b)
+    levels = lv.contour_levels(J, n=6)[:-1]
+    lines = lv.contour_lines(w, b, J, levels)
+    assert len(lines) == levels.size
+    for level, level_lines in zip(levels, lines):
+        assert level_lines, f"no line at level {level}"
+        points = np.vstack(level_lines)
+        assert points.shape[1] == 2
+        values = np.array([lv.objective_at(p, x, y) for p in points[::7]])
+        # linear interpolation on a 121 x 121 grid: close to the level, relative to the span
+        np.testing.assert_allclose(values, level, atol=2e-3 * (J.max() - J.min()))
+
+
+def test_contour_lines_reject_mismatched_shapes(grid):
+    w, b, J = grid
+    with pytest.raises(ValueError, match=r"J must have shape \(len\(b_values\), len\(w_values\)\)"):
+        lv.contour_lines(w, b, J.T, [1.0])
+    with pytest.raises(ValueError, match="w_values must hold at least 2 increasing values"):
+        lv.contour_lines(w[::-1], b, J, [1.0])
