@@ -300,15 +300,26 @@ def change(root: Locator, what: str, action) -> Change:
 
 
 class Slider:
-    """An ipywidgets slider found by the CSS class of the widget, driven like a person would."""
+    """An ipywidgets slider, driven like a person would: keyboard on its handle, or typing.
 
-    def __init__(self, root: Locator, css_class: str, text_class: str | None = None) -> None:
+    ``root`` holds the picture that the slider moves; ``widget`` is the slider widget (found in
+    ``root`` by CSS class when given as a string); ``text_box`` the ``<input>`` of a linked text box,
+    if there is one (typing goes there; otherwise into the slider's own editable readout).
+    """
+
+    def __init__(self, root: Locator, widget: Locator | str, text_box: Locator | str | None = None,
+                 name: str | None = None) -> None:
         self.root = root
-        self.css_class = css_class
-        self.widget = root.locator(f".{css_class}").first
-        self.handle = self.widget.locator(".noUi-handle").first
-        self.readout = self.widget.locator(".widget-readout").first
-        self.text_box = (root.locator(f".{text_class} input").first if text_class else None)
+        if isinstance(widget, str):
+            name = name or widget
+            widget = root.locator(f".{widget}").first
+        if isinstance(text_box, str):
+            text_box = root.locator(f".{text_box} input").first
+        self.name = name or "slider"
+        self.widget = widget
+        self.handle = widget.locator(".noUi-handle").first
+        self.readout = widget.locator(".widget-readout").first
+        self.text_box = text_box
 
     def _aria(self, name: str) -> float:
         return float(self.handle.get_attribute(name))
@@ -330,7 +341,7 @@ class Slider:
         def act() -> None:
             self.handle.focus()
             self.handle.press(key)
-        return change(self.root, f"{self.css_class} {key}", act)
+        return change(self.root, f"{self.name} {key}", act)
 
     def step(self, up: bool | None = None) -> Change:
         """One keyboard step; up unless at the top (or ``up`` says otherwise)."""
@@ -347,7 +358,7 @@ class Slider:
         def act() -> None:
             box.fill(value)
             box.press("Enter")
-        return change(self.root, f"{self.css_class} typed {value}", act)
+        return change(self.root, f"{self.name} typed {value}", act)
 
 
 def summarise(changes: list[Change]) -> dict:
@@ -373,3 +384,75 @@ def screenshot(page: Page, path: Path) -> Path | None:
 
 def elapsed(start: float) -> float:
     return time.monotonic() - start
+
+
+# --------------------------------------------------------------------------------------------
+# The cost explorer (lossviz.CostExplorer), in JupyterLab or in Voilà
+
+EXPLORER = ".lossviz-explorer"
+#: Each slider's description and the CSS classes of the slider and of its linked text box.
+EXPLORER_SLIDERS = {
+    "batch size": ("lossviz-batch-size", "lossviz-batch-size-text"),
+    "learning rate": ("lossviz-lr", "lossviz-lr-text"),
+    "λ": ("lossviz-lam", "lossviz-lam-text"),
+}
+
+
+class Explorer:
+    """The explorer on a page: its root, its three sliders and its readout."""
+
+    def __init__(self, page: Page, index: int = 0) -> None:
+        self.page = page
+        self.root = page.locator(EXPLORER).nth(index)
+        self.sliders = {name: Slider(self.root, css, text_css, name=name)
+                        for name, (css, text_css) in EXPLORER_SLIDERS.items()}
+        self.readout = self.root.locator(".lossviz-readout").first
+
+    def wait_rendered(self, timeout_ms: float = 120_000) -> dict:
+        """Wait until the explorer shows and its picture is painted; check its controls."""
+        self.root.wait_for(timeout=timeout_ms)
+        state = wait_painted(self.root, timeout_ms)
+        for name, slider in self.sliders.items():
+            slider.handle.wait_for()
+            label = slider.widget.locator(".widget-label").first.inner_text().strip()
+            css = EXPLORER_SLIDERS[name][0]
+            assert label == name, f"the .{css} slider is labelled {label!r}, not {name!r}"
+            assert slider.text_box is not None and slider.text_box.count() == 1, \
+                f"no text box .{EXPLORER_SLIDERS[name][1]} to type {name} into"
+        assert self.readout.inner_text().strip(), "the readout is empty"
+        return state
+
+    def readout_text(self) -> str:
+        return self.readout.inner_text()
+
+    def sweep(self, per_slider: int) -> list[Change]:
+        """Move every slider ``per_slider`` keyboard steps down from its top; each must redraw.
+
+        Down from the top, because the top of each range changes the picture most (a large λ
+        reshapes the landscape; a tiny one moves contours by less than a pixel). The press of
+        End that takes a slider to its top is a change too, and is timed with the others.
+        """
+        changes = []
+        for slider in self.sliders.values():
+            if not slider.at_max():
+                changes.append(slider.press("End"))
+            for _ in range(per_slider):
+                changes.append(slider.step(up=False))
+        for c in changes:
+            assert c.changed, f"{c.what}: the picture did not change"
+        return changes
+
+    def typed_values(self, name: str) -> list[str]:
+        """Two values to type for slider ``name``, inside its text box's range and off its stops.
+
+        A third and two thirds of the way along the range (on a log scale when it starts above 0).
+        """
+        box = self.sliders[name].text_box
+        lo, hi = float(box.get_attribute("min")), float(box.get_attribute("max"))
+        if lo > 0:
+            values = [lo * (hi / lo) ** f for f in (1 / 3, 2 / 3)]
+        else:
+            values = [lo + (hi - lo) * f for f in (0.03, 0.3)]
+        if name == "batch size":
+            return [str(round(v)) for v in values]
+        return [f"{v:.3g}" for v in values]

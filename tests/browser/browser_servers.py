@@ -267,14 +267,19 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 
 def notebook_uses_widgets(path: Path) -> bool:
-    """Whether a notebook holds widgets: ``%matplotlib widget``, ipywidgets or a widget output."""
+    """Whether a notebook shows widgets: a stored widget output, or ipympl's ``%matplotlib widget``.
+
+    The course's notebooks are stored executed (strict nbval compares their outputs), so every
+    widget they display has left a widget-view output. Merely importing ipywidgets (as lesson 00
+    does, to check the installation) does not count.
+    """
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else src
-        if re.search(r"%matplotlib\s+(widget|ipympl)|\bipywidgets\b|\bCostExplorer\b", src):
+        if re.search(r"^\s*%matplotlib\s+(widget|ipympl)\b", src, re.M):
             return True
         for out in cell.get("outputs", []):
             if "application/vnd.jupyter.widget-view+json" in out.get("data", {}):

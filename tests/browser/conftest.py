@@ -120,41 +120,79 @@ def browser(chromium):
         instance.close()
 
 
-@pytest.fixture
-def new_page(browser, request, tmp_path_factory):
-    """A factory of guarded pages: ``page, guard = new_page(tool_urls=...)``.
+class Pages:
+    """Opens guarded pages and closes them, keeping a screenshot of each when a test failed.
 
     Each page lives in its own browser context (no shared storage), blocks every request that
-    leaves 127.0.0.1, and carries :data:`browser_pages.PAGE_HOOK`. At teardown the test fails if the
-    course sent a request elsewhere; a screenshot of every page of a failed test is kept.
+    leaves 127.0.0.1 (:class:`browser_pages.PageGuard`) and carries
+    :data:`browser_pages.PAGE_HOOK`.
     """
-    from browser_pages import PAGE_HOOK, PageGuard, screenshot
 
-    opened = []
+    def __init__(self, browser, config: pytest.Config) -> None:
+        self.browser = browser
+        self.config = config
+        self.opened = []
 
-    def make(tool_urls: frozenset[str] = frozenset()):
-        context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    def __call__(self, tool_urls: frozenset[str] = frozenset()):
+        from browser_pages import PAGE_HOOK, PageGuard
+
+        context = self.browser.new_context(viewport=VIEWPORT, service_workers="block")
         context.set_default_timeout(60_000)
         context.add_init_script(PAGE_HOOK)
         guard = PageGuard(tool_urls=tool_urls)
         guard.attach(context)
         page = context.new_page()
-        opened.append((context, page, guard))
+        self.opened.append((context, page, guard))
         return page, guard
 
-    yield make
+    def close(self, name: str, shots: Path | None) -> list[str]:
+        """Close every page; returns the course's requests to other hosts (a failure).
 
+        Screenshots go to ``shots`` when given (a failed test), and to the folder named by the
+        environment variable ``LOSSVIZ_BROWSER_SCREENSHOTS`` when it is set (to look at them).
+        """
+        from browser_pages import screenshot
+
+        if shots is None and os.environ.get("LOSSVIZ_BROWSER_SCREENSHOTS"):
+            shots = Path(os.environ["LOSSVIZ_BROWSER_SCREENSHOTS"])
+            shots.mkdir(parents=True, exist_ok=True)
+        stray = []
+        for i, (context, page, guard) in enumerate(self.opened):
+            if shots is not None:
+                path = screenshot(page, shots / f"{name}-{i}.png")
+                if path:
+                    print(f"screenshot: {path}")
+            stray += guard.course_requests
+            self.config.stash[_TOOL_REQUESTS].update(guard.tool_requests)
+            context.close()
+        self.opened = []
+        return stray
+
+
+@pytest.fixture
+def new_page(browser, request, tmp_path_factory):
+    """A factory of guarded pages for one test: ``page, guard = new_page(tool_urls=...)``.
+
+    At teardown the test fails if the course sent a request to another host.
+    """
+    pages = Pages(browser, request.config)
+    yield pages
     failed = request.node.stash.get(_FAILED, False)
     shots = tmp_path_factory.mktemp("screenshots") if failed else None
-    stray = []
-    for i, (context, page, guard) in enumerate(opened):
-        if shots is not None:
-            path = screenshot(page, shots / f"{request.node.name}-{i}.png")
-            if path:
-                print(f"screenshot: {path}")
-        stray += guard.course_requests
-        request.config.stash[_TOOL_REQUESTS].update(guard.tool_requests)
-        context.close()
+    stray = pages.close(request.node.name, shots)
+    if stray:
+        pytest.fail(f"the course sent requests to other hosts (blocked): {stray}")
+
+
+@pytest.fixture(scope="module")
+def module_pages(browser, request, tmp_path_factory):
+    """Like :func:`new_page`, for pages that several tests of one module share."""
+    pages = Pages(browser, request.config)
+    failed_before = request.session.testsfailed
+    yield pages
+    failed = request.session.testsfailed > failed_before
+    shots = tmp_path_factory.mktemp("screenshots") if failed else None
+    stray = pages.close(request.module.__name__, shots)
     if stray:
         pytest.fail(f"the course sent requests to other hosts (blocked): {stray}")
 

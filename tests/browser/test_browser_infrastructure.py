@@ -60,7 +60,7 @@ def test_voila_server_is_local_and_tokened(voila_server):
 
 
 def _drive_scaffold(root, where: str, record_latency) -> None:
-    slider = Slider(root, "scaffold-slider", "scaffold-text")
+    slider = Slider(root, "scaffold-slider", "scaffold-text", name="scaffold slider")
     changes = []
     for _ in range(LATENCY_CHANGES):
         step = slider.step()

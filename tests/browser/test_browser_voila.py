@@ -1,0 +1,54 @@
+"""Presentation mode: the dashboard ``dashboards/explorer.ipynb`` served by Voilà, as ``make present`` does.
+
+A teacher sees the explorer with no code; every slider still moves the picture, by keyboard and by a
+typed value, quickly enough to demonstrate live.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+
+from browser_pages import Explorer, output_problems  # noqa: E402
+
+DASHBOARD = "explorer.ipynb"
+LATENCY_STEPS_PER_SLIDER = 7  # with the three presses of End: 24 changes
+
+
+@pytest.fixture(scope="module")
+def dashboard(module_pages, voila_server, voila_tool_urls):
+    page, guard = module_pages(tool_urls=voila_tool_urls)
+    page.goto(voila_server.url(f"voila/render/{DASHBOARD}"), wait_until="domcontentloaded")
+    explorer = Explorer(page)
+    explorer.wait_rendered()
+    return explorer, guard
+
+
+def test_dashboard_shows_the_explorer_and_no_code(dashboard):
+    explorer, guard = dashboard
+    page = explorer.page
+    assert page.locator(".jp-InputArea-editor, .jp-InputPrompt").count() == 0, "Voilà shows code"
+    assert page.get_by_text("CostExplorer").count() == 0, "the dashboard shows its source"
+    assert output_problems(page) == []
+    assert "diverged" not in explorer.readout_text()
+    assert guard.problems() == []
+
+
+def test_dashboard_sliders_move_the_picture_quickly(dashboard, record_latency):
+    explorer, guard = dashboard
+    changes = explorer.sweep(LATENCY_STEPS_PER_SLIDER)
+    summary = record_latency("Voilà", "explorer: all three sliders", changes)
+    assert summary["n"] >= 20
+    assert guard.problems() == []
+
+
+def test_dashboard_takes_typed_values(dashboard):
+    explorer, guard = dashboard
+    for name, slider in explorer.sliders.items():
+        value = explorer.typed_values(name)[0]
+        typed = slider.type(value)
+        assert typed.changed, f"{typed.what}: the picture did not change"
+        assert float(slider.shown()) == pytest.approx(float(value)), name
+    assert output_problems(explorer.page) == []
+    assert guard.problems() == []
