@@ -112,11 +112,9 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         colour, background = _STYLE[self.status]
-        paragraphs = "".join(
-            f"<p style='margin:0.3em 0'>{_inline_code(html.escape(p))}</p>"
-            for p in self.message.split("\n\n")
-        )
-        body = f"<b style='color:{colour}'>{self.status}:</b> {paragraphs}"
+        paragraphs = [_inline_code(html.escape(p)) for p in self.message.split("\n\n")]
+        paragraphs[0] = f"<b style='color:{colour}'>{self.status}:</b> {paragraphs[0]}"
+        body = "".join(f"<p style='margin:0.3em 0'>{p}</p>" for p in paragraphs)
         if self.code:
             body += f"<pre style='margin:0.4em 0 0 0'>{html.escape(self.code)}</pre>"
         return (f"<div style='border-left:4px solid {colour};background:{background};"
@@ -283,6 +281,8 @@ class Exercise:
             except _Unusable as exc:
                 unusable.append(str(exc))
         if unusable:
+            if len(unusable) < len(self.answers):
+                unusable.append("The other answers are checked once these are fixed.")
             return Feedback("Incorrect", "\n\n".join(unusable))
         problems = self._judge(got, self.expected)
         if problems:
@@ -572,7 +572,7 @@ class Question2(Exercise):
 
     def _praise(self, want: dict[str, Any]) -> str:
         return (f"the orders end {want['gap']:.3g} apart at η = {self.lr:g}, and the gap grows "
-                f"like η^{want['slope']:.2f}: order matters in online learning, at second order "
+                f"like η to the power {want['slope']:.2f}: order matters in online learning, at second order "
                 "in the learning rate.")
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:

@@ -119,6 +119,13 @@ def test_a_wrong_type_or_shape_gets_a_message_not_a_traceback(q, odd):
         assert "should be" in fb.message or "got" in fb.message
 
 
+def test_a_wrong_type_says_the_other_answers_wait_for_it():
+    p, s = right_q5()
+    fb = q5.check(float(p[0]), s)
+    _incorrect(fb, "penalty_gradient", "checked once these are fixed")
+    assert "checked once" not in q3.check("x").message      # nothing else to wait
+
+
 def test_too_many_or_unknown_arguments_get_a_message():
     _incorrect(q1.check(*right_q1(), 5), "takes the answers")
     _incorrect(q3.check(right_q3(), grad=1), "takes the answers")
