@@ -31,7 +31,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -98,6 +98,10 @@ class Feedback:
     message: str
     code: str = ""
 
+    def __post_init__(self) -> None:
+        if self.status not in _STYLE:
+            raise ValueError(f"status must be one of {sorted(_STYLE)}, got {self.status!r}")
+
     @property
     def correct(self) -> bool:
         """True only for a correct answer."""
@@ -133,7 +137,10 @@ class _Unusable(Exception):
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a learner's object whose repr fails still gets a message
+        text = "(unprintable)"
     if len(text) > 40:
         text = text[:37] + "..."
     if isinstance(value, np.ndarray):

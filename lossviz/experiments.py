@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
@@ -41,6 +40,7 @@ from .model import (
 )
 from .landscape import minimise
 from .optim import minibatch_indices, train
+from .plotting import _axes
 
 __all__ = [
     "updates_per_epoch",
@@ -541,14 +541,6 @@ def roughness_by_batch_size(x: ArrayLike, y: ArrayLike, batch_sizes: Sequence[in
 
 
 # --------------------------------------------------------------------------- drawing
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
-    return ax
 
 
 def plot_cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], *,

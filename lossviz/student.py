@@ -122,6 +122,8 @@ def _strip_solutions(source: str, where: str) -> str:
             out.append(line)
     if region is not None:
         raise ValueError(f"{where}: '{BEGIN}' without an '{END}'")
+    if out == lines:   # no region: the cell is kept exactly as it is
+        return source
     return "".join(out).rstrip("\n")
 
 

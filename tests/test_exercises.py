@@ -260,6 +260,19 @@ def test_feedback_displays_as_text_and_escaped_html():
     assert "<pre" in html and "x = 1 &lt; 2" in html
 
 
+def test_feedback_knows_its_statuses():
+    with pytest.raises(ValueError, match="status"):
+        Feedback("Maybe", "?")
+
+
+def test_an_object_whose_repr_fails_still_gets_a_message():
+    class Odd:
+        def __repr__(self):
+            raise RuntimeError("no")
+
+    _incorrect(q3.check(Odd()), "grad_of_cost", "unprintable")
+
+
 def test_the_placeholder_is_one_object_that_prints_as_a_blank():
     from lossviz.exercises import Placeholder
 

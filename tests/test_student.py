@@ -82,6 +82,8 @@ def test_unbalanced_or_broken_regions_are_errors(source, word):
 def test_a_notebook_without_solutions_is_an_error():
     with pytest.raises(ValueError, match="marks no solutions"):
         make_student_notebook(new_notebook(cells=[new_code_cell("x = 1")]))
+    with pytest.raises(ValueError, match="marks no solutions"):   # a trailing newline is not a region
+        make_student_notebook(new_notebook(cells=[new_code_cell("x = 1\n")]))
     with pytest.raises(TypeError, match="NotebookNode"):
         make_student_notebook({"cells": []})
 
