@@ -67,5 +67,9 @@ browser-deps:
 test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
+# Slider-change times of the cost explorer against rebuilding the figure (half a minute).
+bench: setup
+	$(PY) benchmarks/bench_explorer.py
+
 clean-venv:
 	rm -rf $(VENV)

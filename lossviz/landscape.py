@@ -78,7 +78,9 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
     """The minimiser of the objective, by damped Newton's method.
 
     Newton steps with backtracking (halve the step until the objective does not
-    increase), stopping when the gradient's norm is below ``tol``.
+    increase), stopping when the gradient's norm is below ``tol`` or when the
+    step's predicted decrease of the objective is below what double precision
+    can resolve (then one last full Newton step is taken).
 
     Parameters
     ----------
@@ -125,6 +127,12 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
                 step = g  # not a descent direction: fall back to the gradient
         except np.linalg.LinAlgError:
             step = g
+        if step @ g <= 1e-15 * max(1.0, abs(fp)):
+            # The predicted decrease is below what float64 resolves in f, so a line search
+            # on f can only stall: Newton has converged. One last full step polishes it.
+            q = p - step
+            g_q = _gradient(q, x_arr, y_arr, lam_f, loss_f)
+            return q if np.linalg.norm(g_q) <= np.linalg.norm(g) else p
         t = 1.0
         while t > 1e-12:
             q = p - t * step
