@@ -47,7 +47,14 @@ from .plotting import (
     plot_trajectory,
     update_cost_landscape,
 )
-from .optim import OVERFLOW, TrainResult, minibatch_gradient_variance, minibatch_indices, train
+from .optim import (
+    OVERFLOW,
+    TrainResult,
+    minibatch_gradient_variance,
+    minibatch_gradients,
+    minibatch_indices,
+    train,
+)
 from .imbalance import (
     ClassMetrics,
     ImbalanceExplorer,
@@ -113,6 +120,7 @@ __all__ = [
     "hessian",
     "make_churn",
     "minibatch_gradient_variance",
+    "minibatch_gradients",
     "minibatch_indices",
     "minimise",
     "objective",

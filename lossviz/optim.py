@@ -16,7 +16,8 @@ from ._validation import as_int, as_scalar
 from .losses import BinaryCrossEntropy, LogitLoss
 from .model import _objective_rows, check_data, check_lam, check_loss, check_params
 
-__all__ = ["minibatch_indices", "train", "TrainResult", "OVERFLOW", "minibatch_gradient_variance"]
+__all__ = ["minibatch_indices", "train", "TrainResult", "OVERFLOW", "minibatch_gradient_variance",
+           "minibatch_gradients"]
 
 #: A parameter whose magnitude exceeds this has overflowed: the run has diverged.
 #: (Past about 1e154 the penalty ``λ/2·w²`` itself overflows double precision.)
@@ -264,3 +265,46 @@ def minibatch_gradient_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, b
     if m == 1:
         return 0.0
     return tr_sigma / k * (m - k) / (m - 1)
+
+
+def minibatch_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *,
+                        n_batches: int = 300, seed: int = 0,
+                        loss: LogitLoss | None = None) -> np.ndarray:
+    """Mini-batch gradients of the cost at ``params``, as :func:`train` would draw them.
+
+    Batches come from :func:`minibatch_indices` epoch after epoch, from
+    ``numpy.random.default_rng(seed)``; only full-size batches are kept, so every
+    row is the mean of exactly ``batch_size`` per-sample gradients. Their
+    average is the gradient of the cost, and their spread is the noise of
+    mini-batch SGD (:func:`minibatch_gradient_variance`). Taught in notebook 02.
+
+    Parameters
+    ----------
+    params : (2,) array_like
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    batch_size : int
+        ``1 <= batch_size <= m``.
+    n_batches : int, default 300
+        How many batch gradients to return, ``>= 1``.
+    seed : int, default 0
+    loss : LogitLoss, optional
+
+    Returns
+    -------
+    (n_batches, 2) ndarray of float64
+        Row ``j`` is ``(1/k) Σ_{i∈batch j} ∂L⁽ⁱ⁾/∂(w, b)``.
+    """
+    from .model import per_sample_gradients
+
+    G = per_sample_gradients(params, x, y, loss=loss)
+    m = G.shape[0]
+    k = as_int("batch_size", batch_size, minimum=1, maximum=m)
+    n_batches = as_int("n_batches", n_batches, minimum=1)
+    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    out: list[np.ndarray] = []
+    while sum(len(block) for block in out) < n_batches:
+        full = [batch for batch in minibatch_indices(m, k, rng) if batch.size == k]
+        out.append(np.array([G[batch].mean(axis=0) for batch in full]))
+    return np.concatenate(out)[:n_batches]

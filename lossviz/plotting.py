@@ -102,9 +102,11 @@ class GradientCloudArtists(NamedTuple):
     """What :func:`plot_gradient_cloud` drew."""
 
     samples: Quiver
-    """One arrow per sample, from the origin."""
+    """One arrow per gradient, from the origin."""
     mean: Quiver
     """The arrow of their mean."""
+    tip: Line2D
+    """A dot at the mean's tip, so a short mean stays visible inside the cloud."""
 
 
 def _landscape_shading(J: np.ndarray, minimum: float) -> np.ndarray:
@@ -273,51 +275,67 @@ def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axe
     return line
 
 
-def plot_gradient_cloud(gradients: ArrayLike, *, ax: Axes | None = None, color: str = "C0",
-                        mean_color: str = "C3", max_arrows: int = 400,
+def plot_gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
+                        ax: Axes | None = None, color: str = "C0", mean_color: str = "C3",
+                        label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
+                        mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
+                        max_arrows: int = 400, limit: float | None = None,
                         seed: int = 0) -> GradientCloudArtists:
-    """Per-sample gradients as arrows from the origin, with their mean in bold.
+    """Gradients as arrows from the origin, with their mean in bold.
 
-    The tips form the cloud a mini-batch draws from; the mean arrow is the
-    gradient of the cost. Taught in notebook 02.
+    For per-sample gradients the tips form the cloud that a mini-batch draws
+    from, and the mean arrow is the gradient of the cost; for mini-batch
+    gradients (:func:`lossviz.minibatch_gradients`) the cloud tightens around
+    the same arrow as the batch grows. Taught in notebook 02.
 
     Parameters
     ----------
-    gradients : (m, 2) array_like of float
-        Row ``i`` is ``∂L⁽ⁱ⁾/∂(w, b)`` (:func:`lossviz.per_sample_gradients`).
+    gradients : (n, 2) array_like of float
+        One gradient ``(∂/∂w, ∂/∂b)`` per row, e.g. :func:`lossviz.per_sample_gradients`.
+    mean : (2,) array_like, optional
+        The arrow to draw in bold; the mean of the rows when omitted (pass the
+        full gradient when the rows are a sample of batches).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
     color, mean_color : str
-        Colours of the sample arrows and of the mean.
+        Colours of the arrows and of the mean.
+    label, mean_label : str
+        Their legend labels.
     max_arrows : int, default 400
-        Draw at most this many sample arrows (a seeded random subset) so the
-        picture stays readable; the mean always uses every row.
+        Draw at most this many arrows (a seeded random subset) so the picture
+        stays readable; the default mean still uses every row.
+    limit : float, optional
+        Half-width of the square view around the origin; from the arrows when
+        omitted. Give the same to several panels to compare them.
     seed : int, default 0
-        Seed of that subset.
+        Seed of the subset.
 
     Returns
     -------
     GradientCloudArtists
-        ``(samples, mean)``, two :class:`matplotlib.quiver.Quiver`.
+        ``(samples, mean, tip)``: two :class:`matplotlib.quiver.Quiver` and the
+        :class:`matplotlib.lines.Line2D` of the dot (it carries the legend entry).
     """
     G = as_float_array("gradients", gradients, ndim=2)
     if G.shape[1] != 2:
-        raise ValueError(f"gradients must have shape (m, 2), got {G.shape}")
+        raise ValueError(f"gradients must have shape (n, 2), got {G.shape}")
+    centre = G.mean(axis=0) if mean is None else _point("mean", mean)
     max_arrows = as_int("max_arrows", max_arrows, minimum=1)
-    mean = G.mean(axis=0)
     shown = G
     if G.shape[0] > max_arrows:
         rng = np.random.default_rng(as_int("seed", seed, minimum=0))
         shown = G[np.sort(rng.choice(G.shape[0], size=max_arrows, replace=False))]
+    reach = (float(np.abs(np.vstack([shown, centre])).max()) * 1.1 if limit is None
+             else as_scalar("limit", limit, minimum=0.0, strict_minimum=True))
     ax = _axes(ax)
     zeros = np.zeros(shown.shape[0])
     samples = ax.quiver(zeros, zeros, shown[:, 0], shown[:, 1], angles="xy", scale_units="xy",
-                        scale=1, color=color, alpha=0.25, width=0.003,
-                        label="$\\partial L^{(i)}/\\partial(w, b)$, one per sample")
-    mean_q = ax.quiver([0.0], [0.0], [mean[0]], [mean[1]], angles="xy", scale_units="xy",
-                       scale=1, color=mean_color, width=0.012, zorder=3,
-                       label="their mean $= \\partial J/\\partial(w, b)$")
-    reach = float(np.abs(shown).max()) * 1.1
+                        scale=1, color=color, alpha=0.25, width=0.003, label=label)
+    mean_q = ax.quiver([0.0], [0.0], [centre[0]], [centre[1]], angles="xy", scale_units="xy",
+                       scale=1, color=mean_color, width=0.012, zorder=3)
+    (tip,) = ax.plot([centre[0]], [centre[1]], marker="o", markersize=8, color=mean_color,
+                     markeredgecolor="white", linestyle="-", linewidth=2.5, zorder=4,
+                     label=mean_label)
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
     ax.set_aspect("equal")
@@ -325,7 +343,7 @@ def plot_gradient_cloud(gradients: ArrayLike, *, ax: Axes | None = None, color: 
     ax.axvline(0, color="0.7", linewidth=0.6, zorder=0)
     ax.set_xlabel("$\\partial/\\partial w$")
     ax.set_ylabel("$\\partial/\\partial b$")
-    return GradientCloudArtists(samples, mean_q)
+    return GradientCloudArtists(samples, mean_q, tip)
 
 
 def _check_grid(w_values: ArrayLike, b_values: ArrayLike,

@@ -216,3 +216,28 @@ def test_minibatch_gradient_variance_limits(data):
     assert lv.minibatch_gradient_variance((1.0, -1.0), x, y, x.size) == 0.0
     with pytest.raises(ValueError, match="batch_size must be <= 120"):
         lv.minibatch_gradient_variance((1.0, -1.0), x, y, 121)
+
+
+def test_minibatch_gradients_are_batch_means_drawn_as_train_draws_them(data):
+    x, y = data
+    params = (0.7, -0.4)
+    k = 8
+    grads = lv.minibatch_gradients(params, x, y, k, n_batches=40, seed=6)
+    assert grads.shape == (40, 2)
+    G = lv.per_sample_gradients(params, x, y)
+    rng = np.random.default_rng(6)
+    expected = []
+    while len(expected) < 40:
+        expected += [G[b].mean(axis=0) for b in lv.minibatch_indices(x.size, k, rng) if b.size == k]
+    np.testing.assert_allclose(grads, np.array(expected[:40]), rtol=1e-13, atol=1e-16)
+
+
+def test_minibatch_gradients_of_whole_epochs_average_to_the_gradient(data):
+    x, y = data
+    g = lv.gradient((0.3, 0.1), x, y)
+    grads = lv.minibatch_gradients((0.3, 0.1), x, y, 12, n_batches=30)  # 10 batches per epoch
+    np.testing.assert_allclose(grads.mean(axis=0), g, rtol=1e-12)
+    full = lv.minibatch_gradients((0.3, 0.1), x, y, x.size, n_batches=3)
+    np.testing.assert_allclose(full, np.tile(g, (3, 1)), rtol=1e-12)
+    with pytest.raises(ValueError, match="n_batches must be >= 1"):
+        lv.minibatch_gradients((0.3, 0.1), x, y, 12, n_batches=0)

@@ -130,7 +130,23 @@ def test_plot_gradient_cloud_draws_every_sample_and_the_mean():
     assert isinstance(drawn, lv.GradientCloudArtists)
     assert drawn.samples.N == 50 and drawn.mean.N == 1
     np.testing.assert_allclose([drawn.mean.U[0], drawn.mean.V[0]], lv.gradient((0.0, 0.0), x, y))
+    np.testing.assert_allclose(drawn.tip.get_xydata()[0], lv.gradient((0.0, 0.0), x, y))
     np.testing.assert_allclose(drawn.samples.U, G[:, 0])
+
+
+def test_plot_gradient_cloud_of_batches_around_the_given_gradient():
+    x, y = lv.make_churn(m=200, seed=1)
+    g = lv.gradient((1.0, -1.0), x, y)
+    batches = lv.minibatch_gradients((1.0, -1.0), x, y, 10, n_batches=30)
+    fig, ax = plt.subplots()
+    drawn = lv.plot_gradient_cloud(batches, mean=g, ax=ax, limit=2.0, label="batches")
+    np.testing.assert_allclose([drawn.mean.U[0], drawn.mean.V[0]], g)
+    assert ax.get_xlim() == (-2.0, 2.0) and ax.get_ylim() == (-2.0, 2.0)
+    assert drawn.samples.get_label() == "batches"
+    with pytest.raises(ValueError, match="limit must be > 0"):
+        lv.plot_gradient_cloud(batches, limit=0.0)
+    with pytest.raises(ValueError, match="mean must be"):
+        lv.plot_gradient_cloud(batches, mean=(1.0,))
 
 
 def test_plot_gradient_cloud_subsamples_arrows_but_not_the_mean():
@@ -139,7 +155,7 @@ def test_plot_gradient_cloud_subsamples_arrows_but_not_the_mean():
     drawn = lv.plot_gradient_cloud(G, max_arrows=40)
     assert drawn.samples.N == 40
     np.testing.assert_allclose([drawn.mean.U[0], drawn.mean.V[0]], G.mean(axis=0))
-    with pytest.raises(ValueError, match=r"gradients must have shape \(m, 2\)"):
+    with pytest.raises(ValueError, match=r"gradients must have shape \(n, 2\)"):
         lv.plot_gradient_cloud(G[:, :1])
     with pytest.raises(ValueError, match="max_arrows must be >= 1"):
         lv.plot_gradient_cloud(G, max_arrows=0)
