@@ -276,7 +276,7 @@ class CostExplorer:
         The landscape is computed on ``grid_size × grid_size`` points, once.
     loss : LogitLoss, optional
         Binary cross-entropy when omitted.
-    figsize : (float, float), default (10, 4)
+    figsize : (float, float), default (9, 3.6)
         Figure size in inches.
     dpi : float, default 100
 
@@ -309,7 +309,7 @@ class CostExplorer:
     def __init__(self, x: ArrayLike, y: ArrayLike, *, batch_size: int = 32, lr: float = 0.5,
                  lam: float = 0.0, n_updates: int = 200, seed: int = 0,
                  params0: ArrayLike = (0.0, 0.0), grid_size: int = 160,
-                 loss: LogitLoss | None = None, figsize: Sequence[float] = (10.0, 4.0),
+                 loss: LogitLoss | None = None, figsize: Sequence[float] = (9.0, 3.6),
                  dpi: float = 100.0) -> None:
         self._x, self._y = check_data(x, y)
         m = self._m = self._x.size
@@ -378,8 +378,10 @@ class CostExplorer:
             text.add_class(css + "-text")
             _link(slider, text)
         self.x_axis = widgets.ToggleButtons(
-            options=[("updates", "updates"), ("examples seen", "examples")], value="updates",
-            description="x-axis", style={"description_width": "7em", "button_width": "8em"})
+            options=[("updates", "updates"), ("examples", "examples")], value="updates",
+            tooltips=["the objective against updates",
+                      "the objective against examples seen (log scale)"],
+            style={"button_width": "6.5em"})
         self.x_axis.add_class("lossviz-x-axis")
         self.readout = widgets.HTML()
         self.readout.add_class("lossviz-readout")
@@ -393,14 +395,19 @@ class CostExplorer:
         rows = [widgets.HBox([s, t]) for s, t in ((self.batch_size, self.batch_size_text),
                                                    (self.lr, self.lr_text),
                                                    (self.lam, self.lam_text))]
-        controls = widgets.VBox(rows + [self.x_axis])
+        # A label of its own: ToggleButtons put their description on a line above the buttons.
+        x_label = widgets.HTML("<div style='text-align:right; padding-right:8px'>x-axis</div>",
+                               layout=widgets.Layout(width="7em"))
+        rows.append(widgets.HBox([x_label, self.x_axis]))
+        controls = widgets.VBox(rows, layout=widgets.Layout(flex="0 0 auto"))
         if isinstance(self.fig.canvas, widgets.DOMWidget):
             self._image = None
             picture = self.fig.canvas
         else:  # a static backend: show a PNG, refreshed on each change once displayed
             self._image = widgets.Image(format="png")
             picture = self._image
-        self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), picture])
+        top = widgets.HBox([controls, self.readout], layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([top, picture])
         self.widget.add_class("lossviz-explorer")
 
     # -- figure ----------------------------------------------------------------------------
@@ -410,7 +417,7 @@ class CostExplorer:
         if isinstance(fig.canvas, widgets.DOMWidget):
             fig.canvas.header_visible = False
             fig.canvas.toolbar_position = "right"
-        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.13, top=0.91, wspace=0.24)
+        fig.subplots_adjust(left=0.08, right=0.985, bottom=0.14, top=0.9, wspace=0.3)
         self._ax_land = ax = fig.add_subplot(1, 2, 1)
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
 
@@ -548,30 +555,34 @@ class CostExplorer:
         lam = float(self.lam.value)
         p_star, J_star = self._minimum(lam)
         names = {"full": "full batch", "chosen": "chosen batch size", "online": "online"}
+        cell = "padding:1px 8px; white-space:nowrap"
+        num = cell + "; text-align:right"
         rows = []
         for name in ("full", "chosen", "online"):
             run = self._current[name]
             k = run.batch_size
             per_epoch = -(-self._m // k)
-            head = (f"<td>{names[name]}</td><td style='text-align:right'>{k}</td>"
-                    f"<td style='text-align:right'>{per_epoch}</td>")
+            head = (f"<td style='{cell}'>{names[name]}</td><td style='{num}'>{k}</td>"
+                    f"<td style='{num}'>{per_epoch}</td>")
             if run.diverged_at is not None:
-                body = (f"<td colspan='2' style='color:#b00'>diverged after {run.diverged_at} "
-                        f"updates</td>")
+                body = (f"<td colspan='2' style='{cell}; color:#b00'>diverged after "
+                        f"{run.diverged_at} updates</td>")
             else:
                 dist = float(np.hypot(*(run.params[-1] - p_star)))
-                body = (f"<td style='text-align:right'>{run.costs[-1]:.5g}</td>"
-                        f"<td style='text-align:right'>{dist:.3g}</td>")
+                body = (f"<td style='{num}'>{run.costs[-1]:.5g}</td>"
+                        f"<td style='{num}'>{dist:.3g}</td>")
             rows.append(f"<tr>{head}{body}</tr>")
-        table = (
-            "<table style='border-collapse:collapse; font-size:90%'>"
-            "<tr><th style='text-align:left'>run</th><th>batch size</th>"
-            "<th>updates per epoch</th>"
-            f"<th>objective after {self._n_updates} updates</th>"
-            "<th>distance to the minimum</th></tr>" + "".join(rows) + "</table>")
-        foot = (f"<div style='font-size:90%'>minimum of the objective: J* = {J_star:.5g} at "
-                f"(w, b) = ({p_star[0]:.3f}, {p_star[1]:.3f}); learning rate "
-                f"{html.escape(_fmt(float(self.lr.value)))}, λ = {html.escape(_fmt(lam))}</div>")
+        header = "".join(
+            f"<th style='{cell}; text-align:{align}'>{text}</th>" for text, align in (
+                ("run", "left"), ("batch size", "right"), ("updates per epoch", "right"),
+                ("objective", "right"), ("distance to minimum", "right")))
+        table = ("<table style='border-collapse:collapse; font-size:90%'>"
+                 f"<tr>{header}</tr>{''.join(rows)}</table>")
+        foot = (f"<div style='font-size:90%; padding:4px 8px'>each run: {self._n_updates} "
+                f"updates from (w, b) = ({self._p0[0]:g}, {self._p0[1]:g}), learning rate "
+                f"{html.escape(_fmt(float(self.lr.value)))}, λ = {html.escape(_fmt(lam))}<br>"
+                f"minimum of the objective: J* = {J_star:.5g} at (w, b) = "
+                f"({p_star[0]:.3f}, {p_star[1]:.3f})</div>")
         self.readout.value = table + foot
 
     # -- callbacks -------------------------------------------------------------------------
