@@ -19,6 +19,7 @@ redrawn over a cached picture of everything else (:class:`_LayeredFigure`).
 from __future__ import annotations
 
 import html
+import io
 import math
 from collections import OrderedDict
 from typing import Any, Callable, NamedTuple, Sequence
@@ -34,7 +35,7 @@ from traitlets import TraitError, observe, validate
 from ._validation import as_int, as_scalar
 from .landscape import cost_grid, default_window, minimise, penalty_grid
 from .losses import LogitLoss
-from .model import _objective_rows, check_data, check_lam, check_loss, check_params
+from .model import _objective_rows, check_data, check_loss, check_params
 from .optim import _trajectory
 from .plotting import plot_cost_curve, plot_cost_landscape, plot_trajectory, update_cost_landscape
 
@@ -48,11 +49,8 @@ __all__ = ["CostExplorer", "DIVERGENCE_THRESHOLD"]
 #: :data:`lossviz.OVERFLOW`.)
 DIVERGENCE_THRESHOLD: float = 1e6
 
-_BATCH_TEXT, _LR_TEXT, _LAM_TEXT = "lossviz-batch-size-text", "lossviz-lr-text", "lossviz-lam-text"
-
-
 def _one_two_five(lo_exp: int, hi_exp: int) -> list[float]:
-    """1, 2, 5 × 10^e for e in [lo_exp, hi_exp), then 10^hi_exp: a log-like set of round numbers."""
+    """1, 2, 5 × 10^e for e in [lo_exp, hi_exp), then 10^hi_exp: log-like round numbers."""
     stops = [float(f"{d}e{e}") for e in range(lo_exp, hi_exp) for d in (1, 2, 5)]
     return stops + [float(f"1e{hi_exp}")]
 
@@ -332,8 +330,7 @@ class CostExplorer:
         self._png_wanted = False
 
         # The landscape at λ = 0, once, over a window that holds the start and the minimum.
-        with np.errstate(all="ignore"):
-            self._minimum0 = self._minimum(0.0)[0]
+        self._minimum0 = self._minimum(0.0)[0]
         (w_lo, w_hi), (b_lo, b_hi) = default_window([self._p0, self._minimum0], margin=0.2)
         self._w = np.linspace(w_lo, w_hi, grid_size)
         self._b = np.linspace(b_lo, b_hi, grid_size)
@@ -422,8 +419,8 @@ class CostExplorer:
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
 
         # Layer 1, redrawn when λ moves: the landscape, the minima, the start, the title.
-        land = self._landscape = plot_cost_landscape(self._w, self._b, self._grid0,
-                                                minimum=self._minimum0, ax=ax, label="minimum")
+        land = self._landscape = plot_cost_landscape(
+            self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum")
         (self._minimum0_marker,) = ax.plot(
             [self._minimum0[0]], [self._minimum0[1]], marker="*", markersize=12,
             markerfacecolor="none", markeredgecolor="0.25", linestyle="none", zorder=4,
@@ -462,8 +459,8 @@ class CostExplorer:
         axc.legend(handles=[self._curves[n] for n in ("full", "chosen", "online")],
                    loc="lower left", fontsize="small", framealpha=0.9)
 
-        # The y-range suits every λ: J(start) - J*
-        # only shrinks as λ grows (for a start with w = 0), and the floor is far below.
+        # One y-range for every λ: J(start) - J* only shrinks as λ grows (for a start with
+        # w = 0), and the floor is far below what 200 updates reach at λ = 0.
         J_star0 = self._minimum(0.0)[1]
         J_start = float(_objective_rows(self._p0[None, :], self._x, self._y, 0.0, self._loss)[0])
         span = max(J_start - J_star0, 1e-12)
@@ -499,7 +496,7 @@ class CostExplorer:
         p_star, J_star = self._minimum(lam)
         grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
         self._landscape = update_cost_landscape(self._landscape, self._w, self._b, grid,
-                                           minimum=p_star, minimum_value=J_star)
+                                                minimum=p_star, minimum_value=J_star)
         self._minimum0_marker.set_visible(lam > 0)
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
         self._title.set_text(f"objective J + λw²/2 for λ = {_fmt(lam)}")
@@ -530,7 +527,6 @@ class CostExplorer:
 
     def _update_runs(self, names: Sequence[str]) -> None:
         lr, lam = float(self.lr.value), float(self.lam.value)
-        J_star = self._minimum(lam)[1]
         sizes = self._settings()
         self._current = {}
         for name, k in sizes.items():
@@ -608,8 +604,6 @@ class CostExplorer:
             self._image.value = self._png()
 
     def _png(self) -> bytes:
-        import io
-
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
         return buf.getvalue()

@@ -315,10 +315,29 @@ def test_under_ipympl_the_canvas_is_the_figure_widget():
         assert ex.fig.canvas in ex.widget.children and ex._image is None
         before = ex._paths["chosen"].get_xydata().copy()
         ex.batch_size.value = 1
-        assert (ex._paths["chosen"].get_xydata() != before[: len(ex._paths["chosen"].get_xydata())]).any()
+        after = ex._paths["chosen"].get_xydata()
+        assert after.shape == before.shape and (after != before).any()
         ex.fig.canvas.draw()
         print("ok")
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_benchmark_script_runs(data):
+    # benchmarks/bench_explorer.py is run by hand (make bench); this keeps it from rotting.
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_explorer.py"
+    spec = importlib.util.spec_from_file_location("bench_explorer", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    x, y = lv.make_churn(m=64, seed=0)
+    times = bench.time_explorer(x, y, "batch_size", repeats=1, rng=np.random.default_rng(0))
+    assert len(times) == 6 and all(t > 0 for t in times)  # every stop but the starting 32
+    png = bench.rebuild(x, y, batch_size=4, lr=0.5, lam=0.1, n_updates=10,
+                        w=np.linspace(-1, 3, 20), b=np.linspace(-3, 1, 20), figsize=(6, 3), dpi=50)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
