@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,26 +62,24 @@ _CANVAS_STATE = r"""
 }
 """
 
-# Wait, inside the page, for a new paint in root after `before` paints, then for QUIET_MS without
-# one; returns the key press time and the first and last paint times after it.
+# Wait, inside the page, for a paint in root after `before` paints (and, when `afterKey`, after
+# the last key press), then for QUIET_MS without one; returns the key press time and the first and
+# last paint times after it.
 _SETTLE = r"""
-async ([root, before, quiet, timeout]) => {
+async ([root, before, afterKey, quiet, timeout]) => {
   const start = performance.now();
   const canvases = () => Array.from(root.querySelectorAll('canvas'));
   const paints = () => canvases().reduce((sum, c) => sum + (c.__lvPaints || 0), 0);
-  const times = () => canvases().flatMap(c => c.__lvTimes || []);
+  const key = afterKey ? window.__lvKeyAt : null;
   while (performance.now() - start < timeout) {
     const now = performance.now();
-    const all = times();
-    const last = all.length ? Math.max(...all) : 0;
-    if (paints() > before && now - last >= quiet) {
-      const key = window.__lvKeyAt;
-      const after = all.filter(t => key === null || t >= key);
-      return {ok: true, key, first: Math.min(...after), last: Math.max(...after), paints: paints()};
-    }
+    const after = canvases().flatMap(c => c.__lvTimes || []).filter(t => key === null || t >= key);
+    const last = after.length ? Math.max(...after) : -Infinity;
+    if (paints() > before && after.length && now - last >= quiet)
+      return {ok: true, key, first: Math.min(...after), last, paints: paints()};
     await new Promise(resolve => setTimeout(resolve, 10));
   }
-  return {ok: false, paints: paints()};
+  return {ok: false, key, paints: paints()};
 }
 """
 
@@ -263,7 +260,7 @@ def wait_painted(root: Locator, timeout_ms: float = 60_000) -> dict:
     root.page.wait_for_function(
         "(root) => Array.from(root.querySelectorAll('canvas')).some(c => (c.__lvPaints || 0) > 0)",
         arg=root.element_handle(), timeout=timeout_ms)
-    settle(root, 0)
+    settle(root, 0, after_key=False)
     return canvas_state(root)
 
 
@@ -277,9 +274,11 @@ class Change:
     settled_ms: float  # key press -> last paint, after which nothing moved for QUIET_MS
 
 
-def settle(root: Locator, before: int) -> dict:
-    """Wait for a paint after ``before`` paints, then for the picture to stay still."""
-    result = root.page.evaluate(_SETTLE, [root.element_handle(), before, QUIET_MS, CHANGE_TIMEOUT_MS])
+def settle(root: Locator, before: int, *, after_key: bool = True) -> dict:
+    """Wait for a paint after ``before`` paints (and after the last key press, when
+    ``after_key``), then for the picture to stay still."""
+    result = root.page.evaluate(
+        _SETTLE, [root.element_handle(), before, after_key, QUIET_MS, CHANGE_TIMEOUT_MS])
     if not result["ok"]:
         raise AssertionError(f"no new picture within {CHANGE_TIMEOUT_MS} ms "
                              f"({result['paints']} paints, {before} before)")
@@ -289,12 +288,13 @@ def settle(root: Locator, before: int) -> dict:
 def change(root: Locator, what: str, action) -> Change:
     """Do ``action()`` (a key press or typed value), wait for the new picture, time it."""
     before = canvas_state(root)
+    root.page.evaluate("() => { window.__lvKeyAt = null; }")
     action()
+    if root.page.evaluate("() => window.__lvKeyAt") is None:
+        raise AssertionError(f"{what}: the page saw no key press")
     result = settle(root, before["paints"])
     after = canvas_state(root)
     key = result["key"]
-    if key is None:
-        raise AssertionError(f"{what}: no key press was seen by the page")
     return Change(what=what, changed=after["hashes"] != before["hashes"],
                   first_ms=result["first"] - key, settled_ms=result["last"] - key)
 
@@ -382,10 +382,6 @@ def screenshot(page: Page, path: Path) -> Path | None:
         return None
 
 
-def elapsed(start: float) -> float:
-    return time.monotonic() - start
-
-
 # --------------------------------------------------------------------------------------------
 # The cost explorer (lossviz.CostExplorer), in JupyterLab or in Voilà
 
@@ -428,24 +424,27 @@ class Explorer:
     def sweep(self, per_slider: int) -> list[Change]:
         """Move every slider ``per_slider`` keyboard steps down from its top; each must redraw.
 
-        Down from the top, because the top of each range changes the picture most (a large λ
-        reshapes the landscape; a tiny one moves contours by less than a pixel). The press of
-        End that takes a slider to its top is a change too, and is timed with the others.
+        Down from the top, where every step changes the picture visibly (the smallest λ steps,
+        1e-4 apart, may move the contours by less than a pixel). The press of End that takes a
+        slider to its top is a change too, and is timed with the others.
         """
         changes = []
         for slider in self.sliders.values():
             if not slider.at_max():
                 changes.append(slider.press("End"))
             for _ in range(per_slider):
+                if slider.at_min():
+                    break
                 changes.append(slider.step(up=False))
         for c in changes:
             assert c.changed, f"{c.what}: the picture did not change"
         return changes
 
     def typed_values(self, name: str) -> list[str]:
-        """Two values to type for slider ``name``, inside its text box's range and off its stops.
+        """Two values to type for slider ``name``, read off its text box's range.
 
-        A third and two thirds of the way along the range (on a log scale when it starts above 0).
+        A third and two thirds of the way along a range that starts above 0, on a log scale;
+        3 % and 30 % of the way along one that starts at 0.
         """
         box = self.sliders[name].text_box
         lo, hi = float(box.get_attribute("min")), float(box.get_attribute("max"))

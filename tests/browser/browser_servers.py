@@ -118,9 +118,11 @@ class Server:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])
 
-    def shutdown_kernels(self) -> None:
-        """Shut down every kernel the server runs (JupyterLab's REST API)."""
+    def shutdown_kernels(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        """Shut down the kernels the server runs, but those whose id is in ``keep``."""
         for kernel in self.request("GET", "api/kernels") or []:
+            if kernel["id"] in keep:
+                continue
             try:
                 self.request("DELETE", f"api/kernels/{kernel['id']}")
             except urllib.error.HTTPError as exc:  # already gone

@@ -313,7 +313,8 @@ def voila_tool_urls() -> frozenset[str]:
 
 @pytest.fixture
 def lab_kernels(lab_server):
-    """Shut down every kernel of JupyterLab after the test, so none piles up."""
+    """JupyterLab, whose kernels started during the test are shut down after it."""
+    before = {kernel["id"] for kernel in lab_server.request("GET", "api/kernels")}
     yield lab_server
-    lab_server.shutdown_kernels()
+    lab_server.shutdown_kernels(keep=before)
 

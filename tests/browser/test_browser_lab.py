@@ -93,10 +93,11 @@ def test_widget_notebook_runs_clean_in_jupyterlab(name, new_page, lab_kernels):
 def explorer(module_pages, lab_server):
     if not (lab_server.root / EXPLORER_NOTEBOOK).is_file():
         pytest.fail(f"notebooks/{EXPLORER_NOTEBOOK} (the explorer's lesson) is missing")
+    before = {kernel["id"] for kernel in lab_server.request("GET", "api/kernels")}
     page, guard = module_pages()
     _open_and_run(page, lab_server, EXPLORER_NOTEBOOK)
     yield Explorer(page), guard
-    lab_server.shutdown_kernels()
+    lab_server.shutdown_kernels(keep=before)
 
 
 def test_explorer_lesson_runs_clean_and_shows_the_explorer(explorer):
@@ -123,9 +124,10 @@ def test_explorer_sliders_move_the_picture_quickly(explorer, record_latency):
 def test_explorer_sliders_follow_the_keyboard(explorer):
     ex, guard = explorer
     for name, slider in ex.sliders.items():
-        for up in (True, False):
+        first_up = not slider.at_max()
+        for up in (first_up, not first_up):  # one step and back
             before = slider.shown()
-            step = slider.step(up=up if not (up and slider.at_max()) else False)
+            step = slider.step(up=up)
             assert step.changed, f"{step.what}: the picture did not change"
             assert slider.shown() != before, f"{name}: the text box did not follow the slider"
     assert guard.problems() == []
