@@ -122,14 +122,16 @@ def test_training_lowers_the_cost_towards_the_minimum():
     assert result.final_cost - J_star < 1e-3 * (result.costs[0] - J_star)
 
 
-def test_trajectory_budget_is_a_prefix_of_train(data):
+@pytest.mark.parametrize("batch_size, budget", [(1, 150), (8, 37), (120, 3)])
+def test_trajectory_budget_is_a_prefix_of_train(data, batch_size, budget):
     # The explorer stops runs after max_updates; what it draws is the start of train's run.
     x, y = data
-    full = lv.train(x, y, batch_size=8, lr=0.5, epochs=4, seed=5)
-    P, diverged_at, sizes = _trajectory(x, y, 8, 0.5, 0.0, 4, 5, np.zeros(2), lv.BCE,
-                                        max_updates=37)
-    assert diverged_at is None and P.shape == (38, 2) and sizes.shape == (37,)
-    np.testing.assert_array_equal(P, full.params[:38])
+    full = lv.train(x, y, batch_size=batch_size, lr=0.5, epochs=4, seed=5)
+    P, diverged_at, sizes = _trajectory(x, y, batch_size, 0.5, 0.0, 4, 5, np.zeros(2), lv.BCE,
+                                        max_updates=budget)
+    assert diverged_at is None and P.shape == (budget + 1, 2) and sizes.shape == (budget,)
+    np.testing.assert_array_equal(P, full.params[:budget + 1])
+    np.testing.assert_array_equal(sizes, full.batch_sizes[:budget])
 
 
 # --- divergence: reported, never raised, never a warning ------------------------------------
