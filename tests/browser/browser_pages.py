@@ -20,6 +20,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 #: Milliseconds without a new paint after which a picture counts as settled.
 QUIET_MS = 300
+#: The same for a figure that has just been displayed: ipympl first paints a blank image, then
+#: (after the canvas has told the kernel its size) the picture, up to a second later.
+LOAD_QUIET_MS = 1_000
 #: Milliseconds a change may take to show its picture before the test gives up (not a goal: the
 #: goal is 80 ms; this only bounds a hang).
 CHANGE_TIMEOUT_MS = 20_000
@@ -60,6 +63,17 @@ _CANVAS_STATE = r"""
     hashes: canvases.map(c => hash(c.toDataURL())),
   };
 }
+"""
+
+# Whether a painted canvas under root shows something (its pixels are not all the same).
+_SHOWS_SOMETHING = r"""
+(root) => Array.from(root.querySelectorAll('canvas')).filter(c => (c.__lvPaints || 0) > 0)
+  .some(c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 4; i < d.length; i += 4)
+      if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3]) return true;
+    return false;
+  })
 """
 
 # Wait, inside the page, for a paint in root after `before` paints (and, when `afterKey`, after
@@ -256,11 +270,10 @@ def canvas_state(root: Locator) -> dict:
 
 
 def wait_painted(root: Locator, timeout_ms: float = 60_000) -> dict:
-    """Wait until a canvas under ``root`` has been painted and settled; returns its state."""
-    root.page.wait_for_function(
-        "(root) => Array.from(root.querySelectorAll('canvas')).some(c => (c.__lvPaints || 0) > 0)",
-        arg=root.element_handle(), timeout=timeout_ms)
-    settle(root, 0, after_key=False)
+    """Wait until a canvas under ``root`` shows a picture that has settled; returns its state."""
+    root.page.wait_for_function(_SHOWS_SOMETHING, arg=root.element_handle(), polling=100,
+                                timeout=timeout_ms)
+    settle(root, 0, after_key=False, quiet_ms=LOAD_QUIET_MS)
     return canvas_state(root)
 
 
@@ -274,11 +287,12 @@ class Change:
     settled_ms: float  # key press -> last paint, after which nothing moved for QUIET_MS
 
 
-def settle(root: Locator, before: int, *, after_key: bool = True) -> dict:
+def settle(root: Locator, before: int, *, after_key: bool = True,
+           quiet_ms: float = QUIET_MS) -> dict:
     """Wait for a paint after ``before`` paints (and after the last key press, when
-    ``after_key``), then for the picture to stay still."""
+    ``after_key``), then for the picture to stay still for ``quiet_ms``."""
     result = root.page.evaluate(
-        _SETTLE, [root.element_handle(), before, after_key, QUIET_MS, CHANGE_TIMEOUT_MS])
+        _SETTLE, [root.element_handle(), before, after_key, quiet_ms, CHANGE_TIMEOUT_MS])
     if not result["ok"]:
         raise AssertionError(f"no new picture within {CHANGE_TIMEOUT_MS} ms "
                              f"({result['paints']} paints, {before} before)")
