@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import as_float_array, as_int, as_scalar
-from .losses import LogitLoss
+from .losses import LogitLoss, _sigmoid
 from .model import (
     _gradient,
     _hessian,
@@ -115,11 +115,24 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
     def f(q: np.ndarray) -> float:
         return float(_objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0])
 
+    def finite_minimum(q: np.ndarray) -> np.ndarray:
+        # Without a penalty, a model that fits every label perfectly has its infimum at
+        # infinity (separable data): the iterates only look converged because the
+        # gradient underflows. Say so rather than return an arbitrary large point.
+        if lam_f == 0.0:
+            residual = np.abs(_sigmoid(q[0] * x_arr + q[1]) - y_arr)
+            if residual.max() < 1e-6:
+                raise RuntimeError(
+                    "minimise: the data are separable, so the objective has no finite minimum "
+                    f"without regularisation (reached params {q}); use lam > 0"
+                )
+        return q
+
     fp = f(p)
     for _ in range(max_iter):
         g = _gradient(p, x_arr, y_arr, lam_f, loss_f)
         if np.linalg.norm(g) < tol:
-            return p
+            return finite_minimum(p)
         H = _hessian(p, x_arr, y_arr, lam_f, loss_f)
         try:
             step = np.linalg.solve(H, g)
@@ -132,7 +145,7 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
             # on f can only stall: Newton has converged. One last full step polishes it.
             q = p - step
             g_q = _gradient(q, x_arr, y_arr, lam_f, loss_f)
-            return q if np.linalg.norm(g_q) <= np.linalg.norm(g) else p
+            return finite_minimum(q if np.linalg.norm(g_q) <= np.linalg.norm(g) else p)
         t = 1.0
         while t > 1e-12:
             q = p - t * step
@@ -141,10 +154,10 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
                 break
             t *= 0.5
         if t <= 1e-12:  # no decrease possible at machine precision
-            return p
+            return finite_minimum(p)
         p, fp = q, fq
     if np.linalg.norm(_gradient(p, x_arr, y_arr, lam_f, loss_f)) < 1e-6:
-        return p
+        return finite_minimum(p)
     raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
 
 

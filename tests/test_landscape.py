@@ -137,3 +137,14 @@ def test_contour_lines_reject_mismatched_shapes(grid):
         lv.contour_lines(w, b, J.T, [1.0])
     with pytest.raises(ValueError, match="w_values must hold at least 2 increasing values"):
         lv.contour_lines(w[::-1], b, J, [1.0])
+
+
+def test_minimise_says_when_separable_data_have_no_finite_minimum():
+    x = np.array([0.1, 0.2, 0.3, 0.7, 0.8])
+    y = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+    with pytest.raises(RuntimeError, match="separable"):
+        lv.minimise(x, y)
+    # with a penalty the minimum is finite again
+    p = lv.minimise(x, y, lam=0.1)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(lv.gradient(p, x, y, lam=0.1), 0.0, atol=1e-9)
