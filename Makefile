@@ -67,9 +67,11 @@ browser-deps:
 test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
-# Slider-change times of the cost explorer against rebuilding the figure (half a minute).
+# Slider-change times of the cost explorer against rebuilding the figure (half a minute);
+# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute).
 bench: setup
 	$(PY) benchmarks/bench_explorer.py
+	$(PY) benchmarks/bench_steps_to_target.py
 
 clean-venv:
 	rm -rf $(VENV)

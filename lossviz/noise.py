@@ -254,12 +254,15 @@ class StepsToTarget:
     batch_sizes : (nB,) ndarray of int
     lrs : (nL,) ndarray
     steps : (nB, nL) ndarray of float
-        The first checkpoint (update count) at which the objective on the whole
-        training set, averaged over the seeds, was at or below ``target``;
-        ``inf`` if a seed diverged or the average did not get there within the
-        budget.
+        The first checkpoint (update count) from which the objective on the
+        whole training set, averaged over the seeds, stayed at or below
+        ``target`` for ``hold`` checkpoints; ``inf`` if a seed diverged, if the
+        average did not get there (and stay) within the budget, or if the
+        sweep stopped the learning rate early (see ``stop_at_first`` in
+        :func:`steps_to_target`).
     target : float
     n_seeds : int
+    hold : int
     max_steps : (nB,) ndarray of int
         The update budget of each batch size.
     """
@@ -269,6 +272,7 @@ class StepsToTarget:
     steps: np.ndarray
     target: float
     n_seeds: int
+    hold: int
     max_steps: np.ndarray
 
     @property
@@ -304,9 +308,9 @@ def _checkpoints(max_steps: int, per_decade: int) -> np.ndarray:
 
 def _run_batch_size(x: np.ndarray, y: np.ndarray, batch_size: int, lrs: np.ndarray,
                     n_seeds: int, target: float, max_steps: int, seed: int, lam: float,
-                    loss: LogitLoss, p0: np.ndarray, per_decade: int,
+                    loss: LogitLoss, p0: np.ndarray, per_decade: int, hold: int,
                     stop_at_first: bool) -> np.ndarray:
-    """Steps for the seed-averaged objective to reach ``target``, per learning rate, all runs at once."""
+    """Steps for the seed-averaged objective to reach ``target`` and stay, per learning rate."""
     m = x.size
     n_lr = lrs.size
     R = n_lr * n_seeds
@@ -314,7 +318,9 @@ def _run_batch_size(x: np.ndarray, y: np.ndarray, batch_size: int, lrs: np.ndarr
     w = np.full(R, p0[0])
     b = np.full(R, p0[1])
     steps = np.full(n_lr, np.inf)
-    live = np.ones(n_lr, dtype=bool)  # learning rates still running: not at the target, no divergence
+    live = np.ones(n_lr, dtype=bool)  # learning rates still running: not done, not diverged
+    streak = np.zeros(n_lr, dtype=int)  # consecutive checkpoints at or below the target
+    first = np.zeros(n_lr)  # the checkpoint that started the current streak
     rng = np.random.default_rng([seed, batch_size])
     checkpoints = _checkpoints(max_steps, per_decade)
     next_ck = 0
@@ -334,6 +340,7 @@ def _run_batch_size(x: np.ndarray, y: np.ndarray, batch_size: int, lrs: np.ndarr
         if not finite.all():
             blown = ~finite.reshape(n_lr, n_seeds).all(axis=1)
             live &= ~blown
+            streak[blown] = 0
             w = np.where(finite, w, p0[0])
             b = np.where(finite, b, p0[1])
         if step == checkpoints[next_ck]:
@@ -342,13 +349,20 @@ def _run_batch_size(x: np.ndarray, y: np.ndarray, batch_size: int, lrs: np.ndarr
             if rows.size:
                 run_rows = (rows[:, None] * n_seeds + np.arange(n_seeds)).ravel()
                 J = _objective_rows(np.column_stack([w[run_rows], b[run_rows]]), x, y, lam, loss)
-                mean_J = J.reshape(rows.size, n_seeds).mean(axis=1)
-                hit = rows[mean_J <= target]
-                steps[hit] = step
-                live[hit] = False
-                if stop_at_first and hit.size:
+                below = J.reshape(rows.size, n_seeds).mean(axis=1) <= target
+                first[rows[below & (streak[rows] == 0)]] = step
+                streak[rows] = np.where(below, streak[rows] + 1, 0)
+                done = rows[streak[rows] >= hold]
+                steps[done] = first[done]
+                live[done] = False
+            if stop_at_first and np.isfinite(steps).any():
+                # Stop once no running learning rate can still report fewer steps: one that is
+                # below the target now started its streak at `first`, any other starts later.
+                best = steps.min()
+                pending = live & (streak > 0) & (first < best)
+                if not pending.any():
                     break
-            if not live.any():
+            if not live.any() or next_ck == checkpoints.size:
                 break
     return steps
 
@@ -357,7 +371,8 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
                     target: float, n_seeds: int = 8, max_examples: int = 200_000,
                     max_steps: int = 20_000, seed: int = 0, lam: float = 0.0,
                     params0: ArrayLike = (0.0, 0.0), loss: LogitLoss | None = None,
-                    checkpoints_per_decade: int = 60, stop_at_first: bool = True) -> StepsToTarget:
+                    checkpoints_per_decade: int = 40, hold: int = 5,
+                    stop_at_first: bool = True) -> StepsToTarget:
     """Updates of mini-batch SGD needed to bring the expected objective down to ``target``.
 
     For every batch size and learning rate, runs ``n_seeds`` copies of SGD
@@ -365,12 +380,15 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     into batches of ``batch_size``; the last batch of an epoch is smaller when
     ``batch_size`` does not divide ``m``), all learning rates and seeds of one
     batch size at once as numpy arrays. At geometrically spaced checkpoints
-    (``checkpoints_per_decade`` per factor of ten, so step counts are resolved
-    to about 4 %) the objective on the whole training set is averaged over the
-    seeds; the learning rate's count is the first checkpoint at which that
-    average is at or below ``target``. Averaging matters: a single noisy run
-    can dip below a target that its typical cost never reaches. A learning rate
-    gets ``inf`` if any seed diverges, if the budget of
+    (``checkpoints_per_decade`` per factor of ten: 40 resolve step counts to
+    about 6 %) the objective on the whole training set is averaged over the
+    seeds. The learning rate's count is the first checkpoint of a run of
+    ``hold`` consecutive checkpoints at which that average is at or below
+    ``target``: the average cost has come down to the target *and stays there*.
+    Both the averaging and the holding matter: a single noisy run, or a noisy
+    average, can dip below a target that its typical cost never reaches, and
+    picking the learning rate with the fewest steps would then reward luck.
+    A learning rate gets ``inf`` if any seed diverges, if the budget of
     ``min(max_steps, max_examples // batch_size)`` updates (at least 1) is
     spent, or -- with ``stop_at_first`` -- if another learning rate reached the
     target first (it could then no longer be the best, and running it on would
@@ -395,11 +413,15 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     lam : float, default 0.0
     params0 : (2,) array_like, default (0, 0)
     loss : LogitLoss, optional
-    checkpoints_per_decade : int, default 60
+    checkpoints_per_decade : int, default 40
+    hold : int, default 5
+        Consecutive checkpoints the seed-averaged cost must stay at or below the
+        target (about 30 % more updates at 40 per decade).
     stop_at_first : bool, default True
-        Stop each batch size when its first learning rate reaches the target:
-        enough for the best learning rate and its step count, at a fraction of
-        the cost. False runs every learning rate to the target or its budget.
+        Stop each batch size as soon as no running learning rate can still
+        report fewer steps than the best one so far: enough for the best
+        learning rate and its step count, at a fraction of the cost. False runs
+        every learning rate to the target or its budget.
 
     Returns
     -------
@@ -422,6 +444,7 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     p0 = check_params(params0, "params0")
     loss_f = check_loss(loss)
     per_decade = as_int("checkpoints_per_decade", checkpoints_per_decade, minimum=1)
+    hold = as_int("hold", hold, minimum=1)
     if not isinstance(stop_at_first, (bool, np.bool_)):
         raise TypeError(f"stop_at_first must be True or False, got {stop_at_first!r}")
     budgets = np.array([max(1, min(max_steps, max_examples // int(b))) for b in bs], dtype=int)
@@ -429,9 +452,9 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     with np.errstate(all="ignore"):
         for i, (b, budget) in enumerate(zip(bs, budgets)):
             out[i] = _run_batch_size(x_arr, y_arr, int(b), lr_arr, n_seeds, target, int(budget),
-                                     seed, lam_f, loss_f, p0, per_decade, bool(stop_at_first))
+                                     seed, lam_f, loss_f, p0, per_decade, hold, bool(stop_at_first))
     return StepsToTarget(batch_sizes=bs, lrs=lr_arr, steps=out, target=target, n_seeds=n_seeds,
-                         max_steps=budgets)
+                         hold=hold, max_steps=budgets)
 
 
 # ------------------------------------------------------------------ the trade-off curve

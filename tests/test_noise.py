@@ -134,7 +134,7 @@ def test_full_batch_steps_match_train_exactly():
     x, y = lv.make_churn(300, seed=7)
     target = lv.cost_reduction_target(x, y, 0.8)
     res = lv.steps_to_target(x, y, batch_sizes=[300], lrs=[0.5, 1.0, 2.0], target=target, n_seeds=1,
-                             checkpoints_per_decade=2000, stop_at_first=False)
+                             checkpoints_per_decade=2000, hold=1, stop_at_first=False)
     for j, lr in enumerate([0.5, 1.0, 2.0]):
         run = lv.train(x, y, batch_size=300, lr=lr, epochs=2000)
         assert res.steps[0, j] == np.flatnonzero(run.costs <= target)[0]
@@ -151,6 +151,21 @@ def test_stopping_at_the_first_learning_rate_keeps_the_best():
     np.testing.assert_array_equal(full.best_lr, fast.best_lr)
     assert np.all(np.isfinite(full.steps))
     np.testing.assert_array_equal(fast.best_examples, fast.batch_sizes * fast.best_steps)
+
+
+def test_holding_below_the_target_never_counts_fewer_steps():
+    # Same seeds, same runs: a streak of 5 checkpoints cannot start before the first crossing.
+    x, y = lv.make_churn(300, seed=11)
+    target = lv.cost_reduction_target(x, y, 0.9)
+    kw = dict(batch_sizes=[2, 30], lrs=[0.25, 1.0, 2.0], target=target, n_seeds=3, stop_at_first=False)
+    once = lv.steps_to_target(x, y, hold=1, **kw)
+    held = lv.steps_to_target(x, y, hold=5, **kw)
+    assert held.hold == 5 and np.isfinite(once.steps).sum() >= 4
+    assert np.all(held.steps >= once.steps)
+    # a learning rate whose noise floor sits near the target can dip below it once, not hold there
+    assert np.any(np.isinf(held.steps) & np.isfinite(once.steps))
+    with pytest.raises(ValueError, match="hold must be >= 1"):
+        lv.steps_to_target(x, y, hold=0, **kw)
 
 
 def test_divergence_and_budget_give_inf_without_warnings():
