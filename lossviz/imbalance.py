@@ -250,7 +250,11 @@ class LossFit:
 
     @property
     def decision_bill(self) -> float:
-        """The bill ``x = -b/w`` above which churn is predicted (``ŷ >= 0.5``)."""
+        """The bill ``x = -b/w`` at which ``ŷ = 0.5``: churn is predicted above it when ``w > 0``.
+
+        With ``w = 0`` the prediction does not depend on the bill: ``inf`` when
+        ``b < 0`` (churn is never predicted), ``-inf`` otherwise (always).
+        """
         w, b = self.params
         return float(-b / w) if w != 0 else float("inf") if b < 0 else float("-inf")
 
