@@ -327,6 +327,13 @@ class CostExplorer:
 
         self._runs: OrderedDict[tuple, _Run] = OrderedDict()
         self._minima: dict[float, tuple[np.ndarray, float]] = {}
+        try:  # the picture is drawn around the minimum: it must exist for every λ, 0 included
+            self._minimum(0.0)
+        except RuntimeError:
+            raise ValueError(
+                "x and y are separable: without regularisation the cost has no finite minimum "
+                "to draw the landscape around; use data whose classes overlap"
+            ) from None
         self._png_wanted = False
 
         # The landscape at λ = 0, once, over a window that holds the start and the minimum.

@@ -290,8 +290,17 @@ def test_constructor_rejects_bad_options(data, kwargs, exc, match):
         lv.CostExplorer(*data, grid_size=kwargs.pop("grid_size", 20), **kwargs)
 
 
+def test_separable_data_are_refused_with_a_reason():
+    x = np.array([0.1, 0.2, 0.3, 0.7, 0.8])
+    y = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="separable"):
+        lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
+
+
 def test_works_with_a_tiny_data_set():
-    x, y = lv.make_churn(m=5, seed=3)
+    # five samples whose classes overlap (a churner with a low bill, a stayer with a high one)
+    x = np.array([0.4, 0.8, 1.0, 1.2, 1.6])
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
     ex = lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
     try:
         assert [v for _, v in ex.batch_size.options] == [1, 2, 4, 5]
