@@ -11,6 +11,9 @@ Each server
 * runs in a process group of its own and is stopped through it; kernels, which
   ``jupyter_client`` starts in sessions of their own, are shut down by the server, and any that
   outlive it are found by the marker in their environment and ended by their process id.
+
+It also writes the scaffold notebooks that the fixtures put into the servers' copies, to test the
+test machinery itself (:func:`write_scaffold`, :func:`write_faults`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The repository's root.
+REPO = Path(__file__).resolve().parents[2]
 #: Where the virtual environment's commands live (``jupyter``, ``voila``).
 BIN = Path(sys.executable).parent
 
@@ -299,3 +304,64 @@ def code_cells_to_run(path: Path) -> int:
         if cell.get("cell_type") == "code" and src.strip():
             count += 1
     return count
+
+
+# --------------------------------------------------------------------------------------------
+# Scaffold notebooks: written into the servers' copies, to test the test machinery itself
+
+SCAFFOLD = "lossviz_scaffold.ipynb"
+FAULTS = "lossviz_faults.ipynb"
+#: An address in TEST-NET-2 (RFC 5737): never routed, so never a real host's.
+OUTSIDE_URL = "http://198.51.100.7/pixel.png"
+
+
+def _write_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+                for kind, src in cells]
+    nbformat.write(nb, str(path))
+
+
+def write_scaffold(path: Path) -> None:
+    """A slider, a linked text box and an ipympl figure whose line's slope follows the slider."""
+    _write_notebook(path, [
+        ("md", "# Scaffold of the browser tests\n\nA slider and a figure that follows it."),
+        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+                 "import numpy as np"),
+        ("code", 'x = np.linspace(0.0, 1.0, 50)\n'
+                 'with plt.ioff():\n'
+                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
+                 'line, = ax.plot(x, x)\n'
+                 'ax.set_ylim(0, 10)\n'
+                 'slider = widgets.IntSlider(value=1, min=0, max=10, description="slope")\n'
+                 'text = widgets.IntText(value=1, layout=widgets.Layout(width="6em"))\n'
+                 'widgets.link((slider, "value"), (text, "value"))\n'
+                 'slider.add_class("scaffold-slider")\n'
+                 'text.add_class("scaffold-text")\n'
+                 '\n'
+                 'def follow(change):\n'
+                 '    line.set_ydata(change["new"] * x)\n'
+                 '    fig.canvas.draw_idle()\n'
+                 '\n'
+                 'slider.observe(follow, names="value")\n'
+                 'root = widgets.VBox([widgets.HBox([slider, text]), fig.canvas])\n'
+                 'root.add_class("scaffold-root")\n'
+                 'root'),
+    ])
+
+
+def write_faults(path: Path) -> None:
+    """Deliberate faults: stderr, a request to another host, a missing widget, an exception."""
+    _write_notebook(path, [
+        ("md", "# Faults the browser tests must catch"),
+        ("code", 'import sys\nprint("a deliberate line on stderr", file=sys.stderr)'),
+        ("code", f'from IPython.display import HTML, display\n'
+                 f'display(HTML(\'<img src="{OUTSIDE_URL}" alt="a picture from another host">\'))'),
+        ("code", 'display({"application/vnd.jupyter.widget-view+json":\n'
+                 '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)'),
+        ("code", 'raise ValueError("a deliberate error")'),
+    ])

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",                       # the tests run as root in CI
@@ -35,13 +34,9 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 
-SCAFFOLD = "lossviz_scaffold.ipynb"
-FAULTS = "lossviz_faults.ipynb"
-#: An address in TEST-NET-2 (RFC 5737): never routed, so never a real host's.
-OUTSIDE_URL = "http://198.51.100.7/pixel.png"
-
 _LATENCY = pytest.StashKey[list]()
 _TOOL_REQUESTS = pytest.StashKey[set]()
+_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,15 +52,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call):
-    outcome = yield
-    report = outcome.get_result()
+    report = yield
     if report.when == "call":
-        item.stash[_FAILED] = report.failed
-
-
-_FAILED = pytest.StashKey[bool]()
+        item.stash[_FAILED] = report.failed  # read by the page fixtures: keep screenshots
+    return report
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
@@ -214,58 +206,6 @@ def record_latency(pytestconfig):
 # Servers
 
 
-def _write_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
-                for kind, src in cells]
-    nbformat.write(nb, str(path))
-
-
-def write_scaffold(path: Path) -> None:
-    """A slider, a linked text box and an ipympl figure whose line's slope follows the slider."""
-    _write_notebook(path, [
-        ("md", "# Scaffold of the browser tests\n\nA slider and a figure that follows it."),
-        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
-                 "import numpy as np"),
-        ("code", 'x = np.linspace(0.0, 1.0, 50)\n'
-                 'with plt.ioff():\n'
-                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
-                 'line, = ax.plot(x, x)\n'
-                 'ax.set_ylim(0, 10)\n'
-                 'slider = widgets.IntSlider(value=1, min=0, max=10, description="slope")\n'
-                 'text = widgets.IntText(value=1, layout=widgets.Layout(width="6em"))\n'
-                 'widgets.link((slider, "value"), (text, "value"))\n'
-                 'slider.add_class("scaffold-slider")\n'
-                 'text.add_class("scaffold-text")\n'
-                 '\n'
-                 'def follow(change):\n'
-                 '    line.set_ydata(change["new"] * x)\n'
-                 '    fig.canvas.draw_idle()\n'
-                 '\n'
-                 'slider.observe(follow, names="value")\n'
-                 'root = widgets.VBox([widgets.HBox([slider, text]), fig.canvas])\n'
-                 'root.add_class("scaffold-root")\n'
-                 'root'),
-    ])
-
-
-def write_faults(path: Path) -> None:
-    """Deliberate faults: stderr, a request to another host, a missing widget, an exception."""
-    _write_notebook(path, [
-        ("md", "# Faults the browser tests must catch"),
-        ("code", 'import sys\nprint("a deliberate line on stderr", file=sys.stderr)'),
-        ("code", f'from IPython.display import HTML, display\n'
-                 f'display(HTML(\'<img src="{OUTSIDE_URL}" alt="a picture from another host">\'))'),
-        ("code", 'display({"application/vnd.jupyter.widget-view+json":\n'
-                 '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)'),
-        ("code", 'raise ValueError("a deliberate error")'),
-    ])
-
-
 @pytest.fixture(scope="session")
 def browser_state(tmp_path_factory, chromium) -> Path:
     """The temporary folder that holds the servers' copies and private folders."""
@@ -275,7 +215,8 @@ def browser_state(tmp_path_factory, chromium) -> Path:
 @pytest.fixture(scope="session")
 def lab_server(browser_state):
     """JupyterLab on a temporary copy of ``notebooks/`` (plus the scaffolds); stopped at the end."""
-    from browser_servers import copy_tree, start_lab
+    from browser_servers import FAULTS, REPO, SCAFFOLD, copy_tree, start_lab, write_faults, \
+        write_scaffold
 
     root = copy_tree(REPO / "notebooks", browser_state / "lab-root")
     write_scaffold(root / SCAFFOLD)
@@ -289,7 +230,7 @@ def lab_server(browser_state):
 @pytest.fixture(scope="session")
 def voila_server(browser_state):
     """Voilà on a temporary copy of ``dashboards/`` (plus the scaffold); stopped at the end."""
-    from browser_servers import copy_tree, start_voila
+    from browser_servers import REPO, SCAFFOLD, copy_tree, start_voila, write_scaffold
 
     root = copy_tree(REPO / "dashboards", browser_state / "voila-root")
     write_scaffold(root / SCAFFOLD)

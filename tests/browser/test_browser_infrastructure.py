@@ -22,8 +22,7 @@ from browser_pages import (  # noqa: E402  (after the skip when playwright is mi
     run_all,
     wait_painted,
 )
-from browser_servers import code_cells_to_run  # noqa: E402
-from conftest import FAULTS, OUTSIDE_URL, SCAFFOLD  # noqa: E402
+from browser_servers import FAULTS, OUTSIDE_URL, SCAFFOLD, code_cells_to_run  # noqa: E402
 
 LATENCY_CHANGES = 20
 

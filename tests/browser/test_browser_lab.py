@@ -19,8 +19,7 @@ from browser_pages import (  # noqa: E402
     run_all,
     wait_painted,
 )
-from browser_servers import code_cells_to_run, notebook_uses_widgets  # noqa: E402
-from conftest import REPO  # noqa: E402
+from browser_servers import REPO, code_cells_to_run, notebook_uses_widgets  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 #: The lesson that shows lossviz.CostExplorer (issue 3).
