@@ -31,12 +31,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from ._validation import as_float_array, as_int, as_scalar
+from .plotting import _axes
 
 __all__ = [
     "TwoBasinProblem",
@@ -411,14 +411,6 @@ def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 
 
 
 # ------------------------------------------------------------------ drawing
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
-    return ax
-
-
 def plot_two_basin(problem: TwoBasinProblem, *, reparam: Reparametrisation | None = None,
                    n_samples: int = 6, ax: Axes | None = None) -> Axes:
     """The cost ``J`` (thick) and a few per-sample losses (thin) over ``θ``, or over ``φ``.

@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
@@ -35,6 +34,7 @@ from numpy.typing import ArrayLike
 from ._validation import as_float_array, as_int, as_scalar
 from .losses import _bce_logits, _sigmoid
 from .model import check_data
+from .plotting import _axes
 
 __all__ = [
     "PolyLogistic",
@@ -356,14 +356,6 @@ def lam_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLi
 
 
 # ------------------------------------------------------------------ drawing
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
-    return ax
-
-
 def plot_capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | None = None,
                         test_label: str = "held-out") -> Axes:
     """Train and held-out cost (or error rate) against degree or λ.

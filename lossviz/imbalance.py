@@ -25,6 +25,7 @@ from .data import make_churn
 from .landscape import minimise
 from .losses import BCE, FocalLoss, LogitLoss, WeightedBCE, _sigmoid
 from .model import check_data, check_lam, check_loss, check_params
+from .plotting import _axes
 
 __all__ = [
     "make_imbalanced_churn",
@@ -334,14 +335,6 @@ def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
 
 
 # ------------------------------------------------------------------ drawing
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
-    return ax
-
-
 #: Marker of the k-th loss in every drawing of this module, so a loss looks the same in each panel.
 _MARKERS = "os^Dv"
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
@@ -36,6 +35,7 @@ from ._validation import as_float_array, as_int, as_scalar
 from .losses import LogitLoss
 from .model import _objective_rows, check_data, check_lam, check_loss, check_params
 from .optim import OVERFLOW, TrainResult
+from .plotting import _axes
 
 __all__ = [
     "NoiseScale",
@@ -562,14 +562,6 @@ def simulated_step_time(batch_size: ArrayLike, *, overhead: float, per_example: 
 
 
 # ------------------------------------------------------------------ drawing
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
-    return ax
-
-
 def plot_cost_curves(runs: Sequence[TrainResult], *, against: str = "updates",
                      step_times: ArrayLike | None = None, j_star: float | None = None,
                      ax: Axes | None = None) -> Axes:
