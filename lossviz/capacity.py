@@ -32,6 +32,7 @@ from numpy.polynomial import legendre
 from numpy.typing import ArrayLike
 
 from ._validation import as_float_array, as_int, as_scalar
+from .landscape import damped_newton
 from .losses import _bce_logits, _sigmoid
 from .model import check_data
 from .plotting import _axes
@@ -191,7 +192,6 @@ def _newton(X: np.ndarray, y: np.ndarray, lam: float, tol: float,
     m, d = X.shape
     A = np.column_stack([X, np.ones(m)])
     pen = np.append(np.full(d, lam), 0.0)
-    theta = np.zeros(d + 1)
 
     def f(t: np.ndarray) -> float:
         return float(np.mean(_bce_logits(y, A @ t))) + 0.5 * lam * float(t[:d] @ t[:d])
@@ -199,35 +199,12 @@ def _newton(X: np.ndarray, y: np.ndarray, lam: float, tol: float,
     def grad(t: np.ndarray) -> np.ndarray:
         return A.T @ (_sigmoid(A @ t) - y) / m + pen * t
 
-    fx = f(theta)
-    g = grad(theta)
-    n_iter = 0
-    while n_iter < max_iter and np.linalg.norm(g) >= tol:
-        z = A @ theta
+    def hess(t: np.ndarray) -> np.ndarray:
+        z = A @ t
         s = _sigmoid(z) * _sigmoid(-z)
-        H = (A * s[:, None]).T @ A / m + np.diag(pen)
-        try:
-            step = np.linalg.solve(H, g)
-            if not np.all(np.isfinite(step)) or step @ g <= 0:
-                step = g
-        except np.linalg.LinAlgError:
-            step = g
-        t = 1.0
-        while t > 1e-12:
-            cand = theta - t * step
-            fc = f(cand)
-            if fc <= fx:
-                break
-            t *= 0.5
-        n_iter += 1
-        if t <= 1e-12:  # no step decreases the objective at machine precision
-            break
-        stalled = fc == fx
-        theta, fx = cand, fc
-        g = grad(theta)
-        if stalled:
-            break
-    return theta, n_iter, float(np.linalg.norm(g))
+        return (A * s[:, None]).T @ A / m + np.diag(pen)
+
+    return damped_newton(f, grad, hess, np.zeros(d + 1), tol=tol, max_iter=max_iter)
 
 
 @dataclass(frozen=True)

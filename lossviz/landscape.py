@@ -5,6 +5,8 @@ Taught in notebook 03.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
@@ -112,53 +114,89 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
     tol = as_scalar("tol", tol, minimum=0.0, strict_minimum=True)
     max_iter = as_int("max_iter", max_iter, minimum=1)
 
-    def f(q: np.ndarray) -> float:
-        return float(_objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0])
+    p, _, gnorm = damped_newton(
+        lambda q: float(_objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
+        lambda q: _gradient(q, x_arr, y_arr, lam_f, loss_f),
+        lambda q: _hessian(q, x_arr, y_arr, lam_f, loss_f),
+        p, tol=tol, max_iter=max_iter)
+    if gnorm >= 1e-6:
+        raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
+    # Without a penalty, a model that fits every label perfectly has its infimum at
+    # infinity (separable data): the iterates only look converged because the
+    # gradient underflows. Say so rather than return an arbitrary large point.
+    if lam_f == 0.0 and np.abs(_sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
+        raise RuntimeError(
+            "minimise: the data are separable, so the objective has no finite minimum "
+            f"without regularisation (reached params {p}); use lam > 0"
+        )
+    return p
 
-    def finite_minimum(q: np.ndarray) -> np.ndarray:
-        # Without a penalty, a model that fits every label perfectly has its infimum at
-        # infinity (separable data): the iterates only look converged because the
-        # gradient underflows. Say so rather than return an arbitrary large point.
-        if lam_f == 0.0:
-            residual = np.abs(_sigmoid(q[0] * x_arr + q[1]) - y_arr)
-            if residual.max() < 1e-6:
-                raise RuntimeError(
-                    "minimise: the data are separable, so the objective has no finite minimum "
-                    f"without regularisation (reached params {q}); use lam > 0"
-                )
-        return q
 
-    fp = f(p)
-    for _ in range(max_iter):
-        g = _gradient(p, x_arr, y_arr, lam_f, loss_f)
-        if np.linalg.norm(g) < tol:
-            return finite_minimum(p)
-        H = _hessian(p, x_arr, y_arr, lam_f, loss_f)
+def damped_newton(f: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray],
+                  hess: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: float,
+                  max_iter: int) -> tuple[np.ndarray, int, float]:
+    """Minimise a smooth ``f`` by Newton steps with backtracking.
+
+    The one Newton loop of the package (used by :func:`minimise` and by
+    :func:`lossviz.capacity.fit_poly_logistic`). Each step solves ``H·s = g``,
+    falls back to the gradient when ``s`` is not a descent direction, and halves
+    the step until ``f`` does not increase. It stops when ``‖g‖ < tol``, when the
+    predicted decrease ``s·g`` is below what float64 resolves in ``f`` (Newton
+    has converged: one last full step polishes it), when no step decreases
+    ``f``, or after ``max_iter`` steps. Internal: the caller validates.
+
+    Parameters
+    ----------
+    f, grad, hess : callables of a (n,) ndarray
+        The objective (float), its gradient ``(n,)`` and its Hessian ``(n, n)``.
+    x0 : (n,) ndarray
+        Start.
+    tol : float
+        Gradient-norm tolerance.
+    max_iter : int
+        Most Newton steps.
+
+    Returns
+    -------
+    x : (n,) ndarray
+    n_iter : int
+        Steps taken.
+    grad_norm : float
+        ``‖grad(x)‖``: the caller decides whether that is converged.
+    """
+    x = np.asarray(x0, dtype=np.float64)
+    fx = f(x)
+    g = grad(x)
+    n_iter = 0
+    while n_iter < max_iter and np.linalg.norm(g) >= tol:
         try:
-            step = np.linalg.solve(H, g)
+            step = np.linalg.solve(hess(x), g)
             if not np.all(np.isfinite(step)) or step @ g <= 0:
                 step = g  # not a descent direction: fall back to the gradient
         except np.linalg.LinAlgError:
             step = g
-        if step @ g <= 1e-15 * max(1.0, abs(fp)):
-            # The predicted decrease is below what float64 resolves in f, so a line search
-            # on f can only stall: Newton has converged. One last full step polishes it.
-            q = p - step
-            g_q = _gradient(q, x_arr, y_arr, lam_f, loss_f)
-            return finite_minimum(q if np.linalg.norm(g_q) <= np.linalg.norm(g) else p)
+        n_iter += 1
+        if step @ g <= 1e-15 * max(1.0, abs(fx)):
+            cand = x - step
+            g_cand = grad(cand)
+            if np.linalg.norm(g_cand) <= np.linalg.norm(g):
+                x, g = cand, g_cand
+            break
         t = 1.0
         while t > 1e-12:
-            q = p - t * step
-            fq = f(q)
-            if fq <= fp:
+            cand = x - t * step
+            f_cand = f(cand)
+            if f_cand <= fx:
                 break
             t *= 0.5
-        if t <= 1e-12:  # no decrease possible at machine precision
-            return finite_minimum(p)
-        p, fp = q, fq
-    if np.linalg.norm(_gradient(p, x_arr, y_arr, lam_f, loss_f)) < 1e-6:
-        return finite_minimum(p)
-    raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
+        if t <= 1e-12:  # no step decreases f at machine precision
+            break
+        stalled = f_cand == fx
+        x, fx = cand, f_cand
+        g = grad(x)
+        if stalled:
+            break
+    return x, n_iter, float(np.linalg.norm(g))
 
 
 def condition_number(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
