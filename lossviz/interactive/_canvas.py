@@ -1,0 +1,1456 @@
+"""A matplotlib figure as a still picture, with moving layers drawn in the browser.
+
+:class:`LayeredCanvas` is the picture of the explorers (issue 11). Matplotlib renders what does
+not move -- axes, ticks, labels, a landscape and its contours -- once, into a PNG at the width of
+the notebook column (or the Voilà page) and at the screen's device pixel ratio. What moves --
+paths, cost curves, markers, short text readouts -- is drawn by a small canvas in the browser
+(``canvas.js``) from float32 buffers, a few KB a change, with the style of the matplotlib artist
+it stands for: colour, line width, dashes, marker, alpha, z-order, clipping.
+
+Three more things make it quick and robust:
+
+* **Frames.** Several prefetched versions of the layers, keyed by the values of some sliders
+  (:meth:`LayeredCanvas.add_frames`). When such a slider moves in the browser and the frame for
+  its new value is there, the canvas shows it at once, without a kernel round trip. A frame
+  carries a stamp -- a version number that Python bumps whenever settings outside the key
+  change, and the values of the *context* widgets -- so a frame computed for other settings is
+  never shown.
+* **Pointer events.** A click or a drag on an axes reaches Python as data coordinates
+  (:meth:`LayeredCanvas.on_pointer`), e.g. to move a start point.
+* **Errors stay visible.** An exception in a callback wrapped by :meth:`LayeredCanvas.guarded`
+  (pointer callbacks are) is shown in a line under the picture, not lost in a log.
+
+Displayed, the widget carries a static ``image/png`` of its current state too (background and
+layers drawn by matplotlib into the same figure), so GitHub, nbconvert's HTML and a notebook
+opened without a kernel still show the picture.
+
+How the browser maps data to pixels, for an axes whose box in the image has its top-left corner
+at ``(left, top)`` and size ``width × height`` (image pixels), with limits ``xlim``, ``ylim`` and
+scale functions ``f`` (the identity, or ``log_base`` with matplotlib's clipping of values ≤ 0 to
+-1000)::
+
+    px = left + (f(x) - f(xlim[0])) / (f(xlim[1]) - f(xlim[0])) * width
+    py = top + height - (f(y) - f(ylim[0])) / (f(ylim[1]) - f(ylim[0])) * height
+
+which is matplotlib's ``ax.transData`` with the y-axis flipped (:meth:`LayeredCanvas.to_pixels`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import numbers
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import anywidget
+import ipywidgets as widgets
+import matplotlib.colors as mcolors
+import numpy as np
+import traitlets
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path as MplPath
+from matplotlib.scale import LogTransform
+from matplotlib.text import Text
+from numpy.typing import ArrayLike
+
+from .._validation import _short, as_float_array, as_int, as_scalar
+
+__all__ = ["LayeredCanvas", "PointerEvent", "js_string"]
+
+_ESM = Path(__file__).with_name("canvas.js")
+#: Largest magnitude a float32 buffer can carry.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Backgrounds kept per canvas by :meth:`LayeredCanvas.redraw` with a ``cache_key``.
+_BACKGROUND_CACHE_SIZE = 24
+#: CSS font families tried for a text layer, after the font matplotlib itself uses.
+_FONT_FALLBACKS = {"DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
+                   "DejaVu Serif": '"DejaVu Serif", "Bitstream Vera Serif", Georgia, serif',
+                   "DejaVu Sans Mono": '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", monospace'}
+_CAPSTYLES = {"butt": "butt", "projecting": "square", "round": "round"}
+_JOINSTYLES = {"miter": "miter", "round": "round", "bevel": "bevel"}
+_HA = {"left": "left", "center": "center", "right": "right"}
+_VA = {"top": "top", "center": "middle", "center_baseline": "middle", "baseline": "alphabetic",
+       "bottom": "bottom"}
+
+
+# --------------------------------------------------------------------------------------------
+# Keys: the browser computes a frame's key from widget values with JavaScript's String(value);
+# Python must spell the same values the same way.
+
+
+def js_string(value: Any) -> str:
+    """The text JavaScript's ``String(value)`` gives for a number, a bool or a string.
+
+    Frame keys are computed in the browser from the sliders' values; Python spells the same
+    values with this function, so that both sides agree on the key (``3.0`` is ``"3"``,
+    ``1e-07`` is ``"1e-7"``, ``1e21`` is ``"1e+21"``).
+
+    Parameters
+    ----------
+    value : bool, int, float or str
+        A widget's value.
+
+    Returns
+    -------
+    str
+        ECMAScript's Number::toString for numbers (shortest round-trip digits, which Python's
+        ``repr`` also gives), ``"true"``/``"false"`` for bools, strings unchanged.
+
+    Examples
+    --------
+    >>> [js_string(v) for v in (3, 3.0, 0.5, 1e-7, 0.000001, 1e21, 123e-20, True, "0.5")]
+    ['3', '3', '0.5', '1e-7', '0.000001', '1e+21', '1.23e-18', 'true', '0.5']
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and abs(int(value)) < 10**21:
+        return str(int(value))
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number, a bool or a string, got {_short(value)}")
+    v = float(value)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0:
+        return "0"
+    sign = "-" if v < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(v))).as_tuple()
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    exponent += len("".join(map(str, digit_tuple))) - len(digits)
+    k = len(digits)
+    n = exponent + k  # the value is 0.d1d2...dk × 10^n
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * (-n) + digits
+    else:
+        e = n - 1
+        mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+        text = f"{mantissa}e{'+' if e > 0 else '-'}{abs(e)}"
+    return sign + text
+
+
+def _browser_trait(widget: widgets.Widget) -> str:
+    """Which of a widget's synced traits the browser reads for a key: its label or its value."""
+    if widget.has_trait("_options_labels") and widget.has_trait("index"):
+        return "label"  # selection widgets: the browser knows the index and the labels
+    if widget.has_trait("value") and widget.trait_metadata("value", "sync"):
+        return "value"
+    raise TypeError(f"widget {_short(widget)} has no synced value to key frames on")
+
+
+def _widget_text(widget: widgets.Widget, trait: str) -> str:
+    value = widget.label if trait == "label" else widget.value
+    if value is None:
+        return "null"
+    return js_string(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Styles mirrored from matplotlib artists
+
+
+def _rgba(color: Any, alpha: float | None) -> tuple[str, float]:
+    """``(hex, alpha)`` of a colour as matplotlib draws it with the artist's alpha."""
+    r, g, b, a = mcolors.to_rgba(color, alpha)
+    return mcolors.to_hex((r, g, b)), float(a)
+
+
+def _marker_shape(marker: MarkerStyle) -> dict[str, Any] | None:
+    """The marker's outline in units of its size (matplotlib's path and transform), or None."""
+    path = marker.get_path()
+    if path is None or len(path.vertices) == 0 or marker.get_marker() in ("None", "none", " ", ""):
+        return None
+    path = path.transformed(marker.get_transform())
+    codes = path.codes if path.codes is not None else \
+        np.array([MplPath.MOVETO] + [MplPath.LINETO] * (len(path.vertices) - 1))
+    return {"vertices": [[round(float(x), 6), round(float(y), 6)] for x, y in path.vertices],
+            "codes": [int(c) for c in codes],
+            "filled": bool(marker.is_filled()),
+            "join": _JOINSTYLES.get(str(marker.get_joinstyle()), "miter"),
+            "cap": _CAPSTYLES.get(str(marker.get_capstyle()), "butt")}
+
+
+def _line_style(line: Line2D) -> dict[str, Any]:
+    if line.get_drawstyle() not in ("default", None):
+        raise ValueError(f"artist: cannot mirror drawstyle {line.get_drawstyle()!r}; use 'default'")
+    if line.get_markevery() is not None:
+        raise ValueError(f"artist: cannot mirror markevery={line.get_markevery()!r}; use None")
+    if line.get_fillstyle() != "full" and line.get_marker() not in ("None", "none", "", " ", None):
+        raise ValueError(f"artist: cannot mirror fillstyle {line.get_fillstyle()!r}; use 'full'")
+    alpha = line.get_alpha()
+    color, color_alpha = _rgba(line.get_color(), alpha)
+    linestyle = line.get_linestyle()
+    drawn = linestyle not in ("None", "none", "", " ")
+    offset, dashes = getattr(line, "_dash_pattern", (0.0, None))
+    solid = dashes is None or len(dashes) == 0
+    style: dict[str, Any] = {
+        "kind": "line",
+        "color": color, "alpha": color_alpha,
+        "linewidth": float(line.get_linewidth()) if drawn else 0.0,
+        "dashes": [] if solid else [float(d) for d in dashes],
+        "dash_offset": 0.0 if solid else float(offset),
+        "cap": _CAPSTYLES[str(line.get_solid_capstyle() if solid else line.get_dash_capstyle())],
+        "join": _JOINSTYLES[str(line.get_solid_joinstyle() if solid else line.get_dash_joinstyle())],
+    }
+    shape = _marker_shape(line._marker)
+    if shape is not None:
+        face, face_alpha = _rgba(line.get_markerfacecolor(), alpha)
+        edge, edge_alpha = _rgba(line.get_markeredgecolor(), alpha)
+        shape.update(size=float(line.get_markersize()), face=face, face_alpha=face_alpha,
+                     edge=edge, edge_alpha=edge_alpha, edgewidth=float(line.get_markeredgewidth()))
+        if str(line.get_markerfacecolor()).lower() == "none":
+            shape["face_alpha"] = 0.0
+    style["marker"] = shape
+    return style
+
+
+def _scatter_style(collection: PathCollection) -> dict[str, Any]:
+    faces = np.asarray(collection.get_facecolor())
+    edges = np.asarray(collection.get_edgecolor())
+    for name, colors in (("facecolors", faces), ("edgecolors", edges)):
+        if len(colors) > 1 and not np.allclose(colors, colors[0]):
+            raise ValueError(f"artist: a scatter layer draws one colour; its {name} hold "
+                             f"{len(colors)} different colours (use one layer per colour)")
+    paths = collection.get_paths()
+    if len(paths) != 1:
+        raise ValueError(f"artist: a scatter layer draws one marker shape, got {len(paths)}")
+    path = paths[0]
+    codes = path.codes if path.codes is not None else \
+        np.array([MplPath.MOVETO] + [MplPath.LINETO] * (len(path.vertices) - 1))
+    alpha = collection.get_alpha()
+    face, face_alpha = _rgba(faces[0] if len(faces) else (0, 0, 0, 0), alpha)
+    edge, edge_alpha = _rgba(edges[0] if len(edges) else (0, 0, 0, 0), alpha)
+    if len(faces) == 0:
+        face_alpha = 0.0
+    if len(edges) == 0:
+        edge_alpha = 0.0
+    widths = np.atleast_1d(collection.get_linewidth())
+    return {"kind": "scatter",
+            "vertices": [[round(float(x), 6), round(float(y), 6)] for x, y in path.vertices],
+            "codes": [int(c) for c in codes],
+            "filled": bool(face_alpha > 0),
+            "face": face, "face_alpha": face_alpha, "edge": edge, "edge_alpha": edge_alpha,
+            "edgewidth": float(widths[0]) if len(widths) else 0.0,
+            "join": "round", "cap": "butt"}
+
+
+def _css_font(text: Text) -> str:
+    props = text.get_fontproperties()
+    try:
+        name = font_manager.FontProperties(fname=font_manager.findfont(props)).get_name()
+    except Exception:  # pragma: no cover - font lookup is matplotlib's; never fatal here
+        name = "DejaVu Sans"
+    family = _FONT_FALLBACKS.get(name, f'"{name}", sans-serif')
+    return family
+
+
+def _linespacing(text: Text) -> float:
+    spacing = getattr(text, "_linespacing", 1.2)
+    return float(spacing) if isinstance(spacing, numbers.Real) else 1.2  # "normal": about 1.2
+
+
+def _text_style(text: Text) -> dict[str, Any]:
+    if float(text.get_rotation()) % 360 != 0:
+        raise ValueError(f"artist: a text layer is drawn horizontally, got rotation {text.get_rotation()}")
+    color, alpha = _rgba(text.get_color(), text.get_alpha())
+    props = text.get_fontproperties()
+    weight = props.get_weight()
+    weight = weight if isinstance(weight, numbers.Number) else \
+        font_manager.weight_dict.get(str(weight), 400)
+    return {"kind": "text", "color": color, "alpha": alpha,
+            "fontsize": float(props.get_size_in_points()), "family": _css_font(text),
+            "weight": int(weight), "style": str(props.get_style()),
+            "ha": _HA.get(text.get_horizontalalignment(), "left"),
+            "va": _VA.get(text.get_verticalalignment(), "alphabetic"),
+            "linespacing": _linespacing(text)}
+
+
+# --------------------------------------------------------------------------------------------
+# Buffers
+
+
+def _xy_buffer(name: str, x: Any, y: Any) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """Validate ``x``, ``y`` (1-D, same length, finite, within float32); interleaved float32."""
+    xs = _coordinates(f"{name}: x", x)
+    ys = _coordinates(f"{name}: y", y)
+    if xs.shape != ys.shape:
+        raise ValueError(f"{name}: x and y must have the same length, got {xs.size} and {ys.size}")
+    xy = np.empty(2 * xs.size, dtype="<f4")
+    xy[0::2], xy[1::2] = xs, ys
+    return xy.tobytes(), xs, ys
+
+
+def _coordinates(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, (list, tuple, np.ndarray)) and np.size(value) == 0:
+        return np.zeros(0)
+    arr = as_float_array(name, value)
+    big = np.abs(arr) > _FLOAT32_MAX
+    if big.any():
+        i = int(np.flatnonzero(big)[0])
+        raise ValueError(f"{name} must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g}), "
+                         f"got {arr[i]} at index {i}")
+    return arr
+
+
+def _sizes_buffer(name: str, sizes: Any, n: int) -> bytes:
+    arr = as_float_array(f"{name}: sizes", sizes)
+    if arr.size == 1:
+        arr = np.full(n, arr[0])
+    if arr.size != n:
+        raise ValueError(f"{name}: sizes must hold one value or one per point ({n}), got {arr.size}")
+    if (arr < 0).any():
+        i = int(np.flatnonzero(arr < 0)[0])
+        raise ValueError(f"{name}: sizes must be >= 0, got {arr[i]} at index {i}")
+    return np.sqrt(arr).astype("<f4").tobytes()  # marker diameters in points
+
+
+@dataclass(frozen=True)
+class PointerEvent:
+    """A pointer event on an axes of a :class:`LayeredCanvas`, in data coordinates.
+
+    Attributes
+    ----------
+    kind : {"down", "move", "up"}
+        Button pressed, pointer moved with the button held (a drag), button released.
+    ax : matplotlib.axes.Axes
+        The axes the event is on (for "move" and "up": the one the drag began on).
+    x, y : float
+        The pointer's position in the axes' data coordinates.
+    button : int
+        0 main (left), 1 middle, 2 secondary, as the browser numbers them.
+    shift, ctrl, alt : bool
+        Modifier keys held.
+    """
+
+    kind: str
+    ax: Axes
+    x: float
+    y: float
+    button: int = 0
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+
+
+@dataclass
+class _Layer:
+    name: str
+    artist: Any
+    kind: str
+    axes_index: int | None  # None: figure coordinates (text only)
+    coords: str             # "data", "axes" or "figure"
+
+
+class LayeredCanvas(anywidget.AnyWidget):
+    """A matplotlib figure drawn once as a picture, with layers that move drawn in the browser.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, created without pyplot (``Figure(...)``); it is drawn with Agg. Everything
+        in it that is not a layer is the background.
+    layers : mapping of str to artist, optional
+        Moving layers by name: a ``Line2D`` (a line, with or without markers, or a single
+        marker), a ``PathCollection`` from ``ax.scatter`` (one colour), or a ``Text`` (a readout;
+        data, axes or figure coordinates, not rotated). Each artist stays in the figure, where
+        it is drawn for the static picture, and is skipped when the background is rendered.
+        More can be added with :meth:`add_layer`.
+    width : int, optional
+        Width in CSS pixels. By default the picture takes the width of its container (the
+        notebook column, a Voilà page), within ``min_width`` and ``max_width``.
+    height : int, optional
+        Height in CSS pixels. By default the figure's aspect ratio is kept.
+    min_width, max_width : int, optional
+        Bounds of the width taken from the container (default 240 px and none).
+    frame_keys : sequence of widgets, optional
+        Widgets whose values (the labels of selection sliders) key the frames; see
+        :meth:`add_frames`. The browser switches frames when one of them changes.
+    frame_context : sequence of widgets, optional
+        Widgets whose values the frames depend on but are not keyed by: a change of one of
+        them in the browser makes every frame stale at once, before the kernel knows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(4, 3), dpi=100)
+    >>> ax = fig.add_subplot()
+    >>> ax.set(xlim=(0, 1), ylim=(0, 10))
+    [(0.0, 1.0), (0.0, 10.0)]
+    >>> line, = ax.plot([], [], color="C1", lw=2)
+    >>> pic = LayeredCanvas(fig, layers={"line": line})
+    >>> pic.set_data("line", [0, 0.5, 1], [0, 5, 10])
+    >>> len(pic.data["line"]["xy"])    # 3 points, x and y, float32
+    24
+    >>> pic.to_pixels(ax, 0.5, 5.0)    # where the browser draws the middle point
+    (205.0, 151.5)
+    >>> pic.close()
+    """
+
+    _esm = _ESM
+
+    # The picture: a PNG of the background and where its axes are (image pixels).
+    background = traitlets.Bytes(b"").tag(sync=True)
+    geometry = traitlets.Dict().tag(sync=True)
+    # The layers: styles (JSON) and data (float32 buffers), each with the key it was made for.
+    styles = traitlets.Dict().tag(sync=True)
+    data = traitlets.Dict().tag(sync=True)
+    # Frames: the widgets that key them and that they depend on, and the version stamp.
+    frame_keys = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
+        sync=True, **widgets.widget_serialization)
+    frame_context = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
+        sync=True, **widgets.widget_serialization)
+    frame_traits = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    version = traitlets.Int(0).tag(sync=True)
+    # Pointer events: which axes listen, which layer follows a drag, the last event handled.
+    pointer_axes = traitlets.List(traitlets.Int()).tag(sync=True)
+    drag_layer = traitlets.Unicode("").tag(sync=True)
+    pointer_ack = traitlets.Int(0).tag(sync=True)
+    # The error line under the picture.
+    error = traitlets.Unicode("").tag(sync=True)
+    # Reported by the browser: the container's width (CSS px) and the device pixel ratio.
+    css_width = traitlets.Int(0).tag(sync=True)
+    dpr = traitlets.Float(1.0).tag(sync=True)
+
+    def __init__(self, fig: Figure, *, layers: Mapping[str, Any] | None = None,
+                 width: int | None = None, height: int | None = None, min_width: int = 240,
+                 max_width: int | None = None, frame_keys: Sequence[widgets.Widget] = (),
+                 frame_context: Sequence[widgets.Widget] = ()) -> None:
+        self._fig = _check_figure(fig)
+        self._base_dpi = float(fig.dpi)
+        w_in, h_in = fig.get_size_inches()
+        self._natural = (int(round(w_in * self._base_dpi)), int(round(h_in * self._base_dpi)))
+        self._width = None if width is None else as_int("width", width, minimum=16)
+        self._height = None if height is None else as_int("height", height, minimum=16)
+        self._min_width = as_int("min_width", min_width, minimum=16)
+        self._max_width = None if max_width is None else as_int("max_width", max_width,
+                                                                 minimum=self._min_width)
+        keys = _check_widgets("frame_keys", frame_keys)
+        context = _check_widgets("frame_context", frame_context)
+        traits = [_browser_trait(w) for w in keys + context]
+        self._layers: dict[str, _Layer] = {}
+        self._live: dict[str, dict[str, Any]] = {}
+        self._frames: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None]] = []
+        self._drag_axes: int | None = None
+        self._rendered: tuple | None = None
+        self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
+        self._closed = False
+        super().__init__(frame_keys=keys, frame_context=context, frame_traits=traits)
+        for name, artist in (layers or {}).items():
+            self.add_layer(name, artist)
+        self.on_msg(self._on_message)
+        self.observe(self._on_view_size, names=["css_width", "dpr"])
+        for w in keys + context:
+            w.observe(self._on_context_change, names=["value", "index"])
+        self.redraw()
+
+    # -- layers -----------------------------------------------------------------------------
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure behind the picture."""
+        return self._fig
+
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        """The names of the moving layers, in the order they were added."""
+        return tuple(self._layers)
+
+    def add_layer(self, name: str, artist: Any) -> str:
+        """Make ``artist`` a moving layer called ``name``; returns ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A new, non-empty name.
+        artist : Line2D, PathCollection or Text
+            An artist of this canvas's figure (see the class's ``layers``). Its current data is
+            the layer's first data; its style is read now and again at each :meth:`set_data`.
+
+        Returns
+        -------
+        str
+            ``name``.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig)
+        >>> pic.add_layer("start", ax.plot([0.5], [0.5], "o", color="k")[0])
+        'start'
+        >>> pic.styles["start"]["marker"]["size"]
+        6.0
+        >>> pic.close()
+        """
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty string, got {_short(name)}")
+        if name in self._layers:
+            raise ValueError(f"name {name!r} is already a layer")
+        layer = self._describe(name, artist)
+        artist.set_animated(True)  # Agg's draw skips it; savefig draws it
+        self._layers[name] = layer
+        with self.hold_sync():
+            self.styles = {**self.styles, name: self._style(layer)}
+            self._refresh_live(name)
+        if self._rendered is not None:
+            self.redraw()  # the artist was part of the background until now
+        return name
+
+    def _describe(self, name: str, artist: Any) -> _Layer:
+        if isinstance(artist, Line2D):
+            kind = "line"
+        elif isinstance(artist, PathCollection):
+            kind = "scatter"
+        elif isinstance(artist, Text):
+            kind = "text"
+        else:
+            raise TypeError(f"artist for layer {name!r} must be a Line2D, a PathCollection (scatter) "
+                            f"or a Text, got {type(artist).__name__}")
+        if _root_figure(artist) is not self._fig:
+            raise ValueError(f"artist for layer {name!r} is not in this canvas's figure")
+        ax = artist.axes
+        if kind == "text":
+            transform = artist.get_transform()
+            if ax is not None and transform is ax.transData:
+                coords = "data"
+            elif ax is not None and transform is ax.transAxes:
+                coords = "axes"
+            elif transform is self._fig.transFigure:
+                coords, ax = "figure", None
+            else:
+                raise ValueError(f"artist for layer {name!r}: a text layer is placed in data, axes or "
+                                 "figure coordinates (transform ax.transData, ax.transAxes or "
+                                 "fig.transFigure)")
+        else:
+            coords = "data"
+            transform = artist.get_offset_transform() if kind == "scatter" else artist.get_transform()
+            if ax is None or transform is not ax.transData:
+                raise ValueError(f"artist for layer {name!r} must be drawn in an axes' data "
+                                 "coordinates (transform ax.transData)")
+        index = None
+        if ax is not None:
+            index = self._fig.axes.index(ax)
+            _check_axes_scales(ax, f"artist for layer {name!r}")
+        return _Layer(name=name, artist=artist, kind=kind, axes_index=index, coords=coords)
+
+    def _style(self, layer: _Layer) -> dict[str, Any]:
+        artist = layer.artist
+        if layer.kind == "line":
+            style = _line_style(artist)
+        elif layer.kind == "scatter":
+            style = _scatter_style(artist)
+        else:
+            style = _text_style(artist)
+        style.update(axes=layer.axes_index, coords=layer.coords, zorder=float(artist.get_zorder()),
+                     clip=bool(artist.get_clip_on()) and layer.axes_index is not None,
+                     visible=bool(artist.get_visible()), order=list(self._layers).index(layer.name))
+        return style
+
+    def _layer(self, name: Any) -> _Layer:
+        if not isinstance(name, str) or name not in self._layers:
+            raise ValueError(f"name must be one of the layers {list(self._layers)}, got {_short(name)}")
+        return self._layers[name]
+
+    def _refresh_live(self, name: str) -> None:
+        layer = self._layers[name]
+        artist = layer.artist
+        if layer.kind == "line":
+            payload = self._payload(name, {"x": artist.get_xdata(), "y": artist.get_ydata()})
+        elif layer.kind == "scatter":
+            offsets = np.asarray(artist.get_offsets(), dtype=float).reshape(-1, 2)
+            sizes = artist.get_sizes()
+            payload = self._payload(name, {"x": offsets[:, 0], "y": offsets[:, 1],
+                                           "sizes": sizes if len(sizes) else [36.0]})
+        else:
+            x, y = artist.get_position()
+            payload = self._payload(name, {"text": artist.get_text(), "x": x, "y": y})
+        self._live[name] = payload
+        self._send_live()
+
+    def _payload(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """A layer's data as the browser takes it, validated."""
+        layer = self._layer(name)
+        if layer.kind == "text":
+            text = values.get("text")
+            if not isinstance(text, str):
+                raise TypeError(f"{name}: text must be a string, got {_short(text)}")
+            x = as_scalar(f"{name}: x", values.get("x"))
+            y = as_scalar(f"{name}: y", values.get("y"))
+            return {"text": text, "xy": np.array([x, y], dtype="<f4").tobytes()}
+        xy, xs, _ = _xy_buffer(name, values.get("x"), values.get("y"))
+        out: dict[str, Any] = {"xy": xy}
+        if layer.kind == "scatter":
+            sizes = values.get("sizes")
+            out["s"] = _sizes_buffer(name, 36.0 if sizes is None else sizes, xs.size)
+        elif values.get("sizes") is not None:
+            raise ValueError(f"{name}: sizes are for scatter layers; {name!r} is a line")
+        return out
+
+    def _send_live(self) -> None:
+        key, token = self.frame_key(), self.frame_token()
+        self.data = {name: {**payload, "key": key, "token": token}
+                     for name, payload in self._live.items()}
+
+    def set_data(self, name: str, x: ArrayLike, y: ArrayLike, *,
+                 sizes: ArrayLike | float | None = None) -> None:
+        """Move a line or scatter layer to new points; the browser redraws it.
+
+        The matplotlib artist is updated too (for the static picture), and the layer's style is
+        read again from it. Use ``with canvas.hold_sync():`` to send several changes at once.
+
+        Parameters
+        ----------
+        name : str
+            A line or scatter layer.
+        x, y : (n,) array_like of float
+            The points in the layer's data coordinates (finite; n may be 0).
+        sizes : float or (n,) array_like of float, optional
+            Scatter layers: marker areas in points², as ``ax.scatter``'s ``s`` (default: kept).
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig, layers={"pts": ax.scatter([0], [0], s=20)})
+        >>> pic.set_data("pts", [0, 1, 2], [2, 1, 0], sizes=[10, 20, 40])
+        >>> np.frombuffer(pic.data["pts"]["s"], "<f4").astype(float).round(3).tolist()  # diameters, pt
+        [3.162, 4.472, 6.325]
+        >>> pic.close()
+        """
+        layer = self._layer(name)
+        if layer.kind == "text":
+            raise ValueError(f"name {name!r} is a text layer: use set_text")
+        if sizes is None and layer.kind == "scatter":
+            old = layer.artist.get_sizes()
+            sizes = old if len(old) else 36.0
+        payload = self._payload(name, {"x": x, "y": y, "sizes": sizes})
+        xy = np.frombuffer(payload["xy"], "<f4").reshape(-1, 2).astype(float)
+        if layer.kind == "line":
+            layer.artist.set_data(xy[:, 0], xy[:, 1])
+        else:
+            layer.artist.set_offsets(xy)
+            layer.artist.set_sizes(np.frombuffer(payload["s"], "<f4").astype(float) ** 2)
+        self._live[name] = payload
+        with self.hold_sync():
+            self._restyle(layer)
+            self._send_live()
+
+    def set_text(self, name: str, text: str, *, x: float | None = None,
+                 y: float | None = None) -> None:
+        """Change a text layer's text (and, optionally, its position).
+
+        Parameters
+        ----------
+        name : str
+            A text layer.
+        text : str
+            The new text (``\\n`` breaks lines).
+        x, y : float, optional
+            A new position, in the layer's coordinates (default: kept).
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> label = ax.text(0.05, 0.9, "", transform=ax.transAxes)
+        >>> pic = LayeredCanvas(fig, layers={"readout": label})
+        >>> pic.set_text("readout", "lr = 0.5")
+        >>> pic.data["readout"]["text"], label.get_text()
+        ('lr = 0.5', 'lr = 0.5')
+        >>> pic.close()
+        """
+        layer = self._layer(name)
+        if layer.kind != "text":
+            raise ValueError(f"name {name!r} is a {layer.kind} layer: use set_data")
+        old_x, old_y = layer.artist.get_position()
+        payload = self._payload(name, {"text": text, "x": old_x if x is None else x,
+                                       "y": old_y if y is None else y})
+        px, py = np.frombuffer(payload["xy"], "<f4").astype(float)
+        layer.artist.set_text(text)
+        layer.artist.set_position((px, py))
+        self._live[name] = payload
+        with self.hold_sync():
+            self._restyle(layer)
+            self._send_live()
+
+    def _restyle(self, layer: _Layer) -> None:
+        style = self._style(layer)
+        if self.styles.get(layer.name) != style:
+            self.styles = {**self.styles, layer.name: style}
+
+    # -- background and geometry ----------------------------------------------------------
+
+    def _size(self) -> tuple[int, int]:
+        """The picture's size in CSS pixels, from the container's width and the options."""
+        if self._width is not None:
+            width = self._width
+        elif self.css_width > 0:
+            width = max(self._min_width, self.css_width)
+            if self._max_width is not None:
+                width = min(width, self._max_width)
+        else:
+            width = self._natural[0]
+        if self._height is not None:
+            height = self._height
+        else:
+            height = max(16, int(round(width * self._natural[1] / self._natural[0])))
+        return width, height
+
+    def redraw(self, *, cache_key: Any = None) -> None:
+        """Render the background again, after a change to what does not move.
+
+        Call it after changing static artists, limits or scales (``ax.set_xlim``). The picture
+        is rendered at the container's width and the device pixel ratio (which the browser
+        reports; changes of them redraw by themselves).
+
+        Parameters
+        ----------
+        cache_key : hashable, optional
+            Names the state of the background (e.g. ``("lam", 0.1)``): a background rendered
+            before under the same key, at the same size and pixel ratio, is sent again without
+            drawing. The caller promises that the same key means the same picture.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2), dpi=100); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig)
+        >>> pic.background[:8] == b"\\x89PNG\\r\\n\\x1a\\n", pic.geometry["width"]
+        (True, 300)
+        >>> pic.dpr = 2.0                      # as a HiDPI screen reports it: twice the pixels
+        >>> pic.geometry["width"], pic.geometry["height"], pic.geometry["ratio"]
+        (600, 400, 2.0)
+        >>> pic.close()
+        """
+        self._check_open()
+        width, height = self._size()
+        ratio = as_scalar("dpr", self.dpr, minimum=0.25, maximum=8.0)
+        state = (width, height, ratio)
+        entry = None
+        if cache_key is not None:
+            entry = self._backgrounds.get((cache_key, state))
+        if entry is None:
+            entry = self._render(width, height, ratio)
+            if cache_key is not None:
+                self._backgrounds[(cache_key, state)] = entry
+                while len(self._backgrounds) > _BACKGROUND_CACHE_SIZE:
+                    self._backgrounds.popitem(last=False)
+        else:
+            self._backgrounds.move_to_end((cache_key, state))
+        png, geometry = entry
+        self._rendered = state
+        with self.hold_sync():
+            self.background = png
+            self.geometry = geometry
+
+    def _render(self, width: int, height: int, ratio: float) -> tuple[bytes, dict]:
+        fig = self._fig
+        render_dpi = self._base_dpi * ratio
+        fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
+        try:
+            fig.set_dpi(render_dpi)
+            canvas = fig.canvas
+            canvas.draw()  # the layers are animated: Agg skips them
+            rgba = np.asarray(canvas.buffer_rgba())
+            geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi)
+            png = _encode_png(rgba)
+        finally:
+            fig.set_dpi(self._base_dpi)
+            fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
+        return png, geometry
+
+    def _geometry(self, width_px: int, height_px: int, ratio: float, dpi: float) -> dict[str, Any]:
+        axes = []
+        for ax in self._fig.axes:
+            box = ax.bbox
+            entry: dict[str, Any] = {
+                "left": float(box.x0), "top": float(height_px - box.y1),
+                "width": float(box.width), "height": float(box.height),
+                "xlim": [float(v) for v in ax.get_xlim()], "ylim": [float(v) for v in ax.get_ylim()],
+            }
+            try:
+                entry["xscale"] = _scale(ax, "x")
+                entry["yscale"] = _scale(ax, "y")
+                entry["supported"] = True
+            except ValueError:
+                entry["supported"] = False
+            axes.append(entry)
+        return {"width": int(width_px), "height": int(height_px), "ratio": float(ratio),
+                "px_per_pt": float(dpi / 72.0), "axes": axes}
+
+    def _on_view_size(self, change: Any) -> None:
+        if self._closed:
+            return
+        with self.showing_errors():
+            width, height = self._size()
+            if self._rendered != (width, height, float(self.dpr)):
+                self.redraw()
+
+    def to_pixels(self, ax: Axes | int, x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
+        """Where the browser draws data points ``(x, y)`` of ``ax``, in image pixels (y down).
+
+        The same formula as ``canvas.js``, from the geometry last sent; matplotlib's
+        ``ax.transData`` at the rendered size and pixel ratio gives the same points (with y
+        measured from the bottom).
+
+        Parameters
+        ----------
+        ax : Axes or int
+            An axes of the figure, or its index in ``fig.axes``.
+        x, y : float or (n,) array_like of float
+            Data coordinates.
+
+        Returns
+        -------
+        (px, py) : floats, or (n,) ndarrays of float
+            Image pixels from the top-left corner.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2), dpi=100); ax = fig.add_subplot()
+        >>> ax.set_xscale("log"); ax.set_xlim(1.0, 100.0)
+        (1.0, 100.0)
+        >>> pic = LayeredCanvas(fig)
+        >>> px, py = pic.to_pixels(ax, [1, 10, 100], [0, 0.5, 1])
+        >>> np.round(px, 1).tolist()     # a decade is the same width each time
+        [37.5, 153.8, 270.0]
+        >>> pic.close()
+        """
+        index = self._axes_index(ax)
+        geometry = self.geometry["axes"][index]
+        if not geometry.get("supported"):
+            raise ValueError(f"ax: axes {index} has a scale the canvas cannot draw on")
+        scalar = np.ndim(x) == 0 and np.ndim(y) == 0
+        xs = np.atleast_1d(as_float_array("x", x, ndim=None)).astype(float)
+        ys = np.atleast_1d(as_float_array("y", y, ndim=None)).astype(float)
+        fx = _scale_function(geometry["xscale"])
+        fy = _scale_function(geometry["yscale"])
+        x0, x1 = (fx(np.array(geometry["xlim"], dtype=float)))
+        y0, y1 = (fy(np.array(geometry["ylim"], dtype=float)))
+        px = geometry["left"] + (fx(xs) - x0) / (x1 - x0) * geometry["width"]
+        py = geometry["top"] + geometry["height"] - (fy(ys) - y0) / (y1 - y0) * geometry["height"]
+        if scalar:
+            return float(px[0]), float(py[0])
+        return px, py
+
+    def _axes_index(self, ax: Any) -> int:
+        if isinstance(ax, Axes):
+            if ax not in self._fig.axes:
+                raise ValueError("ax is not an axes of this canvas's figure")
+            return self._fig.axes.index(ax)
+        index = as_int("ax", ax, minimum=0, maximum=len(self._fig.axes) - 1)
+        return index
+
+    # -- frames -------------------------------------------------------------------------------
+
+    def frame_key(self, values: Any = None) -> str:
+        """The key of a frame, as the browser spells it, for values of the ``frame_keys`` widgets.
+
+        Parameters
+        ----------
+        values : value or tuple of values, optional
+            One value per key widget (a single value when there is one): the widget's
+            ``value``, or its ``label`` for a selection slider. By default the widgets'
+            current values.
+
+        Returns
+        -------
+        str
+            The values as JavaScript's ``String`` spells them, joined by ``"|"``.
+
+        Examples
+        --------
+        >>> import ipywidgets as widgets
+        >>> from matplotlib.figure import Figure
+        >>> size = widgets.IntSlider(value=4, min=1, max=64)
+        >>> lr = widgets.SelectionSlider(options=["0.1", "0.2", "0.5"], value="0.2")
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)), frame_keys=[size, lr])
+        >>> pic.frame_key(), pic.frame_key((8, "0.5"))
+        ('4|0.2', '8|0.5')
+        >>> pic.close()
+        """
+        keys = list(self.frame_keys)
+        if values is None:
+            return "|".join(_widget_text(w, t) for w, t in zip(keys, self.frame_traits))
+        if not isinstance(values, tuple):
+            values = (values,)
+        if len(values) != len(keys):
+            raise ValueError(f"values must hold one value per key widget ({len(keys)}), "
+                             f"got {_short(values)}")
+        try:
+            return "|".join(js_string(v) for v in values)
+        except TypeError:
+            raise TypeError(f"values must be numbers, bools or strings, got {_short(values)}") from None
+
+    def frame_token(self) -> str:
+        """The stamp of the current settings: the version and the context widgets' values.
+
+        Frames are computed for one token; the browser shows a frame only while the token it
+        computes itself (the version it last heard and the context widgets' values there)
+        is the frame's.
+
+        Examples
+        --------
+        >>> import ipywidgets as widgets
+        >>> from matplotlib.figure import Figure
+        >>> lam = widgets.FloatSlider(value=0.1, min=0, max=1)
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)), frame_context=[lam])
+        >>> pic.frame_token()
+        '0|0.1'
+        >>> lam.value = 0.2               # a context change bumps the version too
+        >>> pic.frame_token()
+        '1|0.2'
+        >>> pic.close()
+        """
+        traits = self.frame_traits[len(self.frame_keys):]
+        context = "|".join(_widget_text(w, t) for w, t in zip(self.frame_context, traits))
+        return f"{self.version}|{context}"
+
+    def invalidate_frames(self) -> None:
+        """Drop every frame, here and in the browser: settings outside the key have changed.
+
+        Call it (it bumps the version) when something a frame depends on changes in Python
+        and is not a ``frame_context`` widget: a new seed, a new start point, new data.
+        Changes of ``frame_context`` widgets, and pointer events, do it by themselves.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig, layers={"line": ax.plot([0, 1], [0, 1])[0]})
+        >>> pic.add_frames({(): {"line": ([0, 1], [1, 0])}})
+        True
+        >>> pic.invalidate_frames(); pic.frame_count, pic.version
+        (0, 1)
+        >>> pic.close()
+        """
+        self._frames.clear()
+        self.version += 1
+        self._send_live()  # the live data's stamp follows
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames are held for the current settings."""
+        return len(self._frames)
+
+    def add_frames(self, frames: Mapping[Any, Mapping[str, Any]], *,
+                   token: str | None = None) -> bool:
+        """Send prefetched frames to the browser; returns False if they were stale (dropped).
+
+        Parameters
+        ----------
+        frames : mapping of key to mapping of layer name to data
+            A key is a tuple of values, one per ``frame_keys`` widget (a single value when there
+            is one; ``()`` when there are none), as :meth:`frame_key` takes. Its data, per
+            layer: ``(x, y)`` or ``{"x": ..., "y": ..., "sizes": ...}`` for lines and scatters,
+            the text (``str``) or ``{"text": ..., "x": ..., "y": ...}`` for text layers. Layers
+            left out show their live data.
+        token : str, optional
+            The :meth:`frame_token` the frames were computed for (take it when the computation
+            starts). When it is no longer current, the frames are dropped and False is
+            returned. Default: the current token.
+
+        Returns
+        -------
+        bool
+            Whether the frames were kept and sent.
+
+        Examples
+        --------
+        >>> import ipywidgets as widgets
+        >>> from matplotlib.figure import Figure
+        >>> slope = widgets.IntSlider(value=1, min=0, max=3)
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[slope])
+        >>> token = pic.frame_token()
+        >>> pic.add_frames({s: {"line": ([0, 1], [0, s])} for s in range(4)}, token=token)
+        True
+        >>> pic.frame_count
+        4
+        >>> pic.invalidate_frames()                    # e.g. a new seed: the old runs are stale
+        >>> pic.add_frames({0: {"line": ([0, 1], [0, 0])}}, token=token)
+        False
+        >>> pic.close()
+        """
+        self._check_open()
+        if not isinstance(frames, Mapping):
+            raise TypeError(f"frames must be a mapping of key to layers, got {_short(frames)}")
+        if token is not None and not isinstance(token, str):
+            raise TypeError(f"token must be a string from frame_token(), got {_short(token)}")
+        entries = []
+        for key, layers in frames.items():
+            text_key = self.frame_key(key)
+            if not isinstance(layers, Mapping):
+                raise TypeError(f"frames[{key!r}] must be a mapping of layer name to data, "
+                                f"got {_short(layers)}")
+            payloads = {}
+            for name, value in layers.items():
+                layer = self._layer(name)
+                payloads[name] = self._payload(name, _frame_values(layer, name, value))
+            entries.append((text_key, payloads))
+        if token is not None and token != self.frame_token():
+            return False
+        for text_key, payloads in entries:
+            self._frames[text_key] = payloads
+            self._frames.move_to_end(text_key)
+        self._send_frames(entries)
+        return True
+
+    def _send_frames(self, entries: Sequence[tuple[str, Mapping[str, Mapping[str, Any]]]]) -> None:
+        if not entries:
+            return
+        buffers: list[bytes] = []
+        content_entries = []
+        for text_key, payloads in entries:
+            layers = {}
+            for name, payload in payloads.items():
+                item: dict[str, Any] = {}
+                for field_name, value in payload.items():
+                    if isinstance(value, bytes):
+                        item[field_name] = {"buffer": len(buffers)}
+                        buffers.append(value)
+                    else:
+                        item[field_name] = value
+                layers[name] = item
+            content_entries.append({"key": text_key, "layers": layers})
+        token = self.frame_token()
+        self.send({"kind": "frames", "version": self.version, "token": token,
+                   "entries": content_entries}, buffers)
+
+    def _on_context_change(self, change: Any) -> None:
+        if self._closed:
+            return
+        widget = change.owner
+        if any(widget is w for w in self.frame_context):
+            self._frames.clear()
+            self.version += 1
+        # A key widget's change keeps the frames; the live data keeps the key it was made for.
+
+    # -- pointer events ------------------------------------------------------------------------
+
+    def on_pointer(self, callback: Callable[[PointerEvent], Any], *, ax: Axes | int | None = None,
+                   moves: str | None = None, remove: bool = False) -> None:
+        """Call ``callback(event)`` on each pointer event on an axes (click, drag, release).
+
+        The event (:class:`PointerEvent`) is in data coordinates. A drag sends "move" events as
+        fast as the callback answers them: while one is handled, later moves are merged into
+        the latest. Each event bumps the version (frames computed before it are stale), and an
+        exception in the callback is shown under the picture (:meth:`guarded`).
+
+        Parameters
+        ----------
+        callback : callable
+            Takes one :class:`PointerEvent`.
+        ax : Axes or int, optional
+            Only events on this axes (default: any axes of the figure that the canvas can draw
+            on).
+        moves : str, optional
+            A line layer that the browser moves to the pointer while it is pressed, before
+            Python answers (e.g. the start point's marker).
+        remove : bool
+            Remove ``callback`` instead.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig, layers={"start": ax.plot([0.5], [0.5], "o")[0]})
+        >>> def move_start(event):
+        ...     pic.set_data("start", [event.x], [event.y])
+        >>> pic.on_pointer(move_start, ax=ax, moves="start")
+        >>> pic.pointer("down", ax, 0.25, 0.75)       # as the browser sends a click
+        >>> ax.lines[0].get_xydata().tolist()
+        [[0.25, 0.75]]
+        >>> pic.close()
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {_short(callback)}")
+        if remove:
+            self._pointer_callbacks = [(c, i) for c, i in self._pointer_callbacks if c is not callback]
+        else:
+            index = None if ax is None else self._axes_index(ax)
+            if index is not None:
+                _check_axes_scales(self._fig.axes[index], "ax")
+            if moves is not None:
+                layer = self._layer(moves)
+                if layer.kind != "line":
+                    raise ValueError(f"moves must name a line layer, {moves!r} is a {layer.kind} layer")
+                self.drag_layer = moves
+            self._pointer_callbacks.append((callback, index))
+        listening = set()
+        for _, index in self._pointer_callbacks:
+            if index is None:
+                listening |= {i for i, a in enumerate(self._fig.axes) if _scales_supported(a)}
+            else:
+                listening.add(index)
+        self.pointer_axes = sorted(listening)
+        if not self._pointer_callbacks:
+            self.drag_layer = ""
+
+    def pointer(self, kind: str, ax: Axes | int, x: float, y: float, *, button: int = 0,
+                shift: bool = False, ctrl: bool = False, alt: bool = False) -> None:
+        """Handle a pointer event as if the browser had sent it (for scripts and tests).
+
+        Parameters
+        ----------
+        kind : {"down", "move", "up"}
+            The event.
+        ax : Axes or int
+            The axes, or its index in ``fig.axes``.
+        x, y : float
+            Data coordinates.
+        button : int
+            0 main, 1 middle, 2 secondary.
+        shift, ctrl, alt : bool
+            Modifier keys.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig)
+        >>> seen = []
+        >>> pic.on_pointer(lambda event: seen.append((event.kind, event.x, event.y)))
+        >>> pic.pointer("down", ax, 0.5, 0.25); pic.pointer("up", 0, 0.75, 0.25)
+        >>> seen
+        [('down', 0.5, 0.25), ('up', 0.75, 0.25)]
+        >>> pic.close()
+        """
+        if kind not in ("down", "move", "up"):
+            raise ValueError(f"kind must be 'down', 'move' or 'up', got {_short(kind)}")
+        index = self._axes_index(ax)
+        self._handle_pointer({"seq": self.pointer_ack, "type": kind, "axes": index,
+                              "x": as_scalar("x", x), "y": as_scalar("y", y),
+                              "button": as_int("button", button, minimum=0, maximum=4),
+                              "shift": bool(shift), "ctrl": bool(ctrl), "alt": bool(alt)})
+
+    def _handle_pointer(self, content: Mapping[str, Any]) -> None:
+        seq = int(content.get("seq", 0))
+        kind = str(content.get("type", ""))
+        with self.hold_sync():
+            self._frames.clear()
+            self.version += 1  # frames from before this event are stale
+            try:
+                with self.showing_errors():
+                    index = int(content["axes"])
+                    if kind == "down":
+                        self._drag_axes = index
+                    elif self._drag_axes is not None:
+                        index = self._drag_axes
+                    if kind == "up":
+                        self._drag_axes = None
+                    event = PointerEvent(kind=kind, ax=self._fig.axes[index],
+                                         x=float(content["x"]), y=float(content["y"]),
+                                         button=int(content.get("button", 0)),
+                                         shift=bool(content.get("shift")), ctrl=bool(content.get("ctrl")),
+                                         alt=bool(content.get("alt")))
+                    for callback, wanted in list(self._pointer_callbacks):
+                        if wanted is None or wanted == index:
+                            callback(event)
+            finally:
+                self._send_live()
+                self.pointer_ack = max(self.pointer_ack, seq)
+
+    def _on_message(self, widget: Any, content: Any, buffers: Sequence[Any]) -> None:
+        if self._closed or not isinstance(content, Mapping):
+            return
+        kind = content.get("kind")
+        if kind == "hello":  # a new view: it needs the frames held for the current settings
+            self._send_frames(list(self._frames.items()))
+        elif kind == "pointer":
+            self._handle_pointer(content)
+        elif kind == "error":  # the browser could not draw: show it, keep it for Python too
+            self.error = f"in the browser: {content.get('message', '')}"[:500]
+
+    # -- errors -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def showing_errors(self) -> Iterator[None]:
+        """A context in which an exception is shown under the picture instead of raised.
+
+        The error line is cleared when the block runs without one. The traceback is kept in
+        :attr:`last_traceback`.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)))
+        >>> with pic.showing_errors():
+        ...     raise ValueError("lr must be > 0, got -1")
+        >>> pic.error
+        'ValueError: lr must be > 0, got -1'
+        >>> with pic.showing_errors():
+        ...     pass
+        >>> pic.error
+        ''
+        >>> pic.close()
+        """
+        try:
+            yield
+        except Exception as exc:  # shown in the widget: a callback's error must not be lost
+            self.last_traceback = traceback.format_exc()
+            message = f"{type(exc).__name__}: {exc}"
+            self.error = message if len(message) <= 500 else message[:497] + "..."
+        else:
+            if self.error:
+                self.error = ""
+
+    last_traceback: str = ""
+
+    def guarded(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` wrapped so that an exception it raises is shown under the picture.
+
+        For slider callbacks (``slider.observe(canvas.guarded(follow), "value")``): an
+        exception raised in a widget's callback otherwise ends up in a log that a learner, or
+        a Voilà page, never shows.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)))
+        >>> follow = pic.guarded(lambda change: 1 / change)
+        >>> follow(0) is None, pic.error
+        (True, 'ZeroDivisionError: division by zero')
+        >>> follow(4), pic.error
+        (0.25, '')
+        >>> pic.close()
+        """
+        if not callable(func):
+            raise TypeError(f"func must be callable, got {_short(func)}")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = None
+            with self.showing_errors():
+                result = func(*args, **kwargs)
+            return result
+
+        return wrapper
+
+    # -- display and lifetime -----------------------------------------------------------------
+
+    def static_png(self, dpi: float | None = None) -> bytes:
+        """A PNG of the whole current picture (background and layers), drawn by matplotlib.
+
+        Parameters
+        ----------
+        dpi : float, optional
+            Resolution; default the figure's own, at the size last rendered.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2), dpi=100); ax = fig.add_subplot()
+        >>> pic = LayeredCanvas(fig, layers={"line": ax.plot([0, 1], [0, 1])[0]})
+        >>> pic.static_png()[:4]
+        b'\\x89PNG'
+        >>> pic.close()
+        """
+        self._check_open()
+        dpi = self._base_dpi if dpi is None else as_scalar("dpi", dpi, minimum=1.0,
+                                                             strict_minimum=False, maximum=2400.0)
+        buf = io.BytesIO()
+        self._fig.savefig(buf, format="png", dpi=dpi)  # saving draws the animated layers too
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = (bundle if isinstance(bundle, tuple) else (bundle, {}))
+        data, metadata = dict(data or {}), dict(metadata or {})
+        if not self._closed:
+            width, height = self._size()
+            data["image/png"] = self.static_png()
+            metadata["image/png"] = {"width": width, "height": height}
+        data["text/plain"] = repr(self)
+        return data, metadata
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"{self._size()[0]}x{self._size()[1]} px"
+        return f"LayeredCanvas(layers={list(self._layers)}, {state})"
+
+    def close(self) -> None:
+        """Close the widget and let go of its figure; it stops responding.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)))
+        >>> pic.close(); pic
+        LayeredCanvas(layers=[], closed)
+        """
+        if self._closed:
+            return
+        self._closed = True
+        for w in list(self.frame_keys) + list(self.frame_context):
+            with contextlib.suppress(ValueError):
+                w.unobserve(self._on_context_change, names=["value", "index"])
+        self._pointer_callbacks = []
+        self._frames.clear()
+        self._backgrounds.clear()
+        fig = self._fig
+        if getattr(fig.canvas, "manager", None) is not None:  # pragma: no cover - refused in __init__
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        for layer in self._layers.values():
+            layer.artist.set_animated(False)
+        super().close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("this LayeredCanvas is closed")
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _root_figure(artist: Any) -> Any:
+    try:
+        return artist.get_figure(root=True)  # matplotlib >= 3.10: the figure, not a subfigure
+    except TypeError:  # pragma: no cover - older matplotlib
+        fig = artist.figure
+        while fig is not None and getattr(fig, "figure", fig) is not fig:
+            fig = fig.figure
+        return fig
+
+
+def _check_figure(fig: Any) -> Figure:
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    canvas = fig.canvas
+    if getattr(canvas, "manager", None) is not None:
+        raise ValueError("fig is managed by pyplot (it would be shown twice, and pyplot's backend "
+                         "draws it): create it with matplotlib.figure.Figure(...)")
+    if type(canvas) is FigureCanvasBase:
+        FigureCanvasAgg(fig)
+    elif not isinstance(canvas, FigureCanvasAgg):
+        raise ValueError(f"fig must be drawn with Agg, got a {type(canvas).__name__}: create it with "
+                         "matplotlib.figure.Figure(...)")
+    return fig
+
+
+def _check_widgets(name: str, value: Any) -> list[widgets.Widget]:
+    if isinstance(value, widgets.Widget):
+        value = [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of widgets, got {_short(value)}") from None
+    for i, w in enumerate(items):
+        if not isinstance(w, widgets.Widget):
+            raise TypeError(f"{name}[{i}] must be an ipywidgets widget, got {_short(w)}")
+        try:
+            _browser_trait(w)
+        except TypeError:
+            raise TypeError(f"{name}[{i}] ({type(w).__name__}) has no synced value to key frames "
+                            "on") from None
+    return items
+
+
+def _scale(ax: Axes, which: str) -> dict[str, Any]:
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    scale = axis.get_scale()
+    if scale == "linear":
+        return {"kind": "linear"}
+    if scale == "log":
+        transform = axis.get_transform()
+        if not isinstance(transform, LogTransform):  # pragma: no cover - matplotlib's own
+            raise ValueError(f"{which} scale 'log' without a LogTransform")
+        return {"kind": "log", "base": float(transform.base),
+                "clip": bool(getattr(transform, "_clip", True))}
+    raise ValueError(f"{which} scale {scale!r}: the canvas draws on linear and log axes only")
+
+
+def _scales_supported(ax: Axes) -> bool:
+    try:
+        _check_axes_scales(ax, "ax")
+    except ValueError:
+        return False
+    return True
+
+
+def _check_axes_scales(ax: Axes, name: str) -> None:
+    if ax.name != "rectilinear":
+        raise ValueError(f"{name}: the canvas draws on rectilinear axes, got {ax.name!r} axes")
+    for which in ("x", "y"):
+        try:
+            _scale(ax, which)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+
+
+def _scale_function(scale: Mapping[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+    if scale["kind"] == "linear":
+        return lambda v: np.asarray(v, dtype=float)
+    log_base = math.log(scale["base"])
+
+    def log(v: np.ndarray) -> np.ndarray:
+        v = np.asarray(v, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.log(v) / log_base
+        bad = v <= 0
+        if bad.any():
+            out = np.where(bad, -1000.0 if scale.get("clip", True) else np.nan, out)
+        return out
+
+    return log
+
+
+def _frame_values(layer: _Layer, name: str, value: Any) -> dict[str, Any]:
+    if layer.kind == "text":
+        if isinstance(value, str):
+            x, y = layer.artist.get_position()
+            return {"text": value, "x": x, "y": y}
+        if isinstance(value, Mapping):
+            x, y = layer.artist.get_position()
+            return {"text": value.get("text"), "x": value.get("x", x), "y": value.get("y", y)}
+        raise TypeError(f"frame data for text layer {name!r} must be a string or a mapping, "
+                        f"got {_short(value)}")
+    if isinstance(value, Mapping):
+        out = {"x": value.get("x"), "y": value.get("y"), "sizes": value.get("sizes")}
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        out = {"x": value[0], "y": value[1], "sizes": None}
+    else:
+        raise TypeError(f"frame data for layer {name!r} must be (x, y) or a mapping with x and y, "
+                        f"got {_short(value)}")
+    if layer.kind == "scatter" and out["sizes"] is None:
+        sizes = layer.artist.get_sizes()
+        out["sizes"] = sizes if len(sizes) else 36.0
+    return out
+
+
+def _encode_png(rgba: np.ndarray) -> bytes:
+    """PNG of an (h, w, 4) uint8 image; RGB when it is opaque. Fast zlib level: it is sent, not kept."""
+    from PIL import Image
+
+    if rgba[..., 3].min() == 255:
+        image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB")
+    else:
+        image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()

@@ -1,0 +1,569 @@
+// The browser side of lossviz.interactive._canvas.LayeredCanvas (an anywidget ESM module).
+//
+// Matplotlib's PNG of what does not move is shown as an <img>; a <canvas> over it draws the
+// moving layers from float32 buffers, mapping data to pixels as the figure's axes do. Frames
+// prefetched by Python are switched here when a key slider moves, without a kernel round trip,
+// and only while their stamp (version and context widgets' values) is the current one.
+//
+// For the browser tests the layers' <canvas> keeps, like the tests' drawImage hook does for
+// ipympl: __lvPaints (a count), __lvTimes (the last 64 paint times, taken in the animation frame
+// after the draw) and __lvLog (what each paint showed: its key and whether it was a frame).
+
+const MOVETO = 1, LINETO = 2, CURVE3 = 3, CURVE4 = 4, CLOSEPOLY = 79;
+const REF = "IPY_MODEL_";
+const FAR = 4096; // image pixels beyond the picture to which segments are clipped
+const RESIZE_DEBOUNCE_MS = 150;
+
+function floats(view) {
+  if (!view) return new Float32Array(0);
+  if (view instanceof Float32Array) return view;
+  const { buffer, byteOffset, byteLength } = view;
+  if (byteOffset % 4 === 0) return new Float32Array(buffer, byteOffset, byteLength >> 2);
+  return new Float32Array(buffer.slice(byteOffset, byteOffset + byteLength));
+}
+
+function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+function scaleFunction(scale) {
+  if (!scale || scale.kind === "linear") return [(v) => v, (t) => t];
+  const lb = Math.log(scale.base);
+  const clip = scale.clip !== false;
+  // matplotlib's LogTransform: values <= 0 go to -1000 (clip) or are left out (mask)
+  const f = (v) => (v > 0 ? Math.log(v) / lb : v !== v ? NaN : clip ? -1000 : NaN);
+  return [f, (t) => Math.exp(t * lb)];
+}
+
+// Data -> image pixels (y down) for one axes, and back: matplotlib's transData, flipped.
+function axesMapper(ax, figure) {
+  const [fx, ix] = scaleFunction(ax.xscale);
+  const [fy, iy] = scaleFunction(ax.yscale);
+  const x0 = fx(ax.xlim[0]), x1 = fx(ax.xlim[1]);
+  const y0 = fy(ax.ylim[0]), y1 = fy(ax.ylim[1]);
+  const bottom = ax.top + ax.height;
+  return {
+    data: {
+      x: (v) => ax.left + ((fx(v) - x0) / (x1 - x0)) * ax.width,
+      y: (v) => bottom - ((fy(v) - y0) / (y1 - y0)) * ax.height,
+    },
+    axes: { x: (v) => ax.left + v * ax.width, y: (v) => bottom - v * ax.height },
+    figure: { x: (v) => v * figure.width, y: (v) => figure.height - v * figure.height },
+    invert: (px, py) => [ix(x0 + ((px - ax.left) / ax.width) * (x1 - x0)),
+                         iy(y0 + ((bottom - py) / ax.height) * (y1 - y0))],
+    box: ax,
+  };
+}
+
+// Liang-Barsky: the part of segment (x0,y0)-(x1,y1) inside the box, or null.
+function clipSegment(x0, y0, x1, y1, xmin, ymin, xmax, ymax) {
+  let t0 = 0, t1 = 1;
+  const dx = x1 - x0, dy = y1 - y0;
+  const edges = [[-dx, x0 - xmin], [dx, xmax - x0], [-dy, y0 - ymin], [dy, ymax - y0]];
+  for (const [p, q] of edges) {
+    if (p === 0) { if (q < 0) return null; continue; }
+    const r = q / p;
+    if (p < 0) { if (r > t1) return null; if (r > t0) t0 = r; }
+    else { if (r < t0) return null; if (r < t1) t1 = r; }
+  }
+  return [x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy, t0 > 0, t1 < 1];
+}
+
+function tracePolyline(ctx, xy, map, box) {
+  const n = xy.length >> 1;
+  const [xmin, ymin, xmax, ymax] = box;
+  const inside = (x, y) => x >= xmin && x <= xmax && y >= ymin && y <= ymax;
+  let px = NaN, py = NaN, pen = false;
+  for (let i = 0; i < n; i++) {
+    const x = map.x(xy[2 * i]), y = map.y(xy[2 * i + 1]);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; px = NaN; continue; }
+    if (Number.isFinite(px) && inside(px, py) && inside(x, y)) {
+      if (!pen) ctx.moveTo(px, py);
+      ctx.lineTo(x, y); pen = true;
+    } else if (Number.isFinite(px)) {
+      const c = clipSegment(px, py, x, y, xmin, ymin, xmax, ymax);
+      if (c) {
+        if (!pen || c[4]) ctx.moveTo(c[0], c[1]);
+        ctx.lineTo(c[2], c[3]);
+        pen = !c[5];
+      } else pen = false;
+    }
+    px = x; py = y;
+  }
+}
+
+function traceMarker(ctx, shape, cx, cy, scale) {
+  const v = shape.vertices, codes = shape.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    const X = (j) => cx + v[j][0] * scale, Y = (j) => cy - v[j][1] * scale;
+    if (code === MOVETO) ctx.moveTo(X(i), Y(i));
+    else if (code === LINETO) ctx.lineTo(X(i), Y(i));
+    else if (code === CURVE3) { ctx.quadraticCurveTo(X(i), Y(i), X(i + 1), Y(i + 1)); i += 1; }
+    else if (code === CURVE4) {
+      ctx.bezierCurveTo(X(i), Y(i), X(i + 1), Y(i + 1), X(i + 2), Y(i + 2)); i += 2;
+    } else if (code === CLOSEPOLY) ctx.closePath();
+    else if (code === 0) break;
+  }
+}
+
+function drawMarkers(ctx, shape, xy, map, sizes, ppp, view) {
+  const n = xy.length >> 1;
+  const fill = shape.filled && shape.face_alpha > 0 ? rgba(shape.face, shape.face_alpha) : null;
+  const edge = shape.edgewidth > 0 && shape.edge_alpha > 0 ? rgba(shape.edge, shape.edge_alpha) : null;
+  ctx.lineWidth = shape.edgewidth * ppp;
+  ctx.lineJoin = shape.join; ctx.lineCap = shape.cap;
+  ctx.setLineDash([]);
+  for (let i = 0; i < n; i++) {
+    const x = map.x(xy[2 * i]), y = map.y(xy[2 * i + 1]);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < -FAR || y < -FAR || x > view.width + FAR || y > view.height + FAR) continue;
+    const scale = (sizes ? sizes[i] : shape.size) * ppp;
+    ctx.beginPath();
+    traceMarker(ctx, shape, x, y, scale);
+    if (fill) { ctx.fillStyle = fill; ctx.fill(); }
+    if (edge) { ctx.strokeStyle = edge; ctx.stroke(); }
+  }
+}
+
+function drawLayer(ctx, style, item, maps, geometry) {
+  const ppp = geometry.px_per_pt;
+  const map = style.coords === "figure" ? maps.figure : maps.axes[style.axes]?.[style.coords];
+  if (!map) return;
+  const xy = item.xy;
+  if (style.kind === "text") {
+    if (!item.text) return;
+    const size = style.fontsize * ppp;
+    ctx.font = `${style.style === "normal" ? "" : style.style + " "}${style.weight} ${size}px ${style.family}`;
+    ctx.fillStyle = rgba(style.color, style.alpha);
+    ctx.textAlign = style.ha;
+    ctx.textBaseline = style.va;
+    const lines = item.text.split("\n");
+    const step = size * style.linespacing;
+    const x = map.x(xy[0]);
+    let y = map.y(xy[1]);
+    if (style.va === "bottom" || style.va === "alphabetic") y -= step * (lines.length - 1);
+    else if (style.va === "middle") y -= (step * (lines.length - 1)) / 2;
+    lines.forEach((line, i) => ctx.fillText(line, x, y + i * step));
+    return;
+  }
+  const view = { width: geometry.width, height: geometry.height };
+  const box = [-FAR, -FAR, geometry.width + FAR, geometry.height + FAR];
+  if (style.kind === "line") {
+    if (style.linewidth > 0 && xy.length >= 4) {
+      ctx.beginPath();
+      tracePolyline(ctx, xy, map, box);
+      ctx.lineWidth = style.linewidth * ppp;
+      ctx.strokeStyle = rgba(style.color, style.alpha);
+      ctx.lineCap = style.cap; ctx.lineJoin = style.join;
+      ctx.setLineDash(style.dashes.map((d) => d * ppp));
+      ctx.lineDashOffset = style.dash_offset * ppp;
+      ctx.stroke();
+    }
+    if (style.marker) drawMarkers(ctx, style.marker, xy, map, null, ppp, view);
+  } else if (style.kind === "scatter") {
+    drawMarkers(ctx, style, xy, map, item.s, ppp, view);
+  }
+}
+
+function sameFloats(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
+}
+
+function sameItem(a, b) {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.text === b.text && sameFloats(a.xy, b.xy) && sameFloats(a.s, b.s);
+}
+
+// A layer's data as sent (DataViews, or buffer indices into a custom message's buffers).
+function item(raw, buffers) {
+  const get = (v) => (v && typeof v === "object" && "buffer" in v && !(v instanceof DataView)
+    ? buffers[v.buffer] : v);
+  return { xy: floats(get(raw.xy)), s: raw.s ? floats(get(raw.s)) : null,
+           text: raw.text, key: raw.key, token: raw.token };
+}
+
+function keyText(model, trait) {
+  if (trait === "label") {
+    const labels = model.get("_options_labels") || [];
+    const index = model.get("index");
+    return index === null || index === undefined ? "null" : String(labels[index]);
+  }
+  const v = model.get("value");
+  return v === null || v === undefined ? "null" : String(v);
+}
+
+async function render({ model, el, host }) {
+  const disposers = [];
+  const on = (target, name, fn) => { target.on(name, fn); disposers.push(() => target.off(name, fn)); };
+
+  const root = document.createElement("div");
+  root.className = "lossviz-canvas";
+  root.style.cssText = "width:100%;min-width:0;";
+  const stage = document.createElement("div");
+  stage.className = "lossviz-canvas-stage";
+  stage.style.cssText = "position:relative;line-height:0;max-width:100%;user-select:none;";
+  let img = new Image();
+  img.className = "lossviz-canvas-background";
+  img.alt = "";
+  img.draggable = false;
+  img.style.cssText = "display:block;width:100%;height:100%;";
+  const layers = document.createElement("canvas");
+  layers.className = "lossviz-canvas-layers";
+  layers.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;";
+  layers.__lvPaints = 0;
+  layers.__lvTimes = [];
+  layers.__lvLog = [];
+  const errorLine = document.createElement("div");
+  errorLine.className = "lossviz-canvas-error";
+  errorLine.setAttribute("role", "status");
+  errorLine.style.cssText = "color:#b00020;font:12px/1.4 sans-serif;padding:2px 0;white-space:pre-wrap;";
+  errorLine.hidden = true;
+  stage.append(img, layers);
+  root.append(stage, errorLine);
+  el.appendChild(root);
+
+  // -- state ---------------------------------------------------------------------------------
+  let geometry = null;   // the committed geometry (that of the background shown)
+  let maps = null;
+  let imgUrl = null;
+  let backgroundToken = 0;
+  let keyModels = [], contextModels = [];
+  const frames = new Map(); // key -> {version, token, layers: {name: item}}
+  let live = {};
+  let localError = "";
+  let lastDrawn = null;     // {sources, geometry, styles}
+  let scheduled = false;
+  let pointerSeq = 0, pointerSent = 0;
+  const pointerQueue = [];
+  let drag = null;          // {axes, pointerId}
+  let dragOverride = null;  // {name, item, until}
+  let disposed = false;
+
+  const showError = () => {
+    const text = [model.get("error"), localError].filter(Boolean).join("\n");
+    errorLine.textContent = text;
+    errorLine.hidden = !text;
+  };
+
+  const fail = (where, err) => {
+    localError = `${where}: ${err && err.message ? err.message : err}`;
+    console.error("lossviz canvas", where, err);
+    showError();
+    try { model.send({ kind: "error", message: localError }); } catch (_) { /* closed */ }
+  };
+
+  const readLive = () => {
+    const data = model.get("data") || {};
+    live = {};
+    for (const [name, raw] of Object.entries(data)) live[name] = item(raw, []);
+  };
+
+  const currentKey = () => (keyModels.length === model.get("frame_keys").length
+    ? keyModels.map(([m, t]) => keyText(m, t)).join("|") : null);
+  const currentToken = () => (contextModels.length === model.get("frame_context").length
+    ? `${model.get("version")}|${contextModels.map(([m, t]) => keyText(m, t)).join("|")}` : null);
+
+  const pruneFrames = () => {
+    const version = model.get("version");
+    for (const [key, entry] of frames) if (entry.version < version) frames.delete(key);
+  };
+
+  // Which data each layer shows now: the live data when it was made for the current key and
+  // stamp; else a valid frame for the current key; else the live data anyway (the best there is).
+  const choose = () => {
+    const key = currentKey(), token = currentToken();
+    const usable = key !== null && token !== null && !drag && model.get("pointer_ack") >= pointerSent;
+    const entry = usable ? frames.get(key) : undefined;
+    const valid = entry && entry.token === token && entry.version === model.get("version");
+    const sources = {};
+    let usedFrame = false, shownKey = null;
+    for (const name of Object.keys(model.get("styles") || {})) {
+      const l = live[name];
+      let chosen = l;
+      if (dragOverride && dragOverride.name === name) chosen = dragOverride.item;
+      else if (!(l && l.key === key && l.token === token) && valid && entry.layers[name]) {
+        chosen = entry.layers[name];
+        usedFrame = true;
+      }
+      sources[name] = chosen;
+      if (shownKey === null && chosen && chosen === l) shownKey = l.key;
+    }
+    return { sources, usedFrame, key: usedFrame ? key : shownKey };
+  };
+
+  const markPaint = (painted, info) => {
+    requestAnimationFrame(() => {
+      const t = performance.now();
+      if (painted) {
+        layers.__lvPaints += 1;
+        layers.__lvTimes.push(t);
+        if (layers.__lvTimes.length > 64) layers.__lvTimes.shift();
+      }
+      layers.__lvLog.push({ t, key: info.key, frame: info.usedFrame, painted });
+      if (layers.__lvLog.length > 256) layers.__lvLog.shift();
+    });
+  };
+
+  const draw = () => {
+    scheduled = false;
+    if (disposed || !geometry) return;
+    try {
+      const styles = model.get("styles") || {};
+      const choice = choose();
+      const same = lastDrawn && lastDrawn.geometry === geometry && lastDrawn.styles === styles &&
+        Object.keys(choice.sources).length === Object.keys(lastDrawn.sources).length &&
+        Object.entries(choice.sources).every(([n, s]) => sameItem(s, lastDrawn.sources[n]));
+      if (same) { markPaint(false, choice); return; }
+      const ctx = layers.getContext("2d");
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, layers.width, layers.height);
+      const order = Object.entries(styles)
+        .filter(([name, style]) => style.visible && choice.sources[name])
+        .sort((a, b) => a[1].zorder - b[1].zorder || a[1].order - b[1].order);
+      for (const [name, style] of order) {
+        ctx.save();
+        const ax = style.axes === null || style.axes === undefined ? null : geometry.axes[style.axes];
+        if (style.clip && ax) { ctx.beginPath(); ctx.rect(ax.left, ax.top, ax.width, ax.height); ctx.clip(); }
+        drawLayer(ctx, style, choice.sources[name], maps, geometry);
+        ctx.restore();
+      }
+      lastDrawn = { geometry, styles, sources: choice.sources };
+      markPaint(true, choice);
+    } catch (err) {
+      fail("drawing", err);
+    }
+  };
+
+  const schedule = () => {
+    if (!scheduled && !disposed) { scheduled = true; requestAnimationFrame(draw); }
+  };
+
+  const commitGeometry = (g) => {
+    geometry = g;
+    maps = { axes: g.axes.map((ax) => (ax.supported ? axesMapper(ax, g) : null)),
+             figure: { x: (v) => v * g.width, y: (v) => g.height - v * g.height } };
+    if (layers.width !== g.width) layers.width = g.width;
+    if (layers.height !== g.height) layers.height = g.height;
+    const cssWidth = g.width / g.ratio, cssHeight = g.height / g.ratio;
+    stage.style.width = `${cssWidth}px`;
+    stage.style.aspectRatio = `${g.width} / ${g.height}`;
+    stage.style.height = "auto";
+    lastDrawn = null;
+  };
+
+  // A new background: decode it off screen, then show it and the layers in the same frame.
+  const loadBackground = async () => {
+    const token = ++backgroundToken;
+    const bytes = model.get("background");
+    const g = model.get("geometry");
+    if (!bytes || !bytes.byteLength || !g || !g.axes) return;
+    const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    const next = new Image();
+    next.className = img.className; next.alt = ""; next.draggable = false;
+    next.style.cssText = img.style.cssText;
+    next.src = url;
+    try { await next.decode(); } catch (err) {
+      URL.revokeObjectURL(url);
+      if (token === backgroundToken) fail("background", err);
+      return;
+    }
+    if (token !== backgroundToken || disposed) { URL.revokeObjectURL(url); return; }
+    requestAnimationFrame(() => {
+      if (token !== backgroundToken || disposed) { URL.revokeObjectURL(url); return; }
+      stage.replaceChild(next, img);
+      img = next;
+      if (imgUrl) URL.revokeObjectURL(imgUrl);
+      imgUrl = url;
+      commitGeometry(g);
+      draw();
+    });
+  };
+
+  let backgroundChanged = false, geometryChanged = false;
+  const sceneChanged = () => queueMicrotask(() => {
+    if (backgroundChanged) loadBackground();
+    else if (geometryChanged) { commitGeometry(model.get("geometry")); schedule(); }
+    backgroundChanged = geometryChanged = false;
+  });
+  on(model, "change:background", () => { backgroundChanged = true; sceneChanged(); });
+  on(model, "change:geometry", () => { geometryChanged = true; sceneChanged(); });
+  on(model, "change:data", () => { readLive(); schedule(); });
+  on(model, "change:styles", schedule);
+  on(model, "change:version", () => { pruneFrames(); schedule(); });
+  on(model, "change:error", showError);
+  on(model, "change:pointer_ack", () => {
+    if (dragOverride && model.get("pointer_ack") >= dragOverride.until) dragOverride = null;
+    sendPointer();
+    schedule();
+  });
+  on(model, "msg:custom", (msg, buffers) => {
+    if (!msg || msg.kind !== "frames") return;
+    for (const entry of msg.entries) {
+      const layersIn = {};
+      for (const [name, raw] of Object.entries(entry.layers)) layersIn[name] = item(raw, buffers);
+      frames.set(entry.key, { version: msg.version, token: msg.token, layers: layersIn });
+    }
+    pruneFrames();
+    schedule();
+  });
+
+  // -- the widgets that key the frames and stamp them ---------------------------------------
+  const resolve = async (ref) => {
+    if (host && host.getModel) return host.getModel(ref);
+    const m = await model.widget_manager.get_model(ref.slice(REF.length));
+    return m;
+  };
+  const watchSources = async () => {
+    const traits = model.get("frame_traits") || [];
+    const refs = [...model.get("frame_keys"), ...model.get("frame_context")];
+    try {
+      const resolved = await Promise.all(refs.map(resolve));
+      const nKeys = model.get("frame_keys").length;
+      const pairs = resolved.map((m, i) => [m, traits[i] || "value"]);
+      for (const [m] of pairs) {
+        for (const name of ["change:value", "change:index", "change:_options_labels"]) on(m, name, schedule);
+      }
+      keyModels = pairs.slice(0, nKeys);
+      contextModels = pairs.slice(nKeys);
+      schedule();
+    } catch (err) { fail("frame widgets", err); }
+  };
+
+  // -- pointer events -------------------------------------------------------------------------
+  const toImage = (e) => {
+    const rect = layers.getBoundingClientRect();
+    return [(e.clientX - rect.left) * (layers.width / rect.width),
+            (e.clientY - rect.top) * (layers.height / rect.height)];
+  };
+  const hit = (px, py) => {
+    for (const i of model.get("pointer_axes") || []) {
+      const ax = geometry && geometry.axes[i];
+      if (ax && ax.supported && px >= ax.left && px <= ax.left + ax.width && py >= ax.top &&
+          py <= ax.top + ax.height) return i;
+    }
+    return -1;
+  };
+  const sendPointer = () => {
+    if (!pointerQueue.length || model.get("pointer_ack") < pointerSent) return;
+    const msg = pointerQueue.shift();
+    pointerSeq += 1;
+    msg.seq = pointerSeq;
+    pointerSent = pointerSeq;
+    if (msg.type === "up" && dragOverride) dragOverride.until = pointerSeq;
+    model.send(msg);
+  };
+  const queuePointer = (type, e, axes) => {
+    if (!maps || !maps.axes[axes]) return;
+    const [px, py] = toImage(e);
+    const [x, y] = maps.axes[axes].invert(px, py);
+    const msg = { kind: "pointer", type, axes, x, y, button: e.button < 0 ? 0 : e.button,
+                  shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey };
+    const last = pointerQueue[pointerQueue.length - 1];
+    if (type === "move" && last && last.type === "move") pointerQueue[pointerQueue.length - 1] = msg;
+    else pointerQueue.push(msg);
+    const name = model.get("drag_layer");
+    if (name && type !== "up") {
+      dragOverride = { name, item: { xy: new Float32Array([x, y]), s: null }, until: Infinity };
+      schedule();
+    }
+    sendPointer();
+  };
+  const pointerDown = (e) => {
+    const [px, py] = toImage(e);
+    const axes = hit(px, py);
+    if (axes < 0) return;
+    e.preventDefault();
+    layers.setPointerCapture(e.pointerId);
+    drag = { axes, pointerId: e.pointerId };
+    queuePointer("down", e, axes);
+  };
+  const pointerMove = (e) => {
+    if (drag && e.pointerId === drag.pointerId) { queuePointer("move", e, drag.axes); return; }
+    const [px, py] = toImage(e);
+    layers.style.cursor = hit(px, py) >= 0 ? "crosshair" : "";
+  };
+  const pointerUp = (e) => {
+    if (!drag || e.pointerId !== drag.pointerId) return;
+    const axes = drag.axes;
+    drag = null;
+    queuePointer("up", e, axes);
+    schedule();
+  };
+  const listenPointer = () => {
+    const wanted = (model.get("pointer_axes") || []).length > 0;
+    layers.style.touchAction = wanted ? "none" : "";
+  };
+  layers.addEventListener("pointerdown", pointerDown);
+  layers.addEventListener("pointermove", pointerMove);
+  layers.addEventListener("pointerup", pointerUp);
+  layers.addEventListener("pointercancel", pointerUp);
+  on(model, "change:pointer_axes", listenPointer);
+  listenPointer();
+
+  // -- size: report the container's width and the device pixel ratio ------------------------
+  let resizeTimer = null;
+  const reported = []; // [{width, t}] the last two reports, to stop a scrollbar's flip-flop
+  const report = () => {
+    resizeTimer = null;
+    if (disposed) return;
+    const width = Math.floor(el.getBoundingClientRect().width);
+    const dpr = window.devicePixelRatio || 1;
+    if (width <= 0) return;
+    const now = performance.now();
+    const [before, last] = [reported[reported.length - 2], reported[reported.length - 1]];
+    if (before && last && width === before.width && now - last.t < 2000 &&
+        dpr === model.get("dpr")) return; // back and forth (a scrollbar coming and going)
+    if (width === model.get("css_width") && dpr === model.get("dpr")) return;
+    reported.push({ width, t: now });
+    if (reported.length > 2) reported.shift();
+    model.set("css_width", width);
+    model.set("dpr", dpr);
+    model.save_changes();
+  };
+  const soon = () => { if (resizeTimer) clearTimeout(resizeTimer); resizeTimer = setTimeout(report, RESIZE_DEBOUNCE_MS); };
+  const observer = new ResizeObserver(soon);
+  observer.observe(el);
+  let media = null;
+  const watchRatio = () => {
+    if (media) media.removeEventListener("change", onRatio);
+    media = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    media.addEventListener("change", onRatio);
+  };
+  const onRatio = () => { watchRatio(); soon(); };
+  watchRatio();
+
+  // -- start ------------------------------------------------------------------------------------
+  layers.__lvCanvas = {
+    toPixels: (axes, x, y) => {
+      const m = maps && maps.axes[axes];
+      return m ? [m.data.x(x), m.data.y(y)] : null;
+    },
+    state: () => ({ key: currentKey(), token: currentToken(), frames: frames.size,
+                    version: model.get("version"), geometry }),
+  };
+  readLive();
+  showError();
+  const g0 = model.get("geometry");
+  if (g0 && g0.axes) commitGeometry(g0);
+  loadBackground();
+  watchSources();
+  model.send({ kind: "hello" });
+  soon();
+
+  return () => {
+    disposed = true;
+    for (const dispose of disposers) dispose();
+    observer.disconnect();
+    if (media) media.removeEventListener("change", onRatio);
+    if (resizeTimer) clearTimeout(resizeTimer);
+    if (imgUrl) URL.revokeObjectURL(imgUrl);
+  };
+}
+
+export default { render };
