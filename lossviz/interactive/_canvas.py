@@ -44,10 +44,11 @@ import math
 import numbers
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import anywidget
 import ipywidgets as widgets
@@ -258,7 +259,7 @@ def _css_font(text: Text) -> str:
     props = text.get_fontproperties()
     try:
         name = font_manager.FontProperties(fname=font_manager.findfont(props)).get_name()
-    except Exception:  # pragma: no cover - font lookup is matplotlib's; never fatal here
+    except Exception:  # noqa: BLE001  # pragma: no cover - matplotlib's font lookup; never fatal here
         name = "DejaVu Sans"
     family = _FONT_FALLBACKS.get(name, f'"{name}", sans-serif')
     return family
@@ -426,6 +427,7 @@ class LayeredCanvas(anywidget.AnyWidget):
     pointer_axes = traitlets.List(traitlets.Int()).tag(sync=True)
     drag_layer = traitlets.Unicode("").tag(sync=True)
     pointer_ack = traitlets.Int(0).tag(sync=True)
+    pointer_invalidates = traitlets.Bool(False).tag(sync=True)
     # The error line under the picture.
     error = traitlets.Unicode("").tag(sync=True)
     # Reported by the browser: the container's width (CSS px) and the device pixel ratio.
@@ -439,7 +441,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._fig = _check_figure(fig)
         self._base_dpi = float(fig.dpi)
         w_in, h_in = fig.get_size_inches()
-        self._natural = (int(round(w_in * self._base_dpi)), int(round(h_in * self._base_dpi)))
+        self._natural = (round(w_in * self._base_dpi), round(h_in * self._base_dpi))
         self._width = None if width is None else as_int("width", width, minimum=16)
         self._height = None if height is None else as_int("height", height, minimum=16)
         self._min_width = as_int("min_width", min_width, minimum=16)
@@ -451,19 +453,23 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._layers: dict[str, _Layer] = {}
         self._live: dict[str, dict[str, Any]] = {}
         self._frames: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None]] = []
+        self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None, bool]] = []
         self._drag_axes: int | None = None
         self._rendered: tuple | None = None
         self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
         self._closed = False
         super().__init__(frame_keys=keys, frame_context=context, frame_traits=traits)
-        for name, artist in (layers or {}).items():
-            self.add_layer(name, artist)
-        self.on_msg(self._on_message)
-        self.observe(self._on_view_size, names=["css_width", "dpr"])
-        for w in keys + context:
-            w.observe(self._on_context_change, names=["value", "index"])
-        self.redraw()
+        try:
+            for name, artist in (layers or {}).items():
+                self.add_layer(name, artist)
+            self.on_msg(self._on_message)
+            self.observe(self._on_view_size, names=["css_width", "dpr"])
+            for w in keys + context:
+                w.observe(self._on_context_change, names=["value", "index"])
+            self.redraw()
+        except BaseException:
+            self.close()
+            raise
 
     # -- layers -----------------------------------------------------------------------------
 
@@ -509,10 +515,15 @@ class LayeredCanvas(anywidget.AnyWidget):
         if name in self._layers:
             raise ValueError(f"name {name!r} is already a layer")
         layer = self._describe(name, artist)
-        artist.set_animated(True)  # Agg's draw skips it; savefig draws it
         self._layers[name] = layer
+        try:
+            style = self._style(layer)
+        except Exception:
+            del self._layers[name]  # refused: nothing half-done
+            raise
+        artist.set_animated(True)  # Agg's draw skips it; savefig draws it
         with self.hold_sync():
-            self.styles = {**self.styles, name: self._style(layer)}
+            self.styles = {**self.styles, name: style}
             self._refresh_live(name)
         if self._rendered is not None:
             self.redraw()  # the artist was part of the background until now
@@ -581,8 +592,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         elif layer.kind == "scatter":
             offsets = np.asarray(artist.get_offsets(), dtype=float).reshape(-1, 2)
             sizes = artist.get_sizes()
-            payload = self._payload(name, {"x": offsets[:, 0], "y": offsets[:, 1],
-                                           "sizes": sizes if len(sizes) else [36.0]})
+            sizes = np.resize(sizes, max(len(offsets), 1)) if len(sizes) else [36.0]
+            payload = self._payload(name, {"x": offsets[:, 0], "y": offsets[:, 1], "sizes": sizes})
         else:
             x, y = artist.get_position()
             payload = self._payload(name, {"text": artist.get_text(), "x": x, "y": y})
@@ -643,8 +654,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         if layer.kind == "text":
             raise ValueError(f"name {name!r} is a text layer: use set_text")
         if sizes is None and layer.kind == "scatter":
-            old = layer.artist.get_sizes()
-            sizes = old if len(old) else 36.0
+            old = layer.artist.get_sizes()  # kept, and cycled over the points as matplotlib does
+            sizes = np.resize(old, max(np.size(x), 1)) if len(old) else 36.0
         payload = self._payload(name, {"x": x, "y": y, "sizes": sizes})
         xy = np.frombuffer(payload["xy"], "<f4").reshape(-1, 2).astype(float)
         if layer.kind == "line":
@@ -715,7 +726,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         if self._height is not None:
             height = self._height
         else:
-            height = max(16, int(round(width * self._natural[1] / self._natural[0])))
+            height = max(16, round(width * self._natural[1] / self._natural[0]))
         return width, height
 
     def redraw(self, *, cache_key: Any = None) -> None:
@@ -798,7 +809,7 @@ class LayeredCanvas(anywidget.AnyWidget):
                 entry["supported"] = False
             axes.append(entry)
         return {"width": int(width_px), "height": int(height_px), "ratio": float(ratio),
-                "px_per_pt": float(dpi / 72.0), "axes": axes}
+                "px_per_pt": float(dpi / 72.0), "container": int(self.css_width), "axes": axes}
 
     def _on_view_size(self, change: Any) -> None:
         if self._closed:
@@ -1052,13 +1063,13 @@ class LayeredCanvas(anywidget.AnyWidget):
     # -- pointer events ------------------------------------------------------------------------
 
     def on_pointer(self, callback: Callable[[PointerEvent], Any], *, ax: Axes | int | None = None,
-                   moves: str | None = None, remove: bool = False) -> None:
+                   moves: str | None = None, invalidates_frames: bool = True,
+                   remove: bool = False) -> None:
         """Call ``callback(event)`` on each pointer event on an axes (click, drag, release).
 
         The event (:class:`PointerEvent`) is in data coordinates. A drag sends "move" events as
         fast as the callback answers them: while one is handled, later moves are merged into
-        the latest. Each event bumps the version (frames computed before it are stale), and an
-        exception in the callback is shown under the picture (:meth:`guarded`).
+        the latest. An exception in the callback is shown under the picture (:meth:`guarded`).
 
         Parameters
         ----------
@@ -1070,6 +1081,10 @@ class LayeredCanvas(anywidget.AnyWidget):
         moves : str, optional
             A line layer that the browser moves to the pointer while it is pressed, before
             Python answers (e.g. the start point's marker).
+        invalidates_frames : bool
+            Whether the callback changes what the frames show (a new start point: new runs).
+            Then each event bumps the version, so frames computed before it are stale, and the
+            browser shows no frame from the press until Python has answered the release.
         remove : bool
             Remove ``callback`` instead.
 
@@ -1089,7 +1104,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {_short(callback)}")
         if remove:
-            self._pointer_callbacks = [(c, i) for c, i in self._pointer_callbacks if c is not callback]
+            self._pointer_callbacks = [entry for entry in self._pointer_callbacks
+                                       if entry[0] != callback]  # (bound methods: equal, not same)
         else:
             index = None if ax is None else self._axes_index(ax)
             if index is not None:
@@ -1099,14 +1115,15 @@ class LayeredCanvas(anywidget.AnyWidget):
                 if layer.kind != "line":
                     raise ValueError(f"moves must name a line layer, {moves!r} is a {layer.kind} layer")
                 self.drag_layer = moves
-            self._pointer_callbacks.append((callback, index))
+            self._pointer_callbacks.append((callback, index, bool(invalidates_frames)))
         listening = set()
-        for _, index in self._pointer_callbacks:
+        for _, index, _ in self._pointer_callbacks:
             if index is None:
                 listening |= {i for i, a in enumerate(self._fig.axes) if _scales_supported(a)}
             else:
                 listening.add(index)
         self.pointer_axes = sorted(listening)
+        self.pointer_invalidates = any(entry[2] for entry in self._pointer_callbacks)
         if not self._pointer_callbacks:
             self.drag_layer = ""
 
@@ -1151,8 +1168,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         seq = int(content.get("seq", 0))
         kind = str(content.get("type", ""))
         with self.hold_sync():
-            self._frames.clear()
-            self.version += 1  # frames from before this event are stale
+            if self.pointer_invalidates:
+                self._frames.clear()
+                self.version += 1  # frames from before this event are stale
             try:
                 with self.showing_errors():
                     index = int(content["axes"])
@@ -1167,7 +1185,7 @@ class LayeredCanvas(anywidget.AnyWidget):
                                          button=int(content.get("button", 0)),
                                          shift=bool(content.get("shift")), ctrl=bool(content.get("ctrl")),
                                          alt=bool(content.get("alt")))
-                    for callback, wanted in list(self._pointer_callbacks):
+                    for callback, wanted, _ in list(self._pointer_callbacks):
                         if wanted is None or wanted == index:
                             callback(event)
             finally:
@@ -1210,7 +1228,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         """
         try:
             yield
-        except Exception as exc:  # shown in the widget: a callback's error must not be lost
+        except Exception as exc:  # noqa: BLE001 - shown in the widget: a callback's error must not be lost
             self.last_traceback = traceback.format_exc()
             message = f"{type(exc).__name__}: {exc}"
             self.error = message if len(message) <= 500 else message[:497] + "..."
@@ -1219,6 +1237,7 @@ class LayeredCanvas(anywidget.AnyWidget):
                 self.error = ""
 
     last_traceback: str = ""
+    _closed = True  # until constructed
 
     def guarded(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """``func`` wrapped so that an exception it raises is shown under the picture.
@@ -1439,7 +1458,7 @@ def _frame_values(layer: _Layer, name: str, value: Any) -> dict[str, Any]:
                         f"got {_short(value)}")
     if layer.kind == "scatter" and out["sizes"] is None:
         sizes = layer.artist.get_sizes()
-        out["sizes"] = sizes if len(sizes) else 36.0
+        out["sizes"] = np.resize(sizes, max(np.size(out["x"]), 1)) if len(sizes) else 36.0
     return out
 
 

@@ -70,6 +70,24 @@ function clipSegment(x0, y0, x1, y1, xmin, ymin, xmax, ymax) {
   return [x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy, t0 > 0, t1 < 1];
 }
 
+const IDENTITY = { x: (v) => v, y: (v) => v };
+
+// The polyline in image pixels; snapped to the grid when all its segments are horizontal or
+// vertical (a threshold, a step), as Agg's draw_path does.
+function snappedPolyline(xy, map, strokePx) {
+  const n = xy.length >> 1;
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) { xs[i] = map.x(xy[2 * i]); ys[i] = map.y(xy[2 * i + 1]); }
+  const finite = xs.every(Number.isFinite) && ys.every(Number.isFinite);
+  if (finite && snapsToPixels(xs, ys, null)) {
+    const sv = snapValue(strokePx);
+    for (let i = 0; i < n; i++) { xs[i] = Math.floor(xs[i] + 0.5) + sv; ys[i] = Math.floor(ys[i] + 0.5) + sv; }
+  }
+  const out = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) { out[2 * i] = xs[i]; out[2 * i + 1] = ys[i]; }
+  return out;
+}
+
 function tracePolyline(ctx, xy, map, box) {
   const n = xy.length >> 1;
   const [xmin, ymin, xmax, ymax] = box;
@@ -93,21 +111,48 @@ function tracePolyline(ctx, xy, map, box) {
   }
 }
 
-function traceMarker(ctx, shape, cx, cy, scale) {
-  const v = shape.vertices, codes = shape.codes;
+// matplotlib's Agg snaps an outline made only of horizontal and vertical segments (at most 1024
+// vertices) to the pixel grid: pixel centres for an odd stroke width, pixel edges for an even one.
+function snapsToPixels(xs, ys, codes) {
+  if (xs.length > 1024) return false;
+  for (let i = 1; i < xs.length; i++) {
+    const code = codes ? codes[i] : LINETO;
+    if (code === CURVE3 || code === CURVE4) return false;
+    if (code === LINETO && Math.abs(xs[i] - xs[i - 1]) >= 1e-4 && Math.abs(ys[i] - ys[i - 1]) >= 1e-4) return false;
+  }
+  return xs.length > 0;
+}
+
+const snapValue = (strokePx) => (Math.round(strokePx) % 2 ? 0.5 : 0.0);
+
+// A marker's outline at scale (image pixels per marker size), y down, snapped as Agg does it.
+function markerOutline(shape, scale, strokePx) {
+  const xs = shape.vertices.map((v) => v[0] * scale), ys = shape.vertices.map((v) => -v[1] * scale);
+  if (snapsToPixels(xs, ys, shape.codes)) {
+    const sv = snapValue(strokePx);
+    for (let i = 0; i < xs.length; i++) { xs[i] = Math.floor(xs[i] + 0.5) + sv; ys[i] = Math.floor(ys[i] + 0.5) + sv; }
+  }
+  return { xs, ys, codes: shape.codes };
+}
+
+function traceOutline(ctx, outline, cx, cy) {
+  const { xs, ys, codes } = outline;
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
-    const X = (j) => cx + v[j][0] * scale, Y = (j) => cy - v[j][1] * scale;
-    if (code === MOVETO) ctx.moveTo(X(i), Y(i));
-    else if (code === LINETO) ctx.lineTo(X(i), Y(i));
-    else if (code === CURVE3) { ctx.quadraticCurveTo(X(i), Y(i), X(i + 1), Y(i + 1)); i += 1; }
-    else if (code === CURVE4) {
-      ctx.bezierCurveTo(X(i), Y(i), X(i + 1), Y(i + 1), X(i + 2), Y(i + 2)); i += 2;
+    if (code === MOVETO) ctx.moveTo(cx + xs[i], cy + ys[i]);
+    else if (code === LINETO) ctx.lineTo(cx + xs[i], cy + ys[i]);
+    else if (code === CURVE3) {
+      ctx.quadraticCurveTo(cx + xs[i], cy + ys[i], cx + xs[i + 1], cy + ys[i + 1]); i += 1;
+    } else if (code === CURVE4) {
+      ctx.bezierCurveTo(cx + xs[i], cy + ys[i], cx + xs[i + 1], cy + ys[i + 1], cx + xs[i + 2], cy + ys[i + 2]);
+      i += 2;
     } else if (code === CLOSEPOLY) ctx.closePath();
     else if (code === 0) break;
   }
 }
 
+// Markers as Agg stamps them: the outline rendered once, placed at each point rounded to the
+// pixel grid (matplotlib's draw_markers; a scatter with several sizes is drawn path by path).
 function drawMarkers(ctx, shape, xy, map, sizes, ppp, view) {
   const n = xy.length >> 1;
   const fill = shape.filled && shape.face_alpha > 0 ? rgba(shape.face, shape.face_alpha) : null;
@@ -115,13 +160,18 @@ function drawMarkers(ctx, shape, xy, map, sizes, ppp, view) {
   ctx.lineWidth = shape.edgewidth * ppp;
   ctx.lineJoin = shape.join; ctx.lineCap = shape.cap;
   ctx.setLineDash([]);
+  const strokePx = shape.edgewidth * ppp;
+  const oneSize = !sizes || sizes.every((s) => s === sizes[0]);
+  let outline = null, outlineScale = NaN;
   for (let i = 0; i < n; i++) {
-    const x = map.x(xy[2 * i]), y = map.y(xy[2 * i + 1]);
+    let x = map.x(xy[2 * i]), y = map.y(xy[2 * i + 1]);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     if (x < -FAR || y < -FAR || x > view.width + FAR || y > view.height + FAR) continue;
     const scale = (sizes ? sizes[i] : shape.size) * ppp;
+    if (scale !== outlineScale) { outline = markerOutline(shape, scale, strokePx); outlineScale = scale; }
+    if (oneSize) { x = Math.floor(x + 0.5); y = Math.floor(y + 0.5); }
     ctx.beginPath();
-    traceMarker(ctx, shape, x, y, scale);
+    traceOutline(ctx, outline, x, y);
     if (fill) { ctx.fillStyle = fill; ctx.fill(); }
     if (edge) { ctx.strokeStyle = edge; ctx.stroke(); }
   }
@@ -153,7 +203,7 @@ function drawLayer(ctx, style, item, maps, geometry) {
   if (style.kind === "line") {
     if (style.linewidth > 0 && xy.length >= 4) {
       ctx.beginPath();
-      tracePolyline(ctx, xy, map, box);
+      tracePolyline(ctx, snappedPolyline(xy, map, style.linewidth * ppp), IDENTITY, box);
       ctx.lineWidth = style.linewidth * ppp;
       ctx.strokeStyle = rgba(style.color, style.alpha);
       ctx.lineCap = style.cap; ctx.lineJoin = style.join;
@@ -278,7 +328,8 @@ async function render({ model, el, host }) {
   // stamp; else a valid frame for the current key; else the live data anyway (the best there is).
   const choose = () => {
     const key = currentKey(), token = currentToken();
-    const usable = key !== null && token !== null && !drag && model.get("pointer_ack") >= pointerSent;
+    const waiting = model.get("pointer_invalidates") && (drag || model.get("pointer_ack") < pointerSent);
+    const usable = key !== null && token !== null && !waiting;
     const entry = usable ? frames.get(key) : undefined;
     const valid = entry && entry.token === token && entry.version === model.get("version");
     const sources = {};
@@ -414,10 +465,13 @@ async function render({ model, el, host }) {
   });
 
   // -- the widgets that key the frames and stamp them ---------------------------------------
+  // A serialized widget is "IPY_MODEL_<id>"; anywidget's host takes "anywidget:<id>".
   const resolve = async (ref) => {
-    if (host && host.getModel) return host.getModel(ref);
-    const m = await model.widget_manager.get_model(ref.slice(REF.length));
-    return m;
+    const id = ref.startsWith(REF) ? ref.slice(REF.length) : ref;
+    if (host && host.getModel) {
+      try { return await host.getModel(`anywidget:${id}`); } catch (_) { /* older anywidget */ }
+    }
+    return model.widget_manager.get_model(id);
   };
   const watchSources = async () => {
     const traits = model.get("frame_traits") || [];
@@ -544,8 +598,12 @@ async function render({ model, el, host }) {
       const m = maps && maps.axes[axes];
       return m ? [m.data.x(x), m.data.y(y)] : null;
     },
+    // settled: the background shown was rendered for the width last reported, none is pending
     state: () => ({ key: currentKey(), token: currentToken(), frames: frames.size,
-                    version: model.get("version"), geometry }),
+                    version: model.get("version"), geometry,
+                    settled: !resizeTimer && !!geometry && geometry.container === model.get("css_width") &&
+                             geometry.ratio === model.get("dpr") }),
+    shown: (name) => { const s = choose().sources[name]; return s ? Array.from(s.xy) : null; },
   };
   readLive();
   showError();

@@ -365,3 +365,128 @@ def write_faults(path: Path) -> None:
                  '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)'),
         ("code", 'raise ValueError("a deliberate error")'),
     ])
+
+
+#: The scaffold of lossviz's client-side picture (lossviz.interactive._canvas.LayeredCanvas).
+CANVAS_SCAFFOLD = "lossviz_canvas_scaffold.ipynb"
+#: Stops of its sliders: as many as the explorers' finest slider (issue 11 asks for >= 60).
+CANVAS_STOPS = 61
+#: The scaffold's figure: run in the notebook, and in the tests to draw what the picture must
+#: look like (matplotlib's own rendering of the same state).
+CANVAS_FIGURE_CODE = f"""\
+import numpy as np
+from matplotlib.figure import Figure
+
+STOPS = {CANVAS_STOPS}
+x = np.linspace(0.0, 1.0, 50)
+t = np.linspace(0.0, 2 * np.pi, 160)
+
+
+def shapes(v):
+    \"\"\"The line and the path for slider value v: a slope, and an ellipse that turns.\"\"\"
+    angle = np.pi * v / (STOPS - 1)
+    px = 0.5 + 0.35 * np.cos(t) * np.cos(angle) - 0.15 * np.sin(t) * np.sin(angle)
+    py = 5 + 3.5 * np.cos(t) * np.sin(angle) + 1.5 * np.sin(t) * np.cos(angle)
+    return {{"line": (x, v / 6 * x), "path": (px, py)}}
+
+
+def scaffold_figure(v=1):
+    \"\"\"The figure, its axes and its three moving artists, drawn for slider value v.\"\"\"
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_subplot()
+    ax.set(xlim=(0, 1), ylim=(0, 10), xlabel="x", ylabel="y")
+    ax.grid(True, alpha=0.3)
+    line, = ax.plot(*shapes(v)["line"], color="C0", lw=2)
+    path, = ax.plot(*shapes(v)["path"], "o-", color="C1", lw=1, ms=2.5)
+    start, = ax.plot([0.1], [9.0], "s", color="k", ms=6, mfc="w", mew=1.5)
+    return fig, ax, {{"line": line, "path": path, "start": start}}
+
+
+def fidelity_figure():
+    \"\"\"Styles the canvas must draw as matplotlib does, on a log axis (the tests compare pixels).\"\"\"
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_subplot()
+    ax.set(xlim=(0, 10), ylim=(1e-2, 1e2), yscale="log")
+    u = np.linspace(0, 10, 40)
+    five = [1, 3, 5, 7, 9]
+    return fig, ax, {{
+        "dashed": ax.plot(u, 10 ** (u / 5 - 1.5), "--", color="C2", lw=3)[0],
+        "flat": ax.plot([0, 10], [0.5, 0.5], color="k", lw=1)[0],
+        "dots": ax.plot(five, [0.05, 0.2, 1, 5, 20], "o-", color="C3", lw=1.5, ms=12, mec="k", mew=2)[0],
+        "crosses": ax.plot([2, 4, 6, 8], [40] * 4, "x", color="C4", ms=12, mew=3)[0],
+        "triangles": ax.plot([2, 4, 6, 8], [0.03] * 4, "^", color="C5", ms=14, alpha=0.6)[0],
+        "squares": ax.plot([2, 4, 6, 8], [0.3] * 4, "s", color="C9", ms=9, mfc="none", mew=1.5)[0],
+        "scatter": ax.scatter([1.5, 4.5, 7.5], [3, 3, 3], s=[60, 200, 500], facecolors="C0",
+                              edgecolors="k", linewidths=1),
+        "label": ax.text(0.05, 0.9, "lr = 0.5", transform=ax.transAxes, fontsize=12),
+    }}
+"""
+
+
+def write_canvas_scaffold(path: Path) -> None:
+    """Three pictures that follow a slider each, to time them side by side in one page.
+
+    * ``.canvas-frames``: an IntSlider (0 ... 60) and a LayeredCanvas drawing a line and a path
+      that depend on it (:data:`CANVAS_FIGURE_CODE`), with every stop's frame prefetched: the
+      browser switches frames itself. A click on the axes moves its square marker there;
+    * ``.canvas-live``: the same without frames: every change waits for the kernel;
+    * ``.canvas-fidelity``: a still canvas with lines, dashes, markers, a scatter and a text on a
+      log axis, to compare with matplotlib's rendering;
+    * ``.canvas-ipympl``: the bare scaffold of :func:`write_scaffold` (IntSlider + ipympl line)
+      on the same 61 stops, for comparison in the same run.
+
+    The slider of each is ``.canvas-slider``; the canvases are keyed on their slider, so every
+    paint says which value it shows (``__lvLog``).
+    """
+    _write_notebook(path, [
+        ("md", "# Scaffold of lossviz's client-side picture\n\n"
+               "A line and a path follow a slider: drawn in the browser from prefetched frames, "
+               "drawn in the browser from the kernel's data, and drawn by ipympl."),
+        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+                 "from lossviz.interactive._canvas import LayeredCanvas"),
+        ("code", CANVAS_FIGURE_CODE),
+        ("code", 'def canvas_scaffold(prefetch, css):\n'
+                 '    fig, ax, artists = scaffold_figure()\n'
+                 '    slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
+                 '    slider.add_class("canvas-slider")\n'
+                 '    pic = LayeredCanvas(fig, layers=artists, frame_keys=[slider], max_width=640)\n'
+                 '\n'
+                 '    def follow(change):\n'
+                 '        with pic.hold_sync():\n'
+                 '            for name, (a, b) in shapes(change["new"]).items():\n'
+                 '                pic.set_data(name, a, b)\n'
+                 '\n'
+                 '    def move_start(event):\n'
+                 '        pic.set_data("start", [event.x], [event.y])\n'
+                 '\n'
+                 '    slider.observe(pic.guarded(follow), names="value")\n'
+                 '    # the start marker is in no frame: a click leaves the frames valid\n'
+                 '    pic.on_pointer(move_start, ax=ax, moves="start", invalidates_frames=not prefetch)\n'
+                 '    if prefetch:\n'
+                 '        pic.add_frames({v: shapes(v) for v in range(STOPS)})\n'
+                 '    root = widgets.VBox([slider, pic])\n'
+                 '    root.add_class(css)\n'
+                 '    return root\n'
+                 '\n'
+                 'canvas_scaffold(True, "canvas-frames")'),
+        ("code", 'canvas_scaffold(False, "canvas-live")'),
+        ("code", 'fig, ax, artists = fidelity_figure()\n'
+                 'root = widgets.VBox([LayeredCanvas(fig, layers=artists, max_width=640)])\n'
+                 'root.add_class("canvas-fidelity")\n'
+                 'root'),
+        ("code", 'with plt.ioff():\n'
+                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
+                 'line, = ax.plot(x, x / 6)\n'
+                 'ax.set_ylim(0, 10)\n'
+                 'slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
+                 'slider.add_class("canvas-slider")\n'
+                 '\n'
+                 'def follow(change):\n'
+                 '    line.set_ydata(change["new"] / 6 * x)\n'
+                 '    fig.canvas.draw_idle()\n'
+                 '\n'
+                 'slider.observe(follow, names="value")\n'
+                 'root = widgets.VBox([slider, fig.canvas])\n'
+                 'root.add_class("canvas-ipympl")\n'
+                 'root'),
+    ])

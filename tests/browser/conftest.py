@@ -8,8 +8,8 @@ Two servers are started once per test session, each on a temporary copy of what 
 JupyterLab on a copy of ``notebooks/`` and Voilà on a copy of ``dashboards/`` (see
 :mod:`browser_servers`). Into each copy the fixtures also write small scaffold notebooks, which
 test the test machinery itself: a plain ipywidgets slider with an ipympl figure whose line follows
-it, and a notebook with deliberate faults that the error scanners and the request blocker must
-catch.
+it, a notebook with deliberate faults that the error scanners and the request blocker must
+catch, and the scaffold of lossviz's client-side picture (``test_browser_canvas.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 
 _LATENCY = pytest.StashKey[list]()
+_DRAGS = pytest.StashKey[list]()
 _TOOL_REQUESTS = pytest.StashKey[set]()
 _FAILED = pytest.StashKey[bool]()
 
@@ -42,6 +43,7 @@ _FAILED = pytest.StashKey[bool]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives JupyterLab or Voilà in headless Chromium")
     config.stash[_LATENCY] = []
+    config.stash[_DRAGS] = []
     config.stash[_TOOL_REQUESTS] = set()
 
 
@@ -67,6 +69,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         tr.section("browser: requests to other hosts made by the tools themselves (blocked)")
         for url in blocked:
             tr.write_line(url)
+    drags = config.stash.get(_DRAGS, [])
+    if drags:
+        tr.section("browser: a drag across a 61-stop slider (goal: every stop painted, lag <= 50 ms)")
+        tr.write_line(f"{'where':<12} {'what':<34} {'painted/crossed':>16} {'behind':>7} "
+                      f"{'lag ms':>7} {'drag ms':>8}")
+        for row in drags:
+            d = row["drag"]
+            tr.write_line(f"{row['where']:<12} {row['what']:<34} {f'{d.painted}/{d.crossed}':>16} "
+                          f"{d.behind:>7} {d.lag_ms:>7.0f} {d.drag_ms:>8.0f}")
+        tr.write_line("painted/crossed: stops the picture showed while the pointer was down, of those "
+                      "the slider passed; behind: stops between slider and picture at the release; "
+                      "lag: release to the final stop's picture (0: shown already).")
     rows = config.stash.get(_LATENCY, [])
     if not rows:
         return
@@ -125,10 +139,11 @@ class Pages:
         self.config = config
         self.opened = []
 
-    def __call__(self, tool_urls: frozenset[str] = frozenset()):
+    def __call__(self, tool_urls: frozenset[str] = frozenset(), device_scale_factor: float = 1):
         from browser_pages import PAGE_HOOK, PageGuard
 
-        context = self.browser.new_context(viewport=VIEWPORT, service_workers="block")
+        context = self.browser.new_context(viewport=VIEWPORT, service_workers="block",
+                                           device_scale_factor=device_scale_factor)
         context.set_default_timeout(60_000)
         context.add_init_script(PAGE_HOOK)
         guard = PageGuard(tool_urls=tool_urls)
@@ -190,6 +205,16 @@ def module_pages(browser, request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def record_drag(pytestconfig):
+    """``record_drag(where, what, drag)`` keeps a :class:`canvas_pages.Drag` for the report."""
+
+    def record(where: str, what: str, drag) -> None:
+        pytestconfig.stash[_DRAGS].append({"where": where, "what": what, "drag": drag})
+
+    return record
+
+
+@pytest.fixture(scope="session")
 def record_latency(pytestconfig):
     """``record_latency(where, what, changes)`` keeps a summary for the end-of-run report."""
     from browser_pages import summarise
@@ -215,12 +240,22 @@ def browser_state(tmp_path_factory, chromium) -> Path:
 @pytest.fixture(scope="session")
 def lab_server(browser_state):
     """JupyterLab on a temporary copy of ``notebooks/`` (plus the scaffolds); stopped at the end."""
-    from browser_servers import FAULTS, REPO, SCAFFOLD, copy_tree, start_lab, write_faults, \
-        write_scaffold
+    from browser_servers import (
+        CANVAS_SCAFFOLD,
+        FAULTS,
+        REPO,
+        SCAFFOLD,
+        copy_tree,
+        start_lab,
+        write_canvas_scaffold,
+        write_faults,
+        write_scaffold,
+    )
 
     root = copy_tree(REPO / "notebooks", browser_state / "lab-root")
     write_scaffold(root / SCAFFOLD)
     write_faults(root / FAULTS)
+    write_canvas_scaffold(root / CANVAS_SCAFFOLD)
     server = start_lab(root, browser_state / "lab-state")
     yield server
     leftovers = server.stop()
@@ -230,10 +265,19 @@ def lab_server(browser_state):
 @pytest.fixture(scope="session")
 def voila_server(browser_state):
     """Voilà on a temporary copy of ``dashboards/`` (plus the scaffold); stopped at the end."""
-    from browser_servers import REPO, SCAFFOLD, copy_tree, start_voila, write_scaffold
+    from browser_servers import (
+        CANVAS_SCAFFOLD,
+        REPO,
+        SCAFFOLD,
+        copy_tree,
+        start_voila,
+        write_canvas_scaffold,
+        write_scaffold,
+    )
 
     root = copy_tree(REPO / "dashboards", browser_state / "voila-root")
     write_scaffold(root / SCAFFOLD)
+    write_canvas_scaffold(root / CANVAS_SCAFFOLD)
     server = start_voila(root, browser_state / "voila-state")
     yield server
     leftovers = server.stop()

@@ -1,0 +1,479 @@
+"""LayeredCanvas without a browser: geometry, buffers, frames and stamps, display, errors, input.
+
+The browser side (canvas.js) is tested in tests/browser/test_browser_canvas.py, where its
+mapping is compared with matplotlib's transData and its picture with matplotlib's rendering.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
+import matplotlib.path  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from lossviz.interactive import _canvas  # noqa: E402
+from lossviz.interactive._canvas import LayeredCanvas, PointerEvent, js_string  # noqa: E402
+
+
+def _figure(**subplot):
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_subplot(**subplot)
+    return fig, ax
+
+
+@pytest.fixture
+def closing():
+    made = []
+    yield made.append
+    for pic in made:
+        pic.close()
+
+
+def _new(fig, closing, **kwargs) -> LayeredCanvas:
+    pic = LayeredCanvas(fig, **kwargs)
+    closing(pic)
+    return pic
+
+
+def _sent(pic, monkeypatch):
+    """Capture the custom messages the widget sends (content, buffers)."""
+    sent = []
+    monkeypatch.setattr(pic, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    return sent
+
+
+# --- geometry: the browser's mapping is matplotlib's transData ----------------------------------
+
+
+@pytest.mark.parametrize("dpr", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize("scales", [("linear", "linear"), ("log", "linear"), ("linear", "log"),
+                                    ("log", "log")])
+def test_pixels_are_matplotlibs_transdata(scales, dpr, closing):
+    fig = Figure(figsize=(6, 3), dpi=100)
+    left, right = fig.subplots(1, 2)
+    right.set_xscale(scales[0])
+    right.set_yscale(scales[1])
+    right.set_xlim(0.01, 1000.0)
+    right.set_ylim(500.0, 0.2)  # inverted
+    left.set_xlim(-3, 7)
+    pic = _new(fig, closing)
+    pic.css_width, pic.dpr = 601, dpr  # what the browser reports: odd width, fractional ratio
+    rng = np.random.default_rng(0)
+    x = 10 ** rng.uniform(-3, 4, 50)
+    y = 10 ** rng.uniform(-2, 3, 50)
+    fig.set_dpi(100 * dpr)  # the rendered state, where matplotlib's transforms hold
+    height = pic.geometry["height"]
+    for ax in (left, right):
+        px, py = pic.to_pixels(ax, x, y)
+        expected = ax.transData.transform(np.column_stack([x, y]))
+        np.testing.assert_allclose(px, expected[:, 0], rtol=1e-9, atol=1e-7)
+        np.testing.assert_allclose(py, height - expected[:, 1], rtol=1e-9, atol=1e-7)
+    assert pic.geometry["width"] == math.floor(601 * dpr)
+
+
+def test_log_axes_clip_nonpositive_values_as_matplotlib_does(closing):
+    fig, ax = _figure()
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1e3)
+    ax.set_xlim(0, 1)
+    pic = _new(fig, closing)
+    _, py = pic.to_pixels(ax, [0.5, 0.5], [0.0, -1.0])
+    _, ey = ax.transData.transform([[0.5, 0.0], [0.5, -1.0]]).T
+    np.testing.assert_allclose(py, pic.geometry["height"] - ey, rtol=1e-9)
+
+
+def test_background_follows_the_container_and_the_pixel_ratio(closing):
+    fig, _ = _figure()
+    pic = _new(fig, closing, max_width=800)
+    assert (pic.geometry["width"], pic.geometry["height"]) == (400, 300)  # the figure's own size
+    pic.css_width = 620
+    assert (pic.geometry["width"], pic.geometry["height"]) == (620, 465)  # aspect ratio kept
+    pic.dpr = 2.0
+    assert (pic.geometry["width"], pic.geometry["height"], pic.geometry["ratio"]) == (1240, 930, 2.0)
+    assert Image.open(io.BytesIO(pic.background)).size == (1240, 930)
+    pic.css_width = 5000
+    assert pic.geometry["width"] == 1600  # max_width 800 CSS px, at ratio 2
+    assert pic.geometry["px_per_pt"] == pytest.approx(200 / 72)
+    tall = _new(_figure()[0], closing, height=200, min_width=300)
+    tall.css_width = 100
+    assert (tall.geometry["width"], tall.geometry["height"]) == (300, 200)
+
+
+def test_redraw_with_a_cache_key_reuses_the_background(closing, monkeypatch):
+    fig, ax = _figure()
+    pic = _new(fig, closing)
+    calls = []
+    render = pic._render
+    monkeypatch.setattr(pic, "_render", lambda *a: calls.append(a) or render(*a))
+    pic.redraw(cache_key="lam=0")
+    ax.set_facecolor("0.9")
+    pic.redraw(cache_key="lam=1")
+    first = pic.background
+    pic.redraw(cache_key="lam=0")
+    pic.redraw(cache_key="lam=1")
+    assert len(calls) == 2 and pic.background == first
+    pic.dpr = 2.0  # another size: drawn anew
+    pic.redraw(cache_key="lam=1")
+    assert len(calls) == 4
+
+
+# --- layers: float32 buffers and styles ---------------------------------------------------------
+
+
+def test_line_data_are_interleaved_float32(closing):
+    fig, ax = _figure()
+    line, = ax.plot([], [])
+    pic = _new(fig, closing, layers={"path": line})
+    x = np.linspace(0, 1, 7) + 1e-9
+    y = x ** 2
+    pic.set_data("path", x, y)
+    xy = pic.data["path"]["xy"]
+    assert isinstance(xy, bytes) and len(xy) == 7 * 2 * 4
+    got = np.frombuffer(xy, "<f4").reshape(-1, 2)
+    np.testing.assert_array_equal(got, np.column_stack([x, y]).astype(np.float32))
+    np.testing.assert_array_equal(line.get_xdata(), got[:, 0])  # the artist follows, for the PNG
+    pic.set_data("path", [], [])
+    assert pic.data["path"]["xy"] == b""
+
+
+def test_scatter_sizes_are_diameters_in_points(closing):
+    fig, ax = _figure()
+    pts = ax.scatter([0, 1], [0, 1], s=[4, 9])
+    pic = _new(fig, closing, layers={"pts": pts})
+    np.testing.assert_allclose(np.frombuffer(pic.data["pts"]["s"], "<f4"), [2, 3])
+    pic.set_data("pts", [0, 1, 2], [2, 1, 0])  # sizes kept: one per point, or broadcast
+    assert len(pic.data["pts"]["s"]) == 3 * 4 and len(pic.data["pts"]["xy"]) == 3 * 8
+    pic.set_data("pts", [0], [0], sizes=16)
+    np.testing.assert_allclose(np.frombuffer(pic.data["pts"]["s"], "<f4"), [4])
+    np.testing.assert_allclose(pts.get_sizes(), [16])
+
+
+def test_styles_follow_matplotlibs_rules(closing):
+    fig, ax = _figure()
+    dashed, = ax.plot([0, 1], [0, 1], "--", lw=2, color=(1, 0, 0, 0.5), alpha=0.25)
+    marker, = ax.plot([0.5], [0.5], "o", ms=8, mfc="none", mec="C1", zorder=5)
+    pic = _new(fig, closing, layers={"dashed": dashed, "marker": marker})
+    s = pic.styles["dashed"]
+    # '--' is rcParams' lines.dashed_pattern in units of the line width
+    pattern = matplotlib.rcParams["lines.dashed_pattern"]
+    assert s["dashes"] == pytest.approx([d * 2 for d in pattern]) and s["linewidth"] == 2
+    assert (s["color"], s["alpha"]) == ("#ff0000", 0.25)  # the artist's alpha replaces the colour's
+    assert s["cap"] == "butt" and s["marker"] is None and s["clip"] is True
+    m = pic.styles["marker"]
+    assert m["linewidth"] == 0 and m["zorder"] == 5
+    assert m["marker"]["face_alpha"] == 0 and m["marker"]["edge"] == matplotlib.colors.to_hex("C1")
+    outline = matplotlib.path.Path(m["marker"]["vertices"], m["marker"]["codes"])
+    extents = outline.get_extents()
+    assert (extents.width, extents.height) == pytest.approx((1, 1))  # diameter: the marker size
+    dashed.set_linewidth(4)
+    pic.set_data("dashed", [0, 1], [1, 0])  # the style is read again
+    assert pic.styles["dashed"]["dashes"] == pytest.approx([d * 4 for d in pattern])
+
+
+def test_layers_are_left_out_of_the_background_but_in_the_static_png(closing):
+    fig, ax = _figure()
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    line, = ax.plot([0, 1], [0.5, 0.5], color="#ff0000", lw=8)
+    text = ax.text(0.5, 0.2, "readout", color="#0000ff", fontsize=20)
+    pic = _new(fig, closing, layers={"line": line, "text": text})
+
+    def coloured(png, channel):
+        rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        others = [c for c in range(3) if c != channel]
+        return ((rgb[..., channel] > 200) & (rgb[..., others] < 60).all(axis=-1)).sum()
+
+    assert coloured(pic.background, 0) == 0 and coloured(pic.background, 2) == 0
+    static = pic.static_png()
+    assert coloured(static, 0) > 1000 and coloured(static, 2) > 20
+    pic.set_text("text", "other", y=0.8)
+    assert text.get_position() == (0.5, pytest.approx(0.8)) and pic.data["text"]["text"] == "other"
+
+
+def test_mimebundle_has_the_widget_and_a_picture(closing):
+    fig, ax = _figure()
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]})
+    data, metadata = pic._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == pic.model_id
+    assert Image.open(io.BytesIO(data["image/png"])).size == (400, 300)
+    assert metadata["image/png"] == {"width": 400, "height": 300}
+    assert data["text/plain"] == "LayeredCanvas(layers=['line'], 400x300 px)"
+
+
+def test_close_closes_the_widget_and_stops_it(closing):
+    fig, ax = _figure()
+    lam = widgets.FloatSlider(value=0.1)
+    pic = LayeredCanvas(fig, layers={"line": ax.plot([0, 1])[0]}, frame_context=[lam])
+    pic.close()
+    assert pic.comm is None
+    lam.value = 0.2
+    assert pic.version == 0  # no longer listening
+    with pytest.raises(ValueError, match="closed"):
+        pic.static_png()
+    assert repr(pic) == "LayeredCanvas(layers=['line'], closed)"
+    pic.close()  # twice is fine
+
+
+# --- frames and their stamps ---------------------------------------------------------------------
+
+
+# String(v) in JavaScript (ECMAScript Number::toString), from the specification's rules.
+JS_STRINGS = [
+    (0.1 + 0.2, "0.30000000000000004"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
+    (123456789012345680000.0, "123456789012345680000"), (1e-6, "0.000001"), (1e-7, "1e-7"),
+    (1.5e-7, "1.5e-7"), (5e-324, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+    (-0.0, "0"), (2.0 ** 53, "9007199254740992"), (0.000123, "0.000123"), (123.456, "123.456"),
+    (-1.5, "-1.5"), (1e100, "1e+100"), (25.0, "25"), (7, "7"), (-12, "-12"), (10 ** 21, "1e+21"),
+    (np.int64(3), "3"), (np.float32(0.5), "0.5"), (True, "true"), (False, "false"), ("0.5", "0.5"),
+    (math.inf, "Infinity"), (-math.inf, "-Infinity"), (math.nan, "NaN"),
+]
+
+
+@pytest.mark.parametrize("value, text", JS_STRINGS)
+def test_js_string_spells_numbers_as_javascript_does(value, text):
+    assert js_string(value) == text
+
+
+def test_frame_keys_follow_the_widgets_the_browser_reads(closing):
+    size = widgets.IntSlider(value=4, min=1, max=64)
+    lr = widgets.FloatLogSlider(value=1e-7, min=-8, max=0)
+    lam = widgets.SelectionSlider(options=[("0", 0.0), ("0.1", 0.1), ("1", 1.0)], value=0.1)
+    pic = _new(Figure(), closing, frame_keys=[size, lr, lam])
+    assert pic.frame_traits == ["value", "value", "label"]  # a selection slider syncs its index
+    assert pic.frame_key() == "4|1e-7|0.1"
+    assert pic.frame_key((8, 0.5, "1")) == "8|0.5|1"
+    with pytest.raises(ValueError, match="values must hold one value per key widget"):
+        pic.frame_key((8, 0.5))
+
+
+def test_frames_carry_their_stamp_and_stale_ones_are_dropped(closing, monkeypatch):
+    fig, ax = _figure()
+    slope = widgets.IntSlider(value=1, max=3)
+    lam = widgets.FloatSlider(value=0.0, max=1.0)
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]},
+               frame_keys=[slope], frame_context=[lam])
+    sent = _sent(pic, monkeypatch)
+    token = pic.frame_token()
+    assert token == "0|0"
+    assert pic.add_frames({s: {"line": ([0, 1], [0, s])} for s in range(4)}, token=token)
+    content, buffers = sent[-1]
+    assert content["kind"] == "frames" and content["token"] == token and content["version"] == 0
+    assert [e["key"] for e in content["entries"]] == ["0", "1", "2", "3"]
+    assert all(len(b) == 2 * 2 * 4 for b in buffers)  # two points, float32
+    ref = content["entries"][2]["layers"]["line"]["xy"]["buffer"]
+    np.testing.assert_array_equal(np.frombuffer(buffers[ref], "<f4"), [0, 0, 1, 2])
+    slope.value = 2  # a key widget: the frames stay
+    assert pic.frame_count == 4 and pic.version == 0
+    lam.value = 0.5  # a context widget: every frame is stale, here and in the browser
+    assert pic.frame_count == 0 and pic.version == 1 and pic.frame_token() == "1|0.5"
+    assert not pic.add_frames({0: {"line": ([0, 1], [0, 0])}}, token=token)
+    assert len(sent) == 1  # the stale frames were not sent
+    pic.invalidate_frames()
+    assert pic.version == 2 and pic.data["line"]["token"] == "2|0.5"
+
+
+def test_live_data_carry_the_key_they_were_made_for(closing):
+    fig, ax = _figure()
+    slope = widgets.IntSlider(value=1, max=3)
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[slope])
+    slope.observe(lambda change: pic.set_data("line", [0, 1], [0, change["new"]]), "value")
+    slope.value = 3
+    assert (pic.data["line"]["key"], pic.data["line"]["token"]) == ("3", "0|")
+
+
+def test_a_new_view_gets_the_frames_held(closing, monkeypatch):
+    fig, ax = _figure()
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]})
+    pic.add_frames({(): {"line": ([0, 1], [1, 1])}})
+    sent = _sent(pic, monkeypatch)
+    pic._on_message(pic, {"kind": "hello"}, [])
+    assert [e["key"] for e in sent[-1][0]["entries"]] == [""]
+
+
+def test_frames_are_validated_like_live_data(closing):
+    fig, ax = _figure()
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0],
+                                     "label": ax.text(0, 0, "")})
+    with pytest.raises(ValueError, match=r"line: x must be finite, got nan at index 1"):
+        pic.add_frames({(): {"line": ([0, np.nan], [0, 1])}})
+    with pytest.raises(ValueError, match="name must be one of the layers"):
+        pic.add_frames({(): {"path": ([0], [0])}})
+    with pytest.raises(TypeError, match="frame data for text layer 'label'"):
+        pic.add_frames({(): {"label": 3}})
+    assert pic.add_frames({(): {"label": "lr = 1"}})
+
+
+# --- pointer events ---------------------------------------------------------------------------------
+
+
+def test_pointer_events_reach_python_in_data_coordinates(closing):
+    fig = Figure(figsize=(6, 3))
+    _, right = fig.subplots(1, 2)
+    start, = right.plot([0.5], [0.5], "o")
+    pic = _new(fig, closing, layers={"start": start})
+    seen = []
+    pic.on_pointer(seen.append, ax=right, moves="start")
+    assert pic.pointer_axes == [1] and pic.drag_layer == "start" and pic.pointer_invalidates
+    pic._on_message(pic, {"kind": "pointer", "seq": 1, "type": "down", "axes": 1, "x": 0.2,
+                          "y": 0.3, "button": 0, "shift": True}, [])
+    pic._on_message(pic, {"kind": "pointer", "seq": 2, "type": "move", "axes": 0, "x": 0.4,
+                          "y": 0.3}, [])  # a drag stays on the axes it began on
+    pic._on_message(pic, {"kind": "pointer", "seq": 3, "type": "down", "axes": 0, "x": 0.1, "y": 0.1}, [])
+    assert [(e.kind, e.ax is right, e.x, e.shift) for e in seen] == [
+        ("down", True, 0.2, True), ("move", True, 0.4, False)]
+    assert pic.pointer_ack == 3 and pic.version == 3  # each event answered, and stamped
+    pic.on_pointer(seen.append, remove=True)
+    assert pic.pointer_axes == [] and pic.drag_layer == ""
+
+
+def test_pointer_events_can_leave_the_frames_valid(closing):
+    fig, ax = _figure()
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]})
+    pic.add_frames({(): {"line": ([0, 1], [1, 1])}})
+    pic.on_pointer(lambda event: None, invalidates_frames=False)
+    pic.pointer("down", ax, 0.5, 0.5)
+    assert pic.version == 0 and pic.frame_count == 1 and not pic.pointer_invalidates
+
+
+# --- errors are shown, bad input is refused --------------------------------------------------------
+
+
+def test_errors_in_callbacks_are_shown_in_the_widget(closing):
+    fig, ax = _figure()
+    pic = _new(fig, closing)
+
+    def broken(event: PointerEvent) -> None:
+        raise ValueError(f"start must lie in the window, got {event.x}")
+
+    pic.on_pointer(broken)
+    pic.pointer("down", ax, 0.25, 0.5)
+    assert pic.error == "ValueError: start must lie in the window, got 0.25"
+    assert "Traceback" in pic.last_traceback and "broken" in pic.last_traceback
+    follow = pic.guarded(lambda change: change["new"] + 1)
+    assert follow({"new": 1}) == 2 and pic.error == ""  # cleared by the next good call
+    pic.dpr = 20.0  # a broken report from the browser: shown, not raised into the comm
+    assert pic.error == "ValueError: dpr must be <= 8.0, got 20.0"
+    pic._on_message(pic, {"kind": "error", "message": "drawing: bad"}, [])
+    assert pic.error == "in the browser: drawing: bad"
+
+
+@pytest.mark.parametrize("make, exc, match", [
+    (lambda: LayeredCanvas("fig"), TypeError, r"fig must be a matplotlib.figure.Figure, got str"),
+    (lambda: LayeredCanvas(Figure(), width=3), ValueError, r"width must be >= 16, got 3"),
+    (lambda: LayeredCanvas(Figure(), max_width=100, min_width=200), ValueError,
+     r"max_width must be >= 200, got 100"),
+    (lambda: LayeredCanvas(Figure(), frame_keys=[3]), TypeError,
+     r"frame_keys\[0\] must be an ipywidgets widget, got 3"),
+    (lambda: LayeredCanvas(Figure(), frame_context=[widgets.Button()]), TypeError,
+     r"frame_context\[0\] \(Button\) has no synced value"),
+])
+def test_bad_construction_is_refused(make, exc, match):
+    with pytest.raises(exc, match=match):
+        make()
+
+
+def test_pyplot_figures_are_refused():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    try:
+        with pytest.raises(ValueError, match="fig is managed by pyplot"):
+            LayeredCanvas(fig)
+    finally:
+        plt.close(fig)
+
+
+def _bad_layer(kind):
+    fig, ax = _figure()
+    _, other_ax = _figure()
+    if kind == "type":
+        return fig, ax.bar([0], [1])[0]
+    if kind == "figure":
+        return fig, other_ax.plot([0], [0])[0]
+    if kind == "steps":
+        return fig, ax.plot([0, 1], [0, 1], drawstyle="steps-mid")[0]
+    if kind == "markevery":
+        return fig, ax.plot([0, 1], [0, 1], "o", markevery=2)[0]
+    if kind == "colours":
+        return fig, ax.scatter([0, 1], [0, 1], c=["r", "b"])
+    if kind == "rotated":
+        return fig, ax.text(0, 0, "a", rotation=30)
+    if kind == "symlog":
+        ax.set_xscale("symlog")
+        return fig, ax.plot([0, 1], [0, 1])[0]
+    polar = fig.add_subplot(2, 1, 2, projection="polar")
+    return fig, polar.plot([0, 1], [0, 1])[0]
+
+
+@pytest.mark.parametrize("kind, exc, match", [
+    ("type", TypeError, (r"artist for layer 'bad' must be a Line2D, a PathCollection \(scatter\) "
+                         r"or a Text, got Rectangle")),
+    ("figure", ValueError, r"artist for layer 'bad' is not in this canvas's figure"),
+    ("steps", ValueError, r"cannot mirror drawstyle 'steps-mid'"),
+    ("markevery", ValueError, r"cannot mirror markevery=2"),
+    ("colours", ValueError, r"a scatter layer draws one colour; its facecolors hold 2"),
+    ("rotated", ValueError, r"a text layer is drawn horizontally, got rotation 30"),
+    ("symlog", ValueError, (r"artist for layer 'bad': x scale 'symlog': the canvas draws on "
+                            r"linear and log axes only")),
+    ("polar", ValueError, r"the canvas draws on rectilinear axes, got 'polar' axes"),
+])
+def test_layers_it_cannot_draw_are_refused_with_the_reason(kind, exc, match, closing):
+    fig, artist = _bad_layer(kind)
+    pic = _new(fig, closing)
+    with pytest.raises(exc, match=match):
+        pic.add_layer("bad", artist)
+    assert pic.layer_names == ()
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda p: p.set_data("nope", [0], [0]), ValueError,
+     r"name must be one of the layers \['line', 'pts', 'label'\], got 'nope'"),
+    (lambda p: p.set_data("line", [0, 1], [0]), ValueError,
+     r"line: x and y must have the same length, got 2 and 1"),
+    (lambda p: p.set_data("line", [0, np.inf], [0, 1]), ValueError,
+     r"line: x must be finite, got inf at index 1"),
+    (lambda p: p.set_data("line", [0, 1e39], [0, 1]), ValueError,
+     r"line: x must fit a float32 buffer .* got 1e\+39 at index 1"),
+    (lambda p: p.set_data("line", "abc", [0]), TypeError, r"line: x must be numeric array_like"),
+    (lambda p: p.set_data("line", [0], [0], sizes=[3]), ValueError, r"sizes are for scatter layers"),
+    (lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, -1]), ValueError,
+     r"pts: sizes must be >= 0, got -1.0 at index 1"),
+    (lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, 2, 3]), ValueError,
+     r"pts: sizes must hold one value or one per point \(2\), got 3"),
+    (lambda p: p.set_data("label", [0], [0]), ValueError, r"'label' is a text layer: use set_text"),
+    (lambda p: p.set_text("line", "a"), ValueError, r"'line' is a line layer: use set_data"),
+    (lambda p: p.set_text("label", 3), TypeError, r"label: text must be a string, got 3"),
+    (lambda p: p.add_layer("line", p.figure.axes[0].plot([0])[0]), ValueError,
+     r"name 'line' is already a layer"),
+    (lambda p: p.add_frames([1, 2]), TypeError, r"frames must be a mapping"),
+    (lambda p: p.add_frames({}, token=3), TypeError, r"token must be a string"),
+    (lambda p: p.on_pointer(3), TypeError, r"callback must be callable, got 3"),
+    (lambda p: p.on_pointer(print, moves="pts"), ValueError,
+     r"moves must name a line layer, 'pts' is a scatter layer"),
+    (lambda p: p.pointer("click", 0, 0.5, 0.5), ValueError,
+     r"kind must be 'down', 'move' or 'up', got 'click'"),
+    (lambda p: p.to_pixels(7, 0, 0), ValueError, r"ax must be <= 0, got 7"),
+    (lambda p: p.guarded(None), TypeError, r"func must be callable, got None"),
+])
+def test_bad_calls_are_refused_naming_the_argument(call, exc, match, closing):
+    fig, ax = _figure()
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0],
+                                     "pts": ax.scatter([0], [0]), "label": ax.text(0, 0, "")})
+    before = dict(pic.data)
+    with pytest.raises(exc, match=match):
+        call(pic)
+    assert pic.data == before  # nothing half-done
+
+
+def test_examples_in_the_docstrings_run():
+    result = doctest.testmod(_canvas, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 50 and result.failed == 0
