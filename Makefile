@@ -68,10 +68,12 @@ test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
 # Slider-change times of the cost explorer against rebuilding the figure (half a minute);
-# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute).
+# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute); what a change
+# of the client-side picture (LayeredCanvas) costs in the kernel, PNG encoding included (seconds).
 bench: setup
 	$(PY) benchmarks/bench_explorer.py
 	$(PY) benchmarks/bench_steps_to_target.py
+	$(PY) benchmarks/bench_canvas.py
 
 clean-venv:
 	rm -rf $(VENV)

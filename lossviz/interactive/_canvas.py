@@ -77,6 +77,8 @@ _ESM = Path(__file__).with_name("canvas.js")
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Backgrounds kept per canvas by :meth:`LayeredCanvas.redraw` with a ``cache_key``.
 _BACKGROUND_CACHE_SIZE = 24
+#: Frames held per canvas (the oldest go first); the browser holds as many.
+MAX_FRAMES = 2048
 #: CSS font families tried for a text layer, after the font matplotlib itself uses.
 _FONT_FALLBACKS = {"DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
                    "DejaVu Serif": '"DejaVu Serif", "Bitstream Vera Serif", Georgia, serif',
@@ -1027,10 +1029,13 @@ class LayeredCanvas(anywidget.AnyWidget):
         for text_key, payloads in entries:
             self._frames[text_key] = payloads
             self._frames.move_to_end(text_key)
+        while len(self._frames) > MAX_FRAMES:
+            self._frames.popitem(last=False)
         self._send_frames(entries)
         return True
 
     def _send_frames(self, entries: Sequence[tuple[str, Mapping[str, Mapping[str, Any]]]]) -> None:
+        entries = list(entries)[-MAX_FRAMES:]
         if not entries:
             return
         buffers: list[bytes] = []

@@ -13,6 +13,7 @@ const MOVETO = 1, LINETO = 2, CURVE3 = 3, CURVE4 = 4, CLOSEPOLY = 79;
 const REF = "IPY_MODEL_";
 const FAR = 4096; // image pixels beyond the picture to which segments are clipped
 const RESIZE_DEBOUNCE_MS = 150;
+const MAX_FRAMES = 2048; // as lossviz.interactive._canvas.MAX_FRAMES: the oldest go first
 
 function floats(view) {
   if (!view) return new Float32Array(0);
@@ -458,8 +459,10 @@ async function render({ model, el, host }) {
     for (const entry of msg.entries) {
       const layersIn = {};
       for (const [name, raw] of Object.entries(entry.layers)) layersIn[name] = item(raw, buffers);
+      frames.delete(entry.key); // (re)inserted last: a Map keeps insertion order
       frames.set(entry.key, { version: msg.version, token: msg.token, layers: layersIn });
     }
+    while (frames.size > MAX_FRAMES) frames.delete(frames.keys().next().value);
     pruneFrames();
     schedule();
   });

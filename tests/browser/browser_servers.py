@@ -431,7 +431,8 @@ def write_canvas_scaffold(path: Path) -> None:
       browser switches frames itself. A click on the axes moves its square marker there;
     * ``.canvas-live``: the same without frames: every change waits for the kernel;
     * ``.canvas-fidelity``: a still canvas with lines, dashes, markers, a scatter and a text on a
-      log axis, to compare with matplotlib's rendering;
+      log axis, to compare with matplotlib's rendering, and a button whose callback fails (its
+      error must show under the picture);
     * ``.canvas-ipympl``: the bare scaffold of :func:`write_scaffold` (IntSlider + ipympl line)
       on the same 61 stops, for comparison in the same run.
 
@@ -471,7 +472,15 @@ def write_canvas_scaffold(path: Path) -> None:
                  'canvas_scaffold(True, "canvas-frames")'),
         ("code", 'canvas_scaffold(False, "canvas-live")'),
         ("code", 'fig, ax, artists = fidelity_figure()\n'
-                 'root = widgets.VBox([LayeredCanvas(fig, layers=artists, max_width=640)])\n'
+                 'still = LayeredCanvas(fig, layers=artists, max_width=640)\n'
+                 'fault = widgets.Button(description="a deliberate error")\n'
+                 'fault.add_class("canvas-fault")\n'
+                 '\n'
+                 'def fail(button):\n'
+                 '    raise ValueError("a deliberate error in a callback")\n'
+                 '\n'
+                 'fault.on_click(still.guarded(fail))\n'
+                 'root = widgets.VBox([still, fault])\n'
                  'root.add_class("canvas-fidelity")\n'
                  'root'),
         ("code", 'with plt.ioff():\n'

@@ -94,6 +94,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
                       f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}")
     tr.write_line("first paint: key press to the first paint of the new picture; settled: to the "
                   "last paint, after which nothing moved for the quiet window.")
+    tr.write_line("canvas rows: each paint says which value it shows; first paint: of the new value; "
+                  "settled: when the kernel's data for it arrived (no quiet window needed).")
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ and 2, one page each:
 * the canvas maps data to pixels as matplotlib's ``transData`` does (linear and log axes), and
   its picture (the PNG background plus the layers drawn in the browser) looks like matplotlib's
   own rendering of the same figure, pixel for pixel but for anti-aliasing;
-* a click on the axes reaches Python as data coordinates, and Python's answer is drawn there;
+* a click on the axes reaches Python as data coordinates, and Python's answer is drawn there; a
+  callback's exception shows under the picture; frame keys are spelled as JavaScript does;
 * key press -> picture painted, n = 24 each, for the canvas with prefetched frames, the canvas
   that waits for the kernel, and (at ratio 2; ratio 1 is timed by the infrastructure's scaffold
   test) the bare IntSlider + ipympl line -- printed in the suite's latency table;
@@ -33,6 +34,9 @@ from canvas_pages import (  # noqa: E402
     step_through,
     wait_canvas_ready,
 )
+from playwright.sync_api import expect  # noqa: E402
+
+from lossviz.interactive._canvas import js_string  # noqa: E402
 
 CHANGES = 24
 #: The ipympl scaffold's changes wait for the picture to stay still this long (ms): ipympl may
@@ -102,6 +106,24 @@ def _check_fidelity(page, root) -> None:
         f"{different:.3%} of the pixels differ from matplotlib's picture at ratio {dpr}"
 
 
+def _check_errors_are_shown(root) -> None:
+    """A callback's exception shows in the canvas's error line, not only in a log."""
+    error = root.locator(".lossviz-canvas-error")
+    assert error.is_hidden()
+    root.locator(".canvas-fault button, button.canvas-fault").first.click()
+    expect(error).to_have_text("ValueError: a deliberate error in a callback")
+    expect(error).to_be_visible()
+
+
+def _check_js_string(page) -> None:
+    """Python's spelling of numbers (frame keys) is JavaScript's String(), checked in the browser."""
+    rng = np.random.default_rng(11)
+    values = [float(v) for v in np.concatenate([
+        rng.standard_normal(40) * 10.0 ** rng.integers(-12, 25, 40),  # every notation
+        rng.integers(-10**6, 10**6, 10).astype(float), [0.1 + 0.2, 1e21, 1e-7, 2.0**60, -0.0]])]
+    assert page.evaluate("(values) => values.map(String)", values) == [js_string(v) for v in values]
+
+
 def _check_click_moves_the_start(page, root) -> None:
     """A click at data (0.25, 2.5): Python moves the start marker there; the browser shows it."""
     info = canvas_info(root)
@@ -129,6 +151,7 @@ def _measure(page, where: str, dpr: int, record_latency, record_drag) -> None:
     assert canvas_info(frames)["frames"] == 61, "the prefetched frames did not reach the browser"
     _check_scaffold_geometry(frames)
     _check_fidelity(page, fidelity)
+    _check_errors_are_shown(fidelity)
     _check_click_moves_the_start(page, live)
     _check_click_moves_the_start(page, frames)
 
@@ -166,7 +189,8 @@ def test_canvas_in_jupyterlab(dpr, new_page, lab_kernels, record_latency, record
     assert output_problems(page) == []
     _measure(page, "JupyterLab", dpr, record_latency, record_drag)
     assert output_problems(page) == []
-    assert page.locator(".lossviz-canvas-error:not([hidden])").count() == 0
+    assert page.locator(".canvas-frames .lossviz-canvas-error:not([hidden]), "
+                        ".canvas-live .lossviz-canvas-error:not([hidden])").count() == 0
     assert guard.problems() == []
 
 
@@ -176,6 +200,9 @@ def test_canvas_in_voila(dpr, new_page, voila_server, voila_tool_urls, record_la
     page.goto(voila_server.url(f"voila/render/{CANVAS_SCAFFOLD}"), wait_until="domcontentloaded")
     page.locator(".canvas-ipympl").wait_for(timeout=120_000)
     _measure(page, "Voilà", dpr, record_latency, record_drag)
+    if dpr == 1:
+        _check_js_string(page)
     assert output_problems(page) == []
-    assert page.locator(".lossviz-canvas-error:not([hidden])").count() == 0
+    assert page.locator(".canvas-frames .lossviz-canvas-error:not([hidden]), "
+                        ".canvas-live .lossviz-canvas-error:not([hidden])").count() == 0
     assert guard.problems() == []

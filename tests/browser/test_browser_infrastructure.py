@@ -24,7 +24,7 @@ from browser_pages import (  # noqa: E402  (after the skip when playwright is mi
 )
 from browser_servers import FAULTS, OUTSIDE_URL, SCAFFOLD, code_cells_to_run  # noqa: E402
 
-LATENCY_CHANGES = 20
+LATENCY_CHANGES = 24  # as many as the canvas's rows beside it (issue 11: n >= 24)
 
 
 def _refuses_without_token(server, path: str) -> bool:
