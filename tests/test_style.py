@@ -232,12 +232,13 @@ def _stored_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _text_px(fig: Figure) -> list[tuple[str, float]]:
-    """Every visible text's height in px as displayed at 100 % in the notebook column."""
-    width, _ = _png_size(_stored_png(fig))  # draws the figure: tick labels exist from here on
-    scale = min(1.0, style.COLUMN_PX / width)
-    return [(t.get_text(), t.get_fontsize() * fig.dpi / 72 * scale)
-            for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+def _shown(fig: Figure) -> tuple[int, int, list[tuple[str, float]]]:
+    """Stored (width, height) in px, and every visible text's height in px as displayed at 100 %."""
+    width, height = _png_size(_stored_png(fig))  # draws the figure: tick labels exist from here on
+    scale = min(1.0, style.COLUMN_PX / width)  # JupyterLab scales a wider image down to the column
+    texts = [(t.get_text(), t.get_fontsize() * fig.dpi / 72 * scale)
+             for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return width, height, texts
 
 
 def _lesson_like_figure(ncols: int, nrows: int, *, legend_size: str = "small") -> Figure:
@@ -260,36 +261,40 @@ def _lesson_like_figure(ncols: int, nrows: int, *, legend_size: str = "small") -
     return fig
 
 
-LAYOUTS = [(1, 1), (2, 1), (3, 1), (4, 1), (2, 2), (3, 2)]
+LAYOUTS = [(1, 1), (2, 1), (3, 1), (4, 1), (1, 3), (2, 2), (3, 2)]
 PROJECTOR_LAYOUTS = [(1, 1), (2, 1), (3, 1), (2, 2)]  # larger text: at most three panels across
 
 
 @pytest.mark.filterwarnings("error")  # constrained layout giving up ("axes sizes collapsed") fails too
 @pytest.mark.parametrize("ncols, nrows, projector", [(*layout, False) for layout in LAYOUTS]
                          + [(*layout, True) for layout in PROJECTOR_LAYOUTS])
-def test_every_text_is_at_least_the_minimum_px_as_displayed(ncols, nrows, projector):
+def test_figure_fits_the_column_and_every_text_is_legible(ncols, nrows, projector):
     minimum = 14.0 if projector else style.MIN_TEXT_PX
     with style.course_style(projector=projector):
-        fig = _lesson_like_figure(ncols, nrows)
-        sizes = _text_px(fig)
-    assert len(sizes) > 20  # ticks, labels, titles, legends, colour bar, contour labels
-    small = [(t, round(px, 1)) for t, px in sizes if px < minimum]
+        width, height, texts = _shown(_lesson_like_figure(ncols, nrows))
+    assert width <= style.COLUMN_PX, width
+    assert height <= style.MAX_HEIGHT_PX + 2 * 0.1 * style.DPI + 2, height  # + the tight crop's padding
+    assert len(texts) > 20  # ticks, labels, titles, legends, colour bar, contour labels
+    small = [(t, round(px, 1)) for t, px in texts if px < minimum]
     assert not small, f"text under {minimum} px: {small[:5]}"
 
 
 def test_text_check_catches_text_that_is_too_small():
     with style.course_style():
-        sizes = _text_px(_lesson_like_figure(1, 1, legend_size="xx-small"))  # 0.579 x 11 pt = 8.8 px
-    assert min(px for _, px in sizes) < style.MIN_TEXT_PX
+        _, _, texts = _shown(_lesson_like_figure(1, 1, legend_size="xx-small"))  # 0.579 x 11 pt = 8.8 px
+    assert min(px for _, px in texts) < style.MIN_TEXT_PX
 
 
-@pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("ncols, nrows", LAYOUTS + [(1, 3)])
-def test_stored_figure_fits_the_column(ncols, nrows):
+def test_text_check_counts_the_scale_of_a_figure_wider_than_the_column():
     with style.course_style():
-        width, height = _png_size(_stored_png(_lesson_like_figure(ncols, nrows)))
-    assert width <= style.COLUMN_PX, width
-    assert height <= style.MAX_HEIGHT_PX + 2 * 0.1 * style.DPI + 2, height  # + the tight crop's padding
+        fig = Figure(figsize=(18.0, 3.0))  # stored 1800 px wide: shown at half size
+        fig.subplots().set_title("title")
+        width, _, texts = _shown(fig)
+    assert width > 2 * style.COLUMN_PX - 50
+    title = dict(texts)["title"]
+    full_size = style.FONT_SIZES["axes.titlesize"] * style.DPI / 72
+    assert title == pytest.approx(full_size * style.COLUMN_PX / width)
+    assert title < style.MIN_TEXT_PX
 
 
 def test_matplotlib_default_figure_is_what_the_style_replaces():
