@@ -406,6 +406,35 @@ def test_import_without_pyplot_and_works_with_agg_and_ipympl(backend, canvas_mod
     assert out.stdout.split() == [canvas_module, "100.0", "ConstrainedLayoutEngine"]
 
 
+def _cost_explorer_class():
+    import lossviz
+
+    found = getattr(lossviz, "CostExplorer", None)  # lossviz.interactive.CostExplorer in the new layout
+    return found if found is not None else importlib.import_module("lossviz.interactive").CostExplorer
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "lossviz/widgets.py builds the CostExplorer's figure with subplots_adjust and no layout='none', so the "
+    "style's constrained layout re-lays it out and its cached layers no longer match a full redraw. Fix "
+    "there: pass layout='none' to plt.figure and _LayeredFigure in _new_figure; then drop this marker."))
+def test_cost_explorer_keeps_its_layout_under_the_course_style():
+    from lossviz.data import make_churn
+
+    with style.course_style(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "incompatible with subplots_adjust": the symptom
+        ex = _cost_explorer_class()(*make_churn(m=200, seed=0), grid_size=30, n_updates=60)
+        try:
+            ex.batch_size.value = 64
+            ex.fig.canvas.draw()
+            cached = np.asarray(ex.fig.canvas.buffer_rgba()).copy()
+            ex.fig.stale = True  # every layer redrawn
+            ex.fig.canvas.draw()
+            full = np.asarray(ex.fig.canvas.buffer_rgba()).copy()
+        finally:
+            ex.close()
+    np.testing.assert_array_equal(full, cached)
+
+
 # --- helpers ---------------------------------------------------------------------------------------
 
 def test_role_style_draws_the_role():

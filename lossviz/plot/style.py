@@ -195,7 +195,9 @@ MIN_TEXT_PX = 10.0
 """Smallest text height, in px as displayed at 100 %, that the style guarantees."""
 
 PROJECTOR_FONT_SCALE = 1.4
-"""Font sizes times this for a projector (``use_course_style(projector=True)``): at least 14 px."""
+"""Font sizes times this for a projector (``use_course_style(projector=True)``): at least 14 px.
+
+Text that large fits at most three panels across the column."""
 
 FONT_SIZES: Mapping[str, float] = MappingProxyType({
     "font.size": 11.0,  # 15.3 px at DPI 100; "x-small" (0.694 x) is 7.6 pt = 10.6 px
@@ -399,6 +401,10 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
 
 def use_course_style(*, projector: bool = False) -> None:
     """Apply the course style to every figure made from now on (one call atop a lesson).
+
+    Figures are laid out by constrained layout; drop ``fig.tight_layout()`` calls (they
+    warn and switch the figure to tight layout). A figure that places its axes itself
+    (``subplots_adjust``, ``add_axes``) must be made with ``layout="none"``.
 
     Parameters
     ----------
