@@ -192,10 +192,12 @@ def test_default_cycle_colours_stay_distinct(vision):
     assert worst.distance >= _threshold(vision), worst
 
 
-def test_default_cycle_is_the_rc_cycle_and_pairs_colour_with_line_style():
-    cycle = style.course_rc()["axes.prop_cycle"].by_key()
-    assert cycle["color"] == [c for c, _ in style.CYCLE]
-    assert len(set(map(str, cycle["linestyle"]))) == len(cycle["linestyle"])
+def test_default_cycle_is_colours_only_so_an_explicit_colour_stays_solid():
+    assert style.course_rc()["axes.prop_cycle"].by_key() == {"color": list(style.CYCLE)}
+    with style.course_style():
+        ax = Figure().add_subplot()
+        styles = [ax.plot([0, 1], color=style.COLOURS["cost"])[0].get_linestyle() for _ in range(3)]
+    assert styles == ["-", "-", "-"]
 
 
 @pytest.mark.parametrize("vision", list(palette.VISIONS))
@@ -347,13 +349,13 @@ def test_use_course_style_sets_what_it_promises():
         assert tuple(rc["figure.figsize"]) == style.figsize()
         for key, pt in style.FONT_SIZES.items():
             assert rc[key] == pt, key
-        assert rc["axes.prop_cycle"].by_key()["color"] == [c for c, _ in style.CYCLE]
+        assert rc["axes.prop_cycle"].by_key()["color"] == list(style.CYCLE)
         fig = Figure()
         ax = fig.add_subplot()
         (line,) = ax.plot([0, 1])
         image = ax.imshow([[0, 1]])
         assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
-        assert mcolors.to_hex(line.get_color()).upper() == style.CYCLE[0][0]
+        assert mcolors.to_hex(line.get_color()).upper() == style.CYCLE[0]
         assert image.get_cmap().name == style.CMAP
         assert tuple(fig.get_size_inches()) == style.figsize()
 

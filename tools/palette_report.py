@@ -110,7 +110,7 @@ def group_report() -> dict[str, dict[str, Worst]]:
 
 def cycle_report() -> dict[str, Worst]:
     """The closest pair of the default property cycle under each vision."""
-    named = {f"C{k}": c for k, (c, _) in enumerate(style.CYCLE)}
+    named = {f"C{k}": c for k, c in enumerate(style.CYCLE)}
     return {v: closest_pair(named, v) for v in VISIONS}
 
 

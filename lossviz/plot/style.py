@@ -157,15 +157,15 @@ GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 })
 """Figure kind -> the roles drawn together in it; their colours and styles must stay distinct."""
 
-CYCLE: tuple[tuple[str, Any], ...] = (
-    (_OI["blue"], "-"),
-    (_OI["vermillion"], "--"),
-    (_OI["bluish_green"], "-."),
-    (_OI["orange"], ":"),
-    (_OI["sky_blue"], (0, (5, 1, 1, 1, 1, 1))),  # dash-dot-dot
-    (_OI["reddish_purple"], (0, (1, 1))),  # densely dotted
+CYCLE: tuple[str, ...] = (
+    _OI["blue"], _OI["vermillion"], _OI["bluish_green"],
+    _OI["orange"], _OI["sky_blue"], _OI["reddish_purple"],
 )
-"""(colour, line style) of the default property cycle, for lines that have no role."""
+"""Colours of the default property cycle, for lines that have no role.
+
+Colours only: a line drawn with an explicit colour stays solid unless it asks for a line
+style, so a role's second channel comes from :func:`role_style`, never from the order of
+the calls."""
 
 CMAP = "cividis"
 """The colormap of every cost landscape (low cost dark)."""
@@ -359,7 +359,7 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
     -------
     dict
         rcParams: font sizes, colours of text and axes, the property cycle
-        (:data:`CYCLE`: colour and line style), ``image.cmap`` = :data:`CMAP`,
+        (the colours of :data:`CYCLE`), ``image.cmap`` = :data:`CMAP`,
         constrained layout, ``figure.dpi`` = ``savefig.dpi`` = :data:`DPI` and the
         default ``figure.figsize`` = :func:`figsize`. It sets no backend, so it works
         with ``%matplotlib inline``, ``%matplotlib widget`` (ipympl) and Agg alike.
@@ -383,7 +383,7 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
         "figure.figsize": figsize(),
         "figure.constrained_layout.use": True,
         "figure.facecolor": "white",
-        "axes.prop_cycle": cycler(color=[c for c, _ in CYCLE], linestyle=[ls for _, ls in CYCLE]),
+        "axes.prop_cycle": cycler(color=list(CYCLE)),
         "image.cmap": CMAP,
         "lines.linewidth": 1.75,
         "lines.markersize": 7.0,
