@@ -2,7 +2,8 @@
 
 One function, :func:`train`, covers all three: ``batch_size = m`` is full-batch
 gradient descent, ``batch_size = 1`` is online learning and anything between is
-mini-batch SGD. Taught in notebook 04.
+mini-batch SGD. Taught in notebook 04. :func:`online_pass` makes the online updates
+in an order you choose (notebook 05, question 2).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ in. :class:`Reparametrisation` writes the same model as ``θ = r(φ)`` with a
 smooth increasing ``r`` that stretches one basin and squeezes the other, so
 that the basin that is sharp in ``θ`` is flat in ``φ``. Every prediction and
 every cost value is unchanged; only what gradient descent "sees" changes.
-Taught in notebook 07.
+Taught in notebook 07; the drawings are in :mod:`lossviz.plot.basins`.
 """
 
 from __future__ import annotations
@@ -404,6 +404,3 @@ def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 
     sharp = np.abs(t - problem.sharp_minimum) < k * problem.sharp_width
     flat = np.abs(t - problem.flat_minimum) < k * problem.flat_width
     return BasinCounts(sharp=int(sharp.sum()), flat=int(flat.sum()), between=int(np.sum(~sharp & ~flat)))
-
-
-# ------------------------------------------------------------------ drawing

@@ -17,7 +17,8 @@ conditioned up to degree 20 or so (``|Pₖ(t)| ≤ 1`` on ``[-1, 1]``), so what 
 curves show is overfitting, not round-off. Outside the training range the
 rescaled feature is clipped to ``[-1, 1]``: the model holds the value it has at
 the edge of what it has seen instead of extrapolating a degree-``d``
-polynomial, whose values would grow without bound.
+polynomial, whose values would grow without bound. The drawings are in
+:mod:`lossviz.plot.capacity`.
 """
 
 from __future__ import annotations
@@ -326,6 +327,3 @@ def lam_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLi
         raise ValueError(f"lams must be >= 0, got {lam_arr[lam_arr < 0][0]}")
     d = _check_degree(degree)
     return _sweep("lam", [(d, float(v)) for v in lam_arr], lam_arr, float(d), train_sets, x_test, y_test)
-
-
-# ------------------------------------------------------------------ drawing
