@@ -56,7 +56,7 @@ def time_explorer(x: np.ndarray, y: np.ndarray, slider: str, repeats: int,
     """Seconds per change (value set + canvas draw), first visits only."""
     times = []
     for _ in range(repeats):
-        explorer = lv.CostExplorer(x, y)
+        explorer = lv.interactive.CostExplorer(x, y)
         explorer.fig.canvas.draw()
         control = getattr(explorer, slider)
         stops = [v for _, v in control.options if v != control.value]
@@ -73,10 +73,10 @@ def time_explorer(x: np.ndarray, y: np.ndarray, slider: str, repeats: int,
 def _draw_from_scratch(x, y, w, b, grid, p_star, J_star, runs, figsize, dpi) -> bytes:
     """One interact-style call's drawing: a new figure, the same pictures, a PNG."""
     fig, (ax_land, ax_cost) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
-    lv.plot_cost_landscape(w, b, grid, minimum=p_star, minimum_value=J_star, ax=ax_land)
+    lv.plot.cost_landscape(w, b, grid, minimum=p_star, minimum_value=J_star, ax=ax_land)
     for (name, (params, costs)), colour in zip(runs.items(), ("k", "C3", "C0")):
-        lv.plot_trajectory(params, ax=ax_land, color=colour, label=name)
-        lv.plot_cost_curve(np.maximum(costs - J_star, 1e-12), ax=ax_cost, color=colour, label=name)
+        lv.plot.trajectory(params, ax=ax_land, color=colour, label=name)
+        lv.plot.cost_curve(np.maximum(costs - J_star, 1e-12), ax=ax_cost, color=colour, label=name)
     ax_cost.set_yscale("log")
     ax_cost.legend(loc="lower left", fontsize="small")
     buf = io.BytesIO()
@@ -101,7 +101,7 @@ def rebuild(x, y, *, batch_size, lr, lam, n_updates, w, b, figsize, dpi) -> byte
 def time_baselines(x: np.ndarray, y: np.ndarray, slider: str, n_stops: int,
                    rng: np.random.Generator) -> tuple[list[float], list[float]]:
     """Seconds per change for the two baselines, on ``n_stops`` of the slider's stops."""
-    explorer = lv.CostExplorer(x, y)
+    explorer = lv.interactive.CostExplorer(x, y)
     control = getattr(explorer, slider)
     stops = [v for _, v in control.options if v != control.value]
     chosen = rng.choice(len(stops), size=min(n_stops, len(stops)), replace=False)
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     build = []
     for _ in range(3):
         t = time.perf_counter()
-        e = lv.CostExplorer(x, y)
+        e = lv.interactive.CostExplorer(x, y)
         e.fig.canvas.draw()
         build.append(time.perf_counter() - t)
         e.close()

@@ -4,7 +4,7 @@ Run from the repository root (``make bench``)::
 
     .venv/bin/python benchmarks/bench_steps_to_target.py [--seeds 32] [--repeats 3]
 
-``lossviz.steps_to_target`` runs every learning rate and seed of one batch size at once,
+``lossviz.batch_size.steps_to_target`` runs every learning rate and seed of one batch size at once,
 as numpy arrays, and evaluates the cost only at geometrically spaced checkpoints. The
 baseline, measured in the same run on the same settings, is the obvious loop: one
 ``lossviz.train`` run per (batch size, learning rate, seed) -- which computes the cost after
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
 
     x, y = lv.make_churn(1000, seed=0)
-    target = lv.cost_reduction_target(x, y, 0.9)
+    target = lv.batch_size.cost_reduction_target(x, y, 0.9)
     batch_sizes = [4, 32, 256]
     lrs = 2.0 ** np.arange(-3, 2.5, 1.0)
     max_steps = 2000
@@ -74,7 +74,7 @@ def main() -> None:
     fast_times, slow_times = [], []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        fast = lv.steps_to_target(x, y, **kw)
+        fast = lv.batch_size.steps_to_target(x, y, **kw)
         fast_times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         slow = baseline(x, y, batch_sizes, lrs, target, args.seeds, max_steps, per_decade, hold)
@@ -91,7 +91,8 @@ def main() -> None:
     print("\nbest learning rate and updates to the target, vectorised vs loop:")
     for i, b in enumerate(batch_sizes):
         jf, js = int(np.argmin(fast.steps[i])), int(np.argmin(slow[i]))
-        print(f"  B = {b:>4}: lr {lrs[jf]:.3g} in {fast.steps[i, jf]:.0f}  |  lr {lrs[js]:.3g} in {slow[i, js]:.0f}")
+        print(f"  B = {b:>4}: lr {lrs[jf]:.3g} in {fast.steps[i, jf]:.0f}  |  "
+              f"lr {lrs[js]:.3g} in {slow[i, js]:.0f}")
 
 
 if __name__ == "__main__":

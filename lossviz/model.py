@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, as_scalar, check_same_shape, check_in_unit_interval
+from ._validation import as_float_array, as_scalar, check_in_unit_interval, check_same_shape
 from .losses import BCE, BinaryCrossEntropy, LogitLoss, _sigmoid
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "gradient",
     "objective_at",
     "hessian",
+    "numerical_gradient",
 ]
 
 
@@ -230,3 +231,37 @@ def _hessian(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
     hxb = np.mean(h * x)
     hbb = np.mean(h)
     return np.array([[hxx, hxb], [hxb, hbb]])
+
+
+def numerical_gradient(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
+                       h: float = 1e-6, loss: LogitLoss | None = None) -> np.ndarray:
+    """Gradient of the objective ``J + λ/2·w²`` by central finite differences.
+
+    ``∂J/∂θₖ ≈ [J(θ + h·eₖ) - J(θ - h·eₖ)] / (2h)``: knows nothing of the chain
+    rule or of per-sample gradients, so it is an independent check of
+    :func:`lossviz.gradient`. Taught in notebook 05 (question 3).
+
+    Parameters
+    ----------
+    params : (2,) array_like
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+    h : float, default 1e-6
+        Step, ``> 0``. The error is about ``h²`` plus rounding of order ``1e-16 / h``.
+    loss : LogitLoss, optional
+
+    Returns
+    -------
+    (2,) ndarray of float64
+    """
+    p = check_params(params)
+    x_arr, y_arr = check_data(x, y)
+    lam_f = check_lam(lam)
+    h = as_scalar("h", h, minimum=0.0, strict_minimum=True)
+    loss_f = check_loss(loss)
+    steps = h * np.eye(2)
+    points = np.vstack([p + steps, p - steps])
+    values = _objective_rows(points, x_arr, y_arr, lam_f, loss_f)
+    return (values[:2] - values[2:]) / (2.0 * h)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import lossviz as lv
-from lossviz.exercises import ____, Feedback, q1, q2, q3, q4, q5
+from lossviz.exercises import Feedback, ____, q1, q2, q3, q4, q5
 
 X, Y = lv.make_churn()
 M = X.size
@@ -179,7 +179,7 @@ def test_q2_wrong_answers_say_what_was_mixed_up():
     _incorrect(q2.check(p0 - q2.lr * g[0], b, slope), "after sample 1 only")
     _incorrect(q2.check(a, b, 1.0), "`slope`", "first order")
     _incorrect(q2.check(a, b, 3.0), "`slope` is too large")
-    path = lv.online_pass(q2.params0, x[:2], y[:2], lr=q2.lr)
+    path = lv.optim.online_pass(q2.params0, x[:2], y[:2], lr=q2.lr)
     _incorrect(q2.check(path, b, slope), "trajectory", "[-1]")
 
 
@@ -200,7 +200,8 @@ def test_q4_wrong_answers_say_what_was_mixed_up():
     _incorrect(q4.check(tr_sigma / ks), "without replacement")
     _incorrect(q4.check(tr_sigma * (M - ks) / (M - 1)), "does not shrink like 1/k")
     _incorrect(q4.check(np.sqrt(v)), "standard deviation")
-    measured = [lv.measured_minibatch_variance(q4.params, X, Y, k, n_batches=1000) for k in q4.batch_sizes]
+    measured = [lv.optim.measured_minibatch_variance(q4.params, X, Y, k, n_batches=1000)
+                for k in q4.batch_sizes]
     _incorrect(q4.check(measured), "sampling", "formula")
     _incorrect(q4.check(v[:3]), "6 numbers", "q4.batch_sizes")
     _correct(q4.check(v * M / (M - 1)))      # Σ divided by m - 1 instead of m: within the 1 % stated

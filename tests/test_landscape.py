@@ -10,8 +10,8 @@ import lossviz as lv
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=300, seed=2)
+def data(churn_set):
+    return churn_set(300, 2)
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +72,9 @@ def test_penalty_pulls_the_minimum_towards_w_zero(data):
     assert all(a > b_ > 0 for a, b_ in zip(ws, ws[1:]))
 
 
-def test_churn_valley_is_elongated():
+def test_churn_valley_is_elongated(churn):
     # the course's data set: a unique minimum in a long, narrow valley (lesson 03)
-    x, y = lv.make_churn()
+    x, y = churn
     p = lv.minimise(x, y)
     kappa = lv.condition_number(p, x, y)
     eig = np.linalg.eigvalsh(lv.hessian(p, x, y))

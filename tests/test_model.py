@@ -15,8 +15,8 @@ POINTS = [(0.0, 0.0), (2.3, -2.7), (-1.5, 0.8), (6.0, -9.0)]
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=200, seed=4)
+def data(churn_set):
+    return churn_set(200, 4)
 
 
 def _central_difference(f, p, h=1e-6):

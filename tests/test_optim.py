@@ -1,5 +1,5 @@
-"""Tests of lossviz.optim: the epoch partition, train (full batch, mini-batch, online), divergence,
-and the mini-batch gradient's mean and variance."""
+"""Tests of lossviz.optim.sgd and lossviz.optim.noise: the epoch partition, train (full batch, mini-batch,
+online), divergence, and the mini-batch gradient's mean and variance."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lossviz as lv
-from lossviz.optim import _trajectory
+from lossviz.optim.sgd import _trajectory
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=120, seed=3)
+def data(churn_set):
+    return churn_set(120, 3)
 
 
 # --- minibatch_indices: the partition of one epoch -------------------------------------------

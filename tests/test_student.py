@@ -1,7 +1,7 @@
-"""Tests of lossviz.student and of the committed student copy of the exercises.
+"""Tests of tools/student.py and of the committed student copy of the exercises.
 
 The student copy is generated, never edited by hand: it must be exactly what
-`python -m lossviz.student` writes, it must run top to bottom with every check saying
+`python tools/student.py` (make student) writes, it must run top to bottom with every check saying
 "Not attempted", and a learner who fills in the blanks must get feedback, not errors.
 The generator must never overwrite a copy a learner has edited.
 """
@@ -11,11 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import student  # tools/student.py: pyproject's [tool.pytest.ini_options] puts tools/ on the path
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-from lossviz import student
-from lossviz.student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
+from student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKED = ROOT / "notebooks" / "05_exercises.ipynb"
@@ -209,7 +208,8 @@ def _check_outputs(nb: nbformat.NotebookNode) -> list[str]:
     out = []
     for cell in nb.cells:
         if cell.cell_type == "code" and ".check(" in cell.source:
-            texts = [o["data"]["text/plain"] for o in cell.outputs if o.get("output_type") == "execute_result"]
+            texts = [o["data"]["text/plain"] for o in cell.outputs
+                     if o.get("output_type") == "execute_result"]
             assert len(texts) == 1, cell.source
             out.append(texts[0])
     return out
@@ -253,3 +253,10 @@ def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
     hint, solution = (c.outputs[0]["data"]["text/plain"] for c in nb.cells[-2:])
     assert hint.startswith("Hint:")
     assert solution.startswith("Solution:") and "penalty_gradient" in solution
+
+
+def test_the_defaults_are_in_the_repository_whatever_the_current_directory(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)                     # nothing to find here
+    assert student.DEFAULT_SOURCE == WORKED and student.DEFAULT_DEST == COPY
+    assert student.main(["--check"]) == 0
+    assert "up to date" in capsys.readouterr().out

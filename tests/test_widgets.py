@@ -7,29 +7,25 @@ import sys
 import textwrap
 import warnings
 
-import matplotlib
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from traitlets import TraitError
 
-matplotlib.use("Agg")
-
-import ipywidgets as widgets  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from traitlets import TraitError  # noqa: E402
-
-import lossviz as lv  # noqa: E402
-from lossviz.widgets import DIVERGENCE_THRESHOLD, _LayeredFigure  # noqa: E402
+import lossviz as lv
+from lossviz.interactive.cost import DIVERGENCE_THRESHOLD, _LayeredFigure
 
 M = 300
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=M, seed=0)
+def data(churn_set):
+    return churn_set(M, 0)
 
 
 @pytest.fixture
 def explorer(data):
-    ex = lv.CostExplorer(*data, grid_size=30, n_updates=60)
+    ex = lv.interactive.CostExplorer(*data, grid_size=30, n_updates=60)
     yield ex
     ex.close()
 
@@ -97,8 +93,8 @@ def test_readout_reports_each_run(explorer):
 
 
 def test_repr_and_mimebundle_are_deterministic(data):
-    a = lv.CostExplorer(*data, grid_size=20, n_updates=10)
-    b = lv.CostExplorer(*data, grid_size=20, n_updates=10)
+    a = lv.interactive.CostExplorer(*data, grid_size=20, n_updates=10)
+    b = lv.interactive.CostExplorer(*data, grid_size=20, n_updates=10)
     try:
         bundle = a._repr_mimebundle_()
         assert bundle["text/plain"] == repr(a) == repr(b)
@@ -287,21 +283,21 @@ def test_savefig_draws_every_layer(explorer, tmp_path):
 ])
 def test_constructor_rejects_bad_options(data, kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        lv.CostExplorer(*data, grid_size=kwargs.pop("grid_size", 20), **kwargs)
+        lv.interactive.CostExplorer(*data, grid_size=kwargs.pop("grid_size", 20), **kwargs)
 
 
 def test_separable_data_are_refused_with_a_reason():
     x = np.array([0.1, 0.2, 0.3, 0.7, 0.8])
     y = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="separable"):
-        lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
+        lv.interactive.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
 
 
 def test_works_with_a_tiny_data_set():
     # five samples whose classes overlap (a churner with a low bill, a stayer with a high one)
     x = np.array([0.4, 0.8, 1.0, 1.2, 1.6])
     y = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
-    ex = lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
+    ex = lv.interactive.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
     try:
         assert [v for _, v in ex.batch_size.options] == [1, 2, 4, 5]
         ex.batch_size.value = 1
@@ -319,7 +315,7 @@ def test_under_ipympl_the_canvas_is_the_figure_widget():
         import ipympl.backend_nbagg as nbagg
         import lossviz as lv
         x, y = lv.make_churn(m=200)
-        ex = lv.CostExplorer(x, y, grid_size=20, n_updates=20)
+        ex = lv.interactive.CostExplorer(x, y, grid_size=20, n_updates=20)
         assert isinstance(ex.fig.canvas, nbagg.Canvas)
         assert ex.fig.canvas in ex.widget.children and ex._image is None
         before = ex._paths["chosen"].get_xydata().copy()

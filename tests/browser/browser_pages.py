@@ -397,7 +397,7 @@ def screenshot(page: Page, path: Path) -> Path | None:
 
 
 # --------------------------------------------------------------------------------------------
-# The cost explorer (lossviz.CostExplorer), in JupyterLab or in Voilà
+# The cost explorer (lossviz.interactive.CostExplorer), in JupyterLab or in Voilà
 
 EXPLORER = ".lossviz-explorer"
 #: Each slider's description and the CSS classes of the slider and of its linked text box.

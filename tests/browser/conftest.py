@@ -215,8 +215,7 @@ def browser_state(tmp_path_factory, chromium) -> Path:
 @pytest.fixture(scope="session")
 def lab_server(browser_state):
     """JupyterLab on a temporary copy of ``notebooks/`` (plus the scaffolds); stopped at the end."""
-    from browser_servers import FAULTS, REPO, SCAFFOLD, copy_tree, start_lab, write_faults, \
-        write_scaffold
+    from browser_servers import FAULTS, REPO, SCAFFOLD, copy_tree, start_lab, write_faults, write_scaffold
 
     root = copy_tree(REPO / "notebooks", browser_state / "lab-root")
     write_scaffold(root / SCAFFOLD)

@@ -22,7 +22,7 @@ from browser_pages import (  # noqa: E402
 from browser_servers import REPO, code_cells_to_run, notebook_uses_widgets  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-#: The lesson that shows lossviz.CostExplorer (issue 3).
+#: The lesson that shows lossviz.interactive.CostExplorer (issue 3).
 EXPLORER_NOTEBOOK = "04_full_batch_vs_minibatch.ipynb"
 LATENCY_STEPS_PER_SLIDER = 7  # with the three presses of End: 24 changes
 #: Keyboard steps of the learning rate allowed to reach divergence from the bottom of its range.

@@ -2,7 +2,8 @@
 
 One function, :func:`train`, covers all three: ``batch_size = m`` is full-batch
 gradient descent, ``batch_size = 1`` is online learning and anything between is
-mini-batch SGD. Taught in notebook 04.
+mini-batch SGD. Taught in notebook 04. :func:`online_pass` makes the online updates
+in an order you choose (notebook 05, question 2).
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_int, as_scalar
-from .losses import BinaryCrossEntropy, LogitLoss
-from .model import _objective_rows, check_data, check_lam, check_loss, check_params
+from .._validation import as_int, as_scalar
+from ..losses import BinaryCrossEntropy, LogitLoss
+from ..model import _gradient, _objective_rows, check_data, check_lam, check_loss, check_params
 
-__all__ = ["minibatch_indices", "train", "TrainResult", "OVERFLOW", "minibatch_gradient_variance",
-           "minibatch_gradients"]
+__all__ = ["minibatch_indices", "train", "TrainResult", "OVERFLOW", "online_pass"]
 
 #: A parameter whose magnitude exceeds this has overflowed: the run has diverged.
 #: (Past about 1e154 the penalty ``λ/2·w²`` itself overflows double precision.)
@@ -242,69 +242,43 @@ def _trajectory(x: np.ndarray, y: np.ndarray, batch_size: int, lr: float, lam: f
     return P[:k + 1], diverged_at, batch_sizes
 
 
-def minibatch_gradient_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *,
-                                loss: LogitLoss | None = None) -> float:
-    """Expected squared error of a mini-batch gradient, by formula.
+def online_pass(params0: ArrayLike, x: ArrayLike, y: ArrayLike, *, lr: float, lam: float = 0.0,
+                loss: LogitLoss | None = None) -> np.ndarray:
+    """Online learning over the samples in the order given: one update per sample.
 
-    For a batch of ``k`` samples drawn without replacement from ``m``,
-    ``E‖ĝ_k - g‖² = tr(Σ)/k · (m - k)/(m - 1)``, where ``Σ`` is the covariance
-    (divided by ``m``) of the per-sample gradients and ``g`` their mean. It is
-    zero at ``k = m`` (full batch) and ``tr(Σ)`` at ``k = 1``. Taught in
-    notebooks 04-05.
-
-    Returns
-    -------
-    float
-    """
-    from .model import per_sample_gradients
-
-    G = per_sample_gradients(params, x, y, loss=loss)
-    m = G.shape[0]
-    k = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    tr_sigma = float(np.sum(G.var(axis=0)))
-    if m == 1:
-        return 0.0
-    return tr_sigma / k * (m - k) / (m - 1)
-
-
-def minibatch_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *,
-                        n_batches: int = 300, seed: int = 0,
-                        loss: LogitLoss | None = None) -> np.ndarray:
-    """Mini-batch gradients of the cost at ``params``, as :func:`train` would draw them.
-
-    Batches come from :func:`minibatch_indices` epoch after epoch, from
-    ``numpy.random.default_rng(seed)``; only full-size batches are kept, so every
-    row is the mean of exactly ``batch_size`` per-sample gradients. Their
-    average is the gradient of the cost, and their spread is the noise of
-    mini-batch SGD (:func:`minibatch_gradient_variance`). Taught in notebook 02.
+    ``(w, b) ← (w, b) - lr · [∂L⁽ⁱ⁾/∂(w, b) + (λ·w, 0)]`` for ``i = 0, 1, ...`` in
+    array order -- the update :func:`lossviz.train` makes with ``batch_size = 1``,
+    but in an order you choose (pass ``x[[1, 0]]`` to reverse two samples).
+    Taught in notebook 05 (question 2).
 
     Parameters
     ----------
-    params : (2,) array_like
-        ``(w, b)``.
-    x : (m,) array_like of float
-    y : (m,) array_like of float in [0, 1]
-    batch_size : int
-        ``1 <= batch_size <= m``.
-    n_batches : int, default 300
-        How many batch gradients to return, ``>= 1``.
-    seed : int, default 0
+    params0 : (2,) array_like
+        Starting ``(w, b)``.
+    x : (n,) array_like of float
+    y : (n,) array_like of float in [0, 1]
+    lr : float
+        η > 0.
+    lam : float, default 0.0
     loss : LogitLoss, optional
 
     Returns
     -------
-    (n_batches, 2) ndarray of float64
-        Row ``j`` is ``(1/k) Σ_{i∈batch j} ∂L⁽ⁱ⁾/∂(w, b)``.
+    (n + 1, 2) ndarray of float64
+        ``(w, b)`` at the start and after each sample. Row ``-1`` is the end.
+        A run whose parameters stop being finite raises :class:`ValueError`.
     """
-    from .model import per_sample_gradients
-
-    G = per_sample_gradients(params, x, y, loss=loss)
-    m = G.shape[0]
-    k = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    n_batches = as_int("n_batches", n_batches, minimum=1)
-    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
-    out: list[np.ndarray] = []
-    while sum(len(block) for block in out) < n_batches:
-        full = [batch for batch in minibatch_indices(m, k, rng) if batch.size == k]
-        out.append(np.array([G[batch].mean(axis=0) for batch in full]))
-    return np.concatenate(out)[:n_batches]
+    p = check_params(params0, "params0").copy()
+    x_arr, y_arr = check_data(x, y)
+    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
+    lam_f = check_lam(lam)
+    loss_f = check_loss(loss)
+    out = np.empty((x_arr.size + 1, 2))
+    out[0] = p
+    with np.errstate(all="ignore"):
+        for i in range(x_arr.size):
+            p = p - lr * _gradient(p, x_arr[i:i + 1], y_arr[i:i + 1], lam_f, loss_f)
+            out[i + 1] = p
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"lr = {lr} is too large: the online updates overflowed")
+    return out

@@ -1,11 +1,15 @@
 """Write the student copy of the exercises from the worked notebook.
 
 One source, two versions: ``notebooks/05_exercises.ipynb`` holds the questions,
-the worked answers and the checks; this module writes
+the worked answers and the checks; this script writes
 ``notebooks/student/05_exercises.ipynb`` from it::
 
-    python -m lossviz.student          # or: make student
-    python -m lossviz.student --check  # exit 1 if the student copy is out of date
+    python tools/student.py          # or: make student
+    python tools/student.py --check  # exit 1 if the student copy is out of date
+
+It is course tooling, not part of the ``lossviz`` package (it needs ``nbformat``,
+from the ``course`` extra). Its default paths are in the repository that holds
+it, whatever the current directory.
 
 How the worked notebook marks what the student copy leaves out:
 
@@ -60,8 +64,10 @@ SOLUTION_TAG = "solution"
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 
-DEFAULT_SOURCE = Path("notebooks/05_exercises.ipynb")
-DEFAULT_DEST = Path("notebooks/student/05_exercises.ipynb")
+#: The repository this script belongs to (it lives in ``<root>/tools``).
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT / "notebooks" / "05_exercises.ipynb"
+DEFAULT_DEST = ROOT / "notebooks" / "student" / "05_exercises.ipynb"
 _META_KEY = "lossviz"
 
 _NOTE = """\
@@ -274,8 +280,7 @@ def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST)
     """
     source, dest = Path(source), Path(dest)
     if not source.is_file():
-        raise FileNotFoundError(f"source notebook {source} not found; run from the repository "
-                                "root or pass --source")
+        raise FileNotFoundError(f"source notebook {source} not found; pass --source")
     if dest.resolve() == source.resolve():
         raise ValueError(f"source and dest are the same file ({source}); the student copy "
                          "goes elsewhere")
@@ -309,21 +314,20 @@ def _generate(source: Path, dest: Path) -> str:
 
 def _is_current(source: Path, dest: Path) -> bool:
     if not source.is_file():
-        raise FileNotFoundError(f"source notebook {source} not found; run from the repository "
-                                "root or pass --source")
+        raise FileNotFoundError(f"source notebook {source} not found; pass --source")
     return dest.is_file() and dest.read_text(encoding="utf-8") == _generate(source, dest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m lossviz.student [--source S] [--dest D] [--check]``."""
+    """Command line: ``python tools/student.py [--source S] [--dest D] [--check]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m lossviz.student",
+        prog="python tools/student.py",
         description="Write the student copy of the exercises (solutions out, outputs cleared). "
                     "A copy a learner has edited is never overwritten.")
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                        help=f"worked notebook (default {DEFAULT_SOURCE})")
+                        help=f"worked notebook (default {DEFAULT_SOURCE.relative_to(ROOT)})")
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST,
-                        help=f"student copy (default {DEFAULT_DEST})")
+                        help=f"student copy (default {DEFAULT_DEST.relative_to(ROOT)})")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the student copy differs from what "
                              "would be generated")

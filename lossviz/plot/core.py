@@ -1,6 +1,8 @@
-"""Drawing functions. Each takes ``ax=None`` and returns what it drew; none computes.
+"""The core drawings: losses, the cost landscape, paths, cost curves, the gradient cloud.
 
-Compute with the functions of :mod:`lossviz` first, then pass the arrays here.
+Each takes ``ax=None`` and returns what it drew; none computes. Compute with the
+functions of :mod:`lossviz` first, then pass the arrays here. All are re-exported
+by :mod:`lossviz.plot` (``lv.plot.cost_landscape(...)``).
 """
 
 from __future__ import annotations
@@ -17,18 +19,18 @@ from matplotlib.patches import Patch
 from matplotlib.quiver import Quiver
 from numpy.typing import ArrayLike
 
-from ._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
-from .landscape import contour_levels, contour_lines
+from .._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
+from ..landscape import contour_levels, contour_lines
 
 __all__ = [
-    "plot_losses",
+    "losses",
     "LandscapeArtists",
     "GradientCloudArtists",
-    "plot_cost_landscape",
+    "cost_landscape",
     "update_cost_landscape",
-    "plot_trajectory",
-    "plot_cost_curve",
-    "plot_gradient_cloud",
+    "trajectory",
+    "cost_curve",
+    "gradient_cloud",
 ]
 
 
@@ -40,8 +42,8 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
-def plot_losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None = None,
-                labels: Sequence[str] | None = None, highlight_max: bool = True) -> Axes:
+def losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None = None,
+           labels: Sequence[str] | None = None, highlight_max: bool = True) -> Axes:
     """Per-sample losses as bars, with the cost as a horizontal line across them.
 
     Taught in notebook 01: the cost is the mean height of the bars.
@@ -88,7 +90,7 @@ def plot_losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None
 # --- The landscape and the optimisers (notebooks 02-04 and the CostExplorer) ---------------
 
 class LandscapeArtists(NamedTuple):
-    """What :func:`plot_cost_landscape` drew."""
+    """What :func:`cost_landscape` drew."""
 
     image: AxesImage
     """The shading: ``log10(J - J* + floor)`` as an image."""
@@ -99,7 +101,7 @@ class LandscapeArtists(NamedTuple):
 
 
 class GradientCloudArtists(NamedTuple):
-    """What :func:`plot_gradient_cloud` drew."""
+    """What :func:`gradient_cloud` drew."""
 
     samples: Quiver
     """One arrow per gradient, from the origin."""
@@ -115,7 +117,7 @@ def _landscape_shading(J: np.ndarray, minimum: float) -> np.ndarray:
     return np.log10(gap + 1e-3 * float(gap.max()) + 1e-300)
 
 
-def plot_cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
+def cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
                    minimum: ArrayLike | None = None, minimum_value: float | None = None,
                    levels: int | ArrayLike = 12, ax: Axes | None = None,
                    cmap: str = "Greys", label: str = "minimum") -> LandscapeArtists:
@@ -175,10 +177,10 @@ def plot_cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, 
 
 
 def update_cost_landscape(artists: LandscapeArtists, w_values: ArrayLike, b_values: ArrayLike,
-                     J: ArrayLike, *, minimum: ArrayLike | None = None,
-                     minimum_value: float | None = None,
-                     levels: int | ArrayLike = 12) -> LandscapeArtists:
-    """Redraw a :func:`plot_cost_landscape` in place for a new ``J`` on the same grid.
+                          J: ArrayLike, *, minimum: ArrayLike | None = None,
+                          minimum_value: float | None = None,
+                          levels: int | ArrayLike = 12) -> LandscapeArtists:
+    """Redraw a :func:`cost_landscape` in place for a new ``J`` on the same grid.
 
     The shading, the contour lines and the minimum's marker are updated; no
     artist is added or removed. The explorer calls this when λ moves.
@@ -204,9 +206,9 @@ def update_cost_landscape(artists: LandscapeArtists, w_values: ArrayLike, b_valu
     return artists
 
 
-def plot_trajectory(params: ArrayLike, *, ax: Axes | None = None, label: str | None = None,
-                    color: str | None = None, linewidth: float = 1.5, alpha: float = 1.0,
-                    start_marker: bool = True, zorder: float = 3) -> Line2D:
+def trajectory(params: ArrayLike, *, ax: Axes | None = None, label: str | None = None,
+               color: str | None = None, linewidth: float = 1.5, alpha: float = 1.0,
+               start_marker: bool = True, zorder: float = 3) -> Line2D:
     """An optimiser's path over the ``(w, b)`` plane.
 
     Taught in notebook 04.
@@ -239,9 +241,9 @@ def plot_trajectory(params: ArrayLike, *, ax: Axes | None = None, label: str | N
     return line
 
 
-def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axes | None = None,
-                    label: str | None = None, color: str | None = None, linewidth: float = 1.5,
-                    alpha: float = 1.0, zorder: float = 2) -> Line2D:
+def cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axes | None = None,
+               label: str | None = None, color: str | None = None, linewidth: float = 1.5,
+               alpha: float = 1.0, zorder: float = 2) -> Line2D:
     """The objective along a run, against updates or examples seen.
 
     Taught in notebook 04.
@@ -275,12 +277,12 @@ def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axe
     return line
 
 
-def plot_gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
-                        ax: Axes | None = None, color: str = "C0", mean_color: str = "C3",
-                        label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
-                        mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
-                        max_arrows: int = 400, limit: float | None = None,
-                        seed: int = 0) -> GradientCloudArtists:
+def gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
+                   ax: Axes | None = None, color: str = "C0", mean_color: str = "C3",
+                   label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
+                   mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
+                   max_arrows: int = 400, limit: float | None = None,
+                   seed: int = 0) -> GradientCloudArtists:
     """Gradients as arrows from the origin, with their mean in bold.
 
     For per-sample gradients the tips form the cloud that a mini-batch draws

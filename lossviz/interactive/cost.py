@@ -32,12 +32,13 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from traitlets import TraitError, observe, validate
 
-from ._validation import as_int, as_scalar
-from .landscape import cost_grid, default_window, minimise, penalty_grid
-from .losses import LogitLoss
-from .model import _objective_rows, check_data, check_loss, check_params
-from .optim import _trajectory
-from .plotting import plot_cost_curve, plot_cost_landscape, plot_trajectory, update_cost_landscape
+from .. import plot
+from .._validation import as_int, as_scalar
+from ..landscape import cost_grid, default_window, penalty_grid
+from ..losses import LogitLoss
+from ..model import _objective_rows, check_data, check_loss, check_params
+from ..optim.newton import minimise
+from ..optim.sgd import _trajectory
 
 __all__ = ["CostExplorer", "DIVERGENCE_THRESHOLD"]
 
@@ -296,8 +297,9 @@ class CostExplorer:
 
     Examples
     --------
-    >>> x, y = make_churn()
-    >>> explorer = CostExplorer(x, y)
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn()
+    >>> explorer = lv.interactive.CostExplorer(x, y)
     >>> explorer.lr.value = 2.0       # the figure follows at once
     """
 
@@ -426,7 +428,7 @@ class CostExplorer:
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
 
         # Layer 1, redrawn when λ moves: the landscape, the minima, the start, the title.
-        land = self._landscape = plot_cost_landscape(
+        land = self._landscape = plot.cost_landscape(
             self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum")
         (self._minimum0_marker,) = ax.plot(
             [self._minimum0[0]], [self._minimum0[1]], marker="*", markersize=12,
@@ -453,9 +455,9 @@ class CostExplorer:
         self._paths, self._curves = {}, {}
         for name in ("online", "chosen", "full"):  # drawn bottom to top
             alpha = 0.8 if name == "online" else 1.0
-            path = plot_trajectory(here, ax=ax, color=colours[name], linewidth=widths[name],
+            path = plot.trajectory(here, ax=ax, color=colours[name], linewidth=widths[name],
                                    alpha=alpha, start_marker=False, zorder=3)
-            curve = plot_cost_curve([1.0, 1.0], ax=axc, label=labels[name], color=colours[name],
+            curve = plot.cost_curve([1.0, 1.0], ax=axc, label=labels[name], color=colours[name],
                                     linewidth=widths[name], alpha=alpha)
             self._paths[name] = fig.add_to_layer(path, 2)
             self._curves[name] = fig.add_to_layer(curve, 2)
@@ -502,8 +504,8 @@ class CostExplorer:
         """Everything that depends on λ alone: the landscape, its minimum, the title."""
         p_star, J_star = self._minimum(lam)
         grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
-        self._landscape = update_cost_landscape(self._landscape, self._w, self._b, grid,
-                                                minimum=p_star, minimum_value=J_star)
+        self._landscape = plot.update_cost_landscape(self._landscape, self._w, self._b, grid,
+                                                     minimum=p_star, minimum_value=J_star)
         self._minimum0_marker.set_visible(lam > 0)
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
         self._title.set_text(f"objective J + λw²/2 for λ = {_fmt(lam)}")
