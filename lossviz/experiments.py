@@ -30,7 +30,6 @@ from ._validation import as_float_array, as_int, as_scalar
 from .data import anchor_sample
 from .losses import LogitLoss
 from .model import (
-    _gradient,
     _objective_rows,
     check_data,
     check_lam,
@@ -39,7 +38,7 @@ from .model import (
     per_sample_gradients,
 )
 from .landscape import minimise
-from .optim import minibatch_indices, train
+from .optim import LogisticProblem, minibatch_indices, run_sgd, train
 from .plotting import _axes
 
 __all__ = [
@@ -294,20 +293,13 @@ def online_pass(params0: ArrayLike, x: ArrayLike, y: ArrayLike, *, lr: float, la
         ``(w, b)`` at the start and after each sample. Row ``-1`` is the end.
         A run whose parameters stop being finite raises :class:`ValueError`.
     """
-    p = check_params(params0, "params0").copy()
-    x_arr, y_arr = check_data(x, y)
+    p = check_params(params0, "params0")
+    problem = LogisticProblem(x, y, lam, loss=loss)
     lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
-    lam_f = check_lam(lam)
-    loss_f = check_loss(loss)
-    out = np.empty((x_arr.size + 1, 2))
-    out[0] = p
-    with np.errstate(all="ignore"):
-        for i in range(x_arr.size):
-            p = p - lr * _gradient(p, x_arr[i:i + 1], y_arr[i:i + 1], lam_f, loss_f)
-            out[i + 1] = p
-    if not np.all(np.isfinite(out)):
+    runs = run_sgd(problem, p, batch_size=1, lr=lr, n_updates=problem.m, shuffle=False)
+    if runs.diverged.any():
         raise ValueError(f"lr = {lr} is too large: the online updates overflowed")
-    return out
+    return runs.params[:, 0]
 
 
 def order_effect(params0: ArrayLike, x: ArrayLike, y: ArrayLike, lrs: ArrayLike, *,

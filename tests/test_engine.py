@@ -186,3 +186,45 @@ def test_run_seeds_are_distinct_replayable_and_unrelated_across_base_seeds():
     np.testing.assert_array_equal(a, run_seeds(0, 500))
     assert np.intersect1d(a, b).size == 0
     np.testing.assert_array_equal(run_seeds(0, 3), a[:3])  # a prefix: more runs keep the first ones
+
+
+def test_steps_to_target_is_the_loop_over_train_with_the_same_seeds():
+    # The sweep of lesson 07 against the obvious loop: one train run per (batch size, lr, seed),
+    # the seed-averaged cost read at the same checkpoints with the same rule.
+    from lossviz.noise import _checkpoints
+
+    x, y = lv.make_churn(m=150, seed=2)
+    target = lv.cost_reduction_target(x, y, 0.8, lam=0.02)
+    batch_sizes, lrs, n_seeds, max_steps, hold = [3, 25, 150], np.array([0.25, 1.0, 4.0, 200.0]), 4, 300, 3
+    sweep = lv.steps_to_target(x, y, batch_sizes=batch_sizes, lrs=lrs, target=target, n_seeds=n_seeds,
+                               max_steps=max_steps, max_examples=10**9, checkpoints_per_decade=20,
+                               hold=hold, stop_at_first=False, lam=0.02, seed=7)
+    ck = _checkpoints(max_steps, 20)
+    seeds = run_seeds(7, n_seeds)
+    expected = np.full((len(batch_sizes), lrs.size), np.inf)
+    for i, b in enumerate(batch_sizes):
+        epochs = -(-max_steps // -(-x.size // b))
+        for j, lr in enumerate(lrs):
+            runs = [lv.train(x, y, batch_size=b, lr=lr, lam=0.02, epochs=epochs, seed=int(s)) for s in seeds]
+            if any(r.diverged_at is not None and r.diverged_at <= max_steps for r in runs):
+                continue
+            below = np.mean([r.costs[ck] for r in runs], axis=0) <= target
+            for k in range(ck.size - hold + 1):
+                if below[k:k + hold].all():
+                    expected[i, j] = ck[k]
+                    break
+    assert np.isfinite(expected).any() and np.isinf(expected).any()  # both outcomes are tested
+    np.testing.assert_array_equal(sweep.steps, expected)
+
+
+def test_run_basins_run_r_is_the_run_made_alone():
+    from lossviz.basins import _BasinSGD
+
+    problem = lv.make_two_basin(m=40, seed=1)
+    theta0 = np.linspace(*problem.span(), 6)
+    together = lv.run_basins(problem, theta0, batch_size=3, lr=0.01, steps=300, seed=4)
+    seeds = run_seeds(4, theta0.size)
+    for r in range(theta0.size):
+        one = run_sgd(_BasinSGD(problem, None), [theta0[r]], batch_size=3, lr=0.01, n_updates=300,
+                      seeds=[int(seeds[r])], record="final")
+        assert one.final_params[0, 0] == together[r]
