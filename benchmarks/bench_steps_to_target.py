@@ -45,9 +45,9 @@ def baseline(x, y, batch_sizes, lrs, target, n_seeds, max_steps, per_decade, hol
     out = np.full((len(batch_sizes), len(lrs)), np.inf)
     for i, b in enumerate(batch_sizes):
         epochs = -(-max_steps // -(-m // b))
+        seeds = run_seeds((0, b), len(lrs) * n_seeds).reshape(len(lrs), n_seeds)
         for j, lr in enumerate(lrs):
-            runs = [lv.train(x, y, batch_size=b, lr=lr, epochs=epochs, seed=int(s))
-                    for s in run_seeds(0, n_seeds)]
+            runs = [lv.train(x, y, batch_size=b, lr=lr, epochs=epochs, seed=int(s)) for s in seeds[j]]
             if any(r.diverged_at is not None for r in runs):
                 continue
             below = np.mean([r.costs[ck] for r in runs], axis=0) <= target

@@ -312,11 +312,12 @@ def _run_batch_size(problem: LogisticProblem, batch_size: int, lrs: np.ndarray, 
     """Steps for the seed-averaged objective to reach ``target`` and stay, per learning rate.
 
     All learning rates and seeds of one batch size are one :func:`lossviz.optim.run_sgd`
-    sweep (run ``i·n_seeds + s`` is learning rate ``i`` with seed ``seeds[s]``), recorded
+    sweep (run ``i·n_seeds + s`` is learning rate ``i`` with seed ``seeds[i·n_seeds + s]``), recorded
     at geometrically spaced checkpoints; at each, the runs of a learning rate that has
     reached the target and held it, or that has a diverged seed, are stopped.
     """
-    n_lr, n_seeds = lrs.size, seeds.size
+    n_lr = lrs.size
+    n_seeds = seeds.size // n_lr
     steps = np.full(n_lr, np.inf)
     live = np.ones(n_lr, dtype=bool)  # learning rates still running: not done, not diverged
     streak = np.zeros(n_lr, dtype=int)  # consecutive checkpoints at or below the target
@@ -352,7 +353,7 @@ def _run_batch_size(problem: LogisticProblem, batch_size: int, lrs: np.ndarray, 
         return np.repeat(~live, n_seeds)
 
     run_sgd(problem, p0, batch_size=batch_size, lr=np.repeat(lrs, n_seeds),
-            seeds=np.tile(seeds, n_lr), n_updates=max_steps,
+            seeds=seeds, n_updates=max_steps,
             record=np.concatenate([[0], checkpoints]), on_record=at_checkpoint)
     return steps
 
@@ -399,9 +400,9 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     max_examples : int, default 200_000
     max_steps : int, default 20_000
     seed : int, default 0
-        Base seed of the batch orders: the ``n_seeds`` runs of every batch size and
-        learning rate use the same seeds, :func:`lossviz.optim.run_seeds` ``(seed, n_seeds)``,
-        so run ``s`` of a setting is ``train(..., seed=run_seeds(seed, n_seeds)[s])``.
+        Base seed of the batch orders. Every run has its own: copy ``s`` of learning
+        rate ``i`` at batch size ``b`` is ``train(..., seed=run_seeds((seed, b),
+        n_lrs·n_seeds)[i·n_seeds + s])`` (:func:`lossviz.optim.run_seeds`).
     lam : float, default 0.0
     params0 : (2,) array_like, default (0, 0)
     loss : LogitLoss, optional
@@ -441,10 +442,12 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
         raise TypeError(f"stop_at_first must be True or False, got {stop_at_first!r}")
     budgets = np.array([max(1, min(max_steps, max_examples // int(b))) for b in bs], dtype=int)
     problem = LogisticProblem(x_arr, y_arr, lam_f, loss=loss_f)
-    seeds = run_seeds(seed, n_seeds)  # the same batch orders for every batch size and learning rate
     out = np.empty((bs.size, lr_arr.size))
     with np.errstate(all="ignore"):
         for i, (b, budget) in enumerate(zip(bs, budgets)):
+            # Independent batch orders for every (batch size, learning rate, copy): shared orders
+            # would give every learning rate the same lucky stretches, and ties at the same checkpoint.
+            seeds = run_seeds((seed, int(b)), lr_arr.size * n_seeds)
             out[i] = _run_batch_size(problem, int(b), lr_arr, seeds, target, int(budget), p0,
                                      per_decade, hold, bool(stop_at_first))
     return StepsToTarget(batch_sizes=bs, lrs=lr_arr, steps=out, target=target, n_seeds=n_seeds,

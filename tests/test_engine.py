@@ -200,12 +200,13 @@ def test_steps_to_target_is_the_loop_over_train_with_the_same_seeds():
                                max_steps=max_steps, max_examples=10**9, checkpoints_per_decade=20,
                                hold=hold, stop_at_first=False, lam=0.02, seed=7)
     ck = _checkpoints(max_steps, 20)
-    seeds = run_seeds(7, n_seeds)
     expected = np.full((len(batch_sizes), lrs.size), np.inf)
     for i, b in enumerate(batch_sizes):
         epochs = -(-max_steps // -(-x.size // b))
+        seeds = run_seeds((7, b), lrs.size * n_seeds).reshape(lrs.size, n_seeds)
         for j, lr in enumerate(lrs):
-            runs = [lv.train(x, y, batch_size=b, lr=lr, lam=0.02, epochs=epochs, seed=int(s)) for s in seeds]
+            runs = [lv.train(x, y, batch_size=b, lr=lr, lam=0.02, epochs=epochs, seed=int(s))
+                    for s in seeds[j]]
             if any(r.diverged_at is not None and r.diverged_at <= max_steps for r in runs):
                 continue
             below = np.mean([r.costs[ck] for r in runs], axis=0) <= target

@@ -222,18 +222,19 @@ class SGD:
 
 
 # ------------------------------------------------------------------ the engine
-def run_seeds(seed: int, n_runs: int) -> np.ndarray:
+def run_seeds(seed: int | Sequence[int], n_runs: int) -> np.ndarray:
     """``n_runs`` distinct run seeds drawn from one base ``seed``.
 
     ``numpy.random.SeedSequence(seed).generate_state(n_runs)``: different base
     seeds give unrelated runs (``seed`` and ``seed + 1`` share none), and each
     value is an ordinary seed, so run ``r`` can be replayed alone with
-    ``train(..., seed=run_seeds(seed, n_runs)[r])``.
+    ``train(..., seed=run_seeds(seed, n_runs)[r])``. A tuple of ints names a
+    separate stream, e.g. ``(seed, batch_size)`` for each batch size of a sweep.
 
     Parameters
     ----------
-    seed : int
-        ``>= 0``.
+    seed : int or sequence of int
+        Each ``>= 0``.
     n_runs : int
         ``>= 1``.
 
@@ -246,12 +247,17 @@ def run_seeds(seed: int, n_runs: int) -> np.ndarray:
     >>> s = run_seeds(0, 3)
     >>> s.shape, len(set(s.tolist()))
     ((3,), 3)
-    >>> bool((run_seeds(0, 3) == s).all())
-    True
+    >>> bool((run_seeds(0, 3) == s).all()), bool((run_seeds((0, 1), 3) == s).any())
+    (True, False)
     """
-    seed = as_int("seed", seed, minimum=0)
+    if isinstance(seed, (list, tuple)):
+        if not seed:
+            raise ValueError("seed must be an int or a non-empty sequence of ints, got ()")
+        entropy: int | list[int] = [as_int(f"seed[{i}]", s, minimum=0) for i, s in enumerate(seed)]
+    else:
+        entropy = as_int("seed", seed, minimum=0)
     n_runs = as_int("n_runs", n_runs, minimum=1)
-    return np.random.SeedSequence(seed).generate_state(n_runs, dtype=np.uint32).astype(np.int64)
+    return np.random.SeedSequence(entropy).generate_state(n_runs, dtype=np.uint32).astype(np.int64)
 
 
 @dataclass(frozen=True)
