@@ -13,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._kernels import design, mean_gradient, mean_hessian, sigmoid
+from ._kernels import per_sample_gradients as _per_sample_gradient_rows
 from ._validation import as_float_array, as_scalar, check_in_unit_interval, check_same_shape
-from .losses import BCE, BinaryCrossEntropy, LogitLoss, _sigmoid
+from .losses import BCE, BinaryCrossEntropy, LogitLoss
 
 __all__ = [
     "predict",
@@ -78,7 +80,7 @@ def predict(params: ArrayLike, x: ArrayLike) -> np.ndarray:
     """
     p = check_params(params)
     x_arr = as_float_array("x", x)
-    return _sigmoid(p[0] * x_arr + p[1])
+    return sigmoid(p[0] * x_arr + p[1])
 
 
 def per_sample_losses(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
@@ -118,13 +120,14 @@ def per_sample_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
     d = check_loss(loss).dz(y_arr, p[0] * x_arr + p[1])
-    return np.column_stack([d * x_arr, d])
+    return _per_sample_gradient_rows(design(x_arr), d)
 
 
 def _gradient(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
               loss: LogitLoss) -> np.ndarray:
-    d = loss.dz(y, p[0] * x + p[1])
-    return np.array([np.mean(d * x) + lam * p[0], np.mean(d)])
+    g = mean_gradient(design(x), loss.dz(y, p[0] * x + p[1]))
+    g[0] += lam * p[0]
+    return g
 
 
 def gradient(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
@@ -226,11 +229,9 @@ def hessian(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
 
 def _hessian(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
              loss: LogitLoss) -> np.ndarray:
-    h = loss.d2z(y, p[0] * x + p[1])
-    hxx = np.mean(h * x * x) + lam
-    hxb = np.mean(h * x)
-    hbb = np.mean(h)
-    return np.array([[hxx, hxb], [hxb, hbb]])
+    H = mean_hessian(design(x), loss.d2z(y, p[0] * x + p[1]))
+    H[0, 0] += lam
+    return H
 
 
 def numerical_gradient(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,

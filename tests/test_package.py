@@ -43,7 +43,7 @@ def test_import_lossviz_loads_no_matplotlib_widgets_or_jupyter():
     loaded = _loaded_after("import lossviz")
     assert not set(HEAVY) & set(loaded["top"])
     assert set(loaded["lossviz"]) == {
-        "lossviz", "lossviz._validation", "lossviz.data", "lossviz.losses", "lossviz.model",
+        "lossviz", "lossviz._kernels", "lossviz._validation", "lossviz.data", "lossviz.losses", "lossviz.model",
         "lossviz.landscape", "lossviz.optim", "lossviz.optim.newton", "lossviz.optim.sgd",
         "lossviz.optim.noise"}
 

@@ -2,7 +2,9 @@
 
 * :mod:`lossviz.optim.newton` -- :func:`minimise` (the minimum of the objective) and the
   damped-Newton loop behind it (notebook 03);
-* :mod:`lossviz.optim.sgd` -- :func:`train`: full-batch gradient descent, mini-batch SGD and
+* :mod:`lossviz.optim.sgd` -- the one SGD engine, :func:`run_sgd` (R runs at once on any
+  :class:`BatchProblem`, with a pluggable update rule), and :func:`train` (one run of it):
+  full-batch gradient descent, mini-batch SGD and
   online learning, and :func:`online_pass` in an order you choose (notebooks 04-05);
 * :mod:`lossviz.optim.noise` -- mini-batch gradients, their variance and the gradient noise
   scale (notebooks 02, 04, 05, 07).

@@ -279,16 +279,50 @@ class Reparametrisation:
         return 0.5 * (lo + hi)
 
 
+class _BasinSGD:
+    """The two-basin problem as a :class:`lossviz.optim.BatchProblem` over ``θ`` (or ``φ``).
+
+    A batch's gradient is ``J'(θ) + ξ̄_batch`` (the mean tilt of its samples); the
+    whole set's tilts sum to zero, so a full batch has no noise. With a
+    reparametrisation ``θ = r(φ)`` the runs descend in ``φ``:
+    ``r'(φ)·(J'(r(φ)) + ξ̄)``.
+    """
+
+    n_params = 1
+
+    def __init__(self, problem: TwoBasinProblem, reparam: Reparametrisation | None) -> None:
+        self.problem = problem
+        self.reparam = reparam
+
+    @property
+    def m(self) -> int:
+        return self.problem.m
+
+    def batch_gradients(self, params: np.ndarray, batches: np.ndarray | None) -> np.ndarray:
+        u = params[:, 0]
+        noise = 0.0 if batches is None else self.problem.xi[batches].mean(axis=1)
+        if self.reparam is None:
+            g = self.problem.cost_gradient(u) + noise
+        else:
+            g = self.reparam.slope(u) * (self.problem.cost_gradient(self.reparam.theta(u)) + noise)
+        return g[:, None]
+
+    def objective_rows(self, params: np.ndarray) -> np.ndarray:
+        u = params[:, 0]
+        return self.problem.cost(u if self.reparam is None else self.reparam.theta(u))
+
+
 def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, lr: float,
                steps: int, seed: int = 0, reparam: Reparametrisation | None = None) -> np.ndarray:
     """Run mini-batch SGD from every starting point at once; return where each run ends.
 
-    Each run draws its own batches, epoch by epoch, from a fresh permutation of
-    the ``m`` samples (as :func:`lossviz.train` does). ``batch_size = m`` is
-    full-batch gradient descent: the tilts cancel exactly and the run is
-    deterministic. With ``reparam`` the runs descend in ``φ`` (starting at
-    ``φ₀ = r⁻¹(θ₀)``, with gradient ``r'(φ)·(J'(r(φ)) + ξ̄)``) and the result is
-    mapped back to ``θ``.
+    The runs are :func:`lossviz.optim.run_sgd`'s: run ``r`` draws its batches,
+    epoch by epoch, from a fresh permutation of the ``m`` samples made by its own
+    ``numpy.random.default_rng(run_seeds(seed, R)[r])``, as :func:`lossviz.train`
+    does. ``batch_size = m`` is full-batch gradient descent: the tilts cancel
+    exactly and the run is deterministic. With ``reparam`` the runs descend in
+    ``φ`` (starting at ``φ₀ = r⁻¹(θ₀)``, with gradient ``r'(φ)·(J'(r(φ)) + ξ̄)``)
+    and the result is mapped back to ``θ``.
 
     Parameters
     ----------
@@ -302,14 +336,22 @@ def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, 
     steps : int
         Updates per run, ``>= 1``.
     seed : int, default 0
-        Seeds all runs' batch orders.
+        Base seed of the runs' batch orders (:func:`lossviz.optim.run_seeds`):
+        different seeds give unrelated batch orders.
     reparam : Reparametrisation, optional
 
     Returns
     -------
     (R,) ndarray of float
         The final ``θ`` of every run.
+
+    Raises
+    ------
+    RuntimeError
+        If a run diverges (lower ``lr``).
     """
+    from ..optim.sgd import run_seeds, run_sgd
+
     if not isinstance(problem, TwoBasinProblem):
         raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
     t0 = as_float_array("theta0", theta0)
@@ -320,29 +362,13 @@ def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, 
     seed = as_int("seed", seed, minimum=0)
     if reparam is not None and not isinstance(reparam, Reparametrisation):
         raise TypeError(f"reparam must be a Reparametrisation or None, got {reparam!r}")
-    u = t0.copy() if reparam is None else reparam.phi(t0)
-    R = u.size
-    xi = problem.xi
-    rng = np.random.default_rng(seed)
-    per_epoch = -(-m // batch_size)
-    order = np.empty((R, m), dtype=int)
-    with np.errstate(all="ignore"):
-        for step in range(steps):
-            if batch_size == m:
-                noise = 0.0  # the tilts sum to zero: the full batch has no noise
-            else:
-                j = step % per_epoch
-                if j == 0:
-                    order = rng.permuted(np.broadcast_to(np.arange(m), (R, m)), axis=1)
-                noise = xi[order[:, j * batch_size:(j + 1) * batch_size]].mean(axis=1)
-            if reparam is None:
-                u = u - lr * (problem.cost_gradient(u) + noise)
-            else:
-                u = u - lr * reparam.slope(u) * (problem.cost_gradient(reparam.theta(u)) + noise)
-    theta = u if reparam is None else reparam.theta(u)
-    if not np.all(np.isfinite(theta)):
-        raise RuntimeError(f"{int(np.sum(~np.isfinite(theta)))} runs diverged: lower lr")
-    return theta
+    u0 = t0 if reparam is None else reparam.phi(t0)
+    runs = run_sgd(_BasinSGD(problem, reparam), u0[:, None], batch_size=batch_size, lr=lr,
+                   n_updates=steps, seeds=run_seeds(seed, u0.size), record="final")
+    if runs.diverged.any():
+        raise RuntimeError(f"{int(runs.diverged.sum())} runs diverged: lower lr")
+    u = runs.final_params[:, 0]
+    return u if reparam is None else reparam.theta(u)
 
 
 @dataclass(frozen=True)

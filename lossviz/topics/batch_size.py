@@ -37,7 +37,7 @@ from .._validation import as_float_array, as_int, as_scalar
 from ..losses import LogitLoss
 from ..model import _objective_rows, check_data, check_lam, check_loss, check_params
 from ..optim.newton import minimise
-from ..optim.sgd import OVERFLOW, online_pass, train
+from ..optim.sgd import LogisticProblem, online_pass, run_seeds, run_sgd, train
 
 __all__ = [
     "updates_per_epoch",
@@ -440,64 +440,55 @@ def _checkpoints(max_steps: int, per_decade: int) -> np.ndarray:
     return np.unique(np.round(np.geomspace(1, max_steps, n)).astype(int))
 
 
-def _run_batch_size(x: np.ndarray, y: np.ndarray, batch_size: int, lrs: np.ndarray,
-                    n_seeds: int, target: float, max_steps: int, seed: int, lam: float,
-                    loss: LogitLoss, p0: np.ndarray, per_decade: int, hold: int,
+def _run_batch_size(problem: LogisticProblem, batch_size: int, lrs: np.ndarray, seeds: np.ndarray,
+                    target: float, max_steps: int, p0: np.ndarray, per_decade: int, hold: int,
                     stop_at_first: bool) -> np.ndarray:
-    """Steps for the seed-averaged objective to reach ``target`` and stay, per learning rate."""
-    m = x.size
+    """Steps for the seed-averaged objective to reach ``target`` and stay, per learning rate.
+
+    All learning rates and seeds of one batch size are one :func:`lossviz.optim.run_sgd`
+    sweep (run ``i·n_seeds + s`` is learning rate ``i`` with seed ``seeds[i·n_seeds + s]``), recorded
+    at geometrically spaced checkpoints; at each, the runs of a learning rate that has
+    reached the target and held it, or that has a diverged seed, are stopped.
+    """
     n_lr = lrs.size
-    R = n_lr * n_seeds
-    lr = np.repeat(lrs, n_seeds)
-    w = np.full(R, p0[0])
-    b = np.full(R, p0[1])
+    n_seeds = seeds.size // n_lr
     steps = np.full(n_lr, np.inf)
     live = np.ones(n_lr, dtype=bool)  # learning rates still running: not done, not diverged
     streak = np.zeros(n_lr, dtype=int)  # consecutive checkpoints at or below the target
     first = np.zeros(n_lr)  # the checkpoint that started the current streak
-    rng = np.random.default_rng([seed, batch_size])
     checkpoints = _checkpoints(max_steps, per_decade)
-    next_ck = 0
-    per_epoch = -(-m // batch_size)
-    order = np.empty((R, m), dtype=int)
-    for step in range(1, max_steps + 1):
-        j = (step - 1) % per_epoch
-        if j == 0:
-            order = rng.permuted(np.broadcast_to(np.arange(m), (R, m)), axis=1)
-        idx = order[:, j * batch_size:(j + 1) * batch_size]
-        xb, yb = x[idx], y[idx]
-        d = loss.dz(yb, w[:, None] * xb + b[:, None])
-        run = np.repeat(live, n_seeds)
-        w = np.where(run, w - lr * ((d * xb).mean(axis=1) + lam * w), w)
-        b = np.where(run, b - lr * d.mean(axis=1), b)
-        finite = (np.abs(w) <= OVERFLOW) & (np.abs(b) <= OVERFLOW)
-        if not finite.all():
-            blown = ~finite.reshape(n_lr, n_seeds).all(axis=1)
-            live &= ~blown
-            streak[blown] = 0
-            w = np.where(finite, w, p0[0])
-            b = np.where(finite, b, p0[1])
-        if step == checkpoints[next_ck]:
-            next_ck += 1
-            rows = np.flatnonzero(live)
-            if rows.size:
-                run_rows = (rows[:, None] * n_seeds + np.arange(n_seeds)).ravel()
-                J = _objective_rows(np.column_stack([w[run_rows], b[run_rows]]), x, y, lam, loss)
-                below = J.reshape(rows.size, n_seeds).mean(axis=1) <= target
-                first[rows[below & (streak[rows] == 0)]] = step
-                streak[rows] = np.where(below, streak[rows] + 1, 0)
-                done = rows[streak[rows] >= hold]
-                steps[done] = first[done]
-                live[done] = False
-            if stop_at_first and np.isfinite(steps).any():
-                # Stop once no running learning rate can still report fewer steps: one that is
-                # below the target now started its streak at `first`, any other starts later.
-                best = steps.min()
-                pending = live & (streak > 0) & (first < best)
-                if not pending.any():
-                    break
-            if not live.any() or next_ck == checkpoints.size:
-                break
+    diverged = np.zeros(n_lr, dtype=bool)
+
+    def at_checkpoint(step: int, params: np.ndarray, active: np.ndarray) -> np.ndarray | None:
+        if step == 0:
+            return None
+        going = active.reshape(n_lr, n_seeds)
+        # a learning rate with a seed that diverged (stopped, not by us) is out
+        blown = live & ~going.all(axis=1)
+        diverged[blown] = True
+        live[blown] = False
+        streak[blown] = 0
+        rows = np.flatnonzero(live)
+        if rows.size:
+            run_rows = (rows[:, None] * n_seeds + np.arange(n_seeds)).ravel()
+            J = problem.objective_rows(params[run_rows])
+            below = J.reshape(rows.size, n_seeds).mean(axis=1) <= target
+            first[rows[below & (streak[rows] == 0)]] = step
+            streak[rows] = np.where(below, streak[rows] + 1, 0)
+            done = rows[streak[rows] >= hold]
+            steps[done] = first[done]
+            live[done] = False
+        if stop_at_first and np.isfinite(steps).any():
+            # Stop once no running learning rate can still report fewer steps: one that is
+            # below the target now started its streak at `first`, any other starts later.
+            pending = live & (streak > 0) & (first < steps.min())
+            if not pending.any():
+                live[:] = False
+        return np.repeat(~live, n_seeds)
+
+    run_sgd(problem, p0, batch_size=batch_size, lr=np.repeat(lrs, n_seeds),
+            seeds=seeds, n_updates=max_steps,
+            record=np.concatenate([[0], checkpoints]), on_record=at_checkpoint)
     return steps
 
 
@@ -537,13 +528,15 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     lrs : (nL,) array_like of float
         Learning rates, each ``> 0``.
     target : float
-        The objective to reach, e.g. from :func:`cost_reduction_target`.
+        The objective to reach, e.g. from :func:`lossviz.cost_reduction_target`.
     n_seeds : int, default 8
         Independent batch orders averaged per (batch size, learning rate).
     max_examples : int, default 200_000
     max_steps : int, default 20_000
     seed : int, default 0
-        Seeds the batch orders (combined with the batch size).
+        Base seed of the batch orders. Every run has its own: copy ``s`` of learning
+        rate ``i`` at batch size ``b`` is ``train(..., seed=run_seeds((seed, b),
+        n_lrs·n_seeds)[i·n_seeds + s])`` (:func:`lossviz.optim.run_seeds`).
     lam : float, default 0.0
     params0 : (2,) array_like, default (0, 0)
     loss : LogitLoss, optional
@@ -582,11 +575,15 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
     if not isinstance(stop_at_first, (bool, np.bool_)):
         raise TypeError(f"stop_at_first must be True or False, got {stop_at_first!r}")
     budgets = np.array([max(1, min(max_steps, max_examples // int(b))) for b in bs], dtype=int)
+    problem = LogisticProblem(x_arr, y_arr, lam_f, loss=loss_f)
     out = np.empty((bs.size, lr_arr.size))
     with np.errstate(all="ignore"):
         for i, (b, budget) in enumerate(zip(bs, budgets)):
-            out[i] = _run_batch_size(x_arr, y_arr, int(b), lr_arr, n_seeds, target, int(budget),
-                                     seed, lam_f, loss_f, p0, per_decade, hold, bool(stop_at_first))
+            # Independent batch orders for every (batch size, learning rate, copy): shared orders
+            # would give every learning rate the same lucky stretches, and ties at the same checkpoint.
+            seeds = run_seeds((seed, int(b)), lr_arr.size * n_seeds)
+            out[i] = _run_batch_size(problem, int(b), lr_arr, seeds, target, int(budget), p0,
+                                     per_decade, hold, bool(stop_at_first))
     return StepsToTarget(batch_sizes=bs, lrs=lr_arr, steps=out, target=target, n_seeds=n_seeds,
                          hold=hold, max_steps=budgets)
 
