@@ -36,7 +36,7 @@ from ._validation import as_int, as_scalar
 from .landscape import cost_grid, default_window, minimise, penalty_grid
 from .losses import LogitLoss
 from .model import _objective_rows, check_data, check_loss, check_params
-from .optim import _trajectory
+from .optim import LogisticProblem, _trajectory
 from .plotting import plot_cost_curve, plot_cost_landscape, plot_trajectory, update_cost_landscape
 
 __all__ = ["CostExplorer", "DIVERGENCE_THRESHOLD"]
@@ -520,8 +520,8 @@ class CostExplorer:
         epochs = -(-self._n_updates // per_epoch)
         with np.errstate(all="ignore"):
             P, diverged_at, sizes = _trajectory(
-                self._x, self._y, batch_size, lr, lam, epochs, self._seed, self._p0, self._loss,
-                max_updates=self._n_updates, overflow=DIVERGENCE_THRESHOLD)
+                LogisticProblem(self._x, self._y, lam, loss=self._loss), batch_size, lr, epochs,
+                self._seed, self._p0, max_updates=self._n_updates, overflow=DIVERGENCE_THRESHOLD)
             costs = _objective_rows(P, self._x, self._y, lam, self._loss)
         examples = np.concatenate([[0], np.cumsum(sizes)]).astype(float)
         run = self._runs[key] = _Run(P, costs, examples, diverged_at, batch_size)

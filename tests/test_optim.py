@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lossviz as lv
-from lossviz.optim import _trajectory
+from lossviz.optim import LogisticProblem, _trajectory
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_trajectory_budget_is_a_prefix_of_train(data, batch_size, budget):
     # The explorer stops runs after max_updates; what it draws is the start of train's run.
     x, y = data
     full = lv.train(x, y, batch_size=batch_size, lr=0.5, epochs=4, seed=5)
-    P, diverged_at, sizes = _trajectory(x, y, batch_size, 0.5, 0.0, 4, 5, np.zeros(2), lv.BCE,
+    P, diverged_at, sizes = _trajectory(LogisticProblem(x, y), batch_size, 0.5, 4, 5, np.zeros(2),
                                         max_updates=budget)
     assert diverged_at is None and P.shape == (budget + 1, 2) and sizes.shape == (budget,)
     np.testing.assert_array_equal(P, full.params[:budget + 1])

@@ -1,0 +1,18 @@
+"""Optimisation: one SGD engine for every lesson (:mod:`lossviz.optim.sgd`)."""
+
+from .sgd import (  # noqa: F401
+    OVERFLOW,
+    SGD,
+    BatchProblem,
+    LogisticProblem,
+    Runs,
+    TrainResult,
+    UpdateRule,
+    _trajectory,
+    minibatch_gradient_variance,
+    minibatch_gradients,
+    minibatch_indices,
+    run_seeds,
+    run_sgd,
+    train,
+)
