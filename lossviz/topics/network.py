@@ -54,6 +54,10 @@ __all__ = [
     "full_hessian",
     "Sharpness",
     "top_hessian_eigenvalue",
+    "Endpoints",
+    "describe_endpoints",
+    "rank_correlation",
+    "format_spread",
 ]
 
 #: The number of floats one chunk of a forward pass may hold (R·m·h); about 16 MB.
@@ -591,6 +595,16 @@ class TrajectoryPlane(NamedTuple):
     explained: np.ndarray
     """``(2,)``: the fraction of the path's variance along each direction."""
 
+    def lift(self, coords: ArrayLike) -> np.ndarray:
+        """``(n, p)``: the points of parameter space at plane coordinates ``(n, 2)``, ``centre + c·directions``.
+
+        ``lift(plane.coords)`` is the path as the plane shows it; the path itself leaves the plane.
+        """
+        c = as_float_array("coords", coords, ndim=2)
+        if c.shape[1] != 2:
+            raise ValueError(f"coords must have shape (n, 2), got {c.shape}")
+        return self.centre + c @ self.directions
+
 
 def trajectory_plane(path: ArrayLike) -> TrajectoryPlane:
     """The first two principal directions of a path through parameter space, and the path projected.
@@ -907,3 +921,123 @@ def top_hessian_eigenvalue(problem: NetworkProblem, params: ArrayLike, *, rtol: 
         if active.size == 0:
             break
     return Sharpness(values, V, n_iter, residuals, residuals <= rtol)
+
+
+# --- The experiment: where do small and large batches end? -------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Endpoints:
+    """What :func:`describe_endpoints` measures at the ends of ``R`` training runs.
+
+    Attributes
+    ----------
+    sharpness : (R,) ndarray
+        The top Hessian eigenvalue of the training objective (:func:`top_hessian_eigenvalue`).
+    converged : (R,) ndarray of bool
+        Whether the power iteration met its tolerance.
+    objective : (R,) ndarray
+        The training objective.
+    held_out_cost : (R,) ndarray
+        The cost on the held-out data (no penalty).
+    gradient_norm : (R,) ndarray
+        ``‖∇(objective)‖`` on the whole training set: how far from a stationary point each run stopped.
+    """
+
+    sharpness: np.ndarray
+    converged: np.ndarray
+    objective: np.ndarray
+    held_out_cost: np.ndarray
+    gradient_norm: np.ndarray
+
+
+def describe_endpoints(problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *,
+                       seed: int = 0) -> Endpoints:
+    """Sharpness, training objective, held-out cost and gradient norm at each of ``R`` points.
+
+    Parameters
+    ----------
+    problem : NetworkProblem
+        The training problem (its objective is what the sharpness is measured on).
+    held_out : NetworkProblem
+        The same network on held-out data with ``lam=0``, so that its objective is the held-out cost.
+    params : (R, p) array_like of float
+        E.g. ``runs.final_params`` from :func:`lossviz.optim.sgd.run_sgd`.
+    seed : int, default 0
+        For the power iteration's starting vectors.
+
+    Returns
+    -------
+    Endpoints
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=50, m_held_out=20, seed=0)
+    >>> net = MLP(3, 2)
+    >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
+    >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
+    >>> ends = describe_endpoints(train, test, net.init_params([0, 1, 2]))
+    >>> ends.sharpness.shape, bool(ends.converged.all())
+    ((3,), True)
+    """
+    problem = _check_problem(problem)
+    held_out = _check_problem(held_out)
+    if held_out.mlp != problem.mlp:
+        raise ValueError(f"held_out must use the same network as problem ({problem.mlp!r}), "
+                         f"got {held_out.mlp!r}")
+    if held_out.lam != 0:
+        raise ValueError(f"held_out must have lam=0 (a held-out cost has no penalty), got lam={held_out.lam}")
+    P = problem._rows(params)
+    top = top_hessian_eigenvalue(problem, P, seed=seed)
+    grads = problem.batch_gradients(P, None)
+    return Endpoints(top.values, top.converged, problem.objective_rows(P), held_out.objective_rows(P),
+                     np.linalg.norm(grads, axis=1))
+
+
+def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
+    """Spearman's rank correlation of two samples (ties get their average rank).
+
+    Parameters
+    ----------
+    a, b : (n,) array_like of float
+        ``n >= 2``, neither constant.
+
+    Returns
+    -------
+    float in [-1, 1]
+
+    Examples
+    --------
+    >>> rank_correlation([1, 2, 3, 4], [10, 20, 40, 30])
+    0.8
+    """
+    x = as_float_array("a", a)
+    y = as_float_array("b", b)
+    if x.shape != y.shape or x.size < 2:
+        raise ValueError(f"a and b must have the same shape (n,) with n >= 2, got {x.shape} and {y.shape}")
+
+    def ranks(v: np.ndarray, name: str) -> np.ndarray:
+        order = np.argsort(v, kind="stable")
+        r = np.empty(v.size)
+        r[order] = np.arange(v.size)
+        _, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+        if counts.size == 1:
+            raise ValueError(f"{name} must not be constant, got all values {v[0]}")
+        return (np.bincount(inverse, weights=r) / counts)[inverse]
+
+    rx, ry = ranks(x, "a"), ranks(y, "b")
+    rx, ry = rx - rx.mean(), ry - ry.mean()
+    return round(float(rx @ ry / np.sqrt((rx @ rx) * (ry @ ry))), 15)
+
+
+def format_spread(values: ArrayLike, digits: int = 3) -> str:
+    """``"median [lower quartile, upper quartile] (min … max)"`` of a sample, rounded.
+
+    Examples
+    --------
+    >>> format_spread([0.1, 0.2, 0.3, 0.4, 0.5], digits=2)
+    '0.3 [0.2, 0.4] (0.1 … 0.5)'
+    """
+    v = as_float_array("values", values)
+    digits = as_int("digits", digits, minimum=0)
+    lo, q1, med, q3, hi = (float(np.round(q, digits)) for q in np.percentile(v, [0, 25, 50, 75, 100]))
+    return f"{med:g} [{q1:g}, {q3:g}] ({lo:g} … {hi:g})"
