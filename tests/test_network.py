@@ -402,6 +402,42 @@ def test_describe_endpoints(problem, data):
         assert ends.gradient_norm[r] == pytest.approx(np.linalg.norm(_fd_gradient(problem, P[r])), rel=1e-6)
 
 
+def _ends(sharpness, held_out):
+    n = len(sharpness)
+    return nw.Endpoints(np.array(sharpness, float), np.ones(n, bool), np.zeros(n), np.array(held_out, float),
+                        np.zeros(n), np.zeros((n, 21)))
+
+
+def test_batch_comparison_counts_and_table():
+    c = nw.BatchComparison((8, 300), _ends([1, 2, 3], [0.3, 0.5, 0.2]), _ends([2, 1, 4], [0.4, 0.4, 0.4]))
+    assert c.flatter_pairs == 2 and c.lower_held_out_pairs == 2
+    lines = c.table().splitlines()
+    assert lines[0] == "median [quartiles] (min … max) over 3 runs"
+    assert "  batch 8    2 [1.5, 2.5] (1 … 3)" in lines and "held-out cost:" in lines
+
+
+def test_compare_batch_sizes_is_run_sgd_then_describe(problem, data):
+    held_out = nw.NetworkProblem(problem.mlp, data.x_held_out, data.y_held_out)
+    starts = problem.mlp.init_params([4, 5])
+    c = nw.compare_batch_sizes(problem, held_out, starts, lr=0.3, n_updates=40, seeds=[7, 8], small=10)
+    assert c.batch_sizes == (10, problem.m)
+    for size, ends in [(10, c.small), (problem.m, c.large)]:
+        runs = run_sgd(problem, starts, batch_size=size, lr=0.3, n_updates=40, seeds=[7, 8], record="final")
+        np.testing.assert_array_equal(ends.params, runs.final_params)
+        np.testing.assert_allclose(ends.held_out_cost, held_out.objective_rows(runs.final_params))
+    polished = nw.polish(problem, held_out, c, lr=0.3, n_updates=30)
+    assert polished.batch_sizes == c.batch_sizes
+    again = run_sgd(problem, c.small.params, batch_size=problem.m, lr=0.3, n_updates=30, seeds=[0, 1],
+                    record="final")
+    np.testing.assert_array_equal(polished.small.params, again.final_params)
+    with pytest.raises(ValueError, match=r"lr=1e\+06 is too large"):
+        nw.compare_batch_sizes(problem, held_out, starts, lr=1e6, n_updates=40, seeds=[7, 8])
+    with pytest.raises(ValueError, match="seeds must have one seed per start"):
+        nw.compare_batch_sizes(problem, held_out, starts, lr=0.3, n_updates=40, seeds=[7])
+    with pytest.raises(TypeError, match="comparison must be a BatchComparison"):
+        nw.polish(problem, held_out, "c", lr=0.3, n_updates=30)
+
+
 # --- bad input ------------------------------------------------------------------------------------
 
 def _raises(exc, match, fn, *args, **kwargs):

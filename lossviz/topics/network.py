@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, as_int, as_scalar, check_in_unit_interval
 from ..losses import _bce_logits, _sigmoid
+from ..optim.sgd import run_sgd
 
 __all__ = [
     "ChurnFeatures",
@@ -56,6 +57,9 @@ __all__ = [
     "top_hessian_eigenvalue",
     "Endpoints",
     "describe_endpoints",
+    "BatchComparison",
+    "compare_batch_sizes",
+    "polish",
     "rank_correlation",
     "format_spread",
 ]
@@ -948,6 +952,8 @@ class Endpoints:
         The cost on the held-out data (no penalty).
     gradient_norm : (R,) ndarray
         ``‖∇(objective)‖`` on the whole training set: how far from a stationary point each run stopped.
+    params : (R, p) ndarray
+        The points themselves.
     """
 
     sharpness: np.ndarray
@@ -955,6 +961,7 @@ class Endpoints:
     objective: np.ndarray
     held_out_cost: np.ndarray
     gradient_norm: np.ndarray
+    params: np.ndarray
 
 
 def describe_endpoints(problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *,
@@ -997,7 +1004,7 @@ def describe_endpoints(problem: NetworkProblem, held_out: NetworkProblem, params
     top = top_hessian_eigenvalue(problem, P, seed=seed)
     grads = problem.batch_gradients(P, None)
     return Endpoints(top.values, top.converged, problem.objective_rows(P), held_out.objective_rows(P),
-                     np.linalg.norm(grads, axis=1))
+                     np.linalg.norm(grads, axis=1), P)
 
 
 def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
@@ -1048,3 +1055,161 @@ def format_spread(values: ArrayLike, digits: int = 3) -> str:
     digits = as_int("digits", digits, minimum=0)
     lo, q1, med, q3, hi = (float(np.round(q, digits)) for q in np.percentile(v, [0, 25, 50, 75, 100]))
     return f"{med:g} [{q1:g}, {q3:g}] ({lo:g} … {hi:g})"
+
+
+@dataclass(frozen=True, eq=False)
+class BatchComparison:
+    """Small against large batches from the same starts: :func:`compare_batch_sizes`, :func:`polish`.
+
+    Attributes
+    ----------
+    batch_sizes : (int, int)
+        The small and the large batch size.
+    small, large : Endpoints
+        Where the runs of each batch size ended; run ``r`` of both started at the same point.
+    """
+
+    batch_sizes: tuple[int, int]
+    small: Endpoints
+    large: Endpoints
+
+    def _relabel(self, batch_sizes: tuple[int, int]) -> BatchComparison:
+        return BatchComparison(batch_sizes, self.small, self.large)
+
+    @property
+    def flatter_pairs(self) -> int:
+        """In how many pairs the small-batch run ended flatter (lower sharpness) than the large-batch run."""
+        return int(np.sum(self.small.sharpness < self.large.sharpness))
+
+    @property
+    def lower_held_out_pairs(self) -> int:
+        """In how many pairs the small-batch run ended with the lower held-out cost."""
+        return int(np.sum(self.small.held_out_cost < self.large.held_out_cost))
+
+    def table(self) -> str:
+        """Median [quartiles] (min … max) of each measurement, one line per measurement and batch size."""
+        rows = [("sharpness", "sharpness", 2), ("training objective", "objective", 3),
+                ("held-out cost", "held_out_cost", 3), ("gradient norm", "gradient_norm", 4)]
+        names = [f"batch {b}" for b in self.batch_sizes]
+        width = max(len(n) for n in names)
+        lines = [f"median [quartiles] (min … max) over {self.small.sharpness.size} runs"]
+        for label, attr, digits in rows:
+            lines.append(f"{label}:")
+            for name, ends in zip(names, (self.small, self.large)):
+                lines.append(f"  {name:<{width}}  {format_spread(getattr(ends, attr), digits)}")
+        return "\n".join(lines)
+
+
+def _compare(problem: NetworkProblem, held_out: NetworkProblem, starts: tuple[np.ndarray, np.ndarray],
+             batch_sizes: tuple[int, int], lr: float, n_updates: int, seeds: np.ndarray,
+             seed: int) -> BatchComparison:
+    ends = []
+    for P0, b in zip(starts, batch_sizes):
+        runs = run_sgd(problem, P0, batch_size=b, lr=lr, n_updates=n_updates, seeds=seeds, record="final")
+        if runs.diverged.any():
+            raise ValueError(f"lr={lr:g} is too large: {int(runs.diverged.sum())} runs with batch size {b} "
+                             "diverged")
+        ends.append(describe_endpoints(problem, held_out, runs.final_params, seed=seed))
+    return BatchComparison(batch_sizes, ends[0], ends[1])
+
+
+def compare_batch_sizes(problem: NetworkProblem, held_out: NetworkProblem, params0: ArrayLike, *,
+                        lr: float, n_updates: int, seeds: ArrayLike, small: int = 8,
+                        large: int | None = None, seed: int = 0) -> BatchComparison:
+    """Train from the same starts with a small and a large batch, then measure where the runs ended.
+
+    Both batch sizes make the same number of updates with the same learning rate (so the only difference
+    is the noise of the batch gradients), through :func:`lossviz.optim.sgd.run_sgd`; run ``r`` of each starts
+    at ``params0[r]`` and draws its batches from ``numpy.random.default_rng(seeds[r])``. At the ends,
+    :func:`describe_endpoints` measures sharpness, training objective, held-out cost and gradient norm.
+
+    Parameters
+    ----------
+    problem, held_out : NetworkProblem
+        Training problem; the same network on held-out data with ``lam=0``.
+    params0 : (R, p) array_like of float
+        One start per run, e.g. ``mlp.init_params(seeds)``.
+    lr : float
+        Learning rate, ``> 0``.
+    n_updates : int
+        Updates per run, ``>= 1``.
+    seeds : (R,) array_like of int
+        Batch-order seeds, one per run.
+    small : int, default 8
+        The small batch size.
+    large : int, optional
+        The large batch size; the whole training set (full-batch gradient descent) when omitted.
+    seed : int, default 0
+        For the power iteration.
+
+    Returns
+    -------
+    BatchComparison
+
+    Raises
+    ------
+    ValueError
+        Besides bad input: when a run diverges (the learning rate is too large for the comparison).
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    >>> net = MLP(3, 2)
+    >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
+    >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
+    >>> c = compare_batch_sizes(train, test, net.init_params([0, 1, 2]), lr=0.5, n_updates=50,
+    ...                         seeds=[0, 1, 2], small=4)
+    >>> c.batch_sizes, c.small.sharpness.shape
+    ((4, 40), (3,))
+    """
+    problem = _check_problem(problem)
+    P0 = problem._rows(params0, "params0")
+    seed_arr = np.asarray(seeds)
+    if seed_arr.shape != (P0.shape[0],):
+        raise ValueError(f"seeds must have one seed per start, shape ({P0.shape[0]},), got {seed_arr.shape}")
+    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
+    n_updates = as_int("n_updates", n_updates, minimum=1)
+    small = as_int("small", small, minimum=1, maximum=problem.m)
+    large = problem.m if large is None else as_int("large", large, minimum=1, maximum=problem.m)
+    return _compare(problem, held_out, (P0, P0), (small, large), lr, n_updates, seed_arr, seed)
+
+
+def polish(problem: NetworkProblem, held_out: NetworkProblem, comparison: BatchComparison, *, lr: float,
+           n_updates: int, seed: int = 0) -> BatchComparison:
+    """Full-batch gradient descent from every end of a comparison: the minimum of the basin each run was in.
+
+    A mini-batch run stops where the noise of its last batches left it, not at a minimum. Running
+    ``n_updates`` steps of full-batch gradient descent from each end (no noise) finds the bottom of the basin
+    it ended in, and :func:`describe_endpoints` measures it. The result keeps the comparison's batch sizes
+    as labels: they say where the runs came from.
+
+    Parameters
+    ----------
+    problem, held_out : NetworkProblem
+    comparison : BatchComparison
+    lr : float
+    n_updates : int
+    seed : int, default 0
+
+    Returns
+    -------
+    BatchComparison
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    >>> net = MLP(3, 2)
+    >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
+    >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
+    >>> c = compare_batch_sizes(train, test, net.init_params([0, 1]), lr=0.5, n_updates=50, seeds=[0, 1])
+    >>> bool((polish(train, test, c, lr=0.5, n_updates=200).small.gradient_norm < c.small.gradient_norm).all())
+    True
+    """
+    problem = _check_problem(problem)
+    if not isinstance(comparison, BatchComparison):
+        raise TypeError(f"comparison must be a BatchComparison, got {_short(comparison)}")
+    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
+    n_updates = as_int("n_updates", n_updates, minimum=1)
+    R = comparison.small.params.shape[0]
+    return _compare(problem, held_out, (comparison.small.params, comparison.large.params),
+                    (problem.m, problem.m), lr, n_updates, np.arange(R), seed)._relabel(comparison.batch_sizes)
