@@ -409,11 +409,19 @@ def _ends(sharpness, held_out):
 
 
 def test_batch_comparison_counts_and_table():
-    c = nw.BatchComparison((8, 300), _ends([1, 2, 3], [0.3, 0.5, 0.2]), _ends([2, 1, 4], [0.4, 0.4, 0.4]))
+    c = nw.BatchComparison((8, 300), _ends([1, 2, 3], [0.3, 0.5, 0.2]), _ends([2, 1, 4], [0.4, 0.45, 0.35]))
     assert c.flatter_pairs == 2 and c.lower_held_out_pairs == 2
     lines = c.table().splitlines()
     assert lines[0] == "median [quartiles] (min … max) over 3 runs"
     assert "  batch 8    2 [1.5, 2.5] (1 … 3)" in lines and "held-out cost:" in lines
+    assert c.summary().startswith("flatter in 2/3, lower held-out cost in 2/3; median held-out cost 0.300 "
+                                  "(batch 8) vs 0.400 (batch 300)")
+
+
+def test_path_window_frames_the_path():
+    a, b = nw.path_window([[1.0, 5.0], [3.0, 5.0]], n=5, margin=0.25)
+    np.testing.assert_allclose(a[[0, -1]], [0.5, 3.5])
+    np.testing.assert_allclose(b[[0, -1]], [4.75, 5.25])     # no extent: a margin of 0.25 in absolute units
 
 
 def test_compare_batch_sizes_is_run_sgd_then_describe(problem, data):
@@ -482,6 +490,8 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
     held = nw.NetworkProblem(net, data.x_held_out, data.y_held_out, lam=0.1)
     _raises(ValueError, "held_out must have lam=0", nw.describe_endpoints, problem, held, theta[None])
     _raises(ValueError, "b must not be constant", nw.rank_correlation, [1, 2, 3], [4, 4, 4])
+    _raises(ValueError, "margin must be >= 0", nw.path_window, [[0, 0], [1, 1]], margin=-1)
+    _raises(ValueError, r"coords must have shape \(k, 2\)", nw.path_window, [[0, 0, 0]])
 
 
 # --- drawing ---------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "filter_normalised_directions",
     "TrajectoryPlane",
     "trajectory_plane",
+    "path_window",
     "cost_slice",
     "cost_along_segment",
     "permute_hidden_units",
@@ -665,6 +666,38 @@ def trajectory_plane(path: ArrayLike) -> TrajectoryPlane:
     return TrajectoryPlane(P[-1].copy(), directions, offsets @ directions.T, s[:2] ** 2 / total)
 
 
+def path_window(coords: ArrayLike, *, n: int = 51, margin: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """Grid steps for a slice that frames a projected path, with a margin on every side.
+
+    Parameters
+    ----------
+    coords : (k, 2) array_like of float
+        ``TrajectoryPlane.coords``.
+    n : int, default 51
+        Grid points per axis, ``>= 2``.
+    margin : float, default 0.2
+        Extra room on each side, as a fraction of the path's extent along that axis, ``>= 0``.
+
+    Returns
+    -------
+    alphas, betas : (n,) ndarray of float
+
+    Examples
+    --------
+    >>> a, b = path_window([[0, 0], [1, 2]], n=3, margin=0.5)
+    >>> a, b
+    (array([-0.5,  0.5,  1.5]), array([-1.,  1.,  3.]))
+    """
+    c = as_float_array("coords", coords, ndim=2)
+    if c.shape[1] != 2:
+        raise ValueError(f"coords must have shape (k, 2), got {c.shape}")
+    n = as_int("n", n, minimum=2)
+    margin = as_scalar("margin", margin, minimum=0.0)
+    lo, hi = c.min(axis=0), c.max(axis=0)
+    pad = margin * np.where(hi > lo, hi - lo, 1.0)
+    return np.linspace(lo[0] - pad[0], hi[0] + pad[0], n), np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
+
+
 def _check_problem(problem: object) -> NetworkProblem:
     if not isinstance(problem, NetworkProblem):
         raise TypeError(f"problem must be a NetworkProblem, got {_short(problem)}")
@@ -1098,6 +1131,16 @@ class BatchComparison:
             for name, ends in zip(names, (self.small, self.large)):
                 lines.append(f"  {name:<{width}}  {format_spread(getattr(ends, attr), digits)}")
         return "\n".join(lines)
+
+    def summary(self) -> str:
+        """One line: the paired counts, the median held-out costs and the rank correlations."""
+        n = self.small.sharpness.size
+        small, large = self.batch_sizes
+        rho = [rank_correlation(e.sharpness, e.held_out_cost) for e in (self.small, self.large)]
+        return (f"flatter in {self.flatter_pairs}/{n}, lower held-out cost in {self.lower_held_out_pairs}/{n}; "
+                f"median held-out cost {np.median(self.small.held_out_cost):.3f} (batch {small}) vs "
+                f"{np.median(self.large.held_out_cost):.3f} (batch {large}); rank correlation of sharpness "
+                f"and held-out cost {rho[0]:+.2f} (batch {small}), {rho[1]:+.2f} (batch {large})")
 
 
 def _compare(problem: NetworkProblem, held_out: NetworkProblem, starts: tuple[np.ndarray, np.ndarray],
