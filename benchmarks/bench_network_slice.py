@@ -53,7 +53,7 @@ def timed(fns, repeats: int) -> list[tuple[float, np.ndarray]]:
             start = time.perf_counter()
             results[i] = fn()
             times[i].append(time.perf_counter() - start)
-    return [(statistics.median(t), r) for t, r in zip(times, results)]
+    return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
 
 
 def main() -> None:

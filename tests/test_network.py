@@ -20,13 +20,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from lossviz.optim.sgd import BatchProblem, run_sgd  # noqa: E402
-from lossviz.plot import network as plot_network  # noqa: E402
-from lossviz.topics import network as nw  # noqa: E402
+from lossviz.optim.sgd import BatchProblem, run_sgd
+from lossviz.plot import network as plot_network
+from lossviz.topics import network as nw
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,7 +192,8 @@ def _tiny_by_hand(w1, b1, w2, b2, x, y, lam):
     return grad, hess
 
 
-@pytest.mark.parametrize("params,x,y", [((0.7, -0.3, 1.9, 0.2), 1.3, 1.0), ((-2.0, 0.5, -0.8, 1.0), -0.6, 0.0)])
+@pytest.mark.parametrize("params,x,y", [((0.7, -0.3, 1.9, 0.2), 1.3, 1.0),
+                                        ((-2.0, 0.5, -0.8, 1.0), -0.6, 0.0)])
 def test_tiny_network_against_a_hand_derivation(params, x, y):
     problem = nw.NetworkProblem(nw.MLP(1, 1), [[x]], [y], lam=0.3)
     grad, hess = _tiny_by_hand(*params, x, y, 0.3)
@@ -515,7 +516,7 @@ def test_drawings_follow_the_contract(name):
     assert set(DRAWINGS) == set(plot_network.__all__)
     ax = DRAWINGS[name](None)
     assert isinstance(ax, matplotlib.axes.Axes)
-    fig, given = plt.subplots()
+    _, given = plt.subplots()
     assert DRAWINGS[name](given) is given
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         DRAWINGS[name]("not an axes")
@@ -526,11 +527,24 @@ def test_cost_slice_contours_draws_the_path_and_refuses_bad_shapes():
     ax = plot_network.cost_slice_contours(a, b, J, path=[[1.0, 1.0], [0.5, 0.2], [0.0, 0.0]])
     line = ax.get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), [1.0, 0.5, 0.0])
-    _raises(ValueError, r"J must have shape \(len\(betas\), len\(alphas\)\)", plot_network.cost_slice_contours,
-            a, b, J.T)
+    _raises(ValueError, r"J must have shape \(len\(betas\), len\(alphas\)\)",
+            plot_network.cost_slice_contours, a, b, J.T)
     _raises(ValueError, r"path must have shape \(n, 2\)", plot_network.cost_slice_contours, a, b, J,
             path=np.zeros((3, 3)))
     _raises(ValueError, "ts must contain 0 and 1", plot_network.segment_cost_curve, [0.2, 0.5], [1, 2])
+
+
+def test_sharpness_scatter_takes_its_colours_from_roles():
+    from lossviz.plot.style import COLOURS
+
+    ax = plot_network.sharpness_scatter({"batch 8": ([1, 2], [3, 4]), "full": ([2, 3], [3, 3])},
+                                        roles=("mini_batch", "full_batch"))
+    for collection, role in zip(ax.collections, ("mini_batch", "full_batch"), strict=True):
+        assert matplotlib.colors.to_hex(collection.get_facecolor()[0]) == COLOURS[role].lower()
+    _raises(ValueError, "role must be one of", plot_network.sharpness_scatter, {"a": ([1], [2])},
+            roles=("no such role",))
+    _raises(ValueError, "roles must name one role per group", plot_network.sharpness_scatter,
+            {"a": ([1], [2])}, roles=("mini_batch", "full_batch"))
 
 
 # --- doctests and the lesson's figures -----------------------------------------------------------

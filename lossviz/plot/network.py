@@ -1,13 +1,13 @@
-"""Drawings for the network's landscape (:mod:`lossviz.topics.network`). Each takes ``ax=None``, returns the Axes.
+"""Drawings for the network's landscape (:mod:`lossviz.topics.network`): ``ax=None`` in, the Axes out.
 
 Nothing here computes: the slices, segments and sharpness values come from :mod:`lossviz.topics.network`.
-Sizes: the lesson's figures are at most 9 inches wide at 100 dpi (900 px, one notebook column) and every
-text is at least 10 pt.
+Colours, markers, the colormap and the contour levels are the course style's (:mod:`lossviz.plot.style`);
+size the figure with :func:`lossviz.plot.style.figsize`.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib import patheffects
@@ -15,19 +15,15 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, check_same_shape
-from ..landscape import contour_levels
+from .._validation import _short, as_float_array, check_same_shape
+from .style import CMAP, COLOURS, CYCLE, landscape_colorbar, landscape_levels, role_style
 
 try:  # the layout of issue 9: lossviz/plot/core.py holds the one _axes helper
     from .core import _axes
 except ImportError:  # pragma: no cover - until that layout is merged
-    from ..plotting import _axes
+    from ..plotting import _axes  # type: ignore[no-redef]
 
 __all__ = ["cost_slice_contours", "segment_cost_curve", "sharpness_scatter"]
-
-#: The landscapes' colormap until the course style (lossviz.plot.style) provides one.
-_CMAP = "viridis"
-_MARKERS = ("o", "s", "^", "D")
 
 
 def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, path: ArrayLike | None = None,
@@ -36,8 +32,9 @@ def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, pa
                         path_label: str = "path (projected)") -> Axes:
     """Filled contours of a 2-D slice of the cost, with a colour bar and, optionally, a projected path.
 
-    The levels are the course's geometric scheme (:func:`lossviz.landscape.contour_levels`): they double
-    their gap above the slice's lowest value, so the floor of a valley gets as many lines as its walls.
+    The levels are the course style's logarithmic ones (:func:`lossviz.plot.style.landscape_levels`), so the
+    floor of a valley gets as many lines as its walls; each band between two levels gets its own colour of
+    :data:`lossviz.plot.style.CMAP` (low cost dark).
 
     Parameters
     ----------
@@ -74,24 +71,22 @@ def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, pa
         raise ValueError(f"J must have shape (len(betas), len(alphas)) = ({b.size}, {a.size}), "
                          f"got {grid.shape}")
     ax = _axes(ax)
-    levels = contour_levels(grid, n=n_levels)
-    levels = np.concatenate([[grid.min()], levels])
+    levels = np.concatenate([[grid.min()], landscape_levels(grid, n_levels)])
     # One colour per band (the bands are far from evenly spaced in value): a BoundaryNorm.
     norm = BoundaryNorm(levels, ncolors=256)
-    filled = ax.contourf(a, b, grid, levels=levels, cmap=_CMAP, norm=norm)
+    filled = ax.contourf(a, b, grid, levels=levels, cmap=CMAP, norm=norm)
     ax.contour(a, b, grid, levels=levels, colors="white", linewidths=0.5, alpha=0.6)
-    bar = ax.figure.colorbar(filled, ax=ax)
-    bar.set_label(label)
+    bar = landscape_colorbar(ax, filled, label=label)
     ticks = levels[::3]
-    bar.set_ticks(ticks, labels=[f"{v:.3g}" for v in ticks])
+    bar.set_ticks(ticks.tolist(), labels=[f"{v:.3g}" for v in ticks])
     if path is not None:
         xy = as_float_array("path", path, ndim=2)
         if xy.shape[1] != 2:
             raise ValueError(f"path must have shape (n, 2), got {xy.shape}")
-        outline = [patheffects.withStroke(linewidth=2.6, foreground="black")]
+        outline = [patheffects.withStroke(linewidth=2.6, foreground=COLOURS["text"])]
         ax.plot(xy[:, 0], xy[:, 1], color="white", lw=1.2, label=path_label, path_effects=outline)
-        ax.plot(*xy[0], marker="o", ms=7, color="white", mec="black", ls="none", label="start")
-        ax.plot(*xy[-1], marker="*", ms=12, color="white", mec="black", ls="none", label="end")
+        ax.plot(*xy[0], ms=8, label="start", **role_style("start"))
+        ax.plot(*xy[-1], ms=13, label="end", **role_style("minimum"))
         ax.legend(loc="best", framealpha=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -137,8 +132,8 @@ def segment_cost_curve(ts: ArrayLike, J: ArrayLike, *, ax: Axes | None = None,
         raise ValueError(f"end_labels must be two strings, got {end_labels!r}")
     j0, j1 = values[ends[0][0]], values[ends[1][0]]
     ax = _axes(ax)
-    ax.plot(t, values, color="C0", lw=2, label=label)
-    ax.plot([0, 1], [j0, j1], color="C1", ls="--", lw=1.5, label="chord (a convex cost stays below it)")
+    ax.plot(t, values, lw=2, label=label, **role_style("objective"))
+    ax.plot([0, 1], [j0, j1], lw=1.5, label="chord (a convex cost stays below it)", **role_style("reference"))
     ax.set_xticks([0, 0.5, 1], [end_labels[0], "0.5", end_labels[1]])
     ax.set_xlabel("position t on the segment")
     ax.set_ylabel("objective")
@@ -146,7 +141,8 @@ def segment_cost_curve(ts: ArrayLike, J: ArrayLike, *, ax: Axes | None = None,
     return ax
 
 
-def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *, ax: Axes | None = None,
+def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *,
+                      roles: Sequence[str] | None = None, ax: Axes | None = None,
                       xlabel: str = r"sharpness $\lambda_{\max}$ of the Hessian",
                       ylabel: str = "held-out cost") -> Axes:
     """One point per run: sharpness against held-out cost, one marker and colour per group.
@@ -155,6 +151,9 @@ def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *, ax: 
     ----------
     groups : mapping of str to (sharpness, held_out)
         Each value is a pair of ``(R,)`` array_like of float, e.g. ``{"batch 8": (s8, h8), ...}``.
+    roles : sequence of str, optional
+        One course-style role per group (e.g. ``("mini_batch", "full_batch")``) for its colour and marker;
+        the style's cycle colours and circles when omitted.
     ax : matplotlib Axes, optional
     xlabel, ylabel : str
 
@@ -171,15 +170,23 @@ def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *, ax: 
     ['small', 'large']
     """
     if not isinstance(groups, Mapping) or not groups:
-        raise TypeError(f"groups must be a non-empty mapping of label to (sharpness, held_out), got {groups!r}")
+        raise TypeError(f"groups must be a non-empty mapping of label to (sharpness, held_out), "
+                        f"got {_short(groups)}")
+    if roles is not None and len(roles) != len(groups):
+        raise ValueError(f"roles must name one role per group ({len(groups)}), got {_short(roles)}")
+    if roles is None:
+        styles = [(CYCLE[i % len(CYCLE)], "o") for i in range(len(groups))]
+    else:  # role_style refuses an unknown role, naming it
+        styles = [(st["color"], st["marker"] if st["marker"] != "none" else "o")
+                  for st in (role_style(r, markers=True) for r in roles)]
     ax = _axes(ax)
-    for i, (name, pair) in enumerate(groups.items()):
+    for (name, pair), (colour, marker) in zip(groups.items(), styles, strict=True):
         if len(pair) != 2:
             raise ValueError(f"groups[{name!r}] must be a pair (sharpness, held_out)")
         s = as_float_array(f"groups[{name!r}] sharpness", pair[0])
         h = as_float_array(f"groups[{name!r}] held_out", pair[1])
         check_same_shape(f"groups[{name!r}] sharpness", s, f"groups[{name!r}] held_out", h)
-        ax.scatter(s, h, marker=_MARKERS[i % len(_MARKERS)], color=f"C{i}", label=name, alpha=0.8)
+        ax.scatter(s, h, marker=marker, color=colour, label=name, alpha=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="best")

@@ -30,8 +30,9 @@ Taught in lesson ``network_landscape`` (the cost landscape of a real network).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -608,7 +609,7 @@ class TrajectoryPlane(NamedTuple):
     """``(2,)``: the fraction of the path's variance along each direction."""
 
     def lift(self, coords: ArrayLike) -> np.ndarray:
-        """``(n, p)``: the points of parameter space at plane coordinates ``(n, 2)``, ``centre + c·directions``.
+        """``(n, p)``: the points at plane coordinates ``c`` ``(n, 2)``, ``centre + c @ directions``.
 
         ``lift(plane.coords)`` is the path as the plane shows it; the path itself leaves the plane.
         """
@@ -831,7 +832,9 @@ def permute_hidden_units(mlp: MLP, params: ArrayLike, perm: ArrayLike,
     P = mlp.check_params(params)
     order = np.asarray(perm)
     h = mlp.n_hidden
-    if order.shape != (h,) or order.dtype.kind not in "iu" or not np.array_equal(np.sort(order), np.arange(h)):
+    is_perm = (order.shape == (h,) and order.dtype.kind in "iu"
+               and np.array_equal(np.sort(order), np.arange(h)))
+    if not is_perm:
         raise ValueError(f"perm must be a permutation of range({h}), got {_short(perm)}")
     if signs is None:
         s = np.ones(h)
@@ -1128,7 +1131,7 @@ class BatchComparison:
         lines = [f"median [quartiles] (min … max) over {self.small.sharpness.size} runs"]
         for label, attr, digits in rows:
             lines.append(f"{label}:")
-            for name, ends in zip(names, (self.small, self.large)):
+            for name, ends in zip(names, (self.small, self.large), strict=True):
                 lines.append(f"  {name:<{width}}  {format_spread(getattr(ends, attr), digits)}")
         return "\n".join(lines)
 
@@ -1137,7 +1140,8 @@ class BatchComparison:
         n = self.small.sharpness.size
         small, large = self.batch_sizes
         rho = [rank_correlation(e.sharpness, e.held_out_cost) for e in (self.small, self.large)]
-        return (f"flatter in {self.flatter_pairs}/{n}, lower held-out cost in {self.lower_held_out_pairs}/{n}; "
+        return (f"flatter in {self.flatter_pairs}/{n}, "
+                f"lower held-out cost in {self.lower_held_out_pairs}/{n}; "
                 f"median held-out cost {np.median(self.small.held_out_cost):.3f} (batch {small}) vs "
                 f"{np.median(self.large.held_out_cost):.3f} (batch {large}); rank correlation of sharpness "
                 f"and held-out cost {rho[0]:+.2f} (batch {small}), {rho[1]:+.2f} (batch {large})")
@@ -1147,7 +1151,7 @@ def _compare(problem: NetworkProblem, held_out: NetworkProblem, starts: tuple[np
              batch_sizes: tuple[int, int], lr: float, n_updates: int, seeds: np.ndarray,
              seed: int) -> BatchComparison:
     ends = []
-    for P0, b in zip(starts, batch_sizes):
+    for P0, b in zip(starts, batch_sizes, strict=True):
         runs = run_sgd(problem, P0, batch_size=b, lr=lr, n_updates=n_updates, seeds=seeds, record="final")
         if runs.diverged.any():
             raise ValueError(f"lr={lr:g} is too large: {int(runs.diverged.sum())} runs with batch size {b} "
@@ -1245,7 +1249,8 @@ def polish(problem: NetworkProblem, held_out: NetworkProblem, comparison: BatchC
     >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
     >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
     >>> c = compare_batch_sizes(train, test, net.init_params([0, 1]), lr=0.5, n_updates=50, seeds=[0, 1])
-    >>> bool((polish(train, test, c, lr=0.5, n_updates=200).small.gradient_norm < c.small.gradient_norm).all())
+    >>> p = polish(train, test, c, lr=0.5, n_updates=200)
+    >>> bool((p.small.gradient_norm < c.small.gradient_norm).all())
     True
     """
     problem = _check_problem(problem)
@@ -1254,5 +1259,6 @@ def polish(problem: NetworkProblem, held_out: NetworkProblem, comparison: BatchC
     lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
     n_updates = as_int("n_updates", n_updates, minimum=1)
     R = comparison.small.params.shape[0]
-    return _compare(problem, held_out, (comparison.small.params, comparison.large.params),
-                    (problem.m, problem.m), lr, n_updates, np.arange(R), seed)._relabel(comparison.batch_sizes)
+    done = _compare(problem, held_out, (comparison.small.params, comparison.large.params),
+                    (problem.m, problem.m), lr, n_updates, np.arange(R), seed)
+    return done._relabel(comparison.batch_sizes)
