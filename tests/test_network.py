@@ -293,6 +293,15 @@ def test_cost_slice_shape_and_equality_to_a_loop(problem):
         assert J[i, j] == pytest.approx(expected, rel=1e-12)
 
 
+def test_cost_slice_in_chunks_of_rows_equals_one_chunk(problem, monkeypatch):
+    theta = _point(problem.mlp, 2)
+    D = nw.filter_normalised_directions(problem.mlp, theta, seed=1)
+    a, b = np.linspace(-1, 1, 6), np.linspace(-1, 1, 9)
+    whole = nw.cost_slice(problem, theta, D, a, b)
+    monkeypatch.setattr(nw, "_CHUNK_ELEMENTS", 2 * a.size * problem.m * problem.mlp.n_hidden)  # 2 rows
+    np.testing.assert_allclose(nw.cost_slice(problem, theta, D, a, b), whole, rtol=1e-15, atol=0)
+
+
 def test_cost_along_segment_ends(problem):
     a, b = _point(problem.mlp, 1), _point(problem.mlp, 2)
     J = nw.cost_along_segment(problem, a, b, [0.0, 1.0, 2.0])
@@ -459,6 +468,8 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
     theta = net.init_params(seed=0)
     _raises(ValueError, "n_inputs", nw.MLP, 0, 3)
     _raises(TypeError, "n_hidden", nw.MLP, 3, 2.5)
+    wrong = nw.Layers(np.zeros((1, 3, 4)), np.zeros((1, 4)), np.zeros((1, 4)), np.zeros(1))
+    _raises(ValueError, "layers must have shapes", net.flatten, wrong)
     _raises(ValueError, "m_train", nw.make_network_churn, 1)
     _raises(ValueError, r"params must have shape \(21,\)", net.logits, np.zeros(20), data.x_train)
     _raises(ValueError, "params must be finite", net.logits, np.full(21, np.nan), data.x_train)

@@ -263,7 +263,11 @@ class MLP:
     def flatten(self, layers: Layers) -> np.ndarray:
         """The inverse of :meth:`unflatten`: ``(R, p)`` from :class:`Layers` with a leading ``R``."""
         W1, b1, w2, b2 = (np.asarray(a, dtype=np.float64) for a in layers)
-        R = W1.shape[0]
+        R, h, d = W1.shape[0], self.n_hidden, self.n_inputs
+        expected = [(R, h, d), (R, h), (R, h), (R,)]
+        if [W1.shape, b1.shape, w2.shape, b2.shape] != expected:
+            raise ValueError(f"layers must have shapes {expected} for {self!r}, got "
+                             f"{[W1.shape, b1.shape, w2.shape, b2.shape]}")
         return np.concatenate([W1.reshape(R, -1), b1.reshape(R, -1), w2.reshape(R, -1), b2.reshape(R, 1)],
                               axis=1)
 
@@ -716,10 +720,10 @@ def cost_slice(problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike
                betas: ArrayLike) -> np.ndarray:
     """The objective on a 2-D slice ``θ(α, β) = centre + α·d₁ + β·d₂`` of parameter space.
 
-    Every grid point is a full forward pass over the problem's data. All of them are computed together:
-    the grid's parameter vectors are stacked into one ``(nβ·nα, p)`` array and passed to
-    :meth:`NetworkProblem.objective_rows`, which works through it in chunks of rows (bounded memory) with
-    no Python loop over grid points.
+    Every grid point is a full forward pass over the problem's data. The grid is processed in chunks of
+    rows (so memory stays bounded however fine the grid): each chunk's parameter vectors are stacked into
+    one array and evaluated together by :meth:`NetworkProblem.objective_rows`. There is no Python loop
+    over grid points.
 
     Parameters
     ----------
@@ -755,8 +759,14 @@ def cost_slice(problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike
         raise ValueError(f"directions must have shape (2, {problem.n_params}), got shape {D.shape}")
     a = as_float_array("alphas", alphas)
     b = as_float_array("betas", betas)
-    grid = theta + b[:, None, None] * D[1] + a[None, :, None] * D[0]       # (nβ, nα, p)
-    return problem.objective_rows(grid.reshape(-1, problem.n_params)).reshape(b.size, a.size)
+    out = np.empty((b.size, a.size))
+    rows = problem._chunk(a.size * problem.m)             # grid rows per chunk: bounded memory
+    for start in range(0, b.size, rows):                  # a loop over chunks of rows, not over points
+        beta = b[start:start + rows, None, None]
+        grid = theta + beta * D[1] + a[None, :, None] * D[0]                # (rows, nα, p)
+        values = problem.objective_rows(grid.reshape(-1, problem.n_params))
+        out[start:start + rows] = values.reshape(-1, a.size)
+    return out
 
 
 def cost_along_segment(problem: NetworkProblem, start: ArrayLike, end: ArrayLike,
