@@ -12,11 +12,14 @@ course a network small enough to study completely and large enough not to be a b
   the same backpropagation);
 * :func:`make_network_churn` -- churn-like data with three features and a nonlinear true rule;
 * the landscape: :func:`filter_normalised_directions` (Li et al. 2018), :func:`trajectory_plane` (the
-  principal directions of an optimiser's path), :func:`cost_slice` (a 2-D slice, vectorised) and
-  :func:`cost_along_segment`;
+  principal directions of an optimiser's path), :func:`cost_slice` (a 2-D slice, vectorised),
+  :func:`path_window` and :func:`cost_along_segment`;
 * its symmetries: :func:`permute_hidden_units` (the same function at another point);
 * its sharpness: :func:`full_hessian` (small nets) and :func:`top_hessian_eigenvalue` (power iteration on
-  Hessian-vector products).
+  Hessian-vector products);
+* the experiment: :func:`compare_batch_sizes` (small against large batches from the same starts, trained
+  by the engine :func:`lossviz.optim.sgd.run_sgd`), :func:`polish` (full-batch descent from every end) and
+  :func:`describe_endpoints` (sharpness, training objective, held-out cost, gradient norm).
 
 Why ``tanh`` rather than ReLU: the cost is then smooth everywhere, so the Hessian, its top eigenvalue and
 every finite-difference check are well defined at every point. With ReLU the cost has kinks wherever a
