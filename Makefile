@@ -71,10 +71,12 @@ test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
 # Slider-change times of the cost explorer against rebuilding the figure (half a minute);
-# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute).
+# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute);
+# a 51 x 51 slice of the network's cost, vectorised against a loop over grid points (a few seconds).
 bench: setup
 	$(PY) benchmarks/bench_explorer.py
 	$(PY) benchmarks/bench_steps_to_target.py
+	$(PY) benchmarks/bench_network_slice.py
 
 # Lint and type checks. Not yet part of `make test`: their configuration comes in pyproject.toml.
 lint: setup
