@@ -16,7 +16,7 @@ optimisation functions (:mod:`lossviz.optim`). The rest is loaded on first use:
 * ``lv.exercises`` -- the self-checks of notebook 05;
 * ``lv.optim`` -- everything about optimisation (``lv.optim.online_pass``);
 * ``lv.topics`` and its modules, also as ``lv.imbalance``, ``lv.capacity``,
-  ``lv.batch_size`` and ``lv.basins``.
+  ``lv.batch_size``, ``lv.basins`` and ``lv.network``.
 
 ``import lossviz`` imports neither matplotlib nor anything of Jupyter.
 """
@@ -56,6 +56,7 @@ _LAZY = {
     "capacity": "lossviz.topics.capacity",
     "batch_size": "lossviz.topics.batch_size",
     "basins": "lossviz.topics.basins",
+    "network": "lossviz.topics.network",
 }
 
 __all__ = [*data.__all__, *losses.__all__, *model.__all__, *landscape.__all__, *_FROM_OPTIM, *_LAZY]

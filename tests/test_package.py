@@ -25,7 +25,7 @@ HEAVY = ("matplotlib", "ipywidgets", "ipympl", "traitlets", "IPython", "ipykerne
 LAZY = {"plot": "lossviz.plot", "interactive": "lossviz.interactive", "exercises": "lossviz.exercises",
         "optim": "lossviz.optim", "topics": "lossviz.topics", "imbalance": "lossviz.topics.imbalance",
         "capacity": "lossviz.topics.capacity", "batch_size": "lossviz.topics.batch_size",
-        "basins": "lossviz.topics.basins"}
+        "basins": "lossviz.topics.basins", "network": "lossviz.topics.network"}
 
 
 def _loaded_after(code: str) -> dict:
@@ -50,7 +50,8 @@ def test_import_lossviz_loads_no_matplotlib_widgets_or_jupyter():
 
 def test_the_topics_and_the_exercises_compute_without_matplotlib():
     loaded = _loaded_after("import lossviz.topics.imbalance, lossviz.topics.capacity, "
-                           "lossviz.topics.batch_size, lossviz.topics.basins, lossviz.exercises")
+                           "lossviz.topics.batch_size, lossviz.topics.basins, lossviz.topics.network, "
+                           "lossviz.exercises")
     assert not set(HEAVY) & set(loaded["top"])
     assert "lossviz.plot" not in loaded["lossviz"]
 
@@ -92,7 +93,7 @@ def test_all_is_the_core_modules_all_plus_the_optimisers_and_the_lazy_parts():
 
 
 @pytest.mark.parametrize("package, parts", [
-    ("lossviz.plot", ["core", "imbalance", "capacity", "batch_size", "basins"]),
+    ("lossviz.plot", ["core", "imbalance", "capacity", "batch_size", "basins", "network", "style"]),
     ("lossviz.optim", ["newton", "sgd", "noise"]),
     ("lossviz.interactive", ["cost", "imbalance"]),
 ])
@@ -117,4 +118,4 @@ def test_the_layout_one_module_or_package_per_concern():
     old = {"experiments", "noise", "plotting", "widgets", "imbalance", "capacity", "basins", "student"}
     assert not old & set(top)
     topics = {m.name for m in pkgutil.iter_modules(importlib.import_module("lossviz.topics").__path__)}
-    assert {"imbalance", "capacity", "batch_size", "basins"} <= topics
+    assert {"imbalance", "capacity", "batch_size", "basins", "network"} <= topics

@@ -8,11 +8,13 @@
   order of online updates, steps to a target and the critical batch size
   (notebooks 05 and 07);
 * :mod:`lossviz.topics.basins` -- sharp against flat minima: a two-basin problem, its
-  reparametrisation and many-seed basin counts (notebook 07).
+  reparametrisation and many-seed basin counts (notebook 07);
+* :mod:`lossviz.topics.network` -- the landscape of a small network: an MLP with its
+  backpropagation, filter-normalised and trajectory directions, slices and sharpness.
 
 Each is also at the top of the package, loaded on first use: ``lv.imbalance``,
-``lv.capacity``, ``lv.batch_size``, ``lv.basins``. Their drawings are in
+``lv.capacity``, ``lv.batch_size``, ``lv.basins``, ``lv.network``. Their drawings are in
 :mod:`lossviz.plot`. Importing this package imports none of them.
 """
 
-__all__ = ["imbalance", "capacity", "batch_size", "basins"]
+__all__ = ["imbalance", "capacity", "batch_size", "basins", "network"]

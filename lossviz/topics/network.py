@@ -41,7 +41,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, as_int, as_scalar, check_in_unit_interval
-from ..losses import _bce_logits, _sigmoid
+from .._kernels import bce_from_logits as _bce_logits
+from .._kernels import sigmoid as _sigmoid
 from ..optim.sgd import run_sgd
 
 __all__ = [
