@@ -33,8 +33,13 @@ from lossviz.optim.sgd import run_sgd
 from lossviz.topics import network as nw
 
 
-def loop_slice(problem: nw.NetworkProblem, centre: np.ndarray, directions: np.ndarray,
-               alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+def loop_slice(
+    problem: nw.NetworkProblem,
+    centre: np.ndarray,
+    directions: np.ndarray,
+    alphas: np.ndarray,
+    betas: np.ndarray,
+) -> np.ndarray:
     """The baseline: one forward pass per grid point, in a Python loop."""
     out = np.empty((betas.size, alphas.size))
     for i, b in enumerate(betas):
@@ -65,29 +70,44 @@ def main() -> None:
     data = nw.make_network_churn(seed=0)
     net = nw.MLP(3, 4)
     problem = nw.NetworkProblem(net, data.x_train, data.y_train, lam=1e-3)
-    runs = run_sgd(problem, net.init_params(seed=0), batch_size=problem.m, lr=0.5, n_updates=3000,
-                   seeds=[0], record="final")
+    runs = run_sgd(
+        problem,
+        net.init_params(seed=0),
+        batch_size=problem.m,
+        lr=0.5,
+        n_updates=3000,
+        seeds=[0],
+        record="final",
+    )
     centre = runs.final_params[0]
     directions = nw.filter_normalised_directions(net, centre, seed=0)
     grid = np.linspace(-1.0, 1.0, args.points)
 
     values = np.random.default_rng(0).normal(size=(args.points**2, net.n_hidden, problem.m))
     (t_vec, J_vec), (t_loop, J_loop), (t_tanh, _) = timed(
-        [lambda: nw.cost_slice(problem, centre, directions, grid, grid),
-         lambda: loop_slice(problem, centre, directions, grid, grid),
-         lambda: np.tanh(values)], args.repeats)
+        [
+            lambda: nw.cost_slice(problem, centre, directions, grid, grid),
+            lambda: loop_slice(problem, centre, directions, grid, grid),
+            lambda: np.tanh(values),
+        ],
+        args.repeats,
+    )
     gap = float(np.max(np.abs(J_vec - J_loop)))
     if gap > 1e-12:
         raise SystemExit(f"the two slices differ by {gap:.2e}: the benchmark compares different things")
 
     n = args.points**2
-    print(f"2-D slice of the network's objective: {args.points} x {args.points} = {n} points, "
-          f"each a forward pass over m = {problem.m} samples (p = {net.n_params} parameters)")
+    print(
+        f"2-D slice of the network's objective: {args.points} x {args.points} = {n} points, "
+        f"each a forward pass over m = {problem.m} samples (p = {net.n_params} parameters)"
+    )
     print(f"  vectorised cost_slice : {t_vec * 1e3:8.1f} ms  ({n / t_vec:9.0f} points/s)")
     print(f"  loop over grid points : {t_loop * 1e3:8.1f} ms  ({n / t_loop:9.0f} points/s)")
     print(f"  np.tanh alone on the {values.size} hidden values: {t_tanh * 1e3:.1f} ms (a floor)")
-    print(f"  speed-up {t_loop / t_vec:.1f}x; largest difference between the two: {gap:.1e}; "
-          f"median of {args.repeats} timings each")
+    print(
+        f"  speed-up {t_loop / t_vec:.1f}x; largest difference between the two: {gap:.1e}; "
+        f"median of {args.repeats} timings each"
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def baseline(x, y, batch_sizes, lrs, target, n_seeds, max_steps, per_decade, hol
                 continue
             below = np.mean([r.costs[ck] for r in runs], axis=0) <= target
             for k in range(ck.size - hold + 1):
-                if below[k:k + hold].all():
+                if below[k : k + hold].all():
                     out[i, j] = ck[k]
                     break
     return out
@@ -70,8 +70,17 @@ def main() -> None:
     lrs = 2.0 ** np.arange(-3, 2.5, 1.0)
     max_steps = 2000
     per_decade, hold = 40, 5
-    kw = dict(batch_sizes=batch_sizes, lrs=lrs, target=target, n_seeds=args.seeds, max_steps=max_steps,
-              max_examples=10**9, checkpoints_per_decade=per_decade, hold=hold, stop_at_first=False)
+    kw = {
+        "batch_sizes": batch_sizes,
+        "lrs": lrs,
+        "target": target,
+        "n_seeds": args.seeds,
+        "max_steps": max_steps,
+        "max_examples": 10**9,
+        "checkpoints_per_decade": per_decade,
+        "hold": hold,
+        "stop_at_first": False,
+    }
 
     fast_times, slow_times = [], []
     for _ in range(args.repeats):
@@ -82,8 +91,10 @@ def main() -> None:
         slow = baseline(x, y, batch_sizes, lrs, target, args.seeds, max_steps, per_decade, hold)
         slow_times.append(time.perf_counter() - t0)
 
-    print(f"{len(batch_sizes)} batch sizes x {lrs.size} learning rates x {args.seeds} seeds, "
-          f"up to {max_steps} updates each; median of {args.repeats} repeats")
+    print(
+        f"{len(batch_sizes)} batch sizes x {lrs.size} learning rates x {args.seeds} seeds, "
+        f"up to {max_steps} updates each; median of {args.repeats} repeats"
+    )
     t_fast, t_slow = statistics.median(fast_times), statistics.median(slow_times)
     print(f"  steps_to_target (vectorised):  {t_fast:7.2f} s")
     print(f"  loop over lossviz.train:       {t_slow:7.2f} s")
@@ -93,8 +104,10 @@ def main() -> None:
     print("\nbest learning rate and updates to the target, vectorised vs loop:")
     for i, b in enumerate(batch_sizes):
         jf, js = int(np.argmin(fast.steps[i])), int(np.argmin(slow[i]))
-        print(f"  B = {b:>4}: lr {lrs[jf]:.3g} in {fast.steps[i, jf]:.0f}  |  "
-              f"lr {lrs[js]:.3g} in {slow[i, js]:.0f}")
+        print(
+            f"  B = {b:>4}: lr {lrs[jf]:.3g} in {fast.steps[i, jf]:.0f}  |  "
+            f"lr {lrs[js]:.3g} in {slow[i, js]:.0f}"
+        )
     same = np.array_equal(fast.steps, slow)
     print(f"step counts equal for every (batch size, lr): {same}")
     if not same:

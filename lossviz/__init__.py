@@ -42,8 +42,15 @@ from .optim.sgd import train as train
 __version__ = "0.1.0"
 
 #: The most used names of :mod:`lossviz.optim`, also at the top level.
-_FROM_OPTIM = ("minimise", "train", "TrainResult", "minibatch_indices", "OVERFLOW",
-               "minibatch_gradients", "minibatch_gradient_variance")
+_FROM_OPTIM = (
+    "minimise",
+    "train",
+    "TrainResult",
+    "minibatch_indices",
+    "OVERFLOW",
+    "minibatch_gradients",
+    "minibatch_gradient_variance",
+)
 
 #: Submodules loaded on first attribute access (PEP 562), by the name they have here.
 _LAZY = {

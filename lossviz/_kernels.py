@@ -22,7 +22,12 @@ the Hessian ``Aᵀ diag(h) A / m``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .losses import LogitLoss
 
 __all__: list[str] = []  # private: import the names you need explicitly
 
@@ -148,3 +153,69 @@ def mean_hessian(A: np.ndarray, d2z: np.ndarray) -> np.ndarray:
     """
     H = (A * d2z[:, None]).T @ A
     return (H + H.T) / (2 * d2z.size)  # BLAS need not round the two triangles alike
+
+
+# ------------------------------------------------------------------ the course's model z = w·x + b
+def logistic_gradient(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss) -> np.ndarray:
+    """``(2,)`` the objective's gradient at ``p`` ``(2,)`` for validated ``x, y`` ``(m,)``."""
+    g = mean_gradient(design(x), loss.dz(y, p[0] * x + p[1]))
+    g[0] += lam * p[0]
+    return g
+
+
+def logistic_hessian(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss) -> np.ndarray:
+    """``(2, 2)`` the objective's Hessian at ``p`` ``(2,)`` for validated ``x, y`` ``(m,)``."""
+    H = mean_hessian(design(x), loss.d2z(y, p[0] * x + p[1]))
+    H[0, 0] += lam
+    return H
+
+
+def objective_rows(
+    P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss, chunk_elems: int = 1 << 20
+) -> np.ndarray:
+    """``(n,)`` the objective ``J + λ/2·w²`` at each row of ``P`` ``(n, 2)``, chunked to bound memory.
+
+    Inputs already validated; ``loss`` is a :class:`lossviz.losses.LogitLoss`.
+    """
+    from .losses import BinaryCrossEntropy  # losses imports this module: look it up at call time
+
+    if type(loss) is BinaryCrossEntropy:  # exactly BCE, not a subclass that may override it
+        return _bce_objective_rows(P, x, y, lam, chunk_elems)
+    n = P.shape[0]
+    out = np.empty(n)
+    rows = max(1, chunk_elems // x.size)
+    for start in range(0, n, rows):
+        block = P[start : start + rows]
+        z = block[:, :1] * x + block[:, 1:2]
+        out[start : start + rows] = loss.from_logits(y, z).mean(axis=1)
+    return out + 0.5 * lam * P[:, 0] ** 2
+
+
+def _bce_objective_rows(
+    P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, chunk_elems: int
+) -> np.ndarray:
+    """`objective_rows` for binary cross-entropy, about 2.5x faster.
+
+    ``L = max(z, 0) - y·z + log(1 + exp(-|z|))`` with ``max(z, 0) = (z + |z|)/2``:
+    the terms linear in ``z = w·x + b`` average to ``w·mean(x/2 - x·y) + b·mean(1/2 - y)``
+    in closed form, so only ``|z|`` and ``log1p(exp(-|z|))`` are evaluated per
+    element, in place. Equal to the generic path to rounding (~1e-15).
+    """
+    n, m = P.shape[0], x.size
+    slope_w = 0.5 * float(np.mean(x)) - float(np.dot(x, y)) / m
+    slope_b = 0.5 - float(np.mean(y))
+    out = np.empty(n)
+    rows = max(1, chunk_elems // m)
+    for start in range(0, n, rows):
+        block = P[start : start + rows]
+        z = np.multiply.outer(block[:, 0], x)
+        z += block[:, 1:2]
+        np.abs(z, out=z)
+        mean_abs = z.mean(axis=1)
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        np.log1p(z, out=z)
+        out[start : start + rows] = (
+            0.5 * mean_abs + z.mean(axis=1) + slope_w * block[:, 0] + slope_b * block[:, 1]
+        )
+    return out + 0.5 * lam * P[:, 0] ** 2

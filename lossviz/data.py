@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike
 from ._validation import as_int
 from .model import check_params
 
-__all__ = ["anchor_sample", "anchor_features", "make_churn", "CHURN_TRUE_PARAMS"]
+__all__ = ["CHURN_TRUE_PARAMS", "anchor_features", "anchor_sample", "make_churn"]
 
 #: ``(w, b)`` of the logistic model that generates :func:`make_churn`'s labels.
 CHURN_TRUE_PARAMS: tuple[float, float] = (3.0, -3.5)

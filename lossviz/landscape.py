@@ -10,16 +10,30 @@ import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._kernels import logistic_hessian, objective_rows
 from ._validation import as_float_array, as_int, as_scalar
 from .losses import LogitLoss
-from .model import _hessian, _objective_rows, check_data, check_lam, check_loss, check_params
+from .model import check_data, check_lam, check_loss, check_params
 
-__all__ = ["cost_grid", "penalty_grid", "condition_number", "default_window", "contour_levels",
-           "contour_lines"]
+__all__ = [
+    "condition_number",
+    "contour_levels",
+    "contour_lines",
+    "cost_grid",
+    "default_window",
+    "penalty_grid",
+]
 
 
-def cost_grid(x: ArrayLike, y: ArrayLike, w_values: ArrayLike, b_values: ArrayLike,
-              lam: float = 0.0, *, loss: LogitLoss | None = None) -> np.ndarray:
+def cost_grid(
+    x: ArrayLike,
+    y: ArrayLike,
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    lam: float = 0.0,
+    *,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
     """The objective ``J(w, b) + λ/2·w²`` on a grid, ready for ``contour(w, b, J)``.
 
     Vectorised over grid points and samples (in chunks that bound memory to a
@@ -55,7 +69,7 @@ def cost_grid(x: ArrayLike, y: ArrayLike, w_values: ArrayLike, b_values: ArrayLi
     loss_f = check_loss(loss)
     W, B = np.meshgrid(w, b)
     P = np.column_stack([W.ravel(), B.ravel()])
-    return _objective_rows(P, x_arr, y_arr, lam_f, loss_f).reshape(b.size, w.size)
+    return objective_rows(P, x_arr, y_arr, lam_f, loss_f).reshape(b.size, w.size)
 
 
 def penalty_grid(w_values: ArrayLike, n_b: int, lam: float) -> np.ndarray:
@@ -66,8 +80,9 @@ def penalty_grid(w_values: ArrayLike, n_b: int, lam: float) -> np.ndarray:
     return np.broadcast_to(0.5 * lam_f * w * w, (n_b, w.size))
 
 
-def condition_number(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-                     loss: LogitLoss | None = None) -> float:
+def condition_number(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> float:
     """Condition number of the objective's Hessian at ``params``.
 
     The ratio of the largest to the smallest eigenvalue: how much longer the
@@ -80,15 +95,16 @@ def condition_number(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float =
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
-    H = _hessian(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    H = logistic_hessian(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
     ev = np.linalg.eigvalsh(H)
     if ev[0] <= 0:
         return float("inf")
     return float(ev[-1] / ev[0])
 
 
-def default_window(points: ArrayLike,
-                   margin: float = 0.15) -> tuple[tuple[float, float], tuple[float, float]]:
+def default_window(
+    points: ArrayLike, margin: float = 0.15
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """A ``(w_lim, b_lim)`` window that holds ``points`` with a margin.
 
     Parameters
@@ -144,8 +160,9 @@ def contour_levels(J: ArrayLike, minimum: float | None = None, n: int = 12) -> n
     return low + gaps
 
 
-def contour_lines(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike,
-                  levels: ArrayLike) -> list[list[np.ndarray]]:
+def contour_lines(
+    w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, levels: ArrayLike
+) -> list[list[np.ndarray]]:
     """The contour lines of a landscape, computed apart from any drawing.
 
     What ``ax.contour`` would draw, as plain arrays (by ``contourpy``, the
@@ -174,8 +191,9 @@ def contour_lines(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike,
     grid = as_float_array("J", J, ndim=2)
     lv = as_float_array("levels", levels)
     if grid.shape != (b.size, w.size):
-        raise ValueError(f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, "
-                         f"got {grid.shape}")
+        raise ValueError(
+            f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, got {grid.shape}"
+        )
     for name, v in (("w_values", w), ("b_values", b)):
         if v.size < 2 or np.any(np.diff(v) <= 0):
             raise ValueError(f"{name} must hold at least 2 increasing values, got {v!r}")

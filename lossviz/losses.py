@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._kernels import bce_d2z, bce_dz, bce_from_logits, sigmoid_pair, softplus
-from ._kernels import sigmoid as _sigmoid
 from ._validation import (
     as_float_array,
     as_scalar,
@@ -33,14 +32,14 @@ from ._validation import (
 )
 
 __all__ = [
+    "BCE",
     "EPS",
+    "BinaryCrossEntropy",
+    "LogitLoss",
     "bce_loss",
     "bce_loss_from_logits",
     "cost",
     "objective",
-    "LogitLoss",
-    "BinaryCrossEntropy",
-    "BCE",
 ]
 
 #: Probabilities are clipped to ``[EPS, 1 - EPS]`` by :func:`bce_loss`, so that
@@ -49,8 +48,9 @@ __all__ = [
 EPS: float = 1e-12
 
 
-def _labels_and_probs(y: ArrayLike, y_hat: ArrayLike, *, y_name: str = "y",
-                      p_name: str = "y_hat") -> tuple[np.ndarray, np.ndarray]:
+def _labels_and_probs(
+    y: ArrayLike, y_hat: ArrayLike, *, y_name: str = "y", p_name: str = "y_hat"
+) -> tuple[np.ndarray, np.ndarray]:
     y_arr = as_float_array(y_name, y)
     p_arr = as_float_array(p_name, y_hat)
     check_same_shape(y_name, y_arr, p_name, p_arr)
@@ -241,10 +241,10 @@ BCE = BinaryCrossEntropy()
 # ----------------------------------------------------------------------------
 
 __all__ += [
-    "weighted_bce_loss",
-    "focal_loss",
-    "WeightedBCE",
     "FocalLoss",
+    "WeightedBCE",
+    "focal_loss",
+    "weighted_bce_loss",
 ]
 
 
@@ -305,8 +305,7 @@ def weighted_bce_loss(y: ArrayLike, y_hat: ArrayLike, pos_weight: float) -> np.n
     return -(pw * y_arr * np.log(p) + (1.0 - y_arr) * np.log1p(-p))
 
 
-def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0,
-               alpha: float | None = None) -> np.ndarray:
+def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0, alpha: float | None = None) -> np.ndarray:
     """Per-sample focal loss (Lin et al., 2017).
 
     ``L⁽ⁱ⁾ = -α_t·(1 - p_t)^γ·log p_t``, where ``p_t = ŷ`` when ``y = 1`` and
@@ -359,11 +358,13 @@ def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0,
     p = np.clip(p_arr, EPS, 1.0 - EPS)
     a_pos, a_neg = (1.0, 1.0) if a is None else (a, 1.0 - a)
     pos = a_pos * (1.0 - p) ** g * np.log(p)
-    neg = a_neg * p ** g * np.log1p(-p)
+    neg = a_neg * p**g * np.log1p(-p)
     return -(y_arr * pos + (1.0 - y_arr) * neg)
 
 
 _softplus = softplus
+
+
 class WeightedBCE:
     """Binary cross-entropy with the positive class weighted, from the logit.
 
@@ -403,7 +404,6 @@ class WeightedBCE:
     def d2z(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         s, u = sigmoid_pair(z)
         return (self.pos_weight * y + 1.0 - y) * s * u
-
 
     def __repr__(self) -> str:
         return f"WeightedBCE(pos_weight={self.pos_weight!r})"
@@ -457,8 +457,7 @@ class FocalLoss:
         a_pos, a_neg = self._weights()
         g = self.gamma
         l_pos, l_neg = _softplus(-z), _softplus(z)
-        return (y * a_pos * np.exp(-g * l_neg) * l_pos
-                + (1.0 - y) * a_neg * np.exp(-g * l_pos) * l_neg)
+        return y * a_pos * np.exp(-g * l_neg) * l_pos + (1.0 - y) * a_neg * np.exp(-g * l_pos) * l_neg
 
     def dz(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         a_pos, a_neg = self._weights()
@@ -478,13 +477,11 @@ class FocalLoss:
         neg = a_neg * u * np.exp(-g * l_pos) * (g * l_neg * (g * u - s) + (1 + 2 * g) * s)
         return y * pos + (1.0 - y) * neg
 
-
     def __repr__(self) -> str:
         return f"FocalLoss(gamma={self.gamma!r}, alpha={self.alpha!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, FocalLoss) and other.gamma == self.gamma
-                and other.alpha == self.alpha)
+        return isinstance(other, FocalLoss) and other.gamma == self.gamma and other.alpha == self.alpha
 
     def __hash__(self) -> int:
         return hash((FocalLoss, self.gamma, self.alpha))

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import matplotlib
 
 # Before any test module imports pyplot: figures are drawn off screen, the same on every machine.
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-import lossviz as lv  # noqa: E402
+import lossviz as lv
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +29,10 @@ def _close_figures():
         pyplot.close("all")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _churn(m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     x, y = lv.make_churn(m, seed=seed)
-    x.flags.writeable = False   # shared between tests: none may change it
+    x.flags.writeable = False  # shared between tests: none may change it
     y.flags.writeable = False
     return x, y
 

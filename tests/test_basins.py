@@ -1,7 +1,6 @@
 """Tests of lossviz.topics.basins (and lossviz.plot.basins): the two-basin toy, its reparametrisation and
 the many-seed runs."""
 
-
 import numpy as np
 import pytest
 
@@ -28,11 +27,15 @@ def test_the_cost_is_exactly_the_mean_of_the_per_sample_losses(problem):
 def test_derivatives_match_finite_differences(problem):
     t = np.linspace(-2.0, 2.0, 41)
     h = 1e-5
-    np.testing.assert_allclose(problem.cost_gradient(t),
-                               (problem.cost(t + h) - problem.cost(t - h)) / (2 * h), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(problem.cost_curvature(t),
-                               (problem.cost_gradient(t + h) - problem.cost_gradient(t - h)) / (2 * h),
-                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        problem.cost_gradient(t), (problem.cost(t + h) - problem.cost(t - h)) / (2 * h), rtol=1e-6, atol=1e-7
+    )
+    np.testing.assert_allclose(
+        problem.cost_curvature(t),
+        (problem.cost_gradient(t + h) - problem.cost_gradient(t - h)) / (2 * h),
+        rtol=1e-6,
+        atol=1e-6,
+    )
 
 
 def test_two_minima_of_equal_depth_and_different_width(problem):
@@ -102,8 +105,9 @@ def test_full_batch_gd_ends_in_the_basin_it_started_in(problem, theta0):
     c = lv.basins.count_basins(problem, ends)
     assert c.sharp == int(started_sharp.sum()) and c.between == 0 and c.total == theta0.size
     # the same in φ: gradient descent's basins of attraction do not depend on the coordinates
-    ends_phi = lv.basins.run_basins(problem, theta0, batch_size=problem.m, lr=0.01, steps=10_000,
-                                    reparam=lv.basins.Reparametrisation())
+    ends_phi = lv.basins.run_basins(
+        problem, theta0, batch_size=problem.m, lr=0.01, steps=10_000, reparam=lv.basins.Reparametrisation()
+    )
     assert lv.basins.count_basins(problem, ends_phi) == c
 
 

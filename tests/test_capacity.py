@@ -1,7 +1,6 @@
 """Tests of lossviz.topics.capacity (and lossviz.plot.capacity): polynomial-feature logistic regression
 and its sweeps."""
 
-
 import numpy as np
 import pytest
 
@@ -92,19 +91,33 @@ def test_lam_curve_finds_the_lowest_mean_held_out_cost(sets):
     assert np.all(np.diff(curve.train_cost.mean(axis=0)) > 0)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 0), ValueError, "degree must be >= 1"),
-    (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2.5), TypeError, "degree must be an integer"),
-    (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2, lam=-1), ValueError, "lam must be >= 0"),
-    (lambda x, y: lv.capacity.fit_poly_logistic(np.ones(5), y[:5], 2), ValueError, "two distinct values"),
-    (lambda x, y: lv.capacity.poly_features(x, 2, centre=1.0, half_width=0.0), ValueError,
-     "half_width must be > 0"),
-    (lambda x, y: lv.capacity.degree_curve((x, y), x, y, [1]), TypeError, "sequence of \\(x, y\\) pairs"),
-    (lambda x, y: lv.capacity.degree_curve([], x, y, [1]), ValueError, "train_sets must not be empty"),
-    (lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []), ValueError, "degrees must not be empty"),
-    (lambda x, y: lv.capacity.lam_curve([(x, y)], x, y, [-1.0], degree=2), ValueError, "lams must be >= 0"),
-    (lambda x, y: lv.capacity.lam_curve([x], x, y, [1.0], degree=2), TypeError, "must be an \\(x, y\\) pair"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 0), ValueError, "degree must be >= 1"),
+        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2.5), TypeError, "degree must be an integer"),
+        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2, lam=-1), ValueError, "lam must be >= 0"),
+        (lambda x, y: lv.capacity.fit_poly_logistic(np.ones(5), y[:5], 2), ValueError, "two distinct values"),
+        (
+            lambda x, y: lv.capacity.poly_features(x, 2, centre=1.0, half_width=0.0),
+            ValueError,
+            "half_width must be > 0",
+        ),
+        (lambda x, y: lv.capacity.degree_curve((x, y), x, y, [1]), TypeError, "sequence of \\(x, y\\) pairs"),
+        (lambda x, y: lv.capacity.degree_curve([], x, y, [1]), ValueError, "train_sets must not be empty"),
+        (lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []), ValueError, "degrees must not be empty"),
+        (
+            lambda x, y: lv.capacity.lam_curve([(x, y)], x, y, [-1.0], degree=2),
+            ValueError,
+            "lams must be >= 0",
+        ),
+        (
+            lambda x, y: lv.capacity.lam_curve([x], x, y, [1.0], degree=2),
+            TypeError,
+            "must be an \\(x, y\\) pair",
+        ),
+    ],
+)
 def test_bad_arguments_are_named(call, exc, match):
     x, y = lv.make_churn(20, seed=0)
     with pytest.raises(exc, match=match):

@@ -25,14 +25,28 @@ def test_every_run_of_a_sweep_equals_train_with_its_seed_bit_for_bit(data, batch
     R = seeds.size * lrs.size
     lam = 1.0
     epochs = -(-120 // -(-x.size // batch_size))  # 120 updates or more: lr·λ = 400 diverges by then
-    runs = run_sgd(LogisticProblem(x, y, lam), (0.5, -0.5), batch_size=batch_size,
-                   lr=np.repeat(lrs, seeds.size), seeds=np.tile(seeds, lrs.size),
-                   n_updates=epochs * -(-x.size // batch_size), overflow=lv.OVERFLOW)
+    runs = run_sgd(
+        LogisticProblem(x, y, lam),
+        (0.5, -0.5),
+        batch_size=batch_size,
+        lr=np.repeat(lrs, seeds.size),
+        seeds=np.tile(seeds, lrs.size),
+        n_updates=epochs * -(-x.size // batch_size),
+        overflow=lv.OVERFLOW,
+    )
     assert runs.params.shape[1] == R
     assert runs.diverged.any() and not runs.diverged.all()  # both paths of the engine are exercised
     for r in range(R):
-        alone = lv.train(x, y, batch_size=batch_size, lr=float(runs.lr[r]), lam=lam, epochs=epochs,
-                         seed=int(runs.seeds[r]), params0=(0.5, -0.5))
+        alone = lv.train(
+            x,
+            y,
+            batch_size=batch_size,
+            lr=float(runs.lr[r]),
+            lam=lam,
+            epochs=epochs,
+            seed=int(runs.seeds[r]),
+            params0=(0.5, -0.5),
+        )
         np.testing.assert_array_equal(runs.path(r), alone.params)
         assert (alone.diverged_at or 0) == runs.diverged_at[r]
         np.testing.assert_array_equal(runs.final_params[r], alone.final_params)
@@ -78,8 +92,7 @@ def test_quadratic_matches_the_closed_form_of_gradient_descent():
             return 0.5 * self.a * params[:, 0] ** 2
 
     lrs = np.array([0.1, 0.5, 0.7, 0.9])
-    runs = run_sgd(Quadratic(), [2.0], batch_size=1, lr=lrs, seeds=[0, 0, 0, 0], n_updates=25,
-                   overflow=1e6)
+    runs = run_sgd(Quadratic(), [2.0], batch_size=1, lr=lrs, seeds=[0, 0, 0, 0], n_updates=25, overflow=1e6)
     t = np.arange(26)[:, None]
     expected = 2.0 * (1 - lrs * 3.0) ** t
     # lr = 0.9: |1 - 2.7| = 1.7 > 1, so it grows past 1e6 and diverges at the first update past it
@@ -94,8 +107,9 @@ def test_quadratic_matches_the_closed_form_of_gradient_descent():
 def test_shuffle_false_is_online_learning_in_stored_order(data):
     x, y = data
     x, y = x[:6], y[:6]
-    runs = run_sgd(LogisticProblem(x, y), (0.0, 0.0), batch_size=1, lr=0.8, n_updates=6,
-                   seeds=[0], shuffle=False)
+    runs = run_sgd(
+        LogisticProblem(x, y), (0.0, 0.0), batch_size=1, lr=0.8, n_updates=6, seeds=[0], shuffle=False
+    )
     w = b = 0.0
     for xi, yi in zip(x, y):  # the update written out with plain floats
         d = 1.0 / (1.0 + np.exp(-(w * xi + b))) - yi
@@ -107,8 +121,9 @@ def test_recorded_counts_are_rows_of_the_full_path(data):
     x, y = data
     problem = LogisticProblem(x, y)
     path = run_sgd(problem, (0, 0), batch_size=9, lr=1.0, n_updates=40, seeds=[1, 2])
-    some = run_sgd(problem, (0, 0), batch_size=9, lr=1.0, n_updates=40, seeds=[1, 2],
-                   record=np.array([0, 5, 17, 40]))
+    some = run_sgd(
+        problem, (0, 0), batch_size=9, lr=1.0, n_updates=40, seeds=[1, 2], record=np.array([0, 5, 17, 40])
+    )
     final = run_sgd(problem, (0, 0), batch_size=9, lr=1.0, n_updates=40, seeds=[1, 2], record="final")
     np.testing.assert_array_equal(some.params, path.params[[0, 5, 17, 40]])
     np.testing.assert_array_equal(final.params[0], path.params[-1])
@@ -123,8 +138,16 @@ def test_on_record_stops_runs_and_the_loop_ends_when_none_is_left(data):
         calls.append((t, active.tolist()))
         return np.array([False, t >= 10, False]) if t < 20 else np.ones(3, bool)
 
-    runs = run_sgd(LogisticProblem(x, y), (0, 0), batch_size=9, lr=1.0, n_updates=1000,
-                   seeds=[1, 2, 3], record=np.arange(0, 1001, 5), on_record=stop_second_at_10)
+    runs = run_sgd(
+        LogisticProblem(x, y),
+        (0, 0),
+        batch_size=9,
+        lr=1.0,
+        n_updates=1000,
+        seeds=[1, 2, 3],
+        record=np.arange(0, 1001, 5),
+        on_record=stop_second_at_10,
+    )
     assert runs.n_updates.tolist() == [20, 10, 20]
     assert runs.diverged_at.tolist() == [0, 0, 0]
     assert calls[-1][0] == 20 and len(calls) == 5
@@ -196,22 +219,35 @@ def test_steps_to_target_is_the_loop_over_train_with_the_same_seeds():
     x, y = lv.make_churn(m=150, seed=2)
     target = lv.batch_size.cost_reduction_target(x, y, 0.8, lam=0.02)
     batch_sizes, lrs, n_seeds, max_steps, hold = [3, 25, 150], np.array([0.25, 1.0, 4.0, 200.0]), 4, 300, 3
-    sweep = lv.batch_size.steps_to_target(x, y, batch_sizes=batch_sizes, lrs=lrs, target=target, n_seeds=n_seeds,
-                               max_steps=max_steps, max_examples=10**9, checkpoints_per_decade=20,
-                               hold=hold, stop_at_first=False, lam=0.02, seed=7)
+    sweep = lv.batch_size.steps_to_target(
+        x,
+        y,
+        batch_sizes=batch_sizes,
+        lrs=lrs,
+        target=target,
+        n_seeds=n_seeds,
+        max_steps=max_steps,
+        max_examples=10**9,
+        checkpoints_per_decade=20,
+        hold=hold,
+        stop_at_first=False,
+        lam=0.02,
+        seed=7,
+    )
     ck = _checkpoints(max_steps, 20)
     expected = np.full((len(batch_sizes), lrs.size), np.inf)
     for i, b in enumerate(batch_sizes):
         epochs = -(-max_steps // -(-x.size // b))
         seeds = run_seeds((7, b), lrs.size * n_seeds).reshape(lrs.size, n_seeds)
         for j, lr in enumerate(lrs):
-            runs = [lv.train(x, y, batch_size=b, lr=lr, lam=0.02, epochs=epochs, seed=int(s))
-                    for s in seeds[j]]
+            runs = [
+                lv.train(x, y, batch_size=b, lr=lr, lam=0.02, epochs=epochs, seed=int(s)) for s in seeds[j]
+            ]
             if any(r.diverged_at is not None and r.diverged_at <= max_steps for r in runs):
                 continue
             below = np.mean([r.costs[ck] for r in runs], axis=0) <= target
             for k in range(ck.size - hold + 1):
-                if below[k:k + hold].all():
+                if below[k : k + hold].all():
                     expected[i, j] = ck[k]
                     break
     assert np.isfinite(expected).any() and np.isinf(expected).any()  # both outcomes are tested
@@ -226,6 +262,13 @@ def test_run_basins_run_r_is_the_run_made_alone():
     together = lv.basins.run_basins(problem, theta0, batch_size=3, lr=0.01, steps=300, seed=4)
     seeds = run_seeds(4, theta0.size)
     for r in range(theta0.size):
-        one = run_sgd(_BasinSGD(problem, None), [theta0[r]], batch_size=3, lr=0.01, n_updates=300,
-                      seeds=[int(seeds[r])], record="final")
+        one = run_sgd(
+            _BasinSGD(problem, None),
+            [theta0[r]],
+            batch_size=3,
+            lr=0.01,
+            n_updates=300,
+            seeds=[int(seeds[r])],
+            record="final",
+        )
         assert one.final_params[0, 0] == together[r]

@@ -27,11 +27,12 @@ def test_updates_per_epoch_rejects_bad_input(m, k, exc):
 
 def test_simulated_clock_stamps_each_update_and_full_batch_is_gradient_descent(churn):
     x, y = churn
-    run = lv.batch_size.simulate_wall_clock(x, y, batch_size=x.size, seconds_per_step=5.0, seconds=52.0,
-                                            lr=1.0)
-    assert run.times.shape == run.costs.shape == (11,)          # floor(52 / 5) = 10 updates
+    run = lv.batch_size.simulate_wall_clock(
+        x, y, batch_size=x.size, seconds_per_step=5.0, seconds=52.0, lr=1.0
+    )
+    assert run.times.shape == run.costs.shape == (11,)  # floor(52 / 5) = 10 updates
     np.testing.assert_allclose(run.times, 5.0 * np.arange(11))
-    p = np.zeros(2)                                              # plain gradient descent, by hand
+    p = np.zeros(2)  # plain gradient descent, by hand
     for _ in range(10):
         p = p - 1.0 * lv.gradient(p, x, y)
     np.testing.assert_allclose(run.params[-1], p, rtol=1e-12)
@@ -41,7 +42,7 @@ def test_simulated_clock_stamps_each_update_and_full_batch_is_gradient_descent(c
 def test_simulated_clock_counts_steps_across_epochs_without_rounding_down(churn):
     x, y = churn
     run = lv.batch_size.simulate_wall_clock(x, y, batch_size=32, seconds_per_step=0.02, seconds=1.0, lr=0.5)
-    assert run.costs.size == 51                                  # 1.0 / 0.02 = 50 steps, not 49
+    assert run.costs.size == 51  # 1.0 / 0.02 = 50 steps, not 49
     full = lv.train(x, y, batch_size=32, lr=0.5, epochs=2)
     np.testing.assert_array_equal(run.params, full.params[:51])
 
@@ -69,8 +70,9 @@ def test_cost_reduction_target_runs_from_the_start_to_the_minimum(churn):
     j_star = lv.objective_at(lv.minimise(x, y), x, y)
     assert lv.batch_size.cost_reduction_target(x, y, 0.0) == pytest.approx(j0, rel=1e-12)
     assert lv.batch_size.cost_reduction_target(x, y, 1.0) == pytest.approx(j_star, rel=1e-12)
-    assert (lv.batch_size.cost_reduction_target(x, y, 0.9)
-            == pytest.approx(j_star + 0.1 * (j0 - j_star), rel=1e-12))
+    assert lv.batch_size.cost_reduction_target(x, y, 0.9) == pytest.approx(
+        j_star + 0.1 * (j0 - j_star), rel=1e-12
+    )
     with pytest.raises(ValueError, match="fraction"):
         lv.batch_size.cost_reduction_target(x, y, 1.5)
 
@@ -111,11 +113,11 @@ def test_order_effect_is_second_order_with_the_predicted_coefficient():
     x, y = lv.anchor_features()
     x2, y2 = x[:2], y[:2]
     g = lv.per_sample_gradients((1.0, 0.0), x2, y2)
-    H = [lv.hessian((1.0, 0.0), x2[i:i + 1], y2[i:i + 1]) for i in range(2)]
+    H = [lv.hessian((1.0, 0.0), x2[i : i + 1], y2[i : i + 1]) for i in range(2)]
     coefficient = np.linalg.norm(H[1] @ g[0] - H[0] @ g[1])
     etas = np.array([1e-4, 1e-3])
     gaps = lv.batch_size.order_effect((1.0, 0.0), x2, y2, etas)
-    np.testing.assert_allclose(gaps / etas ** 2, coefficient, rtol=1e-3)
+    np.testing.assert_allclose(gaps / etas**2, coefficient, rtol=1e-3)
     # one sample, or two identical ones, have no order
     assert lv.batch_size.order_effect((1.0, 0.0), x2[:1], y2[:1], [0.5])[0] == 0.0
     assert lv.batch_size.order_effect((1.0, 0.0), [0.3, 0.3], [1.0, 1.0], [0.5])[0] == 0.0
@@ -125,18 +127,21 @@ def test_order_effect_is_second_order_with_the_predicted_coefficient():
 
 def test_loglog_slope_recovers_a_power_law():
     x = np.logspace(-2, 2, 9)
-    slope, intercept = lv.batch_size.loglog_slope(x, 3.0 * x ** -1.5)
+    slope, intercept = lv.batch_size.loglog_slope(x, 3.0 * x**-1.5)
     assert slope == pytest.approx(-1.5, abs=1e-12)
     assert intercept == pytest.approx(np.log10(3.0), abs=1e-12)
 
 
-@pytest.mark.parametrize("x, y, word", [
-    ([1.0, 2.0], [1.0, 0.0], "y must be > 0"),
-    ([0.0, 2.0], [1.0, 2.0], "x must be > 0"),
-    ([1.0], [1.0], "at least 2"),
-    ([2.0, 2.0], [1.0, 3.0], "two different"),
-    ([1.0, 2.0, 3.0], [1.0, 2.0], "same shape"),
-])
+@pytest.mark.parametrize(
+    "x, y, word",
+    [
+        ([1.0, 2.0], [1.0, 0.0], "y must be > 0"),
+        ([0.0, 2.0], [1.0, 2.0], "x must be > 0"),
+        ([1.0], [1.0], "at least 2"),
+        ([2.0, 2.0], [1.0, 3.0], "two different"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0], "same shape"),
+    ],
+)
 def test_loglog_slope_rejects_what_a_log_scale_cannot_hold(x, y, word):
     with pytest.raises(ValueError, match=word):
         lv.batch_size.loglog_slope(x, y)
@@ -148,8 +153,9 @@ def test_loglog_slope_rejects_what_a_log_scale_cannot_hold(x, y, word):
 @pytest.mark.parametrize("params, lam", [((1.0, -1.0), 0.0), ((2.3, -2.7), 0.0), ((-1.0, 3.0), 0.2)])
 def test_finite_differences_agree_with_the_models_gradient(churn, params, lam):
     x, y = churn
-    np.testing.assert_allclose(lv.numerical_gradient(params, x, y, lam), lv.gradient(params, x, y, lam),
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        lv.numerical_gradient(params, x, y, lam), lv.gradient(params, x, y, lam), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_numerical_gradient_rejects_a_bad_step(churn):
@@ -212,10 +218,12 @@ def test_roughness_of_a_divergent_run_is_an_error_not_a_number(churn):
 
 def test_plot_cost_against_time_draws_each_run_and_the_target(churn):
     x, y = churn
-    full = lv.batch_size.simulate_wall_clock(x, y, batch_size=x.size, seconds_per_step=5.0, seconds=100.0,
-                                             lr=1.0)
-    mini = lv.batch_size.simulate_wall_clock(x, y, batch_size=32, seconds_per_step=0.02, seconds=100.0,
-                                             lr=1.0)
+    full = lv.batch_size.simulate_wall_clock(
+        x, y, batch_size=x.size, seconds_per_step=5.0, seconds=100.0, lr=1.0
+    )
+    mini = lv.batch_size.simulate_wall_clock(
+        x, y, batch_size=32, seconds_per_step=0.02, seconds=100.0, lr=1.0
+    )
     target = lv.batch_size.cost_reduction_target(x, y, 0.5)
     fig, ax = plt.subplots()
     assert lv.plot.cost_against_time([full, mini], ["full", "mini"], target=target, ax=ax) is ax
@@ -232,9 +240,9 @@ def test_plot_cost_against_time_draws_each_run_and_the_target(churn):
 
 def test_plot_loglog_fit_draws_points_and_the_line():
     x = np.array([1.0, 10.0, 100.0])
-    ax = lv.plot.loglog_fit(x, 2.0 * x ** 2, 2.0, np.log10(2.0))
-    points, line = ax.get_lines()
-    np.testing.assert_allclose(line.get_ydata(), 2.0 * x ** 2)
+    ax = lv.plot.loglog_fit(x, 2.0 * x**2, 2.0, np.log10(2.0))
+    _points, line = ax.get_lines()
+    np.testing.assert_allclose(line.get_ydata(), 2.0 * x**2)
     assert "slope 2.00" in line.get_label()
     assert ax.get_xscale() == ax.get_yscale() == "log"
     with pytest.raises(TypeError, match="ax"):

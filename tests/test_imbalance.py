@@ -46,19 +46,22 @@ def test_raising_the_rate_keeps_the_churners_already_there():
 
 
 def test_a_pool_that_runs_short_is_grown():
-    x, y = lv.imbalance.make_imbalanced_churn(10, positive_rate=0.9, seed=0)
+    _x, y = lv.imbalance.make_imbalanced_churn(10, positive_rate=0.9, seed=0)
     assert int(y.sum()) == 9
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"positive_rate": 0.0}, ValueError, "positive_rate must be > 0"),
-    ({"positive_rate": 1.2}, ValueError, "positive_rate must be <= 1"),
-    ({"positive_rate": 0.0001}, ValueError, "both classes"),
-    ({"positive_rate": 1.0}, ValueError, "both classes"),
-    ({"positive_rate": "5%"}, TypeError, "positive_rate must be a real number"),
-    ({"m": 1}, ValueError, "m must be >= 2"),
-    ({"seed": -1}, ValueError, "seed must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"positive_rate": 0.0}, ValueError, "positive_rate must be > 0"),
+        ({"positive_rate": 1.2}, ValueError, "positive_rate must be <= 1"),
+        ({"positive_rate": 0.0001}, ValueError, "both classes"),
+        ({"positive_rate": 1.0}, ValueError, "both classes"),
+        ({"positive_rate": "5%"}, TypeError, "positive_rate must be a real number"),
+        ({"m": 1}, ValueError, "m must be >= 2"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+    ],
+)
 def test_imbalanced_churn_rejects_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         lv.imbalance.make_imbalanced_churn(**{"m": 100, **kwargs})
@@ -80,8 +83,9 @@ def test_cost_shares_at_the_start_are_the_class_shares():
     np.testing.assert_allclose(lv.imbalance.class_cost_shares((0, 0), x, y), [0.95, 0.05], rtol=1e-12)
     # pos_weight = n-/n+ gives both classes half of the cost at the start
     pw = lv.imbalance.balancing_pos_weight(y)
-    np.testing.assert_allclose(lv.imbalance.class_cost_shares((0, 0), x, y, loss=lv.WeightedBCE(pw)),
-                               [0.5, 0.5], rtol=1e-12)
+    np.testing.assert_allclose(
+        lv.imbalance.class_cost_shares((0, 0), x, y, loss=lv.WeightedBCE(pw)), [0.5, 0.5], rtol=1e-12
+    )
 
 
 def test_cost_shares_match_the_per_sample_losses(imbalanced):
@@ -116,7 +120,7 @@ def test_class_metrics_count_by_hand():
 def test_threshold_moves_the_decision():
     x = np.array([-2.0, -1.0, 0.5, 1.0, 2.0, -0.5])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
-    low = lv.imbalance.class_metrics((1.0, 0.0), x, y, threshold=1 / (1 + math.e ** 2.5))  # x >= -2.5
+    low = lv.imbalance.class_metrics((1.0, 0.0), x, y, threshold=1 / (1 + math.e**2.5))  # x >= -2.5
     assert low.recall == 1.0 and low.false_positive_rate == 1.0
 
 
@@ -125,11 +129,14 @@ def test_precision_is_none_when_nothing_is_predicted_positive():
     assert mt.precision is None and mt.recall == 0.0 and mt.n_predicted_positive == 0
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"threshold": 0.0}, ValueError, "threshold must be > 0"),
-    ({"threshold": 1.0}, ValueError, "threshold must be < 1"),
-    ({"threshold": None}, TypeError, "threshold must be a real number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"threshold": 0.0}, ValueError, "threshold must be > 0"),
+        ({"threshold": 1.0}, ValueError, "threshold must be < 1"),
+        ({"threshold": None}, TypeError, "threshold must be a real number"),
+    ],
+)
 def test_class_metrics_rejects_bad_thresholds(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         lv.imbalance.class_metrics((1, 0), [0.0, 1.0], [0.0, 1.0], **kwargs)
@@ -166,12 +173,16 @@ def test_weighting_raises_minority_recall_and_matches_moving_the_threshold(imbal
 
 def test_alpha_balanced_focal_moves_the_boundary_like_pos_weight(imbalanced):
     x, y, xt, yt = imbalanced
-    losses = [lv.BCE, lv.FocalLoss(2.0), lv.WeightedBCE(lv.imbalance.balancing_pos_weight(y)),
-              lv.FocalLoss(2.0, alpha=lv.imbalance.balancing_alpha(y))]
+    losses = [
+        lv.BCE,
+        lv.FocalLoss(2.0),
+        lv.WeightedBCE(lv.imbalance.balancing_pos_weight(y)),
+        lv.FocalLoss(2.0, alpha=lv.imbalance.balancing_alpha(y)),
+    ]
     fits = lv.imbalance.fit_losses(losses, x, y, xt, yt)
     bills = [f.decision_bill for f in fits]
-    assert bills[1] == pytest.approx(bills[0], abs=0.1)   # γ alone: boundary stays
-    assert bills[3] == pytest.approx(bills[2], abs=0.1)   # α does the moving
+    assert bills[1] == pytest.approx(bills[0], abs=0.1)  # γ alone: boundary stays
+    assert bills[3] == pytest.approx(bills[2], abs=0.1)  # α does the moving
     assert bills[2] < bills[0] - 0.3
 
 

@@ -42,20 +42,20 @@ def test_the_naive_form_is_what_the_stable_one_fixes():
     # σ(z) - y for y = 1 at z = 40: the exact value is -σ(-40) = -4.25e-18; naively 0.
     naive = 1.0 / (1.0 + np.exp(-40.0)) - 1.0
     assert naive == 0.0
-    assert K.bce_dz(np.array([1.0]), np.array([40.0]))[0] == pytest.approx(-4.248354255291589e-18,
-                                                                             rel=1e-14)
+    assert K.bce_dz(np.array([1.0]), np.array([40.0]))[0] == pytest.approx(-4.248354255291589e-18, rel=1e-14)
 
 
 def test_sigmoid_softplus_and_bce_are_exact():
     assert rel_err(K.sigmoid(Z), exact(sig, Z)) <= 1e-14
-    s, u = K.sigmoid_pair(Z)
+    _s, u = K.sigmoid_pair(Z)
     assert rel_err(u, exact(lambda z: sig(-z), Z)) <= 1e-14
     assert rel_err(K.softplus(Z), exact(lambda z: mpmath.log1p(mpmath.exp(z)), Z)) <= 1e-14
     for y in (0.0, 1.0, 0.5):
         Y = np.full_like(Z, y)
         # (1 - y)·log(1 + e^z) + y·log(1 + e^-z): the same value, a sum of positive terms
-        want = exact(lambda yy, z: (1 - yy) * mpmath.log1p(mpmath.exp(z))
-                     + yy * mpmath.log1p(mpmath.exp(-z)), Y, Z)
+        want = exact(
+            lambda yy, z: (1 - yy) * mpmath.log1p(mpmath.exp(z)) + yy * mpmath.log1p(mpmath.exp(-z)), Y, Z
+        )
         assert rel_err(K.bce_from_logits(Y, Z), want) <= 1e-12
 
 
@@ -86,6 +86,7 @@ def test_design_matrix_derivatives_match_the_model():
     np.testing.assert_allclose(K.mean_gradient(A, d), lv.gradient(p, x, y), rtol=1e-14)
     # the gradient is the mean of the per-sample gradients, and the Hessian its Jacobian
     h = 1e-6
-    fd = np.column_stack([(lv.gradient(p + h * e, x, y) - lv.gradient(p - h * e, x, y)) / (2 * h)
-                          for e in np.eye(2)])
+    fd = np.column_stack(
+        [(lv.gradient(p + h * e, x, y) - lv.gradient(p - h * e, x, y)) / (2 * h) for e in np.eye(2)]
+    )
     np.testing.assert_allclose(lv.hessian(p, x, y), fd, rtol=1e-6)

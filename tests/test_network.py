@@ -59,6 +59,7 @@ def _fd_gradient(problem: nw.NetworkProblem, theta: np.ndarray, h: float = 1e-6)
 
 # --- data ------------------------------------------------------------------------------------------
 
+
 def test_data_is_seeded_standardised_with_training_statistics():
     a = nw.make_network_churn(m_train=400, m_held_out=300, seed=7)
     b = nw.make_network_churn(m_train=400, m_held_out=300, seed=7)
@@ -70,9 +71,9 @@ def test_data_is_seeded_standardised_with_training_statistics():
     # The held-out split is standardised with the training statistics, so it is not exactly centred.
     assert np.abs(a.x_held_out.mean(axis=0)).max() > 1e-6
     raw_held_out = a.x_held_out * a.std + a.mean
-    assert raw_held_out[:, 0].min() >= 20 and raw_held_out[:, 0].max() <= 150          # bill
-    assert np.allclose(raw_held_out[:, 1], np.round(raw_held_out[:, 1]))              # whole months
-    assert np.allclose(raw_held_out[:, 2], np.round(raw_held_out[:, 2]))              # call counts
+    assert raw_held_out[:, 0].min() >= 20 and raw_held_out[:, 0].max() <= 150  # bill
+    assert np.allclose(raw_held_out[:, 1], np.round(raw_held_out[:, 1]))  # whole months
+    assert np.allclose(raw_held_out[:, 2], np.round(raw_held_out[:, 2]))  # call counts
     assert set(np.unique(a.y_train)) <= {0.0, 1.0}
 
 
@@ -81,8 +82,12 @@ def test_labels_follow_the_stated_rule():
     # the mean churn probability within binomial error.
     d = nw.make_network_churn(m_train=20000, m_held_out=1, seed=11)
     bill, tenure, calls = (d.x_train * d.std + d.mean).T
-    z = 0.3 + 3 * np.tanh((bill - 70) / 20) * np.exp(-tenure / 12) + 2 * np.tanh(2 * (calls - 2.5)) \
+    z = (
+        0.3
+        + 3 * np.tanh((bill - 70) / 20) * np.exp(-tenure / 12)
+        + 2 * np.tanh(2 * (calls - 2.5))
         - 0.04 * tenure
+    )
     p = 1 / (1 + np.exp(-z))
     se = np.sqrt(np.sum(p * (1 - p))) / p.size
     assert abs(d.y_train.mean() - p.mean()) < 4 * se
@@ -91,13 +96,14 @@ def test_labels_follow_the_stated_rule():
 
 # --- the network ----------------------------------------------------------------------------------
 
+
 def test_flat_layout_and_unflatten_round_trip():
     net = nw.MLP(3, 4)
     assert net.n_params == 3 * 4 + 4 + 4 + 1
     P = np.arange(2 * net.n_params, dtype=float).reshape(2, -1)
     L = net.unflatten(P)
     assert L.W1.shape == (2, 4, 3) and L.b1.shape == (2, 4) and L.w2.shape == (2, 4) and L.b2.shape == (2,)
-    assert L.W1[0, 1, 2] == 1 * 3 + 2            # unit 1's third incoming weight
+    assert L.W1[0, 1, 2] == 1 * 3 + 2  # unit 1's third incoming weight
     assert L.b1[0, 0] == 12 and L.w2[0, 0] == 16 and L.b2[1] == 2 * 21 - 1
     np.testing.assert_array_equal(net.flatten(L), P)
     assert net.weight_mask.sum() == 12 + 4
@@ -150,11 +156,15 @@ def test_objective_rows_chunks_give_the_same_numbers(problem, monkeypatch):
     whole = problem.objective_rows(P)
     monkeypatch.setattr(nw, "_CHUNK_ELEMENTS", problem.m * problem.mlp.n_hidden * 2)  # 2 rows per chunk
     np.testing.assert_allclose(problem.objective_rows(P), whole, rtol=1e-15, atol=0)
-    np.testing.assert_allclose(problem.hessian_vector_products(P, P), nw.NetworkProblem(
-        problem.mlp, problem.x, problem.y, problem.lam).hessian_vector_products(P, P), rtol=1e-14)
+    np.testing.assert_allclose(
+        problem.hessian_vector_products(P, P),
+        nw.NetworkProblem(problem.mlp, problem.x, problem.y, problem.lam).hessian_vector_products(P, P),
+        rtol=1e-14,
+    )
 
 
 # --- gradients and curvature ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_gradient_matches_central_differences(problem, seed):
@@ -179,21 +189,26 @@ def _tiny_by_hand(w1, b1, w2, b2, x, y, lam):
     t = math.tanh(w1 * x + b1)
     z = w2 * t + b2
     s = 1 / (1 + math.exp(-z))
-    l1, l2 = s - y, s * (1 - s)                      # dL/dz, d²L/dz²
-    t1, t2 = 1 - t * t, -2 * t * (1 - t * t)         # tanh', tanh''
-    dz = np.array([w2 * t1 * x, w2 * t1, t, 1.0])    # ∂z/∂(w1, b1, w2, b2)
-    d2z = np.array([[w2 * t2 * x * x, w2 * t2 * x, t1 * x, 0.0],
-                    [w2 * t2 * x, w2 * t2, t1, 0.0],
-                    [t1 * x, t1, 0.0, 0.0],
-                    [0.0, 0.0, 0.0, 0.0]])
+    l1, l2 = s - y, s * (1 - s)  # dL/dz, d²L/dz²
+    t1, t2 = 1 - t * t, -2 * t * (1 - t * t)  # tanh', tanh''
+    dz = np.array([w2 * t1 * x, w2 * t1, t, 1.0])  # ∂z/∂(w1, b1, w2, b2)
+    d2z = np.array(
+        [
+            [w2 * t2 * x * x, w2 * t2 * x, t1 * x, 0.0],
+            [w2 * t2 * x, w2 * t2, t1, 0.0],
+            [t1 * x, t1, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+        ]
+    )
     pen = np.array([lam, 0.0, lam, 0.0])
     grad = l1 * dz + pen * np.array([w1, b1, w2, b2])
     hess = l2 * np.outer(dz, dz) + l1 * d2z + np.diag(pen)
     return grad, hess
 
 
-@pytest.mark.parametrize("params,x,y", [((0.7, -0.3, 1.9, 0.2), 1.3, 1.0),
-                                        ((-2.0, 0.5, -0.8, 1.0), -0.6, 0.0)])
+@pytest.mark.parametrize(
+    "params,x,y", [((0.7, -0.3, 1.9, 0.2), 1.3, 1.0), ((-2.0, 0.5, -0.8, 1.0), -0.6, 0.0)]
+)
 def test_tiny_network_against_a_hand_derivation(params, x, y):
     problem = nw.NetworkProblem(nw.MLP(1, 1), [[x]], [y], lam=0.3)
     grad, hess = _tiny_by_hand(*params, x, y, 0.3)
@@ -235,7 +250,7 @@ def test_power_iteration_matches_eigvalsh(problem, seed):
     theta = _point(problem.mlp, seed)
     H = nw.full_hessian(problem, theta)
     eig = np.linalg.eigvalsh(H)
-    dominant = eig[np.argmax(np.abs(eig))]          # what power iteration finds
+    dominant = eig[np.argmax(np.abs(eig))]  # what power iteration finds
     top = nw.top_hessian_eigenvalue(problem, theta, rtol=1e-9, max_iter=20000, seed=seed)
     assert top.converged[0]
     assert top.values[0] == pytest.approx(dominant, rel=1e-9)
@@ -250,7 +265,7 @@ def test_power_iteration_vectorised_equals_one_at_a_time(problem):
         H = nw.full_hessian(problem, P[r])
         eig = np.linalg.eigvalsh(H)
         assert together.values[r] == pytest.approx(eig[np.argmax(np.abs(eig))], rel=1e-7)
-    assert together.n_iter.min() < together.n_iter.max()   # runs stop when they converge, not together
+    assert together.n_iter.min() < together.n_iter.max()  # runs stop when they converge, not together
 
 
 def test_power_iteration_reports_non_convergence(problem):
@@ -260,14 +275,16 @@ def test_power_iteration_reports_non_convergence(problem):
 
 # --- directions, slices, symmetry ----------------------------------------------------------------
 
+
 def test_filter_normalised_directions_block_norms(problem):
     net = problem.mlp
     theta = _point(net, 3)
     D = nw.filter_normalised_directions(net, theta, n_directions=3, seed=5)
     assert D.shape == (3, net.n_params)
     for block in net.filters:
-        np.testing.assert_allclose(np.linalg.norm(D[:, block], axis=1), np.linalg.norm(theta[block]),
-                                   rtol=1e-13)
+        np.testing.assert_allclose(
+            np.linalg.norm(D[:, block], axis=1), np.linalg.norm(theta[block]), rtol=1e-13
+        )
     assert not D[:, ~net.weight_mask].any()
     assert len(net.filters) == net.n_hidden + 1
     covered = np.concatenate(net.filters)
@@ -313,12 +330,14 @@ def test_every_symmetric_copy_has_the_same_cost_at_a_different_point():
     net = nw.MLP(3, 3)
     problem = nw.NetworkProblem(net, d.x_train, d.y_train, lam=0.1)
     theta = _point(net, 8)
-    copies = [nw.permute_hidden_units(net, theta, list(perm), signs=list(signs))
-              for perm in itertools.permutations(range(3))
-              for signs in itertools.product([1, -1], repeat=3)]
+    copies = [
+        nw.permute_hidden_units(net, theta, list(perm), signs=list(signs))
+        for perm in itertools.permutations(range(3))
+        for signs in itertools.product([1, -1], repeat=3)
+    ]
     P = np.stack(copies)
     assert P.shape[0] == math.factorial(3) * 2**3
-    assert len({tuple(np.round(c, 12)) for c in copies}) == 48         # all distinct points
+    assert len({tuple(np.round(c, 12)) for c in copies}) == 48  # all distinct points
     J = problem.objective_rows(P)
     np.testing.assert_allclose(J, J[0], rtol=1e-13)
     eig = np.linalg.eigvalsh(nw.full_hessian(problem, theta))
@@ -337,15 +356,23 @@ def test_permutation_moves_the_gradient_with_the_units(problem):
 
 def test_permuted_minimum_is_separated_by_a_barrier(problem):
     # Non-convexity: the midpoint of a minimum and its copy costs more than either (not so for a convex J).
-    runs = run_sgd(problem, problem.mlp.init_params(seed=0), batch_size=problem.m, lr=0.5, n_updates=1500,
-                   seeds=[0], record="final")
+    runs = run_sgd(
+        problem,
+        problem.mlp.init_params(seed=0),
+        batch_size=problem.m,
+        lr=0.5,
+        n_updates=1500,
+        seeds=[0],
+        record="final",
+    )
     theta = runs.final_params[0]
     rises = []
-    for i, j in itertools.combinations(range(4), 2):           # swap two units
+    for i, j in itertools.combinations(range(4), 2):  # swap two units
         perm = np.arange(4)
         perm[[i, j]] = perm[[j, i]]
-        J = nw.cost_along_segment(problem, theta, nw.permute_hidden_units(problem.mlp, theta, perm),
-                                  [0.0, 0.5, 1.0])
+        J = nw.cost_along_segment(
+            problem, theta, nw.permute_hidden_units(problem.mlp, theta, perm), [0.0, 0.5, 1.0]
+        )
         assert J[0] == pytest.approx(J[2], rel=1e-12)
         rises.append(J[1] - J[0])
     assert min(rises) > 1e-6 and max(rises) > 0.05, rises
@@ -354,9 +381,13 @@ def test_permuted_minimum_is_separated_by_a_barrier(problem):
 def test_trajectory_plane_against_eigh_of_the_covariance():
     rng = np.random.default_rng(0)
     t = np.linspace(0, 1, 40)[:, None]
-    basis = np.linalg.qr(rng.normal(size=(6, 3)))[0].T                 # 3 orthonormal directions in R^6
-    path = (3 * (1 - t) * basis[0] + np.sin(5 * t) * basis[1] + 0.05 * np.cos(9 * t) * basis[2]
-            + rng.normal(0, 1e-3, (40, 6)))
+    basis = np.linalg.qr(rng.normal(size=(6, 3)))[0].T  # 3 orthonormal directions in R^6
+    path = (
+        3 * (1 - t) * basis[0]
+        + np.sin(5 * t) * basis[1]
+        + 0.05 * np.cos(9 * t) * basis[2]
+        + rng.normal(0, 1e-3, (40, 6))
+    )
     plane = nw.trajectory_plane(path)
     M = path - path[-1]
     cov = np.cov(M.T, bias=True)
@@ -367,7 +398,7 @@ def test_trajectory_plane_against_eigh_of_the_covariance():
     np.testing.assert_allclose(plane.directions @ plane.directions.T, np.eye(2), atol=1e-12)
     np.testing.assert_allclose(plane.coords, M @ plane.directions.T, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(plane.coords[-1], 0.0, atol=1e-15)
-    assert (plane.coords[0] >= 0).all()                                # the sign convention
+    assert (plane.coords[0] >= 0).all()  # the sign convention
     # What lift drops is orthogonal to the plane; a path that lies in a plane is lifted onto itself.
     np.testing.assert_allclose((path - plane.lift(plane.coords)) @ plane.directions.T, 0.0, atol=1e-12)
     flat = 3 * (1 - t) * basis[0] + np.sin(5 * t) * basis[1]
@@ -392,6 +423,7 @@ def test_format_spread():
 
 # --- the engine and the experiment ---------------------------------------------------------------
 
+
 def test_network_problem_trains_with_the_engine(problem):
     assert isinstance(problem, BatchProblem)
     starts = problem.mlp.init_params([0, 1])
@@ -414,8 +446,14 @@ def test_describe_endpoints(problem, data):
 
 def _ends(sharpness, held_out):
     n = len(sharpness)
-    return nw.Endpoints(np.array(sharpness, float), np.ones(n, bool), np.zeros(n), np.array(held_out, float),
-                        np.zeros(n), np.zeros((n, 21)))
+    return nw.Endpoints(
+        np.array(sharpness, float),
+        np.ones(n, bool),
+        np.zeros(n),
+        np.array(held_out, float),
+        np.zeros(n),
+        np.zeros((n, 21)),
+    )
 
 
 def test_batch_comparison_counts_and_table():
@@ -424,14 +462,16 @@ def test_batch_comparison_counts_and_table():
     lines = c.table().splitlines()
     assert lines[0] == "median [quartiles] (min … max) over 3 runs"
     assert "  batch 8    2 [1.5, 2.5] (1 … 3)" in lines and "held-out cost:" in lines
-    assert c.summary().startswith("flatter in 2/3, lower held-out cost in 2/3; median held-out cost 0.300 "
-                                  "(batch 8) vs 0.400 (batch 300)")
+    assert c.summary().startswith(
+        "flatter in 2/3, lower held-out cost in 2/3; median held-out cost 0.300 "
+        "(batch 8) vs 0.400 (batch 300)"
+    )
 
 
 def test_path_window_frames_the_path():
     a, b = nw.path_window([[1.0, 5.0], [3.0, 5.0]], n=5, margin=0.25)
     np.testing.assert_allclose(a[[0, -1]], [0.5, 3.5])
-    np.testing.assert_allclose(b[[0, -1]], [4.75, 5.25])     # no extent: a margin of 0.25 in absolute units
+    np.testing.assert_allclose(b[[0, -1]], [4.75, 5.25])  # no extent: a margin of 0.25 in absolute units
 
 
 def test_compare_batch_sizes_is_run_sgd_then_describe(problem, data):
@@ -445,8 +485,9 @@ def test_compare_batch_sizes_is_run_sgd_then_describe(problem, data):
         np.testing.assert_allclose(ends.held_out_cost, held_out.objective_rows(runs.final_params))
     polished = nw.polish(problem, held_out, c, lr=0.3, n_updates=30)
     assert polished.batch_sizes == c.batch_sizes
-    again = run_sgd(problem, c.small.params, batch_size=problem.m, lr=0.3, n_updates=30, seeds=[0, 1],
-                    record="final")
+    again = run_sgd(
+        problem, c.small.params, batch_size=problem.m, lr=0.3, n_updates=30, seeds=[0, 1], record="final"
+    )
     np.testing.assert_array_equal(polished.small.params, again.final_params)
     with pytest.raises(ValueError, match=r"lr=1e\+06 is too large"):
         nw.compare_batch_sizes(problem, held_out, starts, lr=1e6, n_updates=40, seeds=[7, 8])
@@ -457,6 +498,7 @@ def test_compare_batch_sizes_is_run_sgd_then_describe(problem, data):
 
 
 # --- bad input ------------------------------------------------------------------------------------
+
 
 def _raises(exc, match, fn, *args, **kwargs):
     with pytest.raises(exc, match=match):
@@ -479,17 +521,40 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
     _raises(ValueError, "y must lie in", nw.NetworkProblem, net, data.x_train, data.y_train + 1)
     _raises(ValueError, "lam must be >= 0", nw.NetworkProblem, net, data.x_train, data.y_train, lam=-1)
     _raises(ValueError, r"params must have shape \(R, 21\)", problem.objective_rows, theta)
-    _raises(ValueError, "batches must be an integer array", problem.batch_gradients, theta[None],
-            np.zeros((1, 3)))
+    _raises(
+        ValueError, "batches must be an integer array", problem.batch_gradients, theta[None], np.zeros((1, 3))
+    )
     _raises(ValueError, "batches must hold indices", problem.batch_gradients, theta[None], [[0, 120]])
-    _raises(ValueError, "vectors must have the shape", problem.hessian_vector_products, theta[None],
-            np.zeros((2, 21)))
-    _raises(ValueError, "directions must have shape", nw.cost_slice, problem, theta, np.zeros((3, 21)),
-            [0.0], [0.0])
-    _raises(ValueError, "alphas must be finite", nw.cost_slice, problem, theta, np.zeros((2, 21)),
-            [np.inf], [0.0])
-    _raises(ValueError, "centre must have shape", nw.cost_slice, problem, theta[None], np.zeros((2, 21)),
-            [0.0], [0.0])
+    _raises(
+        ValueError,
+        "vectors must have the shape",
+        problem.hessian_vector_products,
+        theta[None],
+        np.zeros((2, 21)),
+    )
+    _raises(
+        ValueError,
+        "directions must have shape",
+        nw.cost_slice,
+        problem,
+        theta,
+        np.zeros((3, 21)),
+        [0.0],
+        [0.0],
+    )
+    _raises(
+        ValueError, "alphas must be finite", nw.cost_slice, problem, theta, np.zeros((2, 21)), [np.inf], [0.0]
+    )
+    _raises(
+        ValueError,
+        "centre must have shape",
+        nw.cost_slice,
+        problem,
+        theta[None],
+        np.zeros((2, 21)),
+        [0.0],
+        [0.0],
+    )
     _raises(TypeError, "problem must be a NetworkProblem", nw.cost_along_segment, None, theta, theta, [0])
     _raises(ValueError, "perm must be a permutation", nw.permute_hidden_units, net, theta, [0, 0, 1, 2])
     _raises(ValueError, "signs must be", nw.permute_hidden_units, net, theta, [0, 1, 2, 3], [1, 1, 0, 1])
@@ -497,8 +562,9 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
     _raises(ValueError, "max_iter must be >= 1", nw.top_hessian_eigenvalue, problem, theta, max_iter=0)
     _raises(ValueError, "path must have at least 3 points", nw.trajectory_plane, np.zeros((2, 21)))
     _raises(ValueError, "path must move", nw.trajectory_plane, np.zeros((5, 21)))
-    _raises(ValueError, "n_directions must be >= 1", nw.filter_normalised_directions, net, theta,
-            n_directions=0)
+    _raises(
+        ValueError, "n_directions must be >= 1", nw.filter_normalised_directions, net, theta, n_directions=0
+    )
     held = nw.NetworkProblem(net, data.x_held_out, data.y_held_out, lam=0.1)
     _raises(ValueError, "held_out must have lam=0", nw.describe_endpoints, problem, held, theta[None])
     _raises(ValueError, "b must not be constant", nw.rank_correlation, [1, 2, 3], [4, 4, 4])
@@ -508,6 +574,7 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
 
 # --- drawing ---------------------------------------------------------------------------------------
 
+
 def _slice_args():
     a = np.linspace(-1, 1, 9)
     b = np.linspace(-2, 2, 7)
@@ -515,8 +582,9 @@ def _slice_args():
 
 
 DRAWINGS = {
-    "cost_slice_contours": lambda ax: plot_network.cost_slice_contours(*_slice_args(), ax=ax,
-                                                                        path=[[1, 1], [0, 0]]),
+    "cost_slice_contours": lambda ax: plot_network.cost_slice_contours(
+        *_slice_args(), ax=ax, path=[[1, 1], [0, 0]]
+    ),
     "segment_cost_curve": lambda ax: plot_network.segment_cost_curve([0, 0.5, 1], [1, 2, 1], ax=ax),
     "sharpness_scatter": lambda ax: plot_network.sharpness_scatter({"a": ([1, 2], [3, 4])}, ax=ax),
 }
@@ -538,27 +606,52 @@ def test_cost_slice_contours_draws_the_path_and_refuses_bad_shapes():
     ax = plot_network.cost_slice_contours(a, b, J, path=[[1.0, 1.0], [0.5, 0.2], [0.0, 0.0]])
     line = ax.get_lines()[0]
     np.testing.assert_array_equal(line.get_xdata(), [1.0, 0.5, 0.0])
-    _raises(ValueError, r"J must have shape \(len\(betas\), len\(alphas\)\)",
-            plot_network.cost_slice_contours, a, b, J.T)
-    _raises(ValueError, r"path must have shape \(n, 2\)", plot_network.cost_slice_contours, a, b, J,
-            path=np.zeros((3, 3)))
+    _raises(
+        ValueError,
+        r"J must have shape \(len\(betas\), len\(alphas\)\)",
+        plot_network.cost_slice_contours,
+        a,
+        b,
+        J.T,
+    )
+    _raises(
+        ValueError,
+        r"path must have shape \(n, 2\)",
+        plot_network.cost_slice_contours,
+        a,
+        b,
+        J,
+        path=np.zeros((3, 3)),
+    )
     _raises(ValueError, "ts must contain 0 and 1", plot_network.segment_cost_curve, [0.2, 0.5], [1, 2])
 
 
 def test_sharpness_scatter_takes_its_colours_from_roles():
     from lossviz.plot.style import COLOURS
 
-    ax = plot_network.sharpness_scatter({"batch 8": ([1, 2], [3, 4]), "full": ([2, 3], [3, 3])},
-                                        roles=("mini_batch", "full_batch"))
+    ax = plot_network.sharpness_scatter(
+        {"batch 8": ([1, 2], [3, 4]), "full": ([2, 3], [3, 3])}, roles=("mini_batch", "full_batch")
+    )
     for collection, role in zip(ax.collections, ("mini_batch", "full_batch"), strict=True):
         assert matplotlib.colors.to_hex(collection.get_facecolor()[0]) == COLOURS[role].lower()
-    _raises(ValueError, "role must be one of", plot_network.sharpness_scatter, {"a": ([1], [2])},
-            roles=("no such role",))
-    _raises(ValueError, "roles must name one role per group", plot_network.sharpness_scatter,
-            {"a": ([1], [2])}, roles=("mini_batch", "full_batch"))
+    _raises(
+        ValueError,
+        "role must be one of",
+        plot_network.sharpness_scatter,
+        {"a": ([1], [2])},
+        roles=("no such role",),
+    )
+    _raises(
+        ValueError,
+        "roles must name one role per group",
+        plot_network.sharpness_scatter,
+        {"a": ([1], [2])},
+        roles=("mini_batch", "full_batch"),
+    )
 
 
 # --- doctests and the lesson's figures -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("module", [nw, plot_network], ids=["topics.network", "plot.network"])
 def test_docstring_examples_run(module):

@@ -43,8 +43,9 @@ def test_batch_variance_formula_agrees_with_the_course_function():
     trace = lv.optim.gradient_noise_scale(params, x, y).trace_sigma
     for b in (1, 5, 40):
         expected = trace * (40 - b) / (b * 39)
-        assert (lv.minibatch_gradient_variance(params, x, y, b)
-                == pytest.approx(expected, rel=1e-12, abs=1e-15))
+        assert lv.minibatch_gradient_variance(params, x, y, b) == pytest.approx(
+            expected, rel=1e-12, abs=1e-15
+        )
 
 
 # ---------------------------------------------------------------- the estimator, against the exact value
@@ -55,8 +56,10 @@ def test_two_batch_estimator_is_exact_over_all_batches_without_replacement(b_sma
     params, lam = np.array([0.9, -0.6]), 0.2
     means = []
     for b in (b_small, b_big):
-        sq = [np.sum(objective_grad(params, x[list(s)], y[list(s)], lam) ** 2)
-              for s in itertools.combinations(range(7), b)]
+        sq = [
+            np.sum(objective_grad(params, x[list(s)], y[list(s)], lam) ** 2)
+            for s in itertools.combinations(range(7), b)
+        ]
         means.append(float(np.mean(sq)))
     est = lv.optim.noise_scale_from_norms(means[0], means[1], b_small, b_big, m=7)
     exact = lv.optim.gradient_noise_scale(params, x, y, lam)
@@ -71,8 +74,10 @@ def test_two_batch_estimator_is_exact_over_all_batches_with_replacement():
     params = np.array([1.5, -1.0])
     means = []
     for b in (1, 3):
-        sq = [np.sum(objective_grad(params, x[list(t)], y[list(t)], 0.0) ** 2)
-              for t in itertools.product(range(5), repeat=b)]
+        sq = [
+            np.sum(objective_grad(params, x[list(t)], y[list(t)], 0.0) ** 2)
+            for t in itertools.product(range(5), repeat=b)
+        ]
         means.append(float(np.mean(sq)))
     est = lv.optim.noise_scale_from_norms(means[0], means[1], 1, 3)
     exact = lv.optim.gradient_noise_scale(params, x, y)
@@ -102,13 +107,16 @@ def test_noise_scale_along_a_run_matches_pointwise():
         assert g2[k] == pytest.approx(ns.grad_sq, rel=1e-12)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 4, 4), ValueError, "b_big must be >= 5"),
-    (lambda: lv.optim.noise_scale_from_norms(-1.0, 0.5, 1, 4), ValueError, "sq_norm_small must be >= 0"),
-    (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 1, 8, m=5), ValueError, "b_big must be <= m"),
-    (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 0, 8), ValueError, "b_small must be >= 1"),
-    (lambda: lv.optim.noise_scale_along("run", [1.0], [0.0]), TypeError, "result must be a TrainResult"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 4, 4), ValueError, "b_big must be >= 5"),
+        (lambda: lv.optim.noise_scale_from_norms(-1.0, 0.5, 1, 4), ValueError, "sq_norm_small must be >= 0"),
+        (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 1, 8, m=5), ValueError, "b_big must be <= m"),
+        (lambda: lv.optim.noise_scale_from_norms(1.0, 0.5, 0, 8), ValueError, "b_small must be >= 1"),
+        (lambda: lv.optim.noise_scale_along("run", [1.0], [0.0]), TypeError, "result must be a TrainResult"),
+    ],
+)
 def test_bad_arguments_are_named(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -124,8 +132,17 @@ def test_estimate_rejects_batches_larger_than_the_data():
 def test_full_batch_steps_match_train_exactly():
     x, y = lv.make_churn(300, seed=7)
     target = lv.batch_size.cost_reduction_target(x, y, 0.8)
-    res = lv.batch_size.steps_to_target(x, y, batch_sizes=[300], lrs=[0.5, 1.0, 2.0], target=target,
-                                        n_seeds=1, checkpoints_per_decade=2000, hold=1, stop_at_first=False)
+    res = lv.batch_size.steps_to_target(
+        x,
+        y,
+        batch_sizes=[300],
+        lrs=[0.5, 1.0, 2.0],
+        target=target,
+        n_seeds=1,
+        checkpoints_per_decade=2000,
+        hold=1,
+        stop_at_first=False,
+    )
     for j, lr in enumerate([0.5, 1.0, 2.0]):
         run = lv.train(x, y, batch_size=300, lr=lr, epochs=2000)
         assert res.steps[0, j] == np.flatnonzero(run.costs <= target)[0]
@@ -135,7 +152,7 @@ def test_full_batch_steps_match_train_exactly():
 def test_stopping_at_the_first_learning_rate_keeps_the_best():
     x, y = lv.make_churn(200, seed=8)
     target = lv.batch_size.cost_reduction_target(x, y, 0.7)
-    kw = dict(batch_sizes=[4, 50], lrs=[0.25, 0.5, 1.0], target=target, n_seeds=4, seed=3)
+    kw = {"batch_sizes": [4, 50], "lrs": [0.25, 0.5, 1.0], "target": target, "n_seeds": 4, "seed": 3}
     full = lv.batch_size.steps_to_target(x, y, stop_at_first=False, **kw)
     fast = lv.batch_size.steps_to_target(x, y, stop_at_first=True, **kw)
     np.testing.assert_array_equal(full.best_steps, fast.best_steps)
@@ -148,7 +165,13 @@ def test_holding_below_the_target_never_counts_fewer_steps():
     # Same seeds, same runs: a streak of 5 checkpoints cannot start before the first crossing.
     x, y = lv.make_churn(300, seed=11)
     target = lv.batch_size.cost_reduction_target(x, y, 0.9)
-    kw = dict(batch_sizes=[2, 30], lrs=[0.25, 1.0, 2.0], target=target, n_seeds=3, stop_at_first=False)
+    kw = {
+        "batch_sizes": [2, 30],
+        "lrs": [0.25, 1.0, 2.0],
+        "target": target,
+        "n_seeds": 3,
+        "stop_at_first": False,
+    }
     once = lv.batch_size.steps_to_target(x, y, hold=1, **kw)
     held = lv.batch_size.steps_to_target(x, y, hold=5, **kw)
     assert held.hold == 5 and np.isfinite(once.steps).sum() >= 4
@@ -164,8 +187,16 @@ def test_divergence_and_budget_give_inf_without_warnings():
     target = lv.batch_size.cost_reduction_target(x, y, 0.9)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = lv.batch_size.steps_to_target(x, y, batch_sizes=[10], lrs=[1e3, 1e-4], target=target, n_seeds=2,
-                                            max_steps=50, stop_at_first=False)
+        res = lv.batch_size.steps_to_target(
+            x,
+            y,
+            batch_sizes=[10],
+            lrs=[1e3, 1e-4],
+            target=target,
+            n_seeds=2,
+            max_steps=50,
+            stop_at_first=False,
+        )
     assert np.all(np.isinf(res.steps))
     assert res.best_lr_index[0] == -1 and np.isnan(res.best_lr[0])
     assert res.max_steps[0] == 50
@@ -203,14 +234,17 @@ def test_fit_skips_batch_sizes_that_never_got_there():
     assert fit.b_crit == pytest.approx(500 / 30, rel=1e-10)
 
 
-@pytest.mark.parametrize("B, S, match", [
-    ([1, 2], [np.inf, 10.0], "at least two finite"),
-    ([1, 2, 4], [10.0, 12.0, 15.0], "no trade-off"),
-    ([1, 2], [10.0, -1.0], "positive numbers or inf"),
-    ([1, 2], [10.0, np.nan], "positive numbers or inf"),
-    ([1, 2, 3], [10.0, 5.0], "same shape"),
-    ([0, 2], [10.0, 5.0], "batch_sizes must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "B, S, match",
+    [
+        ([1, 2], [np.inf, 10.0], "at least two finite"),
+        ([1, 2, 4], [10.0, 12.0, 15.0], "no trade-off"),
+        ([1, 2], [10.0, -1.0], "positive numbers or inf"),
+        ([1, 2], [10.0, np.nan], "positive numbers or inf"),
+        ([1, 2, 3], [10.0, 5.0], "same shape"),
+        ([0, 2], [10.0, 5.0], "batch_sizes must be >= 1"),
+    ],
+)
 def test_fit_rejects_data_without_a_tradeoff(B, S, match):
     with pytest.raises(ValueError, match=match):
         lv.batch_size.fit_tradeoff(B, S)
@@ -237,11 +271,15 @@ def test_drawing_functions_return_their_axes():
     assert ax.get_yscale() == "log"
 
     target = lv.batch_size.cost_reduction_target(x, y, 0.6)
-    res = lv.batch_size.steps_to_target(x, y, batch_sizes=[1, 4, 16, 100], lrs=[0.25, 0.5, 1.0, 2.0],
-                                        target=target, n_seeds=2)
+    res = lv.batch_size.steps_to_target(
+        x, y, batch_sizes=[1, 4, 16, 100], lrs=[0.25, 0.5, 1.0, 2.0], target=target, n_seeds=2
+    )
     fit = lv.batch_size.fit_tradeoff(res.batch_sizes, res.best_steps)
-    for draw in (lambda: lv.plot.steps_vs_batch(res, fit, b_simple=50.0),
-                 lambda: lv.plot.tradeoff(res, fit), lambda: lv.plot.best_lr(res, fit=fit)):
+    for draw in (
+        lambda: lv.plot.steps_vs_batch(res, fit, b_simple=50.0),
+        lambda: lv.plot.tradeoff(res, fit),
+        lambda: lv.plot.best_lr(res, fit=fit),
+    ):
         assert draw().get_xscale() == "log"
     ax = lv.plot.noise_scale([0, 1, 2], [1.0, 2.0, 4.0], estimates=([1], [2.2]))
     assert len(ax.lines) == 2

@@ -1,6 +1,5 @@
 """Tests of lossviz.plot.losses (drawing only; values come from the caller)."""
 
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -30,11 +29,14 @@ def test_new_axes_and_default_cost_is_the_mean():
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("kwargs, exc, word", [
-    ({"losses": [np.nan]}, ValueError, "losses"),
-    ({"losses": [1.0], "labels": ["a", "b"]}, ValueError, "labels"),
-    ({"losses": [1.0], "ax": "axes"}, TypeError, "ax"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        ({"losses": [np.nan]}, ValueError, "losses"),
+        ({"losses": [1.0], "labels": ["a", "b"]}, ValueError, "labels"),
+        ({"losses": [1.0], "ax": "axes"}, TypeError, "ax"),
+    ],
+)
 def test_bad_input(kwargs, exc, word):
     with pytest.raises(exc, match=word):
         lv.plot.losses(**kwargs)

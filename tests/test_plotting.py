@@ -25,7 +25,7 @@ def _n_segments(artists):
 
 def test_plot_cost_landscape_draws_on_the_given_axes(landscape):
     x, y, w, b, J, p = landscape
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     J_star = lv.objective_at(p, x, y)
     drawn = lv.plot.cost_landscape(w, b, J, minimum=p, minimum_value=J_star, ax=ax, levels=7)
     assert isinstance(drawn, lv.plot.LandscapeArtists)
@@ -46,21 +46,21 @@ def test_plot_cost_landscape_makes_a_figure_when_no_axes(landscape):
 
 def test_update_cost_landscape_changes_the_artists_in_place(landscape):
     x, y, w, b, J, p = landscape
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     drawn = lv.plot.cost_landscape(w, b, J, minimum=p, ax=ax)
     children = len(ax.get_children())
     before_image = drawn.image.get_array().copy()
     before_segments = [s.copy() for s in drawn.contours.get_segments()]
     lam = 0.5
     p_lam = lv.minimise(x, y, lam)
-    again = lv.plot.update_cost_landscape(drawn, w, b, J + lv.penalty_grid(w, b.size, lam),
-                                          minimum=p_lam)
+    again = lv.plot.update_cost_landscape(drawn, w, b, J + lv.penalty_grid(w, b.size, lam), minimum=p_lam)
     assert again.image is drawn.image and again.contours is drawn.contours
     assert len(ax.get_children()) == children  # nothing added or removed
     assert not np.allclose(drawn.image.get_array(), before_image)
     after = drawn.contours.get_segments()
     assert len(after) != len(before_segments) or any(
-        s.shape != t.shape or not np.allclose(s, t) for s, t in zip(after, before_segments))
+        s.shape != t.shape or not np.allclose(s, t) for s, t in zip(after, before_segments)
+    )
     np.testing.assert_allclose(drawn.minimum.get_xydata()[0], p_lam)
 
 
@@ -83,13 +83,13 @@ def test_landscape_functions_reject_bad_grids(landscape):
 
 def test_plot_trajectory_draws_the_path_and_its_start():
     P = np.array([[0.0, 0.0], [0.5, -0.2], [0.9, -0.6]])
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     line = lv.plot.trajectory(P, ax=ax, label="run", color="C3")
     np.testing.assert_array_equal(line.get_xydata(), P)
     assert line.get_label() == "run" and line.axes is ax
     starts = [a for a in ax.lines if a is not line]
     assert len(starts) == 1 and starts[0].get_marker() == "o"
-    fig2, ax2 = plt.subplots()
+    _fig2, ax2 = plt.subplots()
     lv.plot.trajectory(P, ax=ax2, start_marker=False)
     assert len(ax2.lines) == 1
     with pytest.raises(ValueError, match=r"params must have shape \(n, 2\)"):
@@ -98,12 +98,12 @@ def test_plot_trajectory_draws_the_path_and_its_start():
 
 def test_plot_cost_curve_against_updates_or_examples():
     costs = np.array([0.7, 0.65, 0.62, 0.61])
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     line = lv.plot.cost_curve(costs, ax=ax, label="full batch")
     np.testing.assert_array_equal(line.get_xdata(), np.arange(4))
     np.testing.assert_array_equal(line.get_ydata(), costs)
     assert ax.get_xlabel() == "updates"
-    fig2, ax2 = plt.subplots()
+    _fig2, ax2 = plt.subplots()
     seen = np.array([0, 32, 64, 96])
     line2 = lv.plot.cost_curve(costs, seen, ax=ax2)
     np.testing.assert_array_equal(line2.get_xdata(), seen)
@@ -115,7 +115,7 @@ def test_plot_cost_curve_against_updates_or_examples():
 def test_plot_gradient_cloud_draws_every_sample_and_the_mean():
     x, y = lv.make_churn(m=50, seed=1)
     G = lv.per_sample_gradients((0.0, 0.0), x, y)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     drawn = lv.plot.gradient_cloud(G, ax=ax)
     assert isinstance(drawn, lv.plot.GradientCloudArtists)
     assert drawn.samples.N == 50 and drawn.mean.N == 1
@@ -128,7 +128,7 @@ def test_plot_gradient_cloud_of_batches_around_the_given_gradient():
     x, y = lv.make_churn(m=200, seed=1)
     g = lv.gradient((1.0, -1.0), x, y)
     batches = lv.minibatch_gradients((1.0, -1.0), x, y, 10, n_batches=30)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     drawn = lv.plot.gradient_cloud(batches, mean=g, ax=ax, limit=2.0, label="batches")
     np.testing.assert_allclose([drawn.mean.U[0], drawn.mean.V[0]], g)
     assert ax.get_xlim() == (-2.0, 2.0) and ax.get_ylim() == (-2.0, 2.0)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the worktree's lossviz, also when run as a script
     sys.path.insert(0, str(ROOT))
 
-from lossviz.plot.style import COLUMN_PX
+from lossviz.plot.style import COLUMN_PX  # noqa: E402 - after the path set-up above
 
 
 class StoredImage(NamedTuple):
@@ -72,16 +72,18 @@ def stored_images(path: Path) -> list[StoredImage]:
             meta = output.get("metadata", {}).get("image/png", {})
             shown_w = int(meta.get("width", width))
             shown_h = int(meta.get("height", round(height * shown_w / width)))
-            rows.append(StoredImage(Path(path).name, index, cell.get("execution_count"), shown_w, shown_h,
-                                    width))
+            rows.append(
+                StoredImage(Path(path).name, index, cell.get("execution_count"), shown_w, shown_h, width)
+            )
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the table; with ``--check`` return 1 if any image is wider than the column."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to read (default: notebooks/*.ipynb)")
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebooks to read (default: notebooks/*.ipynb)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if any image is wider than the column")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -90,14 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         flag = f"  > {COLUMN_PX} px" if r.too_wide else ""
         count = "" if r.execution_count is None else r.execution_count
-        print(f"{r.notebook:<36} {r.cell:>4} {count!s:>5} {r.width_px:>6} {r.height_px:>6} "
-              f"{r.scale:>8.0%}{flag}")
+        print(
+            f"{r.notebook:<36} {r.cell:>4} {count!s:>5} {r.width_px:>6} {r.height_px:>6} "
+            f"{r.scale:>8.0%}{flag}"
+        )
     wide = [r for r in rows if r.too_wide]
     print(f"\n{len(rows)} stored images, {len(wide)} wider than the {COLUMN_PX} px column", end="")
     if rows:
         widest = max(rows, key=lambda r: r.width_px)
-        print(f"; widest {widest.width_px} px ({widest.notebook}, cell {widest.cell}, "
-              f"shown at {widest.scale:.0%})")
+        print(
+            f"; widest {widest.width_px} px ({widest.notebook}, cell {widest.cell}, "
+            f"shown at {widest.scale:.0%})"
+        )
     else:
         print()
     return 1 if args.check and wide else 0

@@ -37,7 +37,7 @@ with warnings.catch_warnings():  # colour-science warns that SciPy is absent: no
     import colour
 np.set_printoptions(**_print_options)  # colour-science switches numpy to legacy printing on import
 
-from lossviz.plot import style
+from lossviz.plot import style  # noqa: E402 - after silencing colour-science above
 
 # D65 as sRGB defines it, so that white is L* = 100, a* = b* = 0
 _SRGB_WHITE = colour.RGB_COLOURSPACES["sRGB"].whitepoint
@@ -104,8 +104,10 @@ def closest_pair(named: dict[str, str], vision: str) -> Worst:
 
 def group_report() -> dict[str, dict[str, Worst]]:
     """For every group of :data:`lossviz.plot.style.GROUPS`, its closest pair under each vision."""
-    return {group: {v: closest_pair({r: style.COLOURS[r] for r in roles}, v) for v in VISIONS}
-            for group, roles in style.GROUPS.items()}
+    return {
+        group: {v: closest_pair({r: style.COLOURS[r] for r in roles}, v) for v in VISIONS}
+        for group, roles in style.GROUPS.items()
+    }
 
 
 def cycle_report() -> dict[str, Worst]:
@@ -114,8 +116,9 @@ def cycle_report() -> dict[str, Worst]:
     return {v: closest_pair(named, v) for v in VISIONS}
 
 
-def landscape_colours(cmap: str = style.CMAP, alpha: float = style.LANDSCAPE_ALPHA,
-                      n: int = 256) -> np.ndarray:
+def landscape_colours(
+    cmap: str = style.CMAP, alpha: float = style.LANDSCAPE_ALPHA, n: int = 256
+) -> np.ndarray:
     """(n, 3) linear sRGB of ``cmap`` shaded at ``alpha`` over white, as the Agg renderer blends them."""
     import matplotlib
 
@@ -159,25 +162,37 @@ def main() -> None:
     report = group_report()
     print(f"{'group':<22}" + "".join(f"{v:>28}" for v in VISIONS))
     for group, by_vision in report.items():
-        print(f"{group:<22}" + "".join(f"{w.distance:6.1f} {w.first + '/' + w.second:>21}"
-                                        for w in by_vision.values()))
+        print(
+            f"{group:<22}"
+            + "".join(f"{w.distance:6.1f} {w.first + '/' + w.second:>21}" for w in by_vision.values())
+        )
     worst = {v: min((r[v] for r in report.values()), key=lambda w: w.distance) for v in VISIONS}
-    print("worst over all groups: " + ", ".join(f"{v} {w.distance:.1f} ({w.first}/{w.second})"
-                                                 for v, w in worst.items()))
+    print(
+        "worst over all groups: "
+        + ", ".join(f"{v} {w.distance:.1f} ({w.first}/{w.second})" for v, w in worst.items())
+    )
     cycle = cycle_report()
-    print("default cycle, closest pair: " + ", ".join(f"{v} {w.distance:.1f} ({w.first}/{w.second})"
-                                                       for v, w in cycle.items()))
-    print(f"\nPaths on a {style.CMAP} landscape shaded over white: closest role and shade "
-          f"(the style's alpha is {style.LANDSCAPE_ALPHA})")
+    print(
+        "default cycle, closest pair: "
+        + ", ".join(f"{v} {w.distance:.1f} ({w.first}/{w.second})" for v, w in cycle.items())
+    )
+    print(
+        f"\nPaths on a {style.CMAP} landscape shaded over white: closest role and shade "
+        f"(the style's alpha is {style.LANDSCAPE_ALPHA})"
+    )
     for alpha in (0.35, style.LANDSCAPE_ALPHA, 1.0):
         row = [landscape_contrast(("full_batch", "mini_batch", "online"), v, alpha=alpha) for v in VISIONS]
-        print(f"  alpha {alpha:<4} " + ", ".join(f"{v} {w.distance:.1f} ({w.first} at {w.second})"
-                                                for v, w in zip(VISIONS, row)))
+        print(
+            f"  alpha {alpha:<4} "
+            + ", ".join(f"{v} {w.distance:.1f} ({w.first} at {w.second})" for v, w in zip(VISIONS, row))
+        )
     print("\nColormaps: lightness monotonic? evenness of the CIEDE2000 steps (coefficient of variation)")
     for cmap in ("cividis", "viridis"):
         rows = {v: colormap_report(cmap, v) for v in VISIONS}
-        cells = [f"{v} {'monotonic' if r.monotonic else 'NOT monotonic'} cv {r.step_cv:.2f}"
-                 for v, r in rows.items()]
+        cells = [
+            f"{v} {'monotonic' if r.monotonic else 'NOT monotonic'} cv {r.step_cv:.2f}"
+            for v, r in rows.items()
+        ]
         print(f"  {cmap:<8} " + ", ".join(cells))
 
 

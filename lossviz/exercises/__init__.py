@@ -11,4 +11,4 @@ in :mod:`lossviz.exercises.lesson05`.
 from ._core import Exercise, Feedback, Placeholder, ____
 from .lesson05 import q1, q2, q3, q4, q5
 
-__all__ = ["____", "Placeholder", "Feedback", "Exercise", "q1", "q2", "q3", "q4", "q5"]
+__all__ = ["Exercise", "Feedback", "Placeholder", "____", "q1", "q2", "q3", "q4", "q5"]

@@ -22,15 +22,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["____", "Placeholder", "Feedback", "Exercise"]
+__all__ = ["Exercise", "Feedback", "Placeholder", "____"]
 
 
 class Placeholder:
     """The blank ``____`` that an answer cell starts with; there is only one."""
 
-    _instance: "Placeholder | None" = None
+    _instance: Placeholder | None = None
 
-    def __new__(cls) -> "Placeholder":
+    def __new__(cls) -> Placeholder:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -95,8 +95,10 @@ class Feedback:
         body = "".join(f"<p style='margin:0.3em 0'>{p}</p>" for p in paragraphs)
         if self.code:
             body += f"<pre style='margin:0.4em 0 0 0'>{html.escape(self.code)}</pre>"
-        return (f"<div style='border-left:4px solid {colour};background:{background};"
-                f"padding:0.4em 0.8em'>{body}</div>")
+        return (
+            f"<div style='border-left:4px solid {colour};background:{background};"
+            f"padding:0.4em 0.8em'>{body}</div>"
+        )
 
 
 def _inline_code(escaped: str) -> str:
@@ -165,7 +167,7 @@ def _close(got: Any, want: Any, rtol: float, atol: float) -> bool:
 
 
 def _direction(got: float, want: float, rtol: float | None = None) -> str:
-    """"too large"/"too small" with a rough size, never the value itself."""
+    """ "too large"/"too small" with a rough size, never the value itself."""
     if want != 0 and got * want < 0:
         return "has the wrong sign"
     if want == 0:
@@ -235,26 +237,36 @@ class Exercise:
 
         Pass the answers in the order of ``answers`` (or by name). Never raises.
         """
-        signature = inspect.Signature([
-            inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=____)
-            for n in self.answers
-        ])
+        signature = inspect.Signature(
+            [
+                inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=____)
+                for n in self.answers
+            ]
+        )
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as exc:
-            return Feedback("Incorrect", f"q{self.number}.check takes the answers "
-                            f"({', '.join(self.answers)}), in that order: {exc}.")
+            return Feedback(
+                "Incorrect",
+                f"q{self.number}.check takes the answers ({', '.join(self.answers)}), in that order: {exc}.",
+            )
         bound.apply_defaults()
         given = dict(bound.arguments)
         blank = [n for n, v in given.items() if v is ____]
         if len(blank) == len(self.answers):
-            return Feedback("Not attempted", "replace each `____` in the answer cell with your "
-                            f"answer ({', '.join(f'`{n}`' for n in blank)}), run it, then "
-                            "run this check again.")
+            return Feedback(
+                "Not attempted",
+                "replace each `____` in the answer cell with your "
+                f"answer ({', '.join(f'`{n}`' for n in blank)}), run it, then "
+                "run this check again.",
+            )
         if blank:
-            return Feedback("Not attempted", "still `____`: "
-                            f"{', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then "
-                            "check again.")
+            return Feedback(
+                "Not attempted",
+                "still `____`: "
+                f"{', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then "
+                "check again.",
+            )
         got, unusable = {}, []
         for name, value in given.items():
             try:
@@ -273,10 +285,12 @@ class Exercise:
     def hint(self, n: int = 1) -> Feedback:
         """Hint number ``n`` (1, 2, ...): nudges, not the answer."""
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= len(self.hints):
-            return Feedback("Hint", f"q{self.number} has hints 1 to {len(self.hints)}; "
-                            f"got {n!r}.")
-        more = (f"\n\n(Hint {n} of {len(self.hints)}; `q{self.number}.hint({n + 1})` for the next.)"
-                if n < len(self.hints) else "")
+            return Feedback("Hint", f"q{self.number} has hints 1 to {len(self.hints)}; got {n!r}.")
+        more = (
+            f"\n\n(Hint {n} of {len(self.hints)}; `q{self.number}.hint({n + 1})` for the next.)"
+            if n < len(self.hints)
+            else ""
+        )
         return Feedback("Hint", self.hints[n - 1] + more)
 
     def solution(self) -> Feedback:
@@ -288,12 +302,15 @@ class Exercise:
         return "well done."
 
     def __repr__(self) -> str:
-        return (f"Question {self.number} ({self.title}): q{self.number}.check("
-                f"{', '.join(self.answers)}), q{self.number}.hint(), q{self.number}.solution()")
+        return (
+            f"Question {self.number} ({self.title}): q{self.number}.check("
+            f"{', '.join(self.answers)}), q{self.number}.hint(), q{self.number}.solution()"
+        )
 
 
-def _judge_number(name: str, got: float, want: float, *, rtol: float, atol: float,
-                  mistakes: list[tuple[float, str]]) -> str | None:
+def _judge_number(
+    name: str, got: float, want: float, *, rtol: float, atol: float, mistakes: list[tuple[float, str]]
+) -> str | None:
     """None when close; else the message of a known mistake it matches, or a direction."""
     if _close(got, want, rtol, atol):
         return None
@@ -303,16 +320,23 @@ def _judge_number(name: str, got: float, want: float, *, rtol: float, atol: floa
     return f"`{name}` {_direction(got, want, rtol)}."
 
 
-def _judge_vector(name: str, got: np.ndarray, want: np.ndarray, labels: tuple[str, ...], *,
-                  rtol: float, atol: float, mistakes: list[tuple[np.ndarray, str]]) -> str | None:
+def _judge_vector(
+    name: str,
+    got: np.ndarray,
+    want: np.ndarray,
+    labels: tuple[str, ...],
+    *,
+    rtol: float,
+    atol: float,
+    mistakes: list[tuple[np.ndarray, str]],
+) -> str | None:
     """None when close; else a known mistake's message, or each wrong component's direction."""
     if _close(got, want, rtol, atol):
         return None
     for value, message in mistakes:
         if _close(got, value, rtol, atol):
             return f"`{name}` {message}"
-    wrong = [(label, g, w) for label, g, w in zip(labels, got, want)
-             if not _close(g, w, rtol, atol)]
+    wrong = [(label, g, w) for label, g, w in zip(labels, got, want) if not _close(g, w, rtol, atol)]
     right = [label for label, g, w in zip(labels, got, want) if _close(g, w, rtol, atol)]
     text = "; ".join(f"its {label} {_direction(g, w)}" for label, g, w in wrong)
     if right:

@@ -27,7 +27,7 @@ where they are used.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -73,8 +73,12 @@ class Question1(Exercise):
 
     number = 1
     title = "updates per second"
-    answers = ("full_batch_updates_per_second", "minibatch_updates_per_second",
-               "minibatch_updates_per_epoch", "faster")
+    answers = (
+        "full_batch_updates_per_second",
+        "minibatch_updates_per_second",
+        "minibatch_updates_per_epoch",
+        "faster",
+    )
     tolerance = "numbers within 0.1 % relative; updates per epoch exactly"
     hints = (
         "One update takes a fixed time, so updates per second is one over the seconds per "
@@ -92,18 +96,33 @@ class Question1(Exercise):
     lr = 1.0
     budget = 600.0
     fraction = 0.9
-    _CHOICES = {"full-batch": ("fullbatch", "full", "fullbatchgd", "fullbatchgradientdescent",
-                               "gd", "gradientdescent", "batch"),
-                "mini-batch": ("minibatch", "mini", "minibatchsgd", "sgd", "minibatchgd")}
+    _CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "full-batch": (
+            "fullbatch",
+            "full",
+            "fullbatchgd",
+            "fullbatchgradientdescent",
+            "gd",
+            "gradientdescent",
+            "batch",
+        ),
+        "mini-batch": ("minibatch", "mini", "minibatchsgd", "sgd", "minibatchgd"),
+    }
 
     def race(self) -> tuple[Any, Any, float]:
         """The two runs on ``make_churn()`` and the target cost: ``(full, mini, target)``."""
         x, y = make_churn()
-        full = simulate_wall_clock(x, y, batch_size=self.m, seconds_per_step=self.seconds_full,
-                                   seconds=self.budget, lr=self.lr)
-        mini = simulate_wall_clock(x, y, batch_size=self.batch_size,
-                                   seconds_per_step=self.seconds_mini, seconds=self.budget,
-                                   lr=self.lr)
+        full = simulate_wall_clock(
+            x, y, batch_size=self.m, seconds_per_step=self.seconds_full, seconds=self.budget, lr=self.lr
+        )
+        mini = simulate_wall_clock(
+            x,
+            y,
+            batch_size=self.batch_size,
+            seconds_per_step=self.seconds_mini,
+            seconds=self.budget,
+            lr=self.lr,
+        )
         return full, mini, cost_reduction_target(x, y, self.fraction)
 
     def _read(self, name: str, value: Any) -> Any:
@@ -126,22 +145,39 @@ class Question1(Exercise):
     def _judge(self, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
         rtol, atol = 1e-3, 0.0
         problems = []
-        for name, seconds, k in (("full_batch_updates_per_second", self.seconds_full, self.m),
-                                 ("minibatch_updates_per_second", self.seconds_mini,
-                                  self.batch_size)):
-            problems.append(_judge_number(name, got[name], want[name], rtol=rtol, atol=atol, mistakes=[
-                (seconds, "is the seconds per update; the question asks for updates per second."),
-                (k / seconds, f"counts samples per second ({k} samples per update); the question "
-                              "asks for updates."),
-                (1.0 / (seconds * updates_per_epoch(self.m, k)),
-                 "counts epochs per second, not updates."),
-            ]))
+        for name, seconds, k in (
+            ("full_batch_updates_per_second", self.seconds_full, self.m),
+            ("minibatch_updates_per_second", self.seconds_mini, self.batch_size),
+        ):
+            problems.append(
+                _judge_number(
+                    name,
+                    got[name],
+                    want[name],
+                    rtol=rtol,
+                    atol=atol,
+                    mistakes=[
+                        (seconds, "is the seconds per update; the question asks for updates per second."),
+                        (
+                            k / seconds,
+                            f"counts samples per second ({k} samples per update); the question "
+                            "asks for updates.",
+                        ),
+                        (
+                            1.0 / (seconds * updates_per_epoch(self.m, k)),
+                            "counts epochs per second, not updates.",
+                        ),
+                    ],
+                )
+            )
         name = "minibatch_updates_per_epoch"
         n, want_n = got[name], want[name]
         if n != want_n:
             if n == self.m // self.batch_size and n == want_n - 1:
-                problems.append(f"`{name}` is one short: {self.m} is not a multiple of "
-                                f"{self.batch_size}, and the last, smaller batch is an update too.")
+                problems.append(
+                    f"`{name}` is one short: {self.m} is not a multiple of "
+                    f"{self.batch_size}, and the last, smaller batch is an update too."
+                )
             elif not float(n).is_integer():
                 problems.append(f"`{name}` should be a whole number: each batch is one update.")
             elif n == 1:
@@ -149,26 +185,32 @@ class Question1(Exercise):
             else:
                 problems.append(f"`{name}` {_direction(n, want_n)}.")
         if got["faster"] != want["faster"]:
-            problems.append(f"`faster`: not {got['faster']!r}. Compare the time each needs to "
-                            "reduce the cost by the same amount, not the work per update.")
+            problems.append(
+                f"`faster`: not {got['faster']!r}. Compare the time each needs to "
+                "reduce the cost by the same amount, not the work per update."
+            )
         return [p for p in problems if p]
 
     def _praise(self, want: dict[str, Any]) -> str:
         ratio = want["minibatch_updates_per_second"] / want["full_batch_updates_per_second"]
-        return (f"mini-batch SGD makes {ratio:.0f} times as many updates per second, "
-                f"{want['minibatch_updates_per_epoch']} per epoch to full batch's one. In the race "
-                f"on the course's data it reached the target in {want['time_mini']:.3g} s, "
-                f"full batch in {want['time_full']:.3g} s.")
+        return (
+            f"mini-batch SGD makes {ratio:.0f} times as many updates per second, "
+            f"{want['minibatch_updates_per_epoch']} per epoch to full batch's one. In the race "
+            f"on the course's data it reached the target in {want['time_mini']:.3g} s, "
+            f"full batch in {want['time_full']:.3g} s."
+        )
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:
-        code = (f"full_batch_updates_per_second = 1 / {self.seconds_full}    "
-                f"# {want['full_batch_updates_per_second']:g}\n"
-                f"minibatch_updates_per_second = 1 / {self.seconds_mini}    "
-                f"# {want['minibatch_updates_per_second']:g}\n"
-                f"minibatch_updates_per_epoch = math.ceil({self.m} / {self.batch_size})    "
-                f"# {want['minibatch_updates_per_epoch']}: {self.m // self.batch_size} batches of "
-                f"{self.batch_size} and one of {self.m % self.batch_size}\n"
-                f"faster = {want['faster']!r}")
+        code = (
+            f"full_batch_updates_per_second = 1 / {self.seconds_full}    "
+            f"# {want['full_batch_updates_per_second']:g}\n"
+            f"minibatch_updates_per_second = 1 / {self.seconds_mini}    "
+            f"# {want['minibatch_updates_per_second']:g}\n"
+            f"minibatch_updates_per_epoch = math.ceil({self.m} / {self.batch_size})    "
+            f"# {want['minibatch_updates_per_epoch']}: {self.m // self.batch_size} batches of "
+            f"{self.batch_size} and one of {self.m % self.batch_size}\n"
+            f"faster = {want['faster']!r}"
+        )
         message = (
             "Updates per second is 1 / (seconds per update). Per epoch, full batch makes one "
             f"update in {self.seconds_full:g} s; mini-batch makes "
@@ -177,7 +219,8 @@ class Question1(Exercise):
             "makes about the progress of a full one, more steps per second win: on the course's "
             f"data (learning rate {self.lr:g}), mini-batch SGD went {self.fraction:.0%} of the way "
             f"to the minimum's cost in {want['time_mini']:.3g} simulated seconds, full batch in "
-            f"{want['time_full']:.3g}.")
+            f"{want['time_full']:.3g}."
+        )
         return message, code
 
 
@@ -207,7 +250,7 @@ class Question2(Exercise):
     params0 = (1.0, 0.0)
     lr = 1.0
     lrs = tuple(float(v) for v in np.logspace(-3, -1, 9))
-    samples = (0, 1)   # the post's samples 1 and 2, as indices
+    samples = (0, 1)  # the post's samples 1 and 2, as indices
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """``(x, y)`` of the post's samples 1 and 2, from :func:`anchor_features`."""
@@ -220,9 +263,11 @@ class Question2(Exercise):
             return _number(name, value)
         shape = _shape(value)
         if shape is not None and len(shape) == 2 and shape[1] == 2:
-            raise _Unusable(f"`{name}` should be the final (w, b), 2 numbers; got shape "
-                            f"{shape}, which looks like a whole trajectory -- take its last "
-                            "row, `trajectory[-1]`.")
+            raise _Unusable(
+                f"`{name}` should be the final (w, b), 2 numbers; got shape "
+                f"{shape}, which looks like a whole trajectory -- take its last "
+                "row, `trajectory[-1]`."
+            )
         return _vector(name, value, 2, "the final (w, b), 2 numbers")
 
     def _compute(self) -> dict[str, Any]:
@@ -237,9 +282,12 @@ class Question2(Exercise):
             "full_batch_step": p0 - self.lr * g.mean(axis=0),
             "both_at_start": p0 - self.lr * g.sum(axis=0),
             "after_first": [p0 - self.lr * g[0], p0 - self.lr * g[1]],
-            "gap": float(np.linalg.norm(online_pass(self.params0, x, y, lr=self.lr)[-1]
-                                        - online_pass(self.params0, x[::-1], y[::-1],
-                                                      lr=self.lr)[-1])),
+            "gap": float(
+                np.linalg.norm(
+                    online_pass(self.params0, x, y, lr=self.lr)[-1]
+                    - online_pass(self.params0, x[::-1], y[::-1], lr=self.lr)[-1]
+                )
+            ),
         }
 
     def _judge(self, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
@@ -247,56 +295,74 @@ class Question2(Exercise):
         a, b = got["params_1_then_2"], got["params_2_then_1"]
         wa, wb = want["params_1_then_2"], want["params_2_then_1"]
         common = [
-            (want["full_batch_step"], "is one full-batch step (the mean of both gradients at "
-                                      "the start), not two online updates."),
-            (want["both_at_start"], "uses both gradients at the starting weights. Online "
-                                    "learning takes the second gradient at the weights the "
-                                    "first update produced."),
-            (want["after_first"][0], "is the weights after sample 1 only; then update with "
-                                     "sample 2."),
-            (want["after_first"][1], "is the weights after sample 2 only; then update with "
-                                     "sample 1."),
+            (
+                want["full_batch_step"],
+                "is one full-batch step (the mean of both gradients at the start), not two online updates.",
+            ),
+            (
+                want["both_at_start"],
+                "uses both gradients at the starting weights. Online "
+                "learning takes the second gradient at the weights the "
+                "first update produced.",
+            ),
+            (want["after_first"][0], "is the weights after sample 1 only; then update with sample 2."),
+            (want["after_first"][1], "is the weights after sample 2 only; then update with sample 1."),
         ]
         problems: list[str | None] = []
         if _close(a, wb, rtol, atol) and _close(b, wa, rtol, atol):
-            problems.append("`params_1_then_2` and `params_2_then_1` are swapped: "
-                            "`params_1_then_2` is where you end after sample 1, then sample 2.")
+            problems.append(
+                "`params_1_then_2` and `params_2_then_1` are swapped: "
+                "`params_1_then_2` is where you end after sample 1, then sample 2."
+            )
         elif _close(a, b, rtol, atol):
             known = [msg for value, msg in common if _close(a, value, rtol, atol)]
-            problems.append("your two orders end at the same (w, b)"
-                            + (f", and it {known[0]}" if known else ".")
-                            + " In online learning the orders differ: the second update's "
-                            "gradient is taken at the weights the first update produced.")
+            problems.append(
+                "your two orders end at the same (w, b)"
+                + (f", and it {known[0]}" if known else ".")
+                + " In online learning the orders differ: the second update's "
+                "gradient is taken at the weights the first update produced."
+            )
         else:
             for name in ("params_1_then_2", "params_2_then_1"):
-                problems.append(_judge_vector(name, got[name], want[name], ("w", "b"),
-                                              rtol=rtol, atol=atol, mistakes=common))
+                problems.append(
+                    _judge_vector(
+                        name, got[name], want[name], ("w", "b"), rtol=rtol, atol=atol, mistakes=common
+                    )
+                )
         slope, want_slope = got["slope"], want["slope"]
         if abs(slope - want_slope) > 0.05:
             if abs(slope - 1.0) < 0.1:
-                problems.append("`slope` is too small: about 1 means the gap grows like η, but "
-                                "the two orders agree to first order in η. Fit over small η "
-                                "(`q2.lrs`), on log-log axes.")
+                problems.append(
+                    "`slope` is too small: about 1 means the gap grows like η, but "
+                    "the two orders agree to first order in η. Fit over small η "
+                    "(`q2.lrs`), on log-log axes."
+                )
             else:
                 word = "too large" if slope > want_slope else "too small"
-                problems.append(f"`slope` is {word} (it must be within 0.05 of the fitted "
-                                "exponent). Fit log10(gap) against log10(η) over `q2.lrs`.")
+                problems.append(
+                    f"`slope` is {word} (it must be within 0.05 of the fitted "
+                    "exponent). Fit log10(gap) against log10(η) over `q2.lrs`."
+                )
         return [p for p in problems if p]
 
     def _praise(self, want: dict[str, Any]) -> str:
-        return (f"the orders end {want['gap']:.3g} apart at η = {self.lr:g}, and the gap grows "
-                f"like η to the power {want['slope']:.2f}: order matters in online learning, at second order "
-                "in the learning rate.")
+        return (
+            f"the orders end {want['gap']:.3g} apart at η = {self.lr:g}, and the gap grows "
+            f"like η to the power {want['slope']:.2f}: order matters in online learning, at second order "
+            "in the learning rate."
+        )
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:
         a, b = want["params_1_then_2"], want["params_2_then_1"]
-        code = ("x2, y2 = q2.data()        # samples 1 and 2 with features (lv.anchor_features)\n"
-                "params_1_then_2 = lv.optim.online_pass(q2.params0, x2, y2, lr=q2.lr)[-1]\n"
-                "params_2_then_1 = lv.optim.online_pass(q2.params0, x2[::-1], y2[::-1], lr=q2.lr)[-1]\n"
-                "gaps = lv.batch_size.order_effect(q2.params0, x2, y2, q2.lrs)\n"
-                "slope, _ = lv.batch_size.loglog_slope(q2.lrs, gaps)\n"
-                f"# (w, b) = ({a[0]:.4f}, {a[1]:.4f}) and ({b[0]:.4f}, {b[1]:.4f}); "
-                f"slope {want['slope']:.3f}")
+        code = (
+            "x2, y2 = q2.data()        # samples 1 and 2 with features (lv.anchor_features)\n"
+            "params_1_then_2 = lv.optim.online_pass(q2.params0, x2, y2, lr=q2.lr)[-1]\n"
+            "params_2_then_1 = lv.optim.online_pass(q2.params0, x2[::-1], y2[::-1], lr=q2.lr)[-1]\n"
+            "gaps = lv.batch_size.order_effect(q2.params0, x2, y2, q2.lrs)\n"
+            "slope, _ = lv.batch_size.loglog_slope(q2.lrs, gaps)\n"
+            f"# (w, b) = ({a[0]:.4f}, {a[1]:.4f}) and ({b[0]:.4f}, {b[1]:.4f}); "
+            f"slope {want['slope']:.3f}"
+        )
         message = (
             "The weights end in different places. Whichever sample comes second is seen at "
             "weights the first has already moved, and has the last word: after 1 then 2 both w and "
@@ -304,7 +370,8 @@ class Question2(Exercise):
             "θ₁ = θ₀ − η∇L₁(θ₀), θ₂ = θ₁ − η∇L₂(θ₁) to second order, the first-order terms are "
             "the same in both orders and the gap is η²·(H₂∇L₁ − H₁∇L₂) + O(η³): it shrinks like "
             "η². Full-batch gradient descent has no order: it averages both gradients at the "
-            "same weights.")
+            "same weights."
+        )
         return message, code
 
 
@@ -334,8 +401,10 @@ class Question3(Exercise):
     def _read(self, name: str, value: Any) -> Any:
         m = self.expected["m"]
         if _shape(value) == (m, 2):
-            raise _Unusable(f"`{name}` has shape ({m}, 2): one gradient per sample. The cost's "
-                            "gradient is a single (∂J/∂w, ∂J/∂b) made from these rows.")
+            raise _Unusable(
+                f"`{name}` has shape ({m}, 2): one gradient per sample. The cost's "
+                "gradient is a single (∂J/∂w, ∂J/∂b) made from these rows."
+            )
         return _vector(name, value, 2, "(∂J/∂w, ∂J/∂b), 2 numbers")
 
     def _compute(self) -> dict[str, Any]:
@@ -344,14 +413,24 @@ class Question3(Exercise):
 
     def _judge(self, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
         g, m = want["grad_of_cost"], want["m"]
-        problem = _judge_vector("grad_of_cost", got["grad_of_cost"], g, ("∂J/∂w", "∂J/∂b"),
-                                rtol=1e-6, atol=1e-12, mistakes=[
-            (m * g, f"is {m} times too large: that is the sum of the per-sample gradients. "
-                    "J has a 1/m in front, and so does its gradient."),
-            (g / m, f"is {m} times too small: divide by m once, not twice."),
-            (-g, "has the wrong sign: that is the descent direction −∇J, not the gradient."),
-            (g[::-1], "has its components in the wrong order: (∂J/∂w, ∂J/∂b)."),
-        ])
+        problem = _judge_vector(
+            "grad_of_cost",
+            got["grad_of_cost"],
+            g,
+            ("∂J/∂w", "∂J/∂b"),
+            rtol=1e-6,
+            atol=1e-12,
+            mistakes=[
+                (
+                    m * g,
+                    f"is {m} times too large: that is the sum of the per-sample gradients. "
+                    "J has a 1/m in front, and so does its gradient.",
+                ),
+                (g / m, f"is {m} times too small: divide by m once, not twice."),
+                (-g, "has the wrong sign: that is the descent direction −∇J, not the gradient."),
+                (g[::-1], "has its components in the wrong order: (∂J/∂w, ∂J/∂b)."),
+            ],
+        )
         return [problem] if problem else []
 
     def _praise(self, want: dict[str, Any]) -> str:
@@ -359,11 +438,15 @@ class Question3(Exercise):
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:
         g = want["grad_of_cost"]
-        code = ("grad_of_cost = lv.per_sample_gradients(q3.params, x, y).mean(axis=0)\n"
-                f"# ({g[0]:.6f}, {g[1]:.6f}); lv.gradient and lv.numerical_gradient agree")
-        message = ("∂J/∂W = ∂/∂W [(1/m) Σᵢ L⁽ⁱ⁾] = (1/m) Σᵢ ∂L⁽ⁱ⁾/∂W: differentiation is "
-                   "linear, so it passes through the constant 1/m and through the finite sum. "
-                   "Numerically: average the per-sample gradients over the samples.")
+        code = (
+            "grad_of_cost = lv.per_sample_gradients(q3.params, x, y).mean(axis=0)\n"
+            f"# ({g[0]:.6f}, {g[1]:.6f}); lv.gradient and lv.numerical_gradient agree"
+        )
+        message = (
+            "∂J/∂W = ∂/∂W [(1/m) Σᵢ L⁽ⁱ⁾] = (1/m) Σᵢ ∂L⁽ⁱ⁾/∂W: differentiation is "
+            "linear, so it passes through the constant 1/m and through the finite sum. "
+            "Numerically: average the per-sample gradients over the samples."
+        )
         return message, code
 
 
@@ -392,14 +475,16 @@ class Question4(Exercise):
     batch_sizes = (1, 8, 32, 128, 512, 1000)
 
     def _read(self, name: str, value: Any) -> Any:
-        return _vector(name, value, len(self.batch_sizes),
-                       f"{len(self.batch_sizes)} numbers, one per batch size in q4.batch_sizes "
-                       f"{self.batch_sizes}")
+        return _vector(
+            name,
+            value,
+            len(self.batch_sizes),
+            f"{len(self.batch_sizes)} numbers, one per batch size in q4.batch_sizes {self.batch_sizes}",
+        )
 
     def _compute(self) -> dict[str, Any]:
         x, y = make_churn()
-        want = np.array([minibatch_gradient_variance(self.params, x, y, k)
-                         for k in self.batch_sizes])
+        want = np.array([minibatch_gradient_variance(self.params, x, y, k) for k in self.batch_sizes])
         tr_sigma = float(per_sample_gradients(self.params, x, y).var(axis=0).sum())
         return {"variances": want, "tr_sigma": tr_sigma, "m": x.size}
 
@@ -411,12 +496,20 @@ class Question4(Exercise):
         ks = np.asarray(self.batch_sizes, dtype=float)
         m, tr = want["m"], want["tr_sigma"]
         known = [
-            (tr / ks, "shrinks like 1/k but is not zero for the full batch: batches are drawn "
-                      "without replacement from m samples, which multiplies by (m − k)/(m − 1)."),
-            (tr * (m - ks) / (m - 1), "does not shrink like 1/k: averaging k independent-ish "
-                                      "gradients divides their variance by k."),
-            (np.sqrt(w), "looks like a standard deviation (a square root); the question asks "
-                         "for the variance."),
+            (
+                tr / ks,
+                "shrinks like 1/k but is not zero for the full batch: batches are drawn "
+                "without replacement from m samples, which multiplies by (m − k)/(m − 1).",
+            ),
+            (
+                tr * (m - ks) / (m - 1),
+                "does not shrink like 1/k: averaging k independent-ish "
+                "gradients divides their variance by k.",
+            ),
+            (
+                np.sqrt(w),
+                "looks like a standard deviation (a square root); the question asks for the variance.",
+            ),
         ]
         for value, message in known:
             if _close(v, value, rtol, atol):
@@ -425,31 +518,39 @@ class Question4(Exercise):
         text = "; ".join(f"at k = {k} it {_direction(a, b)}" for k, a, b in off)
         note = _tolerance_note(off, rtol)
         if np.all(np.abs(v - w) <= 0.15 * np.abs(w) + atol):
-            note += (" If you measured by sampling batches, that is an estimate with a few "
-                    "percent of noise: the check wants the formula's values.")
+            note += (
+                " If you measured by sampling batches, that is an estimate with a few "
+                "percent of noise: the check wants the formula's values."
+            )
         return [f"`variances`: {text}.{note}"]
 
     def _praise(self, want: dict[str, Any]) -> str:
         v, ks = want["variances"], self.batch_sizes
-        return (f"the variance falls from {v[0]:.3g} at k = {ks[0]} to {v[-2]:.3g} at "
-                f"k = {ks[-2]} and to {v[-1]:.3g} at k = {ks[-1]}: the larger the batch, the "
-                "closer each step to the true gradient and the smoother the trajectory.")
+        return (
+            f"the variance falls from {v[0]:.3g} at k = {ks[0]} to {v[-2]:.3g} at "
+            f"k = {ks[-2]} and to {v[-1]:.3g} at k = {ks[-1]}: the larger the batch, the "
+            "closer each step to the true gradient and the smoother the trajectory."
+        )
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:
         v = want["variances"]
-        code = ("G = lv.per_sample_gradients(q4.params, x, y)          # (m, 2)\n"
-                "tr_sigma = G.var(axis=0).sum()                        # tr(Σ), Σ divided by m\n"
-                "m = len(x)\n"
-                "variances = [tr_sigma / k * (m - k) / (m - 1) for k in q4.batch_sizes]\n"
-                "# = [lv.minibatch_gradient_variance(q4.params, x, y, k) for k in q4.batch_sizes]\n"
-                "# " + ", ".join(f"{val:.4g}" for val in v))
-        message = ("A mini-batch gradient is the mean of k per-sample gradients drawn without "
-                   "replacement, so its variance about the full gradient is tr(Σ)/k · (m − k)/(m − 1). "
-                   "Each update's direction is off by about the square root of this, so small "
-                   "batches zig-zag and the cost jumps; the full batch does not. The trade-off: an "
-                   "update costs k gradient evaluations, its noise falls only like 1/k (the "
-                   "standard deviation like 1/√k), and some noise helps find flat minima that "
-                   "generalise.")
+        code = (
+            "G = lv.per_sample_gradients(q4.params, x, y)          # (m, 2)\n"
+            "tr_sigma = G.var(axis=0).sum()                        # tr(Σ), Σ divided by m\n"
+            "m = len(x)\n"
+            "variances = [tr_sigma / k * (m - k) / (m - 1) for k in q4.batch_sizes]\n"
+            "# = [lv.minibatch_gradient_variance(q4.params, x, y, k) for k in q4.batch_sizes]\n"
+            "# " + ", ".join(f"{val:.4g}" for val in v)
+        )
+        message = (
+            "A mini-batch gradient is the mean of k per-sample gradients drawn without "
+            "replacement, so its variance about the full gradient is tr(Σ)/k · (m − k)/(m − 1). "
+            "Each update's direction is off by about the square root of this, so small "
+            "batches zig-zag and the cost jumps; the full batch does not. The trade-off: an "
+            "update costs k gradient evaluations, its noise falls only like 1/k (the "
+            "standard deviation like 1/√k), and some noise helps find flat minima that "
+            "generalise."
+        )
         return message, code
 
 
@@ -480,12 +581,15 @@ class Question5(Exercise):
     sample = 0
 
     def _read(self, name: str, value: Any) -> Any:
-        what = ("(∂/∂w, ∂/∂b) of the penalty, 2 numbers" if name == "penalty_gradient"
-                else "(∂L/∂w, ∂L/∂b) of one sample, 2 numbers")
-        if name == "penalty_gradient" and isinstance(value, numbers.Real) \
-                and not isinstance(value, bool):
-            raise _Unusable(f"`{name}` should be {what} -- one per parameter, w and b -- got "
-                            f"the single number {value!r}.")
+        what = (
+            "(∂/∂w, ∂/∂b) of the penalty, 2 numbers"
+            if name == "penalty_gradient"
+            else "(∂L/∂w, ∂L/∂b) of one sample, 2 numbers"
+        )
+        if name == "penalty_gradient" and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise _Unusable(
+                f"`{name}` should be {what} -- one per parameter, w and b -- got the single number {value!r}."
+            )
         return _vector(name, value, 2, what)
 
     def _compute(self) -> dict[str, Any]:
@@ -493,10 +597,9 @@ class Question5(Exercise):
         i = self.sample
         return {
             "penalty_gradient": gradient(self.params, x, y, self.lam) - gradient(self.params, x, y),
-            "sample_gradient": per_sample_gradients(self.params, x[i:i + 1], y[i:i + 1])[0],
+            "sample_gradient": per_sample_gradients(self.params, x[i : i + 1], y[i : i + 1])[0],
             "cost_gradient": gradient(self.params, x, y),
-            "next_sample_gradient": per_sample_gradients(self.params, x[i + 1:i + 2],
-                                                         y[i + 1:i + 2])[0],
+            "next_sample_gradient": per_sample_gradients(self.params, x[i + 1 : i + 2], y[i + 1 : i + 2])[0],
             "m": x.size,
         }
 
@@ -505,51 +608,99 @@ class Question5(Exercise):
         p, m = want["penalty_gradient"], want["m"]
         w, b = self.params
         lam = self.lam
-        problems = [_judge_vector("penalty_gradient", got["penalty_gradient"], p, ("∂/∂w", "∂/∂b"),
-                                  rtol=rtol, atol=atol, mistakes=[
-            (-p, "has the wrong sign. The penalty grows as |w| grows, so its gradient points "
-                 "the way w does; the update −η·λw then shrinks w toward 0 (weight decay)."),
-            (p / 2, "is half of what it should be: the derivative of w² is 2w, and that 2 "
-                    "cancels the 1/2."),
-            (np.array([lam / 2 * w ** 2, 0.0]), "is the penalty's value, not its derivative."),
-            (np.array([lam * w, lam * b]), "penalises the bias: b is not in Σ w², so its "
-                                           "component is 0."),
-            (m * p, f"is {m} times too large: the penalty is added once per update, not once "
-                    "per sample."),
-            (p / m, f"is {m} times too small: the penalty is not averaged over the samples; "
-                    "it is added once, whole."),
-        ])]
+        problems = [
+            _judge_vector(
+                "penalty_gradient",
+                got["penalty_gradient"],
+                p,
+                ("∂/∂w", "∂/∂b"),
+                rtol=rtol,
+                atol=atol,
+                mistakes=[
+                    (
+                        -p,
+                        "has the wrong sign. The penalty grows as |w| grows, so its gradient points "
+                        "the way w does; the update −η·λw then shrinks w toward 0 (weight decay).",
+                    ),
+                    (
+                        p / 2,
+                        "is half of what it should be: the derivative of w² is 2w, and that 2 "
+                        "cancels the 1/2.",
+                    ),
+                    (np.array([lam / 2 * w**2, 0.0]), "is the penalty's value, not its derivative."),
+                    (
+                        np.array([lam * w, lam * b]),
+                        "penalises the bias: b is not in Σ w², so its component is 0.",
+                    ),
+                    (
+                        m * p,
+                        f"is {m} times too large: the penalty is added once per update, not once per sample.",
+                    ),
+                    (
+                        p / m,
+                        f"is {m} times too small: the penalty is not averaged over the samples; "
+                        "it is added once, whole.",
+                    ),
+                ],
+            )
+        ]
         s = want["sample_gradient"]
-        problems.append(_judge_vector("sample_gradient", got["sample_gradient"], s,
-                                      ("∂L/∂w", "∂L/∂b"), rtol=rtol, atol=atol, mistakes=[
-            (s + p, "includes the penalty's λ·w. One sample's loss has no λ in it: the penalty "
-                    "belongs to the objective, not to a sample."),
-            (want["cost_gradient"], "is the cost's gradient (the mean over all samples); the "
-                                    "question asks for one sample's."),
-            (want["cost_gradient"] + p, "is the objective's gradient (all samples, with the "
-                                        "penalty); the question asks for one sample's."),
-            (want["next_sample_gradient"], f"is the gradient of sample {self.sample + 1}; "
-                                           f"use index {self.sample}."),
-            (-s, "has the wrong sign."),
-        ]))
+        problems.append(
+            _judge_vector(
+                "sample_gradient",
+                got["sample_gradient"],
+                s,
+                ("∂L/∂w", "∂L/∂b"),
+                rtol=rtol,
+                atol=atol,
+                mistakes=[
+                    (
+                        s + p,
+                        "includes the penalty's λ·w. One sample's loss has no λ in it: the penalty "
+                        "belongs to the objective, not to a sample.",
+                    ),
+                    (
+                        want["cost_gradient"],
+                        "is the cost's gradient (the mean over all samples); the "
+                        "question asks for one sample's.",
+                    ),
+                    (
+                        want["cost_gradient"] + p,
+                        "is the objective's gradient (all samples, with the "
+                        "penalty); the question asks for one sample's.",
+                    ),
+                    (
+                        want["next_sample_gradient"],
+                        f"is the gradient of sample {self.sample + 1}; use index {self.sample}.",
+                    ),
+                    (-s, "has the wrong sign."),
+                ],
+            )
+        )
         return [q for q in problems if q]
 
     def _praise(self, want: dict[str, Any]) -> str:
-        return ("the penalty adds λ·w to ∂/∂w (and nothing to ∂/∂b), whatever the data; one "
-                "sample's gradient depends on that sample and has no λ in it.")
+        return (
+            "the penalty adds λ·w to ∂/∂w (and nothing to ∂/∂b), whatever the data; one "
+            "sample's gradient depends on that sample and has no λ in it."
+        )
 
     def _solution(self, want: dict[str, Any]) -> tuple[str, str]:
         p, s = want["penalty_gradient"], want["sample_gradient"]
         i = self.sample
-        code = ("w, b = q5.params\n"
-                "penalty_gradient = np.array([q5.lam * w, 0.0])\n"
-                f"sample_gradient = lv.per_sample_gradients(q5.params, x[{i}:{i + 1}], "
-                f"y[{i}:{i + 1}])[0]\n"
-                f"# ({p[0]:.4g}, {p[1]:.4g}) and ({s[0]:.6f}, {s[1]:.6f})")
-        message = ("∂/∂wⱼ [λ/2 · Σₖ wₖ²] = λ·wⱼ: the penalty pulls each weight toward 0 in "
-                   "proportion to its size (weight decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not "
-                   "depend on any sample and is added once per update, whatever the batch size. "
-                   "∂L⁽ⁱ⁾/∂wⱼ = (ŷᵢ − yᵢ)·xᵢⱼ depends on sample i alone and has no λ.")
+        code = (
+            "w, b = q5.params\n"
+            "penalty_gradient = np.array([q5.lam * w, 0.0])\n"
+            f"sample_gradient = lv.per_sample_gradients(q5.params, x[{i}:{i + 1}], "
+            f"y[{i}:{i + 1}])[0]\n"
+            f"# ({p[0]:.4g}, {p[1]:.4g}) and ({s[0]:.6f}, {s[1]:.6f})"
+        )
+        message = (
+            "∂/∂wⱼ [λ/2 · Σₖ wₖ²] = λ·wⱼ: the penalty pulls each weight toward 0 in "
+            "proportion to its size (weight decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not "
+            "depend on any sample and is added once per update, whatever the batch size. "
+            "∂L⁽ⁱ⁾/∂wⱼ = (ŷᵢ − yᵢ)·xᵢⱼ depends on sample i alone and has no λ."
+        )
         return message, code
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plot
+from .._kernels import sigmoid
 from .._validation import as_int, as_scalar
-from ..losses import BCE, FocalLoss, LogitLoss, WeightedBCE, _sigmoid
+from ..losses import BCE, FocalLoss, LogitLoss, WeightedBCE
 from ..plot.imbalance import _jitter, _wrap
 from ..topics.imbalance import (
     LossFit,
@@ -58,8 +59,15 @@ class ImbalanceExplorer:
 
     rates = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 
-    def __init__(self, m: int = 1000, m_test: int = 20000, *, positive_rate: float = 0.05,
-                 gamma: float = 2.0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        m: int = 1000,
+        m_test: int = 20000,
+        *,
+        positive_rate: float = 0.05,
+        gamma: float = 2.0,
+        seed: int = 0,
+    ) -> None:
         import ipywidgets as widgets
 
         self.m = as_int("m", m, minimum=100)
@@ -75,7 +83,8 @@ class ImbalanceExplorer:
 
         with plt.ioff():
             self.fig, (self.ax_fit, self.ax_bars) = plt.subplots(
-                1, 2, figsize=(10, 4), width_ratios=(1.25, 1), layout="constrained")
+                1, 2, figsize=(10, 4), width_ratios=(1.25, 1), layout="constrained"
+            )
         plot.fitted_probabilities(self.x, self.y, self.fits, ax=self.ax_fit)
         plot.minority_scores(self.fits, ax=self.ax_bars)
         self.ax_fit.set_xlim(*self._x_range)
@@ -83,26 +92,31 @@ class ImbalanceExplorer:
         self._redraw(range(4))
 
         self.rate_slider = widgets.SelectionSlider(
-            options=[(f"{r:.0%}", r) for r in self.rates], value=rate,
-            description="churn rate", continuous_update=False)
+            options=[(f"{r:.0%}", r) for r in self.rates],
+            value=rate,
+            description="churn rate",
+            continuous_update=False,
+        )
         self.gamma_slider = widgets.FloatSlider(
-            value=gamma, min=0.0, max=5.0, step=0.5, description="focal γ",
-            continuous_update=False)
+            value=gamma, min=0.0, max=5.0, step=0.5, description="focal γ", continuous_update=False
+        )
         self.rate_slider.observe(self._on_rate, names="value")
         self.gamma_slider.observe(self._on_gamma, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.rate_slider, self.gamma_slider]),
-                                    self.fig.canvas])
+        self.widget = widgets.VBox([widgets.HBox([self.rate_slider, self.gamma_slider]), self.fig.canvas])
 
     # -- compute
     def _set_data(self, rate: float) -> None:
         self.x, self.y = make_imbalanced_churn(self.m, positive_rate=rate, seed=self.seed)
-        self.x_test, self.y_test = make_imbalanced_churn(self.m_test, positive_rate=rate,
-                                                         seed=self.seed + 1)
+        self.x_test, self.y_test = make_imbalanced_churn(self.m_test, positive_rate=rate, seed=self.seed + 1)
         self._x_range = (float(self.x_test.min()), float(self.x_test.max()))
 
     def _losses(self) -> list[LogitLoss]:
-        return [BCE, WeightedBCE(balancing_pos_weight(self.y)), FocalLoss(self._gamma),
-                FocalLoss(self._gamma, alpha=round(balancing_alpha(self.y), 4))]
+        return [
+            BCE,
+            WeightedBCE(balancing_pos_weight(self.y)),
+            FocalLoss(self._gamma),
+            FocalLoss(self._gamma, alpha=round(balancing_alpha(self.y), 4)),
+        ]
 
     def _fit(self, loss: LogitLoss) -> LossFit:
         return fit_losses([loss], self.x, self.y, self.x_test, self.y_test)[0]
@@ -128,7 +142,7 @@ class ImbalanceExplorer:
         for k in which:
             w, b = self.fits[k].params
             line = self.ax_fit.lines[k]
-            line.set_data(self._grid, _sigmoid(w * self._grid + b))
+            line.set_data(self._grid, sigmoid(w * self._grid + b))
             line.set_label(self.fits[k].loss.name)
         self.ax_fit.legend(fontsize="small", loc="center left")
         n = len(self.fits)
@@ -147,5 +161,7 @@ class ImbalanceExplorer:
 
     def _title(self) -> None:
         n_pos = int(self.y.sum())
-        self.ax_fit.set_title(f"{n_pos} churners of {self.y.size} "
-                              f"(pos_weight = {balancing_pos_weight(self.y):.3g})", fontsize="medium")
+        self.ax_fit.set_title(
+            f"{n_pos} churners of {self.y.size} (pos_weight = {balancing_pos_weight(self.y):.3g})",
+            fontsize="medium",
+        )

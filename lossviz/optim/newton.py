@@ -7,20 +7,29 @@ runs. Taught in notebook 03.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._kernels import logistic_gradient, logistic_hessian, objective_rows, sigmoid
 from .._validation import as_int, as_scalar
-from ..losses import LogitLoss, _sigmoid
-from ..model import _gradient, _hessian, _objective_rows, check_data, check_lam, check_loss, check_params
+from ..losses import LogitLoss
+from ..model import check_data, check_lam, check_loss, check_params
 
 __all__ = ["minimise"]
 
 
-def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None,
-             params0: ArrayLike = (0.0, 0.0), tol: float = 1e-12, max_iter: int = 100) -> np.ndarray:
+def minimise(
+    x: ArrayLike,
+    y: ArrayLike,
+    lam: float = 0.0,
+    *,
+    loss: LogitLoss | None = None,
+    params0: ArrayLike = (0.0, 0.0),
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> np.ndarray:
     """The minimiser of the objective, by damped Newton's method.
 
     Newton steps with backtracking (halve the step until the objective does not
@@ -59,16 +68,19 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
     max_iter = as_int("max_iter", max_iter, minimum=1)
 
     p, _, gnorm = damped_newton(
-        lambda q: float(_objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
-        lambda q: _gradient(q, x_arr, y_arr, lam_f, loss_f),
-        lambda q: _hessian(q, x_arr, y_arr, lam_f, loss_f),
-        p, tol=tol, max_iter=max_iter)
+        lambda q: float(objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
+        lambda q: logistic_gradient(q, x_arr, y_arr, lam_f, loss_f),
+        lambda q: logistic_hessian(q, x_arr, y_arr, lam_f, loss_f),
+        p,
+        tol=tol,
+        max_iter=max_iter,
+    )
     if gnorm >= 1e-6:
         raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
     # Without a penalty, a model that fits every label perfectly has its infimum at
     # infinity (separable data): the iterates only look converged because the
     # gradient underflows. Say so rather than return an arbitrary large point.
-    if lam_f == 0.0 and np.abs(_sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
+    if lam_f == 0.0 and np.abs(sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
         raise RuntimeError(
             "minimise: the data are separable, so the objective has no finite minimum "
             f"without regularisation (reached params {p}); use lam > 0"
@@ -76,9 +88,15 @@ def minimise(x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | 
     return p
 
 
-def damped_newton(f: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray],
-                  hess: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: float,
-                  max_iter: int) -> tuple[np.ndarray, int, float]:
+def damped_newton(
+    f: Callable[[np.ndarray], float],
+    grad: Callable[[np.ndarray], np.ndarray],
+    hess: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, int, float]:
     """Minimise a smooth ``f`` by Newton steps with backtracking.
 
     The one Newton loop of the package (used by :func:`minimise` and by

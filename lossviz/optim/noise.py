@@ -32,20 +32,27 @@ from ..model import check_data, check_lam, check_loss, check_params, per_sample_
 from .sgd import TrainResult, minibatch_indices
 
 __all__ = [
-    "minibatch_gradients",
-    "minibatch_gradient_variance",
-    "measured_minibatch_variance",
     "NoiseScale",
+    "estimate_noise_scale",
     "gradient_noise_scale",
+    "measured_minibatch_variance",
+    "minibatch_gradient_variance",
+    "minibatch_gradients",
     "noise_scale_along",
     "noise_scale_from_norms",
-    "estimate_noise_scale",
 ]
 
 
-def minibatch_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *,
-                        n_batches: int = 300, seed: int = 0,
-                        loss: LogitLoss | None = None) -> np.ndarray:
+def minibatch_gradients(
+    params: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    batch_size: int,
+    *,
+    n_batches: int = 300,
+    seed: int = 0,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
     """Mini-batch gradients of the cost at ``params``, as :func:`lossviz.train` would draw them.
 
     Batches come from :func:`minibatch_indices` epoch after epoch, from
@@ -84,8 +91,9 @@ def minibatch_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_siz
     return np.concatenate(out)[:n_batches]
 
 
-def minibatch_gradient_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *,
-                                loss: LogitLoss | None = None) -> float:
+def minibatch_gradient_variance(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *, loss: LogitLoss | None = None
+) -> float:
     """Expected squared error of a mini-batch gradient, by formula.
 
     For a batch of ``k`` samples drawn without replacement from ``m``,
@@ -107,9 +115,16 @@ def minibatch_gradient_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, b
     return tr_sigma / k * (m - k) / (m - 1)
 
 
-def measured_minibatch_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int,
-                                *, n_batches: int = 2000, seed: int = 0,
-                                loss: LogitLoss | None = None) -> float:
+def measured_minibatch_variance(
+    params: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    batch_size: int,
+    *,
+    n_batches: int = 2000,
+    seed: int = 0,
+    loss: LogitLoss | None = None,
+) -> float:
     """``E‖ĝ_k - g‖²`` measured over real mini-batches, to set beside the formula.
 
     Draws batches exactly as :func:`lossviz.train` does --
@@ -145,11 +160,11 @@ def measured_minibatch_variance(params: ArrayLike, x: ArrayLike, y: ArrayLike, b
     seed = as_int("seed", seed, minimum=0)
     g = G.mean(axis=0)
     rng = np.random.default_rng(seed)
-    per_epoch = m // k                      # full-size batches in one epoch
+    per_epoch = m // k  # full-size batches in one epoch
     errors = []
     n = 0
     while n < n_batches:
-        order = np.concatenate(minibatch_indices(m, k, rng))[:per_epoch * k]
+        order = np.concatenate(minibatch_indices(m, k, rng))[: per_epoch * k]
         means = G[order].reshape(per_epoch, k, 2).mean(axis=1)
         errors.append(np.sum((means - g) ** 2, axis=1))
         n += per_epoch
@@ -183,8 +198,9 @@ class NoiseScale:
         return self.trace_sigma / self.grad_sq if self.grad_sq > 0 else float("inf")
 
 
-def _per_sample_grad_stats(P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
-                           loss: LogitLoss) -> tuple[np.ndarray, np.ndarray]:
+def _per_sample_grad_stats(
+    P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss
+) -> tuple[np.ndarray, np.ndarray]:
     """``tr Σ`` and ``|G|²`` at each row of ``P`` (``(k, 2)``), vectorised over rows and samples."""
     z = P[:, :1] * x + P[:, 1:2]
     d = loss.dz(y, z)  # (k, m)
@@ -195,8 +211,9 @@ def _per_sample_grad_stats(P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: flo
     return trace, G_w**2 + G_b**2
 
 
-def gradient_noise_scale(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-                         loss: LogitLoss | None = None) -> NoiseScale:
+def gradient_noise_scale(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> NoiseScale:
     """The exact simple noise scale of the training set at ``params``.
 
     ``Σ`` is the covariance of the ``m`` per-sample gradients (divided by
@@ -224,8 +241,9 @@ def gradient_noise_scale(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: flo
     return NoiseScale(trace_sigma=float(trace[0]), grad_sq=float(g2[0]))
 
 
-def noise_scale_along(result: TrainResult, x: ArrayLike, y: ArrayLike, *,
-                      loss: LogitLoss | None = None) -> tuple[np.ndarray, np.ndarray]:
+def noise_scale_along(
+    result: TrainResult, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The exact ``tr(Σ)`` and ``|G|²`` at every point of a training run.
 
     Parameters
@@ -255,8 +273,9 @@ def _batch_factor(b: float, m: int | None) -> float:
     return (m - b) / (b * (m - 1))
 
 
-def noise_scale_from_norms(sq_norm_small: float, sq_norm_big: float, b_small: int, b_big: int, *,
-                           m: int | None = None) -> NoiseScale:
+def noise_scale_from_norms(
+    sq_norm_small: float, sq_norm_big: float, b_small: int, b_big: int, *, m: int | None = None
+) -> NoiseScale:
     """Unbiased ``tr(Σ)`` and ``|G|²`` from mean squared gradient norms at two batch sizes.
 
     Appendix A of McCandlish et al. (2018): a batch gradient satisfies
@@ -299,9 +318,18 @@ def _random_batches(rng: np.random.Generator, m: int, batch_size: int, n: int) -
     return np.argsort(rng.random((n, m)), axis=1)[:, :batch_size]
 
 
-def estimate_noise_scale(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, b_small: int,
-                         b_big: int, n_batches: int = 200, seed: int = 0, lam: float = 0.0,
-                         loss: LogitLoss | None = None) -> NoiseScale:
+def estimate_noise_scale(
+    params: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    b_small: int,
+    b_big: int,
+    n_batches: int = 200,
+    seed: int = 0,
+    lam: float = 0.0,
+    loss: LogitLoss | None = None,
+) -> NoiseScale:
     """Estimate the noise scale from batch gradients only, as one would in a large model.
 
     Draws ``n_batches`` batches of each size (distinct samples within a batch),

@@ -18,15 +18,17 @@ basins, the exercises' experiments and the explorer all call :func:`run_sgd`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._kernels import objective_rows
 from .._validation import as_float_array, as_int, as_scalar
 from ..losses import LogitLoss
-from ..model import _objective_rows, check_data, check_lam, check_loss, check_params
+from ..model import check_data, check_lam, check_loss, check_params
 
 __all__ = [
     "OVERFLOW",
@@ -74,7 +76,7 @@ def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {rng!r}")
     perm = rng.permutation(m)
-    return [perm[i:i + batch_size] for i in range(0, m, batch_size)]
+    return [perm[i : i + batch_size] for i in range(0, m, batch_size)]
 
 
 #: Most memory a recorded sweep may take (``n_recorded × R × p`` float64 values):
@@ -143,8 +145,9 @@ class LogisticProblem:
 
     n_params = 2
 
-    def __init__(self, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-                 loss: LogitLoss | None = None) -> None:
+    def __init__(
+        self, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+    ) -> None:
         self.x, self.y = check_data(x, y)
         self.lam = check_lam(lam)
         self.loss = check_loss(loss)
@@ -172,7 +175,7 @@ class LogisticProblem:
 
     def objective_rows(self, params: np.ndarray) -> np.ndarray:
         """``(n,)`` the objective ``J + λ/2·w²`` at each row of ``params`` ``(n, 2)``."""
-        return _objective_rows(params, self.x, self.y, self.lam, self.loss)
+        return objective_rows(params, self.x, self.y, self.lam, self.loss)
 
     def __repr__(self) -> str:
         return f"LogisticProblem(m={self.m}, lam={self.lam:g}, loss={self.loss!r})"
@@ -192,8 +195,9 @@ class UpdateRule(Protocol):
 
     def init_state(self, params: np.ndarray) -> dict[str, np.ndarray]: ...
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: np.ndarray,
-             state: dict[str, np.ndarray], t: int) -> np.ndarray: ...
+    def step(
+        self, params: np.ndarray, grads: np.ndarray, lr: np.ndarray, state: dict[str, np.ndarray], t: int
+    ) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -214,8 +218,9 @@ class SGD:
         """No state."""
         return {}
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: np.ndarray,
-             state: dict[str, np.ndarray], t: int) -> np.ndarray:
+    def step(
+        self, params: np.ndarray, grads: np.ndarray, lr: np.ndarray, state: dict[str, np.ndarray], t: int
+    ) -> np.ndarray:
         """``params - lr · grads``."""
         return params - lr * grads
 
@@ -323,8 +328,7 @@ class Runs:
 def _check_problem(problem: Any) -> BatchProblem:
     if isinstance(problem, type) or not isinstance(problem, BatchProblem):
         raise TypeError(
-            "problem must be a BatchProblem (e.g. lossviz.optim.LogisticProblem(x, y)), "
-            f"got {problem!r}"
+            f"problem must be a BatchProblem (e.g. lossviz.optim.LogisticProblem(x, y)), got {problem!r}"
         )
     return problem
 
@@ -347,12 +351,20 @@ def _check_record_size(n_points: int, n_runs: int, n_params: int) -> None:
         )
 
 
-def run_sgd(problem: BatchProblem, params0: ArrayLike, *, batch_size: int, lr: float | ArrayLike,
-            n_updates: int, seeds: int | Sequence[int] | ArrayLike = 0,
-            optimizer: UpdateRule | None = None, shuffle: bool = True,
-            record: str | ArrayLike = "path",
-            on_record: Callable[[int, np.ndarray, np.ndarray], ArrayLike | None] | None = None,
-            overflow: float = OVERFLOW) -> Runs:
+def run_sgd(
+    problem: BatchProblem,
+    params0: ArrayLike,
+    *,
+    batch_size: int,
+    lr: float | ArrayLike,
+    n_updates: int,
+    seeds: int | Sequence[int] | ArrayLike = 0,
+    optimizer: UpdateRule | None = None,
+    shuffle: bool = True,
+    record: str | ArrayLike = "path",
+    on_record: Callable[[int, np.ndarray, np.ndarray], ArrayLike | None] | None = None,
+    overflow: float = OVERFLOW,
+) -> Runs:
     """Advance ``R`` independent runs of mini-batch SGD at once: the package's one update loop.
 
     Run ``r`` starts at ``params0[r]`` and makes up to ``n_updates`` updates
@@ -434,8 +446,9 @@ def run_sgd(problem: BatchProblem, params0: ArrayLike, *, batch_size: int, lr: f
     else:
         lr_arr = as_float_array("lr", lr)
         if lr_arr.shape != (R,):
-            raise ValueError(f"lr must be a number or have one value per run, shape ({R},), "
-                             f"got {lr_arr.shape}")
+            raise ValueError(
+                f"lr must be a number or have one value per run, shape ({R},), got {lr_arr.shape}"
+            )
         if np.any(lr_arr <= 0):
             raise ValueError(f"lr must be > 0, got {lr_arr[lr_arr <= 0][0]}")
     n_updates = as_int("n_updates", n_updates, minimum=0)
@@ -489,8 +502,9 @@ def run_sgd(problem: BatchProblem, params0: ArrayLike, *, batch_size: int, lr: f
                 if stop is not None:
                     stop_arr = np.asarray(stop, dtype=bool)
                     if stop_arr.shape != (R,):
-                        raise ValueError(f"on_record must return None or an ({R},) bool mask, "
-                                         f"got shape {stop_arr.shape}")
+                        raise ValueError(
+                            f"on_record must return None or an ({R},) bool mask, got shape {stop_arr.shape}"
+                        )
                     active[stop_arr] = False
 
     with np.errstate(all="ignore"):
@@ -505,12 +519,12 @@ def run_sgd(problem: BatchProblem, params0: ArrayLike, *, batch_size: int, lr: f
                 batches = None
             elif shuffle:
                 if j == 0:
-                    for r in (range(R) if rows is None else rows):
+                    for r in range(R) if rows is None else rows:
                         order[r] = rngs[r].permutation(m)
-                sl = order[:, j * batch_size:(j + 1) * batch_size]
+                sl = order[:, j * batch_size : (j + 1) * batch_size]
                 batches = sl if rows is None else sl[rows]
             else:
-                sl = stored[j * batch_size:(j + 1) * batch_size]
+                sl = stored[j * batch_size : (j + 1) * batch_size]
                 batches = np.broadcast_to(sl, (R if rows is None else rows.size, sl.size))
             if rows is None:
                 grads = problem.batch_gradients(params, batches)
@@ -540,9 +554,17 @@ def run_sgd(problem: BatchProblem, params0: ArrayLike, *, batch_size: int, lr: f
             if on_record is not None and everyone and not active.all():
                 everyone = False
     n_kept = next_rec
-    return Runs(params=out[:n_kept], recorded=rec[:n_kept], final_params=params,
-                n_updates=done, diverged_at=diverged_at, seeds=np.array(seed_list, dtype=np.int64),
-                lr=lr_arr, batch_size=batch_size, m=m)
+    return Runs(
+        params=out[:n_kept],
+        recorded=rec[:n_kept],
+        final_params=params,
+        n_updates=done,
+        diverged_at=diverged_at,
+        seeds=np.array(seed_list, dtype=np.int64),
+        lr=lr_arr,
+        batch_size=batch_size,
+        m=m,
+    )
 
 
 # ------------------------------------------------------------------ train: one run
@@ -596,9 +618,19 @@ class TrainResult:
         return float(self.costs[-1])
 
 
-def train(x: ArrayLike, y: ArrayLike, *, batch_size: int, lr: float, lam: float = 0.0,
-          epochs: int = 1, seed: int = 0, params0: ArrayLike = (0.0, 0.0),
-          loss: LogitLoss | None = None, optimizer: UpdateRule | None = None) -> TrainResult:
+def train(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    batch_size: int,
+    lr: float,
+    lam: float = 0.0,
+    epochs: int = 1,
+    seed: int = 0,
+    params0: ArrayLike = (0.0, 0.0),
+    loss: LogitLoss | None = None,
+    optimizer: UpdateRule | None = None,
+) -> TrainResult:
     """Train ``ŷ = σ(w·x + b)`` by mini-batch gradient descent on the objective.
 
     :func:`run_sgd` with one run on :class:`LogisticProblem`: each epoch draws
@@ -654,17 +686,33 @@ def train(x: ArrayLike, y: ArrayLike, *, batch_size: int, lr: float, lam: float 
     epochs = as_int("epochs", epochs, minimum=1)
     seed = as_int("seed", seed, minimum=0)
     p0 = check_params(params0, "params0")
-    P, diverged_at, batch_sizes = _trajectory(problem, batch_size, lr, epochs, seed, p0,
-                                              optimizer=optimizer)
+    P, diverged_at, batch_sizes = _trajectory(problem, batch_size, lr, epochs, seed, p0, optimizer=optimizer)
     with np.errstate(all="ignore"):
         costs = problem.objective_rows(P)
-    return TrainResult(params=P, costs=costs, diverged_at=diverged_at, batch_sizes=batch_sizes,
-                       batch_size=batch_size, lr=lr, lam=problem.lam, epochs=epochs)
+    return TrainResult(
+        params=P,
+        costs=costs,
+        diverged_at=diverged_at,
+        batch_sizes=batch_sizes,
+        batch_size=batch_size,
+        lr=lr,
+        lam=problem.lam,
+        epochs=epochs,
+    )
 
 
-def _trajectory(problem: BatchProblem, batch_size: int, lr: float, epochs: int, seed: int,
-                p0: np.ndarray, *, max_updates: int | None = None, overflow: float = OVERFLOW,
-                optimizer: UpdateRule | None = None) -> tuple[np.ndarray, int | None, np.ndarray]:
+def _trajectory(
+    problem: BatchProblem,
+    batch_size: int,
+    lr: float,
+    epochs: int,
+    seed: int,
+    p0: np.ndarray,
+    *,
+    max_updates: int | None = None,
+    overflow: float = OVERFLOW,
+    optimizer: UpdateRule | None = None,
+) -> tuple[np.ndarray, int | None, np.ndarray]:
     """One run's path: :func:`run_sgd` with ``R = 1``; inputs already validated.
 
     ``max_updates`` stops the run early (the explorer's budget); ``overflow`` is the
@@ -678,15 +726,30 @@ def _trajectory(problem: BatchProblem, batch_size: int, lr: float, epochs: int, 
     """
     per_epoch = -(-problem.m // batch_size)
     n = per_epoch * epochs if max_updates is None else min(per_epoch * epochs, max_updates)
-    runs = run_sgd(problem, p0, batch_size=batch_size, lr=lr, n_updates=n, seeds=[seed],
-                   optimizer=optimizer, overflow=overflow)
+    runs = run_sgd(
+        problem,
+        p0,
+        batch_size=batch_size,
+        lr=lr,
+        n_updates=n,
+        seeds=[seed],
+        optimizer=optimizer,
+        overflow=overflow,
+    )
     k = int(runs.n_updates[0])
     diverged_at = int(runs.diverged_at[0]) or None
-    return runs.params[:k + 1, 0], diverged_at, runs.batch_sizes(k)
+    return runs.params[: k + 1, 0], diverged_at, runs.batch_sizes(k)
 
 
-def online_pass(params0: ArrayLike, x: ArrayLike, y: ArrayLike, *, lr: float, lam: float = 0.0,
-                loss: LogitLoss | None = None) -> np.ndarray:
+def online_pass(
+    params0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    lr: float,
+    lam: float = 0.0,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
     """Online learning over the samples in the order given: one update per sample.
 
     ``(w, b) ← (w, b) - lr · [∂L⁽ⁱ⁾/∂(w, b) + (λ·w, 0)]`` for ``i = 0, 1, ...`` in

@@ -28,5 +28,12 @@ from .imbalance import *  # noqa: F403
 from .network import *  # noqa: F403
 from .style import *  # noqa: F403
 
-__all__ = [*core.__all__, *imbalance.__all__, *capacity.__all__, *batch_size.__all__, *basins.__all__,
-           *network.__all__, *style.__all__]
+__all__ = [
+    *core.__all__,
+    *imbalance.__all__,
+    *capacity.__all__,
+    *batch_size.__all__,
+    *basins.__all__,
+    *network.__all__,
+    *style.__all__,
+]

@@ -14,11 +14,16 @@ from .._validation import as_int
 from ..topics.basins import Reparametrisation, TwoBasinProblem, count_basins
 from .core import _axes
 
-__all__ = ["two_basin", "basin_endpoints"]
+__all__ = ["basin_endpoints", "two_basin"]
 
 
-def two_basin(problem: TwoBasinProblem, *, reparam: Reparametrisation | None = None,
-              n_samples: int = 6, ax: Axes | None = None) -> Axes:
+def two_basin(
+    problem: TwoBasinProblem,
+    *,
+    reparam: Reparametrisation | None = None,
+    n_samples: int = 6,
+    ax: Axes | None = None,
+) -> Axes:
     """The cost ``J`` (thick) and a few per-sample losses (thin) over ``θ``, or over ``φ``.
 
     The per-sample losses are drawn shifted to share ``J``'s value at the ridge,
@@ -43,8 +48,11 @@ def two_basin(problem: TwoBasinProblem, *, reparam: Reparametrisation | None = N
     ax = _axes(ax)
     lo = problem.sharp_minimum - 4 * problem.sharp_width
     hi = problem.flat_minimum + 2.5 * problem.flat_width
-    theta = np.linspace(lo, hi, 1500) if reparam is None else reparam.theta(
-        np.linspace(*reparam.phi(np.array([lo, hi])), 1500))
+    theta = (
+        np.linspace(lo, hi, 1500)
+        if reparam is None
+        else reparam.theta(np.linspace(*reparam.phi(np.array([lo, hi])), 1500))
+    )
     axis = theta if reparam is None else reparam.phi(theta)
     J = problem.cost(theta)
     for xi in problem.xi[:n_samples]:
@@ -62,8 +70,9 @@ def two_basin(problem: TwoBasinProblem, *, reparam: Reparametrisation | None = N
     return ax
 
 
-def basin_endpoints(problem: TwoBasinProblem, finals: dict[str, ArrayLike], *,
-                    ax: Axes | None = None) -> Axes:
+def basin_endpoints(
+    problem: TwoBasinProblem, finals: dict[str, ArrayLike], *, ax: Axes | None = None
+) -> Axes:
     """Share of runs ending in each basin, one horizontal bar per setting.
 
     The basins are named by their shape in ``θ``, whatever coordinates the

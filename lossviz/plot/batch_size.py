@@ -7,7 +7,7 @@ target, the trade-off fit), :func:`lossviz.train` and :mod:`lossviz.optim.noise`
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -18,13 +18,25 @@ from ..optim.sgd import TrainResult
 from ..topics.batch_size import StepsToTarget, TradeOff, WallClockRun
 from .core import _axes
 
-__all__ = ["cost_curves", "noise_scale", "steps_vs_batch", "tradeoff", "best_lr", "cost_against_time",
-           "loglog_fit"]
+__all__ = [
+    "best_lr",
+    "cost_against_time",
+    "cost_curves",
+    "loglog_fit",
+    "noise_scale",
+    "steps_vs_batch",
+    "tradeoff",
+]
 
 
-def cost_curves(runs: Sequence[TrainResult], *, against: str = "updates",
-                step_times: ArrayLike | None = None, j_star: float | None = None,
-                ax: Axes | None = None) -> Axes:
+def cost_curves(
+    runs: Sequence[TrainResult],
+    *,
+    against: str = "updates",
+    step_times: ArrayLike | None = None,
+    j_star: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Cost curves of several runs against updates, examples seen or simulated time.
 
     Parameters
@@ -71,14 +83,17 @@ def cost_curves(runs: Sequence[TrainResult], *, against: str = "updates",
         ax.set_ylabel(r"$J - J^*$")
     else:
         ax.set_ylabel("objective $J$")
-    ax.set_xlabel({"updates": "updates", "examples": "examples seen",
-                   "time": "simulated time (s)"}[against])
+    ax.set_xlabel({"updates": "updates", "examples": "examples seen", "time": "simulated time (s)"}[against])
     return ax
 
 
-def noise_scale(updates: ArrayLike, b_simple: ArrayLike, *,
-                estimates: tuple[ArrayLike, ArrayLike] | None = None,
-                ax: Axes | None = None) -> Axes:
+def noise_scale(
+    updates: ArrayLike,
+    b_simple: ArrayLike,
+    *,
+    estimates: tuple[ArrayLike, ArrayLike] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """``B_simple`` along a run, exact (line) and estimated from batch gradients (dots).
 
     Parameters
@@ -112,8 +127,13 @@ def noise_scale(updates: ArrayLike, b_simple: ArrayLike, *,
     return ax
 
 
-def steps_vs_batch(result: StepsToTarget, fit: TradeOff | None = None, *,
-                   b_simple: float | None = None, ax: Axes | None = None) -> Axes:
+def steps_vs_batch(
+    result: StepsToTarget,
+    fit: TradeOff | None = None,
+    *,
+    b_simple: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Updates to the target against batch size (best learning rate), with the fitted curve.
 
     Parameters
@@ -137,14 +157,25 @@ def steps_vs_batch(result: StepsToTarget, fit: TradeOff | None = None, *,
     ax.plot(B[ok], S[ok], "o", color="k", label="measured (best learning rate)")
     if fit is not None:
         grid = np.geomspace(B.min(), B.max(), 200)
-        ax.plot(grid, fit.steps(grid), color="C0",
-                label=(rf"fit $S_{{\min}}(1 + B_{{\mathrm{{crit}}}}/B)$, "
-                       rf"$B_{{\mathrm{{crit}}}} = {fit.b_crit:.0f}$"))
+        ax.plot(
+            grid,
+            fit.steps(grid),
+            color="C0",
+            label=(
+                rf"fit $S_{{\min}}(1 + B_{{\mathrm{{crit}}}}/B)$, "
+                rf"$B_{{\mathrm{{crit}}}} = {fit.b_crit:.0f}$"
+            ),
+        )
         ax.axhline(fit.s_min, color="C0", ls=":", lw=1)
         ax.axvline(fit.b_crit, color="C0", ls="--", lw=1)
     if b_simple is not None:
-        ax.axvline(as_scalar("b_simple", b_simple), color="C3", ls="-.", lw=1,
-                   label=rf"$B_{{\mathrm{{simple}}}}$ at the target $= {b_simple:.0f}$")
+        ax.axvline(
+            as_scalar("b_simple", b_simple),
+            color="C3",
+            ls="-.",
+            lw=1,
+            label=rf"$B_{{\mathrm{{simple}}}}$ at the target $= {b_simple:.0f}$",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("batch size $B$")
@@ -172,12 +203,21 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     B, S, E = result.batch_sizes, result.best_steps, result.best_examples
     ok = np.isfinite(S)
     grid = np.geomspace(B.min() / 4, B.max() * 4, 300)
-    ax.plot(fit.examples(grid) / fit.e_min, fit.steps(grid) / fit.s_min, color="C0",
-            label=r"$(S/S_{\min} - 1)(E/E_{\min} - 1) = 1$")
+    ax.plot(
+        fit.examples(grid) / fit.e_min,
+        fit.steps(grid) / fit.s_min,
+        color="C0",
+        label=r"$(S/S_{\min} - 1)(E/E_{\min} - 1) = 1$",
+    )
     ax.plot(E[ok] / fit.e_min, S[ok] / fit.s_min, "o", color="k", label="measured")
     for b, e, s in zip(B[ok], E[ok], S[ok]):
-        ax.annotate(f"{b}", (e / fit.e_min, s / fit.s_min), textcoords="offset points",
-                    xytext=(4, 4), fontsize="x-small")
+        ax.annotate(
+            f"{b}",
+            (e / fit.e_min, s / fit.s_min),
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize="x-small",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"examples / $E_{\min}$")
@@ -186,8 +226,7 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     return ax
 
 
-def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None,
-            ax: Axes | None = None) -> Axes:
+def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | None = None) -> Axes:
     """The best learning rate per batch size, with the linear scaling rule for comparison.
 
     The rule ``η ∝ B`` is drawn through the smallest batch size's best rate.
@@ -215,8 +254,12 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None,
     ax.plot(grid, lr[first] * grid / B[first], color="C1", ls="--", label=r"linear scaling $\eta \propto B$")
     if fit is not None:
         eta_max = np.nanmax(lr)
-        ax.plot(grid, eta_max / (1 + fit.b_crit / grid), color="C0",
-                label=r"$\eta_{\max} / (1 + B_{\mathrm{crit}}/B)$")
+        ax.plot(
+            grid,
+            eta_max / (1 + fit.b_crit / grid),
+            color="C0",
+            label=r"$\eta_{\max} / (1 + B_{\mathrm{crit}}/B)$",
+        )
     ax.set_ylim(lr[ok].min() / 3, np.nanmax(lr) * 3)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -226,8 +269,13 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None,
     return ax
 
 
-def cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], *,
-                      target: float | None = None, ax: Axes | None = None) -> Axes:
+def cost_against_time(
+    runs: Sequence[WallClockRun],
+    labels: Sequence[str],
+    *,
+    target: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """The objective of each run against simulated seconds, on a log time axis.
 
     Draws each run from its first update on (a log axis has no 0), earlier runs
@@ -257,8 +305,14 @@ def cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], *,
     ax.axhline(runs[0].costs[0], color="0.6", linestyle=":", label="at the start")
     n = len(runs)
     for j, (run, label) in enumerate(zip(runs, labels)):
-        ax.plot(run.times[1:], run.costs[1:], color=f"C{j}", linewidth=1.5 if j == 0 else 0.8,
-                label=label, zorder=2 + n - j)
+        ax.plot(
+            run.times[1:],
+            run.costs[1:],
+            color=f"C{j}",
+            linewidth=1.5 if j == 0 else 0.8,
+            label=label,
+            zorder=2 + n - j,
+        )
     if target is not None:
         target = as_scalar("target", target)
         ax.axhline(target, color="k", linestyle="--", linewidth=1, label="target", zorder=2 + n)
@@ -273,8 +327,15 @@ def cost_against_time(runs: Sequence[WallClockRun], labels: Sequence[str], *,
     return ax
 
 
-def loglog_fit(x: ArrayLike, y: ArrayLike, slope: float, intercept: float, *,
-               ax: Axes | None = None, label: str = "measured") -> Axes:
+def loglog_fit(
+    x: ArrayLike,
+    y: ArrayLike,
+    slope: float,
+    intercept: float,
+    *,
+    ax: Axes | None = None,
+    label: str = "measured",
+) -> Axes:
     """Points ``(x, y)`` on log-log axes with the line ``10**intercept · x**slope``.
 
     Parameters
@@ -296,7 +357,6 @@ def loglog_fit(x: ArrayLike, y: ArrayLike, slope: float, intercept: float, *,
     intercept = as_scalar("intercept", intercept)
     ax = _axes(ax)
     ax.loglog(xa, ya, "o", label=label)
-    ax.loglog(xa, 10.0 ** intercept * xa ** slope, "-", color="C1",
-              label=f"fitted line, slope {slope:.2f}")
+    ax.loglog(xa, 10.0**intercept * xa**slope, "-", color="C1", label=f"fitted line, slope {slope:.2f}")
     ax.legend()
     return ax

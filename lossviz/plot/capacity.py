@@ -7,7 +7,7 @@ The curves come from :func:`lossviz.topics.capacity.degree_curve` and
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -21,8 +21,9 @@ from .core import _axes
 __all__ = ["capacity_curve", "poly_fits"]
 
 
-def capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | None = None,
-                   test_label: str = "held-out") -> Axes:
+def capacity_curve(
+    curve: CapacityCurve, *, metric: str = "cost", ax: Axes | None = None, test_label: str = "held-out"
+) -> Axes:
     """Train and held-out cost (or error rate) against degree or λ.
 
     The lines are means over the training sets; the bands span their 25th to
@@ -47,8 +48,9 @@ def capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | Non
     if metric not in ("cost", "error"):
         raise ValueError(f"metric must be 'cost' or 'error', got {metric!r}")
     ax = _axes(ax)
-    tr, te = ((curve.train_cost, curve.test_cost) if metric == "cost"
-              else (curve.train_error, curve.test_error))
+    tr, te = (
+        (curve.train_cost, curve.test_cost) if metric == "cost" else (curve.train_error, curve.test_error)
+    )
     v = curve.values
     for data, colour, label in ((tr, "C0", "training set"), (te, "C3", test_label)):
         ax.plot(v, data.mean(axis=0), "o-", color=colour, ms=3, label=f"{label} (mean)")
@@ -57,8 +59,7 @@ def capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | Non
             ax.fill_between(v, lo, hi, color=colour, alpha=0.15, lw=0)
     best = curve.best_index
     symbol = "λ" if curve.name == "lam" else "degree"
-    ax.axvline(v[best], color="k", ls=":", lw=1,
-               label=f"lowest {test_label} cost: {symbol} = {v[best]:g}")
+    ax.axvline(v[best], color="k", ls=":", lw=1, label=f"lowest {test_label} cost: {symbol} = {v[best]:g}")
     if curve.name == "lam":
         ax.set_xscale("log")
         ax.set_xlabel(r"regularisation strength $\lambda$")
@@ -74,8 +75,14 @@ def capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | Non
     return ax
 
 
-def poly_fits(x: ArrayLike, y: ArrayLike, models: Sequence[PolyLogistic], *,
-              labels: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+def poly_fits(
+    x: ArrayLike,
+    y: ArrayLike,
+    models: Sequence[PolyLogistic],
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """A training set and the churn probability each fitted model predicts.
 
     Parameters

@@ -7,27 +7,35 @@ in each.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from .._kernels import sigmoid
 from .._validation import as_float_array, as_int, as_scalar
-from ..losses import _sigmoid
 from ..model import check_data, check_params
 from ..topics.imbalance import LossFit, _hard_labels
 from .core import _axes
 
-__all__ = ["loss_landscape", "fitted_probabilities", "minority_scores"]
+__all__ = ["fitted_probabilities", "loss_landscape", "minority_scores"]
 
 #: Marker of the k-th loss in every drawing of this module, so a loss looks the same in each panel.
 _MARKERS = "os^Dv"
 
 
-def loss_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
-                   minimisers: dict[str, ArrayLike], highlight: str, title: str | None = None,
-                   levels: int = 14, ax: Axes | None = None) -> Axes:
+def loss_landscape(
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    J: ArrayLike,
+    *,
+    minimisers: dict[str, ArrayLike],
+    highlight: str,
+    title: str | None = None,
+    levels: int = 14,
+    ax: Axes | None = None,
+) -> Axes:
     """Contours of one loss's cost over ``(w, b)``, with its minimiser and the others'.
 
     Contour levels are spaced evenly in ``log(J - min J)`` so that the valley
@@ -58,8 +66,9 @@ def loss_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
     b = as_float_array("b_values", b_values)
     Jg = as_float_array("J", J, ndim=2)
     if Jg.shape != (b.size, w.size):
-        raise ValueError(f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, "
-                         f"got {Jg.shape}")
+        raise ValueError(
+            f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, got {Jg.shape}"
+        )
     if not isinstance(minimisers, dict) or not minimisers:
         raise TypeError(f"minimisers must be a non-empty dict of name to (w, b), got {minimisers!r}")
     if highlight not in minimisers:
@@ -70,13 +79,28 @@ def loss_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
     excess = Jg - Jg.min()
     positive = excess[excess > 0]
     lo = positive.min() if positive.size else 1.0
-    ax.contour(w, b, excess, levels=np.geomspace(max(lo, excess.max() * 1e-4), excess.max(), levels),
-               cmap="viridis", linewidths=0.8)
+    ax.contour(
+        w,
+        b,
+        excess,
+        levels=np.geomspace(max(lo, excess.max() * 1e-4), excess.max(), levels),
+        cmap="viridis",
+        linewidths=0.8,
+    )
     for k, (name, pt) in enumerate(points.items()):
         own = name == highlight
-        ax.plot(*pt, marker=_MARKERS[k % len(_MARKERS)], ms=11 if own else 8, ls="none",
-                color=f"C{k}", mfc=f"C{k}" if own else "none", mec="k" if own else f"C{k}",
-                mew=1.5, label=name, zorder=3)
+        ax.plot(
+            *pt,
+            marker=_MARKERS[k % len(_MARKERS)],
+            ms=11 if own else 8,
+            ls="none",
+            color=f"C{k}",
+            mfc=f"C{k}" if own else "none",
+            mec="k" if own else f"C{k}",
+            mew=1.5,
+            label=name,
+            zorder=3,
+        )
     ax.set_xlabel("$w$")
     ax.set_ylabel("$b$")
     if title is not None:
@@ -104,9 +128,15 @@ def _jitter(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-0.03, 0.03, n)
 
 
-def fitted_probabilities(x: ArrayLike, y: ArrayLike, fits: Sequence[LossFit], *,
-                         labels: Sequence[str] | None = None, threshold: float = 0.5,
-                         ax: Axes | None = None) -> Axes:
+def fitted_probabilities(
+    x: ArrayLike,
+    y: ArrayLike,
+    fits: Sequence[LossFit],
+    *,
+    labels: Sequence[str] | None = None,
+    threshold: float = 0.5,
+    ax: Axes | None = None,
+) -> Axes:
     """The samples (churners at 1, others at 0) and each loss's ``σ(w*·x + b*)``.
 
     Where a curve crosses the threshold is the bill above which that model
@@ -141,7 +171,7 @@ def fitted_probabilities(x: ArrayLike, y: ArrayLike, fits: Sequence[LossFit], *,
     grid = np.linspace(x_arr.min(), x_arr.max(), 300)
     for k, (f, name) in enumerate(zip(fits, names)):
         w, b = f.params
-        ax.plot(grid, _sigmoid(w * grid + b), color=f"C{k}", lw=2, label=name)
+        ax.plot(grid, sigmoid(w * grid + b), color=f"C{k}", lw=2, label=name)
     ax.axhline(thr, color="k", ls=":", lw=1, label=f"threshold {thr:g}")
     ax.set_xlabel("monthly bill $x$ (\\$100s)")
     ax.set_ylabel(r"$\hat y = \sigma(w^* x + b^*)$")
@@ -150,8 +180,9 @@ def fitted_probabilities(x: ArrayLike, y: ArrayLike, fits: Sequence[LossFit], *,
     return ax
 
 
-def minority_scores(fits: Sequence[LossFit], *, labels: Sequence[str] | None = None,
-                    ax: Axes | None = None) -> Axes:
+def minority_scores(
+    fits: Sequence[LossFit], *, labels: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
     """Minority recall, precision and false-positive rate for each loss, as grouped bars.
 
     A precision that is undefined (nothing predicted positive) is drawn as 0
@@ -175,14 +206,23 @@ def minority_scores(fits: Sequence[LossFit], *, labels: Sequence[str] | None = N
     ax = _axes(ax)
     k = np.arange(len(fits))
     width = 0.26
-    styles = (("recall", dict(color="0.15")), ("precision", dict(color="0.6")),
-              ("false_positive_rate", dict(color="white", edgecolor="0.3", hatch="///")))
+    styles = (
+        ("recall", {"color": "0.15"}),
+        ("precision", {"color": "0.6"}),
+        ("false_positive_rate", {"color": "white", "edgecolor": "0.3", "hatch": "///"}),
+    )
     for j, (key, style) in enumerate(styles):
         vals = [getattr(f.metrics, key) for f in fits]
-        bars = ax.bar(k + (j - 1) * width, [0.0 if v is None else v for v in vals], width,
-                      label=key.replace("_", " "), **style)
-        ax.bar_label(bars, labels=["n/a" if v is None else f"{v:.2f}" for v in vals],
-                     fontsize="x-small", padding=1)
+        bars = ax.bar(
+            k + (j - 1) * width,
+            [0.0 if v is None else v for v in vals],
+            width,
+            label=key.replace("_", " "),
+            **style,
+        )
+        ax.bar_label(
+            bars, labels=["n/a" if v is None else f"{v:.2f}" for v in vals], fontsize="x-small", padding=1
+        )
     ax.set_xticks(k, _wrap(names), fontsize="small")
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("on held-out data")

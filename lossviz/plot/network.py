@@ -26,10 +26,19 @@ except ImportError:  # pragma: no cover - until that layout is merged
 __all__ = ["cost_slice_contours", "segment_cost_curve", "sharpness_scatter"]
 
 
-def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, path: ArrayLike | None = None,
-                        n_levels: int = 12, ax: Axes | None = None, label: str = "objective",
-                        xlabel: str = r"$\alpha$ (along $d_1$)", ylabel: str = r"$\beta$ (along $d_2$)",
-                        path_label: str = "path (projected)") -> Axes:
+def cost_slice_contours(
+    alphas: ArrayLike,
+    betas: ArrayLike,
+    J: ArrayLike,
+    *,
+    path: ArrayLike | None = None,
+    n_levels: int = 12,
+    ax: Axes | None = None,
+    label: str = "objective",
+    xlabel: str = r"$\alpha$ (along $d_1$)",
+    ylabel: str = r"$\beta$ (along $d_2$)",
+    path_label: str = "path (projected)",
+) -> Axes:
     """Filled contours of a 2-D slice of the cost, with a colour bar and, optionally, a projected path.
 
     The levels are the course style's logarithmic ones (:func:`lossviz.plot.style.landscape_levels`), so the
@@ -68,8 +77,9 @@ def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, pa
     b = as_float_array("betas", betas)
     grid = as_float_array("J", J, ndim=2)
     if grid.shape != (b.size, a.size):
-        raise ValueError(f"J must have shape (len(betas), len(alphas)) = ({b.size}, {a.size}), "
-                         f"got {grid.shape}")
+        raise ValueError(
+            f"J must have shape (len(betas), len(alphas)) = ({b.size}, {a.size}), got {grid.shape}"
+        )
     ax = _axes(ax)
     levels = np.concatenate([[grid.min()], landscape_levels(grid, n_levels)])
     # One colour per band (the bands are far from evenly spaced in value): a BoundaryNorm.
@@ -93,9 +103,14 @@ def cost_slice_contours(alphas: ArrayLike, betas: ArrayLike, J: ArrayLike, *, pa
     return ax
 
 
-def segment_cost_curve(ts: ArrayLike, J: ArrayLike, *, ax: Axes | None = None,
-                       label: str = "objective on the segment",
-                       end_labels: Sequence[str] = ("θ*", "copy of θ*")) -> Axes:
+def segment_cost_curve(
+    ts: ArrayLike,
+    J: ArrayLike,
+    *,
+    ax: Axes | None = None,
+    label: str = "objective on the segment",
+    end_labels: Sequence[str] = ("θ*", "copy of θ*"),
+) -> Axes:
     """The cost along a straight segment, with the chord between its ends (what convexity would bound).
 
     Parameters
@@ -141,10 +156,14 @@ def segment_cost_curve(ts: ArrayLike, J: ArrayLike, *, ax: Axes | None = None,
     return ax
 
 
-def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *,
-                      roles: Sequence[str] | None = None, ax: Axes | None = None,
-                      xlabel: str = r"sharpness $\lambda_{\max}$ of the Hessian",
-                      ylabel: str = "held-out cost") -> Axes:
+def sharpness_scatter(
+    groups: Mapping[str, tuple[ArrayLike, ArrayLike]],
+    *,
+    roles: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    xlabel: str = r"sharpness $\lambda_{\max}$ of the Hessian",
+    ylabel: str = "held-out cost",
+) -> Axes:
     """One point per run: sharpness against held-out cost, one marker and colour per group.
 
     Parameters
@@ -170,15 +189,18 @@ def sharpness_scatter(groups: Mapping[str, tuple[ArrayLike, ArrayLike]], *,
     ['small', 'large']
     """
     if not isinstance(groups, Mapping) or not groups:
-        raise TypeError(f"groups must be a non-empty mapping of label to (sharpness, held_out), "
-                        f"got {_short(groups)}")
+        raise TypeError(
+            f"groups must be a non-empty mapping of label to (sharpness, held_out), got {_short(groups)}"
+        )
     if roles is not None and len(roles) != len(groups):
         raise ValueError(f"roles must name one role per group ({len(groups)}), got {_short(roles)}")
     if roles is None:
         styles = [(CYCLE[i % len(CYCLE)], "o") for i in range(len(groups))]
     else:  # role_style refuses an unknown role, naming it
-        styles = [(st["color"], st["marker"] if st["marker"] != "none" else "o")
-                  for st in (role_style(r, markers=True) for r in roles)]
+        styles = [
+            (st["color"], st["marker"] if st["marker"] != "none" else "o")
+            for st in (role_style(r, markers=True) for r in roles)
+        ]
     ax = _axes(ax)
     for (name, pair), (colour, marker) in zip(groups.items(), styles, strict=True):
         if len(pair) != 2:

@@ -86,16 +86,18 @@ __all__ = [
     "use_course_style",
 ]
 
-OKABE_ITO: Mapping[str, str] = MappingProxyType({
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-})
+OKABE_ITO: Mapping[str, str] = MappingProxyType(
+    {
+        "black": "#000000",
+        "orange": "#E69F00",
+        "sky_blue": "#56B4E9",
+        "bluish_green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish_purple": "#CC79A7",
+    }
+)
 """The eight colours of Okabe & Ito (2008), by name."""
 
 _OI = OKABE_ITO
@@ -145,22 +147,28 @@ LINESTYLES: Mapping[str, str] = MappingProxyType({role: ls for role, (_, ls, _) 
 MARKERS: Mapping[str, str] = MappingProxyType({role: mk for role, (_, _, mk) in _ROLES.items()})
 """Role -> matplotlib marker, used when the role is drawn as points (``"none"``: lines only)."""
 
-GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "regimes": ("full_batch", "mini_batch", "online", "minimum", "start"),
-    "classes": ("class_0", "class_1"),
-    "losses": ("bce", "weighted_bce", "focal", "focal_alpha"),
-    "losses_and_classes": ("bce", "weighted_bce", "focal", "focal_alpha", "class_0", "class_1"),
-    "losses_on_landscape": ("bce", "weighted_bce", "focal", "focal_alpha", "mini_batch", "start"),
-    "capacity": ("train", "held_out", "reference"),
-    "basins": ("sharp", "flat", "cost", "loss", "reference"),
-    "cost_loss_objective": ("cost", "loss", "objective"),
-    "gradients": ("gradient", "mean_gradient"),
-})
+GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "regimes": ("full_batch", "mini_batch", "online", "minimum", "start"),
+        "classes": ("class_0", "class_1"),
+        "losses": ("bce", "weighted_bce", "focal", "focal_alpha"),
+        "losses_and_classes": ("bce", "weighted_bce", "focal", "focal_alpha", "class_0", "class_1"),
+        "losses_on_landscape": ("bce", "weighted_bce", "focal", "focal_alpha", "mini_batch", "start"),
+        "capacity": ("train", "held_out", "reference"),
+        "basins": ("sharp", "flat", "cost", "loss", "reference"),
+        "cost_loss_objective": ("cost", "loss", "objective"),
+        "gradients": ("gradient", "mean_gradient"),
+    }
+)
 """Figure kind -> the roles drawn together in it; their colours and styles must stay distinct."""
 
 CYCLE: tuple[str, ...] = (
-    _OI["blue"], _OI["vermillion"], _OI["bluish_green"],
-    _OI["orange"], _OI["sky_blue"], _OI["reddish_purple"],
+    _OI["blue"],
+    _OI["vermillion"],
+    _OI["bluish_green"],
+    _OI["orange"],
+    _OI["sky_blue"],
+    _OI["reddish_purple"],
 )
 """Colours of the default property cycle, for lines that have no role.
 
@@ -200,17 +208,19 @@ PROJECTOR_FONT_SCALE = 1.4
 
 Text that large fits at most three panels across the column."""
 
-FONT_SIZES: Mapping[str, float] = MappingProxyType({
-    "font.size": 11.0,  # 15.3 px at DPI 100; "x-small" (0.694 x) is 7.6 pt = 10.6 px
-    "axes.titlesize": 12.0,
-    "axes.labelsize": 11.0,
-    "xtick.labelsize": 10.0,  # 13.9 px
-    "ytick.labelsize": 10.0,
-    "legend.fontsize": 10.0,
-    "legend.title_fontsize": 10.0,
-    "figure.titlesize": 13.0,
-    "figure.labelsize": 11.0,
-})
+FONT_SIZES: Mapping[str, float] = MappingProxyType(
+    {
+        "font.size": 11.0,  # 15.3 px at DPI 100; "x-small" (0.694 x) is 7.6 pt = 10.6 px
+        "axes.titlesize": 12.0,
+        "axes.labelsize": 11.0,
+        "xtick.labelsize": 10.0,  # 13.9 px
+        "ytick.labelsize": 10.0,
+        "legend.fontsize": 10.0,
+        "legend.title_fontsize": 10.0,
+        "figure.titlesize": 13.0,
+        "figure.labelsize": 11.0,
+    }
+)
 """Font sizes in points for the notebook column."""
 
 _OUTLINED = frozenset({"minimum", "start"})  # light faces: drawn with a dark edge
@@ -300,8 +310,9 @@ def regime(batch_size: int, m: int) -> str:
     return "online" if batch_size == 1 else "mini_batch"
 
 
-def figsize(ncols: int = 1, nrows: int = 1, *, aspect: float = 0.75,
-            max_height_px: float = MAX_HEIGHT_PX) -> tuple[float, float]:
+def figsize(
+    ncols: int = 1, nrows: int = 1, *, aspect: float = 0.75, max_height_px: float = MAX_HEIGHT_PX
+) -> tuple[float, float]:
     """Figure size in inches for a grid of panels that fits the notebook column.
 
     Each panel is ``FIGURE_WIDTH_PX / ncols`` px wide (at most
@@ -378,25 +389,27 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
     scale = PROJECTOR_FONT_SCALE if projector else 1.0
     ink = COLOURS["text"]
     rc: dict[str, Any] = {key: round(size * scale, 2) for key, size in FONT_SIZES.items()}
-    rc.update({
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        "figure.figsize": figsize(),
-        "figure.constrained_layout.use": True,
-        "figure.facecolor": "white",
-        "axes.prop_cycle": cycler(color=list(CYCLE)),
-        "image.cmap": CMAP,
-        "lines.linewidth": 1.75,
-        "lines.markersize": 7.0,
-        "text.color": ink,
-        "axes.labelcolor": ink,
-        "axes.edgecolor": ink,
-        "xtick.color": ink,
-        "ytick.color": ink,
-        "grid.color": COLOURS["grid"],
-        "grid.linewidth": 0.8,
-        "legend.framealpha": 0.9,
-    })
+    rc.update(
+        {
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": figsize(),
+            "figure.constrained_layout.use": True,
+            "figure.facecolor": "white",
+            "axes.prop_cycle": cycler(color=list(CYCLE)),
+            "image.cmap": CMAP,
+            "lines.linewidth": 1.75,
+            "lines.markersize": 7.0,
+            "text.color": ink,
+            "axes.labelcolor": ink,
+            "axes.edgecolor": ink,
+            "xtick.color": ink,
+            "ytick.color": ink,
+            "grid.color": COLOURS["grid"],
+            "grid.linewidth": 0.8,
+            "legend.framealpha": 0.9,
+        }
+    )
     return rc
 
 
@@ -531,9 +544,9 @@ def landscape_colorbar(ax: Axes, mappable: ScalarMappable, *, label: str = "cost
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes, got {_short(ax)}")
     if not isinstance(mappable, ScalarMappable):
-        raise TypeError("mappable must be a ScalarMappable (an image or contour set), "
-                        f"got {_short(mappable)}")
+        raise TypeError(
+            f"mappable must be a ScalarMappable (an image or contour set), got {_short(mappable)}"
+        )
     if not isinstance(label, str):
         raise TypeError(f"label must be a str, got {_short(label)}")
     return ax.figure.colorbar(mappable, ax=ax, label=label)
-

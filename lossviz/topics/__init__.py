@@ -17,4 +17,4 @@ Each is also at the top of the package, loaded on first use: ``lv.imbalance``,
 :mod:`lossviz.plot`. Importing this package imports none of them.
 """
 
-__all__ = ["imbalance", "capacity", "batch_size", "basins", "network"]
+__all__ = ["basins", "batch_size", "capacity", "imbalance", "network"]

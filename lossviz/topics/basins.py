@@ -37,12 +37,12 @@ from numpy.typing import ArrayLike
 from .._validation import as_float_array, as_int, as_scalar
 
 __all__ = [
-    "TwoBasinProblem",
-    "make_two_basin",
-    "Reparametrisation",
-    "run_basins",
     "BasinCounts",
+    "Reparametrisation",
+    "TwoBasinProblem",
     "count_basins",
+    "make_two_basin",
+    "run_basins",
 ]
 
 
@@ -78,8 +78,8 @@ class TwoBasinProblem:
         return int(self.xi.size)
 
     def _wells(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        gs = self.sharp_depth * np.exp(-(theta - self.sharp_centre) ** 2 / (2 * self.sharp_width**2))
-        gf = self.flat_depth * np.exp(-(theta - self.flat_centre) ** 2 / (2 * self.flat_width**2))
+        gs = self.sharp_depth * np.exp(-((theta - self.sharp_centre) ** 2) / (2 * self.sharp_width**2))
+        gf = self.flat_depth * np.exp(-((theta - self.flat_centre) ** 2) / (2 * self.flat_width**2))
         return gs, gf
 
     def cost(self, theta: ArrayLike) -> np.ndarray:
@@ -92,8 +92,11 @@ class TwoBasinProblem:
         """``J'(θ)``, elementwise."""
         t = np.asarray(theta, dtype=float)
         gs, gf = self._wells(t)
-        return (self.bowl * t + gs * (t - self.sharp_centre) / self.sharp_width**2
-                + gf * (t - self.flat_centre) / self.flat_width**2)
+        return (
+            self.bowl * t
+            + gs * (t - self.sharp_centre) / self.sharp_width**2
+            + gf * (t - self.flat_centre) / self.flat_width**2
+        )
 
     def cost_curvature(self, theta: ArrayLike) -> np.ndarray:
         """``J''(θ)``, elementwise."""
@@ -101,8 +104,7 @@ class TwoBasinProblem:
         gs, gf = self._wells(t)
         us = (t - self.sharp_centre) / self.sharp_width**2
         uf = (t - self.flat_centre) / self.flat_width**2
-        return (self.bowl + gs * (1 / self.sharp_width**2 - us**2)
-                + gf * (1 / self.flat_width**2 - uf**2))
+        return self.bowl + gs * (1 / self.sharp_width**2 - us**2) + gf * (1 / self.flat_width**2 - uf**2)
 
     def per_sample_losses(self, theta: float) -> np.ndarray:
         """``(m,)`` losses ``ℓᵢ(θ) = J(θ) + ξᵢ·θ`` at one ``θ``; their mean is ``J(θ)``."""
@@ -161,13 +163,22 @@ def _extrema(p: TwoBasinProblem) -> tuple[float, float, float]:
     minima = [r for r in roots if h(r) > 0]
     maxima = [r for r in roots if h(r) < 0]
     if len(minima) != 2 or len(maxima) != 1:
-        raise ValueError("the parameters do not give two basins separated by one ridge "
-                         f"(minima {minima}, maxima {maxima})")
+        raise ValueError(
+            f"the parameters do not give two basins separated by one ridge (minima {minima}, maxima {maxima})"
+        )
     return minima[0], maxima[0], minima[1]
 
 
-def make_two_basin(m: int = 200, *, noise: float = 7.0, seed: int = 0, sharp_width: float = 0.1,
-                   flat_width: float = 0.5, depth: float = 0.5, bowl: float = 0.02) -> TwoBasinProblem:
+def make_two_basin(
+    m: int = 200,
+    *,
+    noise: float = 7.0,
+    seed: int = 0,
+    sharp_width: float = 0.1,
+    flat_width: float = 0.5,
+    depth: float = 0.5,
+    bowl: float = 0.02,
+) -> TwoBasinProblem:
     """The toy problem with ``m`` samples whose tilts ``ξᵢ`` have mean 0 and spread ``noise``.
 
     The ``ξᵢ`` are drawn from a normal distribution, then centred and scaled so
@@ -209,8 +220,15 @@ def make_two_basin(m: int = 200, *, noise: float = 7.0, seed: int = 0, sharp_wid
     xi *= noise / xi.std()
 
     def problem(a_s: float, extrema: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> TwoBasinProblem:
-        return TwoBasinProblem(xi=xi, sharp_width=s_s, flat_width=s_f, sharp_depth=a_s,
-                               flat_depth=depth, bowl=bowl, _extrema=extrema)
+        return TwoBasinProblem(
+            xi=xi,
+            sharp_width=s_s,
+            flat_width=s_f,
+            sharp_depth=a_s,
+            flat_depth=depth,
+            bowl=bowl,
+            _extrema=extrema,
+        )
 
     # The bowl lifts the two minima by different amounts; deepen the sharp well to match.
     lo, hi = 0.5 * depth, 2.0 * depth
@@ -312,8 +330,16 @@ class _BasinSGD:
         return self.problem.cost(u if self.reparam is None else self.reparam.theta(u))
 
 
-def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, lr: float,
-               steps: int, seed: int = 0, reparam: Reparametrisation | None = None) -> np.ndarray:
+def run_basins(
+    problem: TwoBasinProblem,
+    theta0: ArrayLike,
+    *,
+    batch_size: int,
+    lr: float,
+    steps: int,
+    seed: int = 0,
+    reparam: Reparametrisation | None = None,
+) -> np.ndarray:
     """Run mini-batch SGD from every starting point at once; return where each run ends.
 
     The runs are :func:`lossviz.optim.run_sgd`'s: run ``r`` draws its batches,
@@ -363,8 +389,15 @@ def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, 
     if reparam is not None and not isinstance(reparam, Reparametrisation):
         raise TypeError(f"reparam must be a Reparametrisation or None, got {reparam!r}")
     u0 = t0 if reparam is None else reparam.phi(t0)
-    runs = run_sgd(_BasinSGD(problem, reparam), u0[:, None], batch_size=batch_size, lr=lr,
-                   n_updates=steps, seeds=run_seeds(seed, u0.size), record="final")
+    runs = run_sgd(
+        _BasinSGD(problem, reparam),
+        u0[:, None],
+        batch_size=batch_size,
+        lr=lr,
+        n_updates=steps,
+        seeds=run_seeds(seed, u0.size),
+        record="final",
+    )
     if runs.diverged.any():
         raise RuntimeError(f"{int(runs.diverged.sum())} runs diverged: lower lr")
     u = runs.final_params[:, 0]

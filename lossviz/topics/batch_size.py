@@ -27,33 +27,34 @@ The drawings of these results are in :mod:`lossviz.plot.batch_size`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._kernels import objective_rows
 from .._validation import as_float_array, as_int, as_scalar
 from ..losses import LogitLoss
-from ..model import _objective_rows, check_data, check_lam, check_loss, check_params
+from ..model import check_data, check_lam, check_loss, check_params
 from ..optim.newton import minimise
 from ..optim.sgd import LogisticProblem, online_pass, run_seeds, run_sgd, train
 
 __all__ = [
-    "updates_per_epoch",
-    "WallClockRun",
-    "simulate_wall_clock",
-    "cost_reduction_target",
-    "time_to_cost",
-    "order_effect",
-    "loglog_slope",
-    "trajectory_roughness",
-    "roughness_by_batch_size",
     "StepsToTarget",
-    "steps_to_target",
     "TradeOff",
+    "WallClockRun",
+    "cost_reduction_target",
     "fit_tradeoff",
+    "loglog_slope",
+    "order_effect",
+    "roughness_by_batch_size",
+    "simulate_wall_clock",
     "simulated_step_time",
+    "steps_to_target",
+    "time_to_cost",
+    "trajectory_roughness",
+    "updates_per_epoch",
 ]
 
 
@@ -82,13 +83,23 @@ def updates_per_epoch(m: int, batch_size: int) -> int:
     return -(-m // batch_size)
 
 
-def _train_for_updates(x: np.ndarray, y: np.ndarray, n_updates: int, *, batch_size: int,
-                       lr: float, lam: float, seed: int, params0: np.ndarray,
-                       loss: LogitLoss):
+def _train_for_updates(
+    x: np.ndarray,
+    y: np.ndarray,
+    n_updates: int,
+    *,
+    batch_size: int,
+    lr: float,
+    lam: float,
+    seed: int,
+    params0: np.ndarray,
+    loss: LogitLoss,
+):
     """Run :func:`lossviz.train` for enough epochs, then keep the first ``n_updates``."""
     epochs = -(-n_updates // updates_per_epoch(x.size, batch_size))
-    result = train(x, y, batch_size=batch_size, lr=lr, lam=lam, epochs=epochs, seed=seed,
-                   params0=params0, loss=loss)
+    result = train(
+        x, y, batch_size=batch_size, lr=lr, lam=lam, epochs=epochs, seed=seed, params0=params0, loss=loss
+    )
     keep = min(n_updates, result.n_updates) + 1
     return result.params[:keep], result.costs[:keep], result.diverged_at
 
@@ -124,10 +135,19 @@ class WallClockRun:
         return time_to_cost(self.times, self.costs, target)
 
 
-def simulate_wall_clock(x: ArrayLike, y: ArrayLike, *, batch_size: int, seconds_per_step: float,
-                        seconds: float, lr: float, lam: float = 0.0, seed: int = 0,
-                        params0: ArrayLike = (0.0, 0.0),
-                        loss: LogitLoss | None = None) -> WallClockRun:
+def simulate_wall_clock(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    batch_size: int,
+    seconds_per_step: float,
+    seconds: float,
+    lr: float,
+    lam: float = 0.0,
+    seed: int = 0,
+    params0: ArrayLike = (0.0, 0.0),
+    loss: LogitLoss | None = None,
+) -> WallClockRun:
     """Train for a budget of simulated seconds, each update costing ``seconds_per_step``.
 
     The run makes ``floor(seconds / seconds_per_step)`` updates of
@@ -168,16 +188,36 @@ def simulate_wall_clock(x: ArrayLike, y: ArrayLike, *, batch_size: int, seconds_
     if n_updates < 1:
         raise ValueError(f"seconds must be at least seconds_per_step ({step}), got {budget}")
     params, costs, diverged_at = _train_for_updates(
-        x_arr, y_arr, n_updates, batch_size=batch_size, lr=lr, lam=lam, seed=seed,
-        params0=params0, loss=check_loss(loss))
+        x_arr,
+        y_arr,
+        n_updates,
+        batch_size=batch_size,
+        lr=lr,
+        lam=lam,
+        seed=seed,
+        params0=params0,
+        loss=check_loss(loss),
+    )
     times = np.arange(costs.size) * step
-    return WallClockRun(times=times, costs=costs, params=params, batch_size=batch_size,
-                        seconds_per_step=step, diverged_at=diverged_at)
+    return WallClockRun(
+        times=times,
+        costs=costs,
+        params=params,
+        batch_size=batch_size,
+        seconds_per_step=step,
+        diverged_at=diverged_at,
+    )
 
 
-def cost_reduction_target(x: ArrayLike, y: ArrayLike, fraction: float, *,
-                          params0: ArrayLike = (0.0, 0.0), lam: float = 0.0,
-                          loss: LogitLoss | None = None) -> float:
+def cost_reduction_target(
+    x: ArrayLike,
+    y: ArrayLike,
+    fraction: float,
+    *,
+    params0: ArrayLike = (0.0, 0.0),
+    lam: float = 0.0,
+    loss: LogitLoss | None = None,
+) -> float:
     """The objective after going ``fraction`` of the way from the start's to the minimum's.
 
     ``J* + (1 - fraction) · (J(params0) - J*)``: "reducing the cost by a fixed
@@ -203,7 +243,7 @@ def cost_reduction_target(x: ArrayLike, y: ArrayLike, fraction: float, *,
     lam_f = check_lam(lam)
     loss_f = check_loss(loss)
     p_star = minimise(x_arr, y_arr, lam_f, loss=loss_f)
-    j0, j_star = _objective_rows(np.vstack([p0, p_star]), x_arr, y_arr, lam_f, loss_f)
+    j0, j_star = objective_rows(np.vstack([p0, p_star]), x_arr, y_arr, lam_f, loss_f)
     return float(j_star + (1.0 - fraction) * (j0 - j_star))
 
 
@@ -234,8 +274,15 @@ def time_to_cost(times: ArrayLike, costs: ArrayLike, target: float) -> float:
 # ------------------------------------------------------------- the order of online updates (question 2)
 
 
-def order_effect(params0: ArrayLike, x: ArrayLike, y: ArrayLike, lrs: ArrayLike, *,
-                 lam: float = 0.0, loss: LogitLoss | None = None) -> np.ndarray:
+def order_effect(
+    params0: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    lrs: ArrayLike,
+    *,
+    lam: float = 0.0,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
     """How far apart online learning ends up in the given order and in the reverse order.
 
     For each learning rate η, ``‖θ_forward(η) - θ_reversed(η)‖`` after one
@@ -262,12 +309,15 @@ def order_effect(params0: ArrayLike, x: ArrayLike, y: ArrayLike, lrs: ArrayLike,
     etas = as_float_array("lrs", lrs)
     if np.any(etas <= 0):
         raise ValueError(f"lrs must all be > 0, got {etas[etas <= 0][0]}")
-    return np.array([
-        np.linalg.norm(online_pass(params0, x_arr, y_arr, lr=eta, lam=lam, loss=loss)[-1]
-                       - online_pass(params0, x_arr[::-1], y_arr[::-1], lr=eta, lam=lam,
-                                     loss=loss)[-1])
-        for eta in etas
-    ])
+    return np.array(
+        [
+            np.linalg.norm(
+                online_pass(params0, x_arr, y_arr, lr=eta, lam=lam, loss=loss)[-1]
+                - online_pass(params0, x_arr[::-1], y_arr[::-1], lr=eta, lam=lam, loss=loss)[-1]
+            )
+            for eta in etas
+        ]
+    )
 
 
 def loglog_slope(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
@@ -326,9 +376,18 @@ def trajectory_roughness(costs: ArrayLike) -> float:
     return float(np.sqrt(np.mean(np.diff(c) ** 2)))
 
 
-def roughness_by_batch_size(x: ArrayLike, y: ArrayLike, batch_sizes: Sequence[int], *, lr: float,
-                            n_updates: int, params0: ArrayLike, lam: float = 0.0, seed: int = 0,
-                            loss: LogitLoss | None = None) -> np.ndarray:
+def roughness_by_batch_size(
+    x: ArrayLike,
+    y: ArrayLike,
+    batch_sizes: Sequence[int],
+    *,
+    lr: float,
+    n_updates: int,
+    params0: ArrayLike,
+    lam: float = 0.0,
+    seed: int = 0,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
     """:func:`trajectory_roughness` of ``n_updates`` updates for each batch size.
 
     Every run starts at ``params0`` with the same learning rate and seed; start
@@ -369,11 +428,12 @@ def roughness_by_batch_size(x: ArrayLike, y: ArrayLike, batch_sizes: Sequence[in
     out = np.empty(len(ks))
     for j, k in enumerate(ks):
         _, costs, diverged_at = _train_for_updates(
-            x_arr, y_arr, n_updates, batch_size=k, lr=lr, lam=lam, seed=seed,
-            params0=params0, loss=loss_f)
+            x_arr, y_arr, n_updates, batch_size=k, lr=lr, lam=lam, seed=seed, params0=params0, loss=loss_f
+        )
         if diverged_at is not None:
-            raise ValueError(f"the run with batch_size {k} diverged at update {diverged_at}; "
-                             f"lower lr (got {lr})")
+            raise ValueError(
+                f"the run with batch_size {k} diverged at update {diverged_at}; lower lr (got {lr})"
+            )
         out[j] = trajectory_roughness(costs)
     return out
 
@@ -440,9 +500,18 @@ def _checkpoints(max_steps: int, per_decade: int) -> np.ndarray:
     return np.unique(np.round(np.geomspace(1, max_steps, n)).astype(int))
 
 
-def _run_batch_size(problem: LogisticProblem, batch_size: int, lrs: np.ndarray, seeds: np.ndarray,
-                    target: float, max_steps: int, p0: np.ndarray, per_decade: int, hold: int,
-                    stop_at_first: bool) -> np.ndarray:
+def _run_batch_size(
+    problem: LogisticProblem,
+    batch_size: int,
+    lrs: np.ndarray,
+    seeds: np.ndarray,
+    target: float,
+    max_steps: int,
+    p0: np.ndarray,
+    per_decade: int,
+    hold: int,
+    stop_at_first: bool,
+) -> np.ndarray:
     """Steps for the seed-averaged objective to reach ``target`` and stay, per learning rate.
 
     All learning rates and seeds of one batch size are one :func:`lossviz.optim.run_sgd`
@@ -486,18 +555,37 @@ def _run_batch_size(problem: LogisticProblem, batch_size: int, lrs: np.ndarray, 
                 live[:] = False
         return np.repeat(~live, n_seeds)
 
-    run_sgd(problem, p0, batch_size=batch_size, lr=np.repeat(lrs, n_seeds),
-            seeds=seeds, n_updates=max_steps,
-            record=np.concatenate([[0], checkpoints]), on_record=at_checkpoint)
+    run_sgd(
+        problem,
+        p0,
+        batch_size=batch_size,
+        lr=np.repeat(lrs, n_seeds),
+        seeds=seeds,
+        n_updates=max_steps,
+        record=np.concatenate([[0], checkpoints]),
+        on_record=at_checkpoint,
+    )
     return steps
 
 
-def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], lrs: ArrayLike,
-                    target: float, n_seeds: int = 8, max_examples: int = 200_000,
-                    max_steps: int = 20_000, seed: int = 0, lam: float = 0.0,
-                    params0: ArrayLike = (0.0, 0.0), loss: LogitLoss | None = None,
-                    checkpoints_per_decade: int = 40, hold: int = 5,
-                    stop_at_first: bool = True) -> StepsToTarget:
+def steps_to_target(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    batch_sizes: Sequence[int],
+    lrs: ArrayLike,
+    target: float,
+    n_seeds: int = 8,
+    max_examples: int = 200_000,
+    max_steps: int = 20_000,
+    seed: int = 0,
+    lam: float = 0.0,
+    params0: ArrayLike = (0.0, 0.0),
+    loss: LogitLoss | None = None,
+    checkpoints_per_decade: int = 40,
+    hold: int = 5,
+    stop_at_first: bool = True,
+) -> StepsToTarget:
     """Updates of mini-batch SGD needed to bring the expected objective down to ``target``.
 
     For every batch size and learning rate, runs ``n_seeds`` copies of SGD
@@ -582,10 +670,12 @@ def steps_to_target(x: ArrayLike, y: ArrayLike, *, batch_sizes: Sequence[int], l
             # Independent batch orders for every (batch size, learning rate, copy): shared orders
             # would give every learning rate the same lucky stretches, and ties at the same checkpoint.
             seeds = run_seeds((seed, int(b)), lr_arr.size * n_seeds)
-            out[i] = _run_batch_size(problem, int(b), lr_arr, seeds, target, int(budget), p0,
-                                     per_decade, hold, bool(stop_at_first))
-    return StepsToTarget(batch_sizes=bs, lrs=lr_arr, steps=out, target=target, n_seeds=n_seeds,
-                         hold=hold, max_steps=budgets)
+            out[i] = _run_batch_size(
+                problem, int(b), lr_arr, seeds, target, int(budget), p0, per_decade, hold, bool(stop_at_first)
+            )
+    return StepsToTarget(
+        batch_sizes=bs, lrs=lr_arr, steps=out, target=target, n_seeds=n_seeds, hold=hold, max_steps=budgets
+    )
 
 
 # ------------------------------------------------------------------ the trade-off curve
@@ -662,8 +752,9 @@ def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
     return TradeOff(s_min=float(s_min), e_min=float(e_min))
 
 
-def simulated_step_time(batch_size: ArrayLike, *, overhead: float, per_example: float,
-                        parallel: int = 1) -> np.ndarray:
+def simulated_step_time(
+    batch_size: ArrayLike, *, overhead: float, per_example: float, parallel: int = 1
+) -> np.ndarray:
     """Seconds per update on a simple device model: ``overhead + per_example·⌈B/parallel⌉``.
 
     ``parallel`` samples are processed at once (a vectorised CPU, a GPU), so any

@@ -23,25 +23,25 @@ polynomial, whose values would grow without bound. The drawings are in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.polynomial import legendre
 from numpy.typing import ArrayLike
 
+from .._kernels import bce_d2z, bce_dz, bce_from_logits, mean_gradient, mean_hessian, sigmoid
 from .._validation import as_float_array, as_int, as_scalar
-from ..losses import _bce_logits, _sigmoid
 from ..model import check_data
 from ..optim.newton import damped_newton
 
 __all__ = [
-    "PolyLogistic",
-    "poly_features",
-    "fit_poly_logistic",
     "CapacityCurve",
+    "PolyLogistic",
     "degree_curve",
+    "fit_poly_logistic",
     "lam_curve",
+    "poly_features",
 ]
 
 #: Largest degree accepted: beyond it the Legendre basis on a few points is
@@ -115,12 +115,12 @@ class PolyLogistic:
 
     def predict(self, x: ArrayLike) -> np.ndarray:
         """``(m,)`` predicted churn probabilities."""
-        return _sigmoid(self.logits(x))
+        return sigmoid(self.logits(x))
 
     def cost(self, x: ArrayLike, y: ArrayLike) -> float:
         """The cost on ``(x, y)``: mean binary cross-entropy, without the penalty."""
         x_arr, y_arr = check_data(x, y)
-        return float(np.mean(_bce_logits(y_arr, self.logits(x_arr))))
+        return float(np.mean(bce_from_logits(y_arr, self.logits(x_arr))))
 
     def error_rate(self, x: ArrayLike, y: ArrayLike) -> float:
         """Share of samples misclassified at the threshold ``ŷ = 0.5`` (``z = 0``)."""
@@ -128,8 +128,9 @@ class PolyLogistic:
         return float(np.mean((self.logits(x_arr) > 0) != (y_arr > 0.5)))
 
 
-def fit_poly_logistic(x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *,
-                      tol: float = 1e-9, max_iter: int = 200) -> PolyLogistic:
+def fit_poly_logistic(
+    x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *, tol: float = 1e-9, max_iter: int = 200
+) -> PolyLogistic:
     """Minimise ``J + λ/2·|w|²`` for the polynomial-feature model by damped Newton.
 
     The training set's range ``[min x, max x]`` is mapped to ``t ∈ [-1, 1]``.
@@ -178,27 +179,34 @@ def fit_poly_logistic(x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0,
     if gnorm > 1e-6:
         raise RuntimeError(
             f"fit_poly_logistic did not converge (degree {d}, lam {lam_f}, gradient norm {gnorm:.2e});"
-            " with lam = 0 the data may be separable: use lam > 0")
-    return PolyLogistic(degree=d, lam=lam_f, centre=centre, half_width=half_width,
-                        weights=theta[:d].copy(), bias=float(theta[d]), n_iter=n_iter)
+            " with lam = 0 the data may be separable: use lam > 0"
+        )
+    return PolyLogistic(
+        degree=d,
+        lam=lam_f,
+        centre=centre,
+        half_width=half_width,
+        weights=theta[:d].copy(),
+        bias=float(theta[d]),
+        n_iter=n_iter,
+    )
 
 
-def _newton(X: np.ndarray, y: np.ndarray, lam: float, tol: float,
-            max_iter: int) -> tuple[np.ndarray, int, float]:
+def _newton(
+    X: np.ndarray, y: np.ndarray, lam: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, int, float]:
     m, d = X.shape
     A = np.column_stack([X, np.ones(m)])
     pen = np.append(np.full(d, lam), 0.0)
 
     def f(t: np.ndarray) -> float:
-        return float(np.mean(_bce_logits(y, A @ t))) + 0.5 * lam * float(t[:d] @ t[:d])
+        return float(np.mean(bce_from_logits(y, A @ t))) + 0.5 * lam * float(t[:d] @ t[:d])
 
     def grad(t: np.ndarray) -> np.ndarray:
-        return A.T @ (_sigmoid(A @ t) - y) / m + pen * t
+        return mean_gradient(A, bce_dz(y, A @ t)) + pen * t
 
     def hess(t: np.ndarray) -> np.ndarray:
-        z = A @ t
-        s = _sigmoid(z) * _sigmoid(-z)
-        return (A * s[:, None]).T @ A / m + np.diag(pen)
+        return mean_hessian(A, bce_d2z(y, A @ t)) + np.diag(pen)
 
     return damped_newton(f, grad, hess, np.zeros(d + 1), tol=tol, max_iter=max_iter)
 
@@ -244,7 +252,8 @@ class CapacityCurve:
 
 
 def _check_train_sets(
-        train_sets: Sequence[tuple[ArrayLike, ArrayLike]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+) -> list[tuple[np.ndarray, np.ndarray]]:
     if isinstance(train_sets, tuple) and len(train_sets) == 2 and np.ndim(train_sets[0]) == 1:
         raise TypeError("train_sets must be a sequence of (x, y) pairs; wrap one set as [(x, y)]")
     try:
@@ -261,9 +270,15 @@ def _check_train_sets(
     return out
 
 
-def _sweep(name: str, settings: list[tuple[int, float]], values: np.ndarray, fixed: float,
-           train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-           y_test: ArrayLike) -> CapacityCurve:
+def _sweep(
+    name: str,
+    settings: list[tuple[int, float]],
+    values: np.ndarray,
+    fixed: float,
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+) -> CapacityCurve:
     sets = _check_train_sets(train_sets)
     xt, yt = check_data(x_test, y_test)
     shape = (len(sets), len(settings))
@@ -272,16 +287,29 @@ def _sweep(name: str, settings: list[tuple[int, float]], values: np.ndarray, fix
         for j, (degree, lam) in enumerate(settings):
             model = fit_poly_logistic(x, y, degree, lam)
             z_tr, z_te = model.logits(x), model.logits(xt)
-            tr_c[i, j] = np.mean(_bce_logits(y, z_tr))
-            te_c[i, j] = np.mean(_bce_logits(yt, z_te))
+            tr_c[i, j] = np.mean(bce_from_logits(y, z_tr))
+            te_c[i, j] = np.mean(bce_from_logits(yt, z_te))
             tr_e[i, j] = np.mean((z_tr > 0) != (y > 0.5))
             te_e[i, j] = np.mean((z_te > 0) != (yt > 0.5))
-    return CapacityCurve(name=name, values=values, fixed=fixed, train_cost=tr_c,
-                         test_cost=te_c, train_error=tr_e, test_error=te_e)
+    return CapacityCurve(
+        name=name,
+        values=values,
+        fixed=fixed,
+        train_cost=tr_c,
+        test_cost=te_c,
+        train_error=tr_e,
+        test_error=te_e,
+    )
 
 
-def degree_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-                 y_test: ArrayLike, degrees: Sequence[int], *, lam: float = 1e-6) -> CapacityCurve:
+def degree_curve(
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    degrees: Sequence[int],
+    *,
+    lam: float = 1e-6,
+) -> CapacityCurve:
     """Fit every degree on every training set; costs and errors on train and held-out data.
 
     Parameters
@@ -307,8 +335,14 @@ def degree_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: Arra
     return _sweep("degree", [(int(d), lam_f) for d in degs], degs, lam_f, train_sets, x_test, y_test)
 
 
-def lam_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-              y_test: ArrayLike, lams: ArrayLike, *, degree: int) -> CapacityCurve:
+def lam_curve(
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    lams: ArrayLike,
+    *,
+    degree: int,
+) -> CapacityCurve:
     """Fit every λ at one degree on every training set; see :func:`degree_curve`.
 
     Parameters

@@ -12,28 +12,29 @@ puts them behind two sliders. Taught in notebook 06.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._kernels import sigmoid
 from .._validation import as_float_array, as_int, as_scalar
 from ..data import make_churn
-from ..losses import LogitLoss, _sigmoid
+from ..losses import LogitLoss
 from ..model import check_data, check_lam, check_loss, check_params
 from ..optim.newton import minimise
 
 __all__ = [
-    "make_imbalanced_churn",
-    "balancing_pos_weight",
-    "balancing_alpha",
-    "class_cost_shares",
     "ClassMetrics",
-    "class_metrics",
     "LossFit",
+    "balancing_alpha",
+    "balancing_pos_weight",
+    "class_cost_shares",
+    "class_metrics",
     "fit_losses",
     "format_loss_table",
+    "make_imbalanced_churn",
 ]
 
 
@@ -45,8 +46,9 @@ def _hard_labels(y: np.ndarray) -> np.ndarray:
     return y > 0.5
 
 
-def make_imbalanced_churn(m: int = 1000, *, positive_rate: float = 0.05,
-                          seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_imbalanced_churn(
+    m: int = 1000, *, positive_rate: float = 0.05, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """A churn set in which only ``positive_rate`` of the customers churned.
 
     Drawn from a pool ``make_churn(3·m, seed=seed)`` (grown if it runs short):
@@ -77,11 +79,12 @@ def make_imbalanced_churn(m: int = 1000, *, positive_rate: float = 0.05,
     m = as_int("m", m, minimum=2)
     rate = as_scalar("positive_rate", positive_rate, minimum=0.0, strict_minimum=True, maximum=1.0)
     seed = as_int("seed", seed, minimum=0)
-    n_pos = int(round(rate * m))
+    n_pos = round(rate * m)
     if not 1 <= n_pos <= m - 1:
         raise ValueError(
             f"positive_rate must leave both classes at least one of the {m} samples, "
-            f"got {positive_rate} ({n_pos} churners)")
+            f"got {positive_rate} ({n_pos} churners)"
+        )
     pool = 3 * m
     while True:
         x, y = make_churn(pool, seed=seed)
@@ -89,7 +92,7 @@ def make_imbalanced_churn(m: int = 1000, *, positive_rate: float = 0.05,
         if pos.size >= n_pos and neg.size >= m - n_pos:
             break
         pool *= 2
-    keep = np.sort(np.concatenate([pos[:n_pos], neg[:m - n_pos]]))
+    keep = np.sort(np.concatenate([pos[:n_pos], neg[: m - n_pos]]))
     return x[keep], y[keep]
 
 
@@ -131,8 +134,9 @@ def balancing_alpha(y: ArrayLike) -> float:
     return pw / (1.0 + pw)
 
 
-def class_cost_shares(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
-                      loss: LogitLoss | None = None) -> np.ndarray:
+def class_cost_shares(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
+) -> np.ndarray:
     """How the cost splits between the classes: each class's share of ``Σᵢ L⁽ⁱ⁾``.
 
     Parameters
@@ -184,8 +188,7 @@ class ClassMetrics:
     n_predicted_positive: int
 
 
-def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
-                  threshold: float = 0.5) -> ClassMetrics:
+def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: float = 0.5) -> ClassMetrics:
     """Recall, precision and false-positive rate of ``ŷ = σ(w·x + b) >= threshold``.
 
     Parameters
@@ -210,7 +213,7 @@ def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
     thr = as_scalar("threshold", threshold, minimum=0.0, strict_minimum=True, maximum=1.0)
     if thr == 1.0:
         raise ValueError("threshold must be < 1, got 1.0")
-    pred = _sigmoid(p[0] * x_arr + p[1]) >= thr
+    pred = sigmoid(p[0] * x_arr + p[1]) >= thr
     tp = int(np.sum(pred & is_pos))
     n_pred = int(pred.sum())
     return ClassMetrics(
@@ -253,8 +256,15 @@ class LossFit:
         return float(-b / w) if w != 0 else float("inf") if b < 0 else float("-inf")
 
 
-def fit_losses(losses: Sequence[LogitLoss], x: ArrayLike, y: ArrayLike, x_test: ArrayLike,
-               y_test: ArrayLike, *, lam: float = 0.0) -> list[LossFit]:
+def fit_losses(
+    losses: Sequence[LogitLoss],
+    x: ArrayLike,
+    y: ArrayLike,
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    *,
+    lam: float = 0.0,
+) -> list[LossFit]:
     """Minimise the cost under each loss and score the minority class on held-out data.
 
     Parameters
@@ -283,9 +293,14 @@ def fit_losses(losses: Sequence[LogitLoss], x: ArrayLike, y: ArrayLike, x_test: 
     for loss in losses:
         loss_f = check_loss(loss)
         params = minimise(x_arr, y_arr, lam_f, loss=loss_f)
-        out.append(LossFit(loss=loss_f, params=params,
-                           cost_shares=class_cost_shares(params, x_arr, y_arr, loss=loss_f),
-                           metrics=class_metrics(params, xt, yt)))
+        out.append(
+            LossFit(
+                loss=loss_f,
+                params=params,
+                cost_shares=class_cost_shares(params, x_arr, y_arr, loss=loss_f),
+                metrics=class_metrics(params, xt, yt),
+            )
+        )
     return out
 
 
@@ -313,8 +328,10 @@ def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
     digits = as_int("digits", digits, minimum=0, maximum=6)
     names = [f.loss.name for f in fits]
     width = max(len("loss"), *(len(n) for n in names))
-    head = (f"{'loss':<{width}}  {'w*':>7} {'b*':>7}  {'bill >':>7}  {'minority':>8}  "
-            f"{'recall':>6}  {'precision':>9}  {'FPR':>5}")
+    head = (
+        f"{'loss':<{width}}  {'w*':>7} {'b*':>7}  {'bill >':>7}  {'minority':>8}  "
+        f"{'recall':>6}  {'precision':>9}  {'FPR':>5}"
+    )
     sub = f"{'':<{width}}  {'':>7} {'':>7}  {'':>7}  {'cost %':>8}"
     rows = [head, sub]
     for name, f in zip(names, fits):
@@ -323,5 +340,6 @@ def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
         rows.append(
             f"{name:<{width}}  {f.params[0]:>7.{digits}f} {f.params[1]:>7.{digits}f}  "
             f"{f.decision_bill:>7.{digits}f}  {100 * f.cost_shares[1]:>8.0f}  "
-            f"{mt.recall:>6.{digits}f}  {prec:>9}  {mt.false_positive_rate:>5.{digits}f}")
+            f"{mt.recall:>6.{digits}f}  {prec:>9}  {mt.false_positive_rate:>5.{digits}f}"
+        )
     return "\n".join(rows)

@@ -40,34 +40,33 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._kernels import bce_from_logits, sigmoid
 from .._validation import _short, as_float_array, as_int, as_scalar, check_in_unit_interval
-from .._kernels import bce_from_logits as _bce_logits
-from .._kernels import sigmoid as _sigmoid
 from ..optim.sgd import run_sgd
 
 __all__ = [
-    "ChurnFeatures",
-    "make_network_churn",
     "MLP",
+    "BatchComparison",
+    "ChurnFeatures",
+    "Endpoints",
     "Layers",
     "NetworkProblem",
-    "filter_normalised_directions",
-    "TrajectoryPlane",
-    "trajectory_plane",
-    "path_window",
-    "cost_slice",
-    "cost_along_segment",
-    "permute_hidden_units",
-    "full_hessian",
     "Sharpness",
-    "top_hessian_eigenvalue",
-    "Endpoints",
-    "describe_endpoints",
-    "BatchComparison",
+    "TrajectoryPlane",
     "compare_batch_sizes",
+    "cost_along_segment",
+    "cost_slice",
+    "describe_endpoints",
+    "filter_normalised_directions",
+    "format_spread",
+    "full_hessian",
+    "make_network_churn",
+    "path_window",
+    "permute_hidden_units",
     "polish",
     "rank_correlation",
-    "format_spread",
+    "top_hessian_eigenvalue",
+    "trajectory_plane",
 ]
 
 #: The number of floats one chunk of a forward pass may hold (R·m·h): 2 MiB of float64, about a core's
@@ -78,6 +77,7 @@ FEATURE_NAMES: tuple[str, str, str] = ("monthly bill", "tenure", "support calls"
 
 
 # --- Data --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class ChurnFeatures:
@@ -110,8 +110,12 @@ class ChurnFeatures:
 
 def _churn_logit(bill: np.ndarray, tenure: np.ndarray, calls: np.ndarray) -> np.ndarray:
     # New customers react to a high bill, old ones hardly do; a third support call is the turning point.
-    return (0.3 + 3.0 * np.tanh((bill - 70.0) / 20.0) * np.exp(-tenure / 12.0)
-            + 2.0 * np.tanh(2.0 * (calls - 2.5)) - 0.04 * tenure)
+    return (
+        0.3
+        + 3.0 * np.tanh((bill - 70.0) / 20.0) * np.exp(-tenure / 12.0)
+        + 2.0 * np.tanh(2.0 * (calls - 2.5))
+        - 0.04 * tenure
+    )
 
 
 def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int = 0) -> ChurnFeatures:
@@ -158,7 +162,7 @@ def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int 
     bill = np.clip(rng.normal(70.0, 25.0, n), 20.0, 150.0)
     tenure = np.clip(np.ceil(rng.gamma(1.5, 16.0, n)), 1.0, 72.0)
     calls = rng.poisson(1.5, n).astype(np.float64)
-    y = (rng.random(n) < _sigmoid(_churn_logit(bill, tenure, calls))).astype(np.float64)
+    y = (rng.random(n) < sigmoid(_churn_logit(bill, tenure, calls))).astype(np.float64)
     raw = np.column_stack([bill, tenure, calls])
     mean, std = raw[:m_train].mean(axis=0), raw[:m_train].std(axis=0)
     if np.any(std == 0):
@@ -168,6 +172,7 @@ def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int 
 
 
 # --- The network ------------------------------------------------------------------------------------
+
 
 class Layers(NamedTuple):
     """The parameters of ``R`` networks, unflattened (views of the flat array where possible)."""
@@ -250,8 +255,10 @@ class MLP:
         """``params`` as a finite float array of shape ``(p,)`` or ``(R, p)``, or raise naming ``name``."""
         arr = as_float_array(name, params, ndim=None)
         if arr.ndim not in (1, 2) or arr.shape[-1] != self.n_params:
-            raise ValueError(f"{name} must have shape ({self.n_params},) or (R, {self.n_params}) for "
-                             f"{self!r}, got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have shape ({self.n_params},) or (R, {self.n_params}) for "
+                f"{self!r}, got shape {arr.shape}"
+            )
         return arr
 
     def unflatten(self, params: ArrayLike) -> Layers:
@@ -270,10 +277,13 @@ class MLP:
         R, h, d = W1.shape[0], self.n_hidden, self.n_inputs
         expected = [(R, h, d), (R, h), (R, h), (R,)]
         if [W1.shape, b1.shape, w2.shape, b2.shape] != expected:
-            raise ValueError(f"layers must have shapes {expected} for {self!r}, got "
-                             f"{[W1.shape, b1.shape, w2.shape, b2.shape]}")
-        return np.concatenate([W1.reshape(R, -1), b1.reshape(R, -1), w2.reshape(R, -1), b2.reshape(R, 1)],
-                              axis=1)
+            raise ValueError(
+                f"layers must have shapes {expected} for {self!r}, got "
+                f"{[W1.shape, b1.shape, w2.shape, b2.shape]}"
+            )
+        return np.concatenate(
+            [W1.reshape(R, -1), b1.reshape(R, -1), w2.reshape(R, -1), b2.reshape(R, 1)], axis=1
+        )
 
     def init_params(self, seed: int | Sequence[int] = 0) -> np.ndarray:
         """Random starting parameters: LeCun-normal weights (suited to ``tanh``), zero biases.
@@ -337,10 +347,11 @@ def _forward(L: Layers, XT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _dz(y: np.ndarray, z: np.ndarray) -> np.ndarray:
     # ∂L/∂z in the stable form (1 - y)·σ(z) - y·σ(-z): no cancellation at confident logits.
-    return (1.0 - y) * _sigmoid(z) - y * _sigmoid(-z)
+    return (1.0 - y) * sigmoid(z) - y * sigmoid(-z)
 
 
 # --- The problem: network + data + penalty ------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class NetworkProblem:
@@ -386,7 +397,7 @@ class NetworkProblem:
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "lam", as_scalar("lam", self.lam, minimum=0.0))
-        object.__setattr__(self, "_xT", np.ascontiguousarray(x.T))   # (d, m): samples as columns
+        object.__setattr__(self, "_xT", np.ascontiguousarray(x.T))  # (d, m): samples as columns
 
     @property
     def m(self) -> int:
@@ -437,22 +448,25 @@ class NetworkProblem:
             return self._gradients(P, self._xT, self.y[None, :])
         idx = np.asarray(batches)
         if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.dtype.kind not in "iu":
-            raise ValueError(f"batches must be an integer array of shape ({P.shape[0]}, k), got "
-                             f"{_short(batches)} with shape {idx.shape}")
+            raise ValueError(
+                f"batches must be an integer array of shape ({P.shape[0]}, k), got "
+                f"{_short(batches)} with shape {idx.shape}"
+            )
         if idx.size and (idx.min() < 0 or idx.max() >= self.m):
-            raise ValueError(f"batches must hold indices in [0, {self.m}), got values from "
-                             f"{idx.min()} to {idx.max()}")
+            raise ValueError(
+                f"batches must hold indices in [0, {self.m}), got values from {idx.min()} to {idx.max()}"
+            )
         return self._gradients(P, self.x[idx].transpose(0, 2, 1), self.y[idx])
 
     def _gradients(self, P: np.ndarray, XT: np.ndarray, Y: np.ndarray) -> np.ndarray:
         # Backpropagation, the one copy in the package. XT (d, m) or (R, d, k); Y (1, m) or (R, k).
         L = self.mlp._unflatten(P)
         A, z = _forward(L, XT)
-        g = _dz(Y, z) / z.shape[1]                              # ∂(mean loss)/∂z, (R, k)
-        d_w2 = (A @ g[:, :, None])[:, :, 0]                     # (R, h)
+        g = _dz(Y, z) / z.shape[1]  # ∂(mean loss)/∂z, (R, k)
+        d_w2 = (A @ g[:, :, None])[:, :, 0]  # (R, h)
         d_b2 = g.sum(axis=1)
         d_Z1 = L.w2[:, :, None] * (1.0 - A * A) * g[:, None, :]  # back through w₂ and tanh, (R, h, k)
-        d_W1 = d_Z1 @ XT.swapaxes(-1, -2)                       # (R, h, d)
+        d_W1 = d_Z1 @ XT.swapaxes(-1, -2)  # (R, h, d)
         d_b1 = d_Z1.sum(axis=2)
         grad = self.mlp.flatten(Layers(d_W1, d_b1, d_w2, d_b2))
         if self.lam:
@@ -485,9 +499,9 @@ class NetworkProblem:
         step = self._chunk(self.m)
         mask = self.mlp.weight_mask
         for start in range(0, P.shape[0], step):
-            rows = P[start:start + step]
+            rows = P[start : start + step]
             _, z = _forward(self.mlp._unflatten(rows), self._xT)
-            out[start:start + step] = _bce_logits(self.y, z).mean(axis=1)
+            out[start : start + step] = bce_from_logits(self.y, z).mean(axis=1)
         if self.lam:
             out += 0.5 * self.lam * np.sum((P * mask) ** 2, axis=1)
         return out
@@ -535,18 +549,18 @@ class NetworkProblem:
         # The R-operator R{·} = d/dε (·)(θ + εv) at ε = 0, applied to every line of _forward and _gradients.
         L, dL = self.mlp._unflatten(P), self.mlp._unflatten(V)
         XT, Y = self._xT, self.y[None, :]
-        A, z = _forward(L, XT)                                          # A (R, h, m), z (R, m)
-        S = 1.0 - A * A                                                 # tanh'
-        rA = S * (dL.W1 @ XT + dL.b1[:, :, None])                       # R{A}
+        A, z = _forward(L, XT)  # A (R, h, m), z (R, m)
+        S = 1.0 - A * A  # tanh'
+        rA = S * (dL.W1 @ XT + dL.b1[:, :, None])  # R{A}
         rz = (L.w2[:, None, :] @ rA)[:, 0, :] + (dL.w2[:, None, :] @ A)[:, 0, :] + dL.b2[:, None]
         m = z.shape[1]
-        g = _dz(Y, z) / m                                               # as in _gradients
-        rg = _sigmoid(z) * _sigmoid(-z) * rz / m                        # R{g} = ∂²L/∂z² · R{z} / m
+        g = _dz(Y, z) / m  # as in _gradients
+        rg = sigmoid(z) * sigmoid(-z) * rz / m  # R{g} = ∂²L/∂z² · R{z} / m
         r_w2 = (A @ rg[:, :, None])[:, :, 0] + (rA @ g[:, :, None])[:, :, 0]
         r_b2 = rg.sum(axis=1)
         dA = L.w2[:, :, None] * g[:, None, :]
         r_dA = L.w2[:, :, None] * rg[:, None, :] + dL.w2[:, :, None] * g[:, None, :]
-        r_dZ1 = r_dA * S - 2.0 * dA * A * rA                            # R{dA·S}, with R{S} = -2A·R{A}
+        r_dZ1 = r_dA * S - 2.0 * dA * A * rA  # R{dA·S}, with R{S} = -2A·R{A}
         r_W1 = r_dZ1 @ XT.T
         r_b1 = r_dZ1.sum(axis=2)
         return self.mlp.flatten(Layers(r_W1, r_b1, r_w2, r_b2))
@@ -554,8 +568,10 @@ class NetworkProblem:
 
 # --- Directions and slices ----------------------------------------------------------------------------
 
-def filter_normalised_directions(mlp: MLP, params: ArrayLike, *, n_directions: int = 2,
-                                 seed: int = 0) -> np.ndarray:
+
+def filter_normalised_directions(
+    mlp: MLP, params: ArrayLike, *, n_directions: int = 2, seed: int = 0
+) -> np.ndarray:
     """Random directions scaled filter by filter to the parameters (Li et al. 2018, section 4).
 
     Each direction starts as a standard normal vector; then every filter block (a unit's incoming weights,
@@ -598,7 +614,7 @@ def filter_normalised_directions(mlp: MLP, params: ArrayLike, *, n_directions: i
     rng = np.random.default_rng(as_int("seed", seed, minimum=0))
     raw = rng.standard_normal((n_directions, mlp.n_params))
     out = np.zeros_like(raw)
-    for block in mlp.filters:                     # a handful of blocks, each vectorised over directions
+    for block in mlp.filters:  # a handful of blocks, each vectorised over directions
         norms = np.linalg.norm(raw[:, block], axis=1, keepdims=True)
         out[:, block] = raw[:, block] / norms * np.linalg.norm(theta[block])
     return out
@@ -720,8 +736,9 @@ def _centre(problem: NetworkProblem, params: ArrayLike, name: str) -> np.ndarray
     return theta
 
 
-def cost_slice(problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike, alphas: ArrayLike,
-               betas: ArrayLike) -> np.ndarray:
+def cost_slice(
+    problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike, alphas: ArrayLike, betas: ArrayLike
+) -> np.ndarray:
     """The objective on a 2-D slice ``θ(α, β) = centre + α·d₁ + β·d₂`` of parameter space.
 
     Every grid point is a full forward pass over the problem's data. The grid is processed in chunks of
@@ -764,17 +781,18 @@ def cost_slice(problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike
     a = as_float_array("alphas", alphas)
     b = as_float_array("betas", betas)
     out = np.empty((b.size, a.size))
-    rows = problem._chunk(a.size * problem.m)             # grid rows per chunk: bounded memory
-    for start in range(0, b.size, rows):                  # a loop over chunks of rows, not over points
-        beta = b[start:start + rows, None, None]
-        grid = theta + beta * D[1] + a[None, :, None] * D[0]                # (rows, nα, p)
+    rows = problem._chunk(a.size * problem.m)  # grid rows per chunk: bounded memory
+    for start in range(0, b.size, rows):  # a loop over chunks of rows, not over points
+        beta = b[start : start + rows, None, None]
+        grid = theta + beta * D[1] + a[None, :, None] * D[0]  # (rows, nα, p)
         values = problem.objective_rows(grid.reshape(-1, problem.n_params))
-        out[start:start + rows] = values.reshape(-1, a.size)
+        out[start : start + rows] = values.reshape(-1, a.size)
     return out
 
 
-def cost_along_segment(problem: NetworkProblem, start: ArrayLike, end: ArrayLike,
-                       ts: ArrayLike) -> np.ndarray:
+def cost_along_segment(
+    problem: NetworkProblem, start: ArrayLike, end: ArrayLike, ts: ArrayLike
+) -> np.ndarray:
     """The objective on the straight line ``θ(t) = start + t·(end - start)``.
 
     Parameters
@@ -808,8 +826,9 @@ def cost_along_segment(problem: NetworkProblem, start: ArrayLike, end: ArrayLike
     return problem.objective_rows(a + t[:, None] * (b - a))
 
 
-def permute_hidden_units(mlp: MLP, params: ArrayLike, perm: ArrayLike,
-                         signs: ArrayLike | None = None) -> np.ndarray:
+def permute_hidden_units(
+    mlp: MLP, params: ArrayLike, perm: ArrayLike, signs: ArrayLike | None = None
+) -> np.ndarray:
     """The same network at another point: hidden units reordered (and, optionally, sign-flipped).
 
     Unit ``j`` of the result is unit ``perm[j]`` of ``params``: its incoming weights, bias and outgoing
@@ -846,8 +865,9 @@ def permute_hidden_units(mlp: MLP, params: ArrayLike, perm: ArrayLike,
     P = mlp.check_params(params)
     order = np.asarray(perm)
     h = mlp.n_hidden
-    is_perm = (order.shape == (h,) and order.dtype.kind in "iu"
-               and np.array_equal(np.sort(order), np.arange(h)))
+    is_perm = (
+        order.shape == (h,) and order.dtype.kind in "iu" and np.array_equal(np.sort(order), np.arange(h))
+    )
     if not is_perm:
         raise ValueError(f"perm must be a permutation of range({h}), got {_short(perm)}")
     if signs is None:
@@ -857,12 +877,14 @@ def permute_hidden_units(mlp: MLP, params: ArrayLike, perm: ArrayLike,
         if s.shape != (h,) or not np.all(np.abs(s) == 1):
             raise ValueError(f"signs must be {h} values in {{-1, 1}}, got {_short(signs)}")
     L = mlp._unflatten(np.atleast_2d(P))
-    out = mlp.flatten(Layers(L.W1[:, order] * s[None, :, None], L.b1[:, order] * s,
-                             L.w2[:, order] * s, L.b2.copy()))
+    out = mlp.flatten(
+        Layers(L.W1[:, order] * s[None, :, None], L.b1[:, order] * s, L.w2[:, order] * s, L.b2.copy())
+    )
     return out if P.ndim == 2 else out[0]
 
 
 # --- Sharpness ----------------------------------------------------------------------------------------
+
 
 def full_hessian(problem: NetworkProblem, params: ArrayLike) -> np.ndarray:
     """The ``(p, p)`` Hessian of the objective at one point, column by column from HVPs (small nets).
@@ -920,8 +942,9 @@ class Sharpness:
     converged: np.ndarray
 
 
-def top_hessian_eigenvalue(problem: NetworkProblem, params: ArrayLike, *, rtol: float = 1e-6,
-                           max_iter: int = 3000, seed: int = 0) -> Sharpness:
+def top_hessian_eigenvalue(
+    problem: NetworkProblem, params: ArrayLike, *, rtol: float = 1e-6, max_iter: int = 3000, seed: int = 0
+) -> Sharpness:
     """The sharpness ``λ_max(∇²J)`` at each of ``R`` points, by power iteration on exact HVPs.
 
     Each point starts from its own random unit vector (one ``numpy.random.default_rng(seed)`` draws them
@@ -986,6 +1009,7 @@ def top_hessian_eigenvalue(problem: NetworkProblem, params: ArrayLike, *, rtol: 
 
 # --- The experiment: where do small and large batches end? -------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class Endpoints:
     """What :func:`describe_endpoints` measures at the ends of ``R`` training runs.
@@ -1014,8 +1038,9 @@ class Endpoints:
     params: np.ndarray
 
 
-def describe_endpoints(problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *,
-                       seed: int = 0) -> Endpoints:
+def describe_endpoints(
+    problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *, seed: int = 0
+) -> Endpoints:
     """Sharpness, training objective, held-out cost and gradient norm at each of ``R`` points.
 
     Parameters
@@ -1046,15 +1071,22 @@ def describe_endpoints(problem: NetworkProblem, held_out: NetworkProblem, params
     problem = _check_problem(problem)
     held_out = _check_problem(held_out)
     if held_out.mlp != problem.mlp:
-        raise ValueError(f"held_out must use the same network as problem ({problem.mlp!r}), "
-                         f"got {held_out.mlp!r}")
+        raise ValueError(
+            f"held_out must use the same network as problem ({problem.mlp!r}), got {held_out.mlp!r}"
+        )
     if held_out.lam != 0:
         raise ValueError(f"held_out must have lam=0 (a held-out cost has no penalty), got lam={held_out.lam}")
     P = problem._rows(params)
     top = top_hessian_eigenvalue(problem, P, seed=seed)
     grads = problem.batch_gradients(P, None)
-    return Endpoints(top.values, top.converged, problem.objective_rows(P), held_out.objective_rows(P),
-                     np.linalg.norm(grads, axis=1), P)
+    return Endpoints(
+        top.values,
+        top.converged,
+        problem.objective_rows(P),
+        held_out.objective_rows(P),
+        np.linalg.norm(grads, axis=1),
+        P,
+    )
 
 
 def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
@@ -1138,8 +1170,12 @@ class BatchComparison:
 
     def table(self) -> str:
         """Median [quartiles] (min … max) of each measurement, one line per measurement and batch size."""
-        rows = [("sharpness", "sharpness", 2), ("training objective", "objective", 3),
-                ("held-out cost", "held_out_cost", 3), ("gradient norm", "gradient_norm", 4)]
+        rows = [
+            ("sharpness", "sharpness", 2),
+            ("training objective", "objective", 3),
+            ("held-out cost", "held_out_cost", 3),
+            ("gradient norm", "gradient_norm", 4),
+        ]
         names = [f"batch {b}" for b in self.batch_sizes]
         width = max(len(n) for n in names)
         lines = [f"median [quartiles] (min … max) over {self.small.sharpness.size} runs"]
@@ -1154,29 +1190,48 @@ class BatchComparison:
         n = self.small.sharpness.size
         small, large = self.batch_sizes
         rho = [rank_correlation(e.sharpness, e.held_out_cost) for e in (self.small, self.large)]
-        return (f"flatter in {self.flatter_pairs}/{n}, "
-                f"lower held-out cost in {self.lower_held_out_pairs}/{n}; "
-                f"median held-out cost {np.median(self.small.held_out_cost):.3f} (batch {small}) vs "
-                f"{np.median(self.large.held_out_cost):.3f} (batch {large}); rank correlation of sharpness "
-                f"and held-out cost {rho[0]:+.2f} (batch {small}), {rho[1]:+.2f} (batch {large})")
+        return (
+            f"flatter in {self.flatter_pairs}/{n}, "
+            f"lower held-out cost in {self.lower_held_out_pairs}/{n}; "
+            f"median held-out cost {np.median(self.small.held_out_cost):.3f} (batch {small}) vs "
+            f"{np.median(self.large.held_out_cost):.3f} (batch {large}); rank correlation of sharpness "
+            f"and held-out cost {rho[0]:+.2f} (batch {small}), {rho[1]:+.2f} (batch {large})"
+        )
 
 
-def _compare(problem: NetworkProblem, held_out: NetworkProblem, starts: tuple[np.ndarray, np.ndarray],
-             batch_sizes: tuple[int, int], lr: float, n_updates: int, seeds: np.ndarray,
-             seed: int) -> BatchComparison:
+def _compare(
+    problem: NetworkProblem,
+    held_out: NetworkProblem,
+    starts: tuple[np.ndarray, np.ndarray],
+    batch_sizes: tuple[int, int],
+    lr: float,
+    n_updates: int,
+    seeds: np.ndarray,
+    seed: int,
+) -> BatchComparison:
     ends = []
     for P0, b in zip(starts, batch_sizes, strict=True):
         runs = run_sgd(problem, P0, batch_size=b, lr=lr, n_updates=n_updates, seeds=seeds, record="final")
         if runs.diverged.any():
-            raise ValueError(f"lr={lr:g} is too large: {int(runs.diverged.sum())} runs with batch size {b} "
-                             "diverged")
+            raise ValueError(
+                f"lr={lr:g} is too large: {int(runs.diverged.sum())} runs with batch size {b} diverged"
+            )
         ends.append(describe_endpoints(problem, held_out, runs.final_params, seed=seed))
     return BatchComparison(batch_sizes, ends[0], ends[1])
 
 
-def compare_batch_sizes(problem: NetworkProblem, held_out: NetworkProblem, params0: ArrayLike, *,
-                        lr: float, n_updates: int, seeds: ArrayLike, small: int = 8,
-                        large: int | None = None, seed: int = 0) -> BatchComparison:
+def compare_batch_sizes(
+    problem: NetworkProblem,
+    held_out: NetworkProblem,
+    params0: ArrayLike,
+    *,
+    lr: float,
+    n_updates: int,
+    seeds: ArrayLike,
+    small: int = 8,
+    large: int | None = None,
+    seed: int = 0,
+) -> BatchComparison:
     """Train from the same starts with a small and a large batch, then measure where the runs ended.
 
     Both batch sizes make the same number of updates with the same learning rate (so the only difference
@@ -1235,8 +1290,15 @@ def compare_batch_sizes(problem: NetworkProblem, held_out: NetworkProblem, param
     return _compare(problem, held_out, (P0, P0), (small, large), lr, n_updates, seed_arr, seed)
 
 
-def polish(problem: NetworkProblem, held_out: NetworkProblem, comparison: BatchComparison, *, lr: float,
-           n_updates: int, seed: int = 0) -> BatchComparison:
+def polish(
+    problem: NetworkProblem,
+    held_out: NetworkProblem,
+    comparison: BatchComparison,
+    *,
+    lr: float,
+    n_updates: int,
+    seed: int = 0,
+) -> BatchComparison:
     """Full-batch gradient descent from every end of a comparison: the minimum of the basin each run was in.
 
     A mini-batch run stops where the noise of its last batches left it, not at a minimum. Running
@@ -1273,6 +1335,14 @@ def polish(problem: NetworkProblem, held_out: NetworkProblem, comparison: BatchC
     lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
     n_updates = as_int("n_updates", n_updates, minimum=1)
     R = comparison.small.params.shape[0]
-    done = _compare(problem, held_out, (comparison.small.params, comparison.large.params),
-                    (problem.m, problem.m), lr, n_updates, np.arange(R), seed)
+    done = _compare(
+        problem,
+        held_out,
+        (comparison.small.params, comparison.large.params),
+        (problem.m, problem.m),
+        lr,
+        n_updates,
+        np.arange(R),
+        seed,
+    )
     return done._relabel(comparison.batch_sizes)

@@ -22,10 +22,10 @@ import pytest
 
 CHROMIUM = Path(os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox",                       # the tests run as root in CI
+    "--no-sandbox",  # the tests run as root in CI
     "--disable-gpu",
     "--disable-dev-shm-usage",
-    "--disable-background-networking",    # no calls home: this machine's network is closed
+    "--disable-background-networking",  # no calls home: this machine's network is closed
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
@@ -75,11 +75,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     tr.write_line(f"{'':<12} {'':<34} {'':>3} {'median':>8} {'p90':>9} {'median':>8} {'p90':>9}")
     for row in rows:
         s = row["summary"]
-        tr.write_line(f"{row['where']:<12} {row['what']:<34} {s['n']:>3} "
-                      f"{s['first_median']:>8.0f} {s['first_p90']:>9.0f} "
-                      f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}")
-    tr.write_line("first paint: key press to the first paint of the new picture; settled: to the "
-                  "last paint, after which nothing moved for the quiet window.")
+        tr.write_line(
+            f"{row['where']:<12} {row['what']:<34} {s['n']:>3} "
+            f"{s['first_median']:>8.0f} {s['first_p90']:>9.0f} "
+            f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}"
+        )
+    tr.write_line(
+        "first paint: key press to the first paint of the new picture; settled: to the "
+        "last paint, after which nothing moved for the quiet window."
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,12 +93,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium, or a skip (an error under CI) that says how to install it."""
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed: "
-                        "pip install -e '.[test]' (or make setup)")
+    pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]' (or make setup)"
+    )
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        message = (f"Chromium not found at {CHROMIUM}: run `make browser-deps` as root, or "
-                   "`sudo apt-get install -y chromium` (Debian); set LOSSVIZ_CHROMIUM to use "
-                   "another build")
+        message = (
+            f"Chromium not found at {CHROMIUM}: run `make browser-deps` as root, or "
+            "`sudo apt-get install -y chromium` (Debian); set LOSSVIZ_CHROMIUM to use "
+            "another build"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -106,8 +113,7 @@ def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(chromium), headless=True,
-                                      args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -257,4 +263,3 @@ def lab_kernels(lab_server):
     before = {kernel["id"] for kernel in lab_server.request("GET", "api/kernels")}
     yield lab_server
     lab_server.shutdown_kernels(keep=before)
-
