@@ -1,7 +1,8 @@
 # lossviz -- the two commands a newcomer needs:
 #   make lab    set up (first time only) and open the course in JupyterLab
 #   make test   set up (first time only) and run every test
-# Other targets: make setup, make student, make present, make bench, make clean-venv.
+# Other targets: make setup, make test-unit, make test-browser, make test-notebooks, make student,
+# make present, make bench, make lint, make clean-venv.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,14 +10,14 @@ PY     := $(VENV)/bin/python
 # Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
 STAMP  := $(VENV)/.lossviz-installed
 
-.PHONY: setup lab test test-unit test-notebooks hygiene student present bench clean-venv
+.PHONY: setup lab test test-unit test-notebooks hygiene student present bench lint clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[course,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -27,11 +28,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
+# Everything: the package's tests, the browser tests, every notebook, notebook hygiene.
 test: setup browser-deps
-	$(MAKE) --no-print-directory test-unit test-notebooks hygiene
+	$(MAKE) --no-print-directory test-unit test-browser test-notebooks hygiene
 
+# The package's unit and property tests (no browser; a few minutes).
 test-unit: setup
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests --ignore=tests/browser -q
 
 # Strict nbval: every stored output is compared (no --nbval-lax).
 test-notebooks: setup
@@ -45,7 +48,7 @@ hygiene:
 # The student copy of the exercises (notebooks/student/05_exercises.ipynb) from the worked notebook:
 # solutions out, outputs cleared. A copy a learner has edited is kept; the new one goes beside it.
 student: setup
-	$(PY) -m lossviz.student
+	$(PY) tools/student.py
 
 # Presentation mode for class: the explorer in Voilà, sliders and figures, no code. Voilà reads
 # dashboards/voila.json (127.0.0.1 only, with a token) and prints the URL to open, token included;
@@ -68,12 +71,19 @@ test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
 # Slider-change times of the cost explorer against rebuilding the figure (half a minute);
-# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute); what a change
-# of the client-side picture (LayeredCanvas) costs in the kernel, PNG encoding included (seconds).
+# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute);
+# a 51 x 51 slice of the network's cost, vectorised against a loop over grid points (a few seconds);
+# what a change of the client-side picture (LayeredCanvas) costs in the kernel, PNG included (seconds).
 bench: setup
 	$(PY) benchmarks/bench_explorer.py
 	$(PY) benchmarks/bench_steps_to_target.py
+	$(PY) benchmarks/bench_network_slice.py
 	$(PY) benchmarks/bench_canvas.py
+
+# Lint and type checks. Not yet part of `make test`: their configuration comes in pyproject.toml.
+lint: setup
+	$(PY) -m ruff check lossviz tests tools benchmarks
+	$(PY) -m mypy lossviz
 
 clean-venv:
 	rm -rf $(VENV)

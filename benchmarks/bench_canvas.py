@@ -27,12 +27,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import ipywidgets as widgets  # noqa: E402
-import numpy as np  # noqa: E402
-from ipywidgets.widgets.widget import _remove_buffers  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import ipywidgets as widgets
+import numpy as np
+from ipywidgets.widgets.widget import _remove_buffers
+from matplotlib.figure import Figure
 
-from lossviz.interactive._canvas import LayeredCanvas  # noqa: E402
+from lossviz.interactive._canvas import LayeredCanvas
 
 
 def _sent_bytes(pic: LayeredCanvas, keys: list[str]) -> int:
@@ -64,8 +64,10 @@ def _landscape() -> tuple[Figure, dict]:
     ax.contour(w, b, z, levels=10, colors="k", linewidths=0.5)
     ax.set(xlabel="w", ylabel="b", title="objective")
     cost.set(yscale="log", xlim=(0, 160), ylim=(1e-4, 10), xlabel="updates", title="cost")
-    layers = {"path": ax.plot([], [], "o-", color="C3", ms=2, lw=1)[0],
-              "curve": cost.plot([], [], color="C3", lw=1.5)[0]}
+    layers = {
+        "path": ax.plot([], [], "o-", color="C3", ms=2, lw=1)[0],
+        "curve": cost.plot([], [], color="C3", lw=1.5)[0],
+    }
     return fig, layers
 
 
@@ -88,26 +90,42 @@ def main() -> None:
         _remove_buffers(pic.get_state(["data", "styles"]))
 
     print(f"{'in the kernel (ms)':<46} {'median':>8} {'p90':>8}  sent")
-    _line("layer change: 2 lines, set_data + serialise", _timed(change, args.repeats),
-          f"{_sent_bytes(pic, ['data']) / 1024:.1f} KB")
+    _line(
+        "layer change: 2 lines, set_data + serialise",
+        _timed(change, args.repeats),
+        f"{_sent_bytes(pic, ['data']) / 1024:.1f} KB",
+    )
 
-    frames = {v: {"path": (np.cos(steps / 20 + v), np.sin(steps / 20 + v)),
-                  "curve": (steps[1:], np.exp(-steps[1:] / (20 + v)))} for v in range(61)}
+    frames = {
+        v: {
+            "path": (np.cos(steps / 20 + v), np.sin(steps / 20 + v)),
+            "curve": (steps[1:], np.exp(-steps[1:] / (20 + v))),
+        }
+        for v in range(61)
+    }
     sent: list[int] = []
-    pic.send = lambda content, buffers=None: sent.append(len(json.dumps(content)) +
-                                                         sum(len(b) for b in buffers or ()))
-    _line("prefetch: 61 frames of 2 lines, add_frames", _timed(lambda i: pic.add_frames(frames),
-                                                               max(3, args.repeats // 5)),
-          f"{sent[-1] / 1024:.1f} KB")
+    pic.send = lambda content, buffers=None: sent.append(
+        len(json.dumps(content)) + sum(len(b) for b in buffers or ())
+    )
+    _line(
+        "prefetch: 61 frames of 2 lines, add_frames",
+        _timed(lambda i: pic.add_frames(frames), max(3, args.repeats // 5)),
+        f"{sent[-1] / 1024:.1f} KB",
+    )
 
     for dpr in (1.0, 2.0):
         pic.dpr = dpr
         times = _timed(lambda i: pic.redraw(), max(3, args.repeats // 5))
-        _line(f"background at dpr {dpr:g}: Agg draw + PNG", times,
-              f"{len(pic.background) / 1024:.0f} KB, {pic.geometry['width']}x{pic.geometry['height']} px")
+        _line(
+            f"background at dpr {dpr:g}: Agg draw + PNG",
+            times,
+            f"{len(pic.background) / 1024:.0f} KB, {pic.geometry['width']}x{pic.geometry['height']} px",
+        )
     pic.dpr = 1.0
-    _line("static image/png of the display (savefig)", _timed(lambda i: pic.static_png(),
-                                                              max(3, args.repeats // 5)))
+    _line(
+        "static image/png of the display (savefig)",
+        _timed(lambda i: pic.static_png(), max(3, args.repeats // 5)),
+    )
     pic.close()
 
 

@@ -38,10 +38,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-import lossviz as lv  # noqa: E402
+import lossviz as lv
 
 GOALS_MS = {"batch size": 15.0, "learning rate": 15.0, "λ": 40.0}
 SPEED_UP_GOAL = 5.0
@@ -51,12 +51,13 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def time_explorer(x: np.ndarray, y: np.ndarray, slider: str, repeats: int,
-                  rng: np.random.Generator) -> list[float]:
+def time_explorer(
+    x: np.ndarray, y: np.ndarray, slider: str, repeats: int, rng: np.random.Generator
+) -> list[float]:
     """Seconds per change (value set + canvas draw), first visits only."""
     times = []
     for _ in range(repeats):
-        explorer = lv.CostExplorer(x, y)
+        explorer = lv.interactive.CostExplorer(x, y)
         explorer.fig.canvas.draw()
         control = getattr(explorer, slider)
         stops = [v for _, v in control.options if v != control.value]
@@ -73,10 +74,10 @@ def time_explorer(x: np.ndarray, y: np.ndarray, slider: str, repeats: int,
 def _draw_from_scratch(x, y, w, b, grid, p_star, J_star, runs, figsize, dpi) -> bytes:
     """One interact-style call's drawing: a new figure, the same pictures, a PNG."""
     fig, (ax_land, ax_cost) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
-    lv.plot_cost_landscape(w, b, grid, minimum=p_star, minimum_value=J_star, ax=ax_land)
+    lv.plot.cost_landscape(w, b, grid, minimum=p_star, minimum_value=J_star, ax=ax_land)
     for (name, (params, costs)), colour in zip(runs.items(), ("k", "C3", "C0")):
-        lv.plot_trajectory(params, ax=ax_land, color=colour, label=name)
-        lv.plot_cost_curve(np.maximum(costs - J_star, 1e-12), ax=ax_cost, color=colour, label=name)
+        lv.plot.trajectory(params, ax=ax_land, color=colour, label=name)
+        lv.plot.cost_curve(np.maximum(costs - J_star, 1e-12), ax=ax_cost, color=colour, label=name)
     ax_cost.set_yscale("log")
     ax_cost.legend(loc="lower left", fontsize="small")
     buf = io.BytesIO()
@@ -94,14 +95,15 @@ def rebuild(x, y, *, batch_size, lr, lam, n_updates, w, b, figsize, dpi) -> byte
     for name, k in (("full batch", x.size), ("chosen", batch_size), ("online", 1)):
         epochs = -(-n_updates // -(-x.size // k))
         result = lv.train(x, y, batch_size=k, lr=lr, lam=lam, epochs=epochs)
-        runs[name] = (result.params[:n_updates + 1], result.costs[:n_updates + 1])
+        runs[name] = (result.params[: n_updates + 1], result.costs[: n_updates + 1])
     return _draw_from_scratch(x, y, w, b, grid, p_star, J_star, runs, figsize, dpi)
 
 
-def time_baselines(x: np.ndarray, y: np.ndarray, slider: str, n_stops: int,
-                   rng: np.random.Generator) -> tuple[list[float], list[float]]:
+def time_baselines(
+    x: np.ndarray, y: np.ndarray, slider: str, n_stops: int, rng: np.random.Generator
+) -> tuple[list[float], list[float]]:
     """Seconds per change for the two baselines, on ``n_stops`` of the slider's stops."""
-    explorer = lv.CostExplorer(x, y)
+    explorer = lv.interactive.CostExplorer(x, y)
     control = getattr(explorer, slider)
     stops = [v for _, v in control.options if v != control.value]
     chosen = rng.choice(len(stops), size=min(n_stops, len(stops)), replace=False)
@@ -109,13 +111,24 @@ def time_baselines(x: np.ndarray, y: np.ndarray, slider: str, n_stops: int,
     dpi = explorer.fig.dpi
     rebuild_times, redraw_times = [], []
     for i in chosen:
-        settings = {"batch_size": int(explorer.batch_size.value), "lr": float(explorer.lr.value),
-                    "lam": float(explorer.lam.value)}
+        settings = {
+            "batch_size": int(explorer.batch_size.value),
+            "lr": float(explorer.lr.value),
+            "lam": float(explorer.lam.value),
+        }
         settings[{"batch_size": "batch_size", "lr": "lr", "lam": "lam"}[slider]] = stops[i]
         gc.collect()
         start = time.perf_counter()
-        rebuild(x, y, n_updates=explorer._n_updates, w=explorer._w, b=explorer._b,
-                figsize=figsize, dpi=dpi, **settings)
+        rebuild(
+            x,
+            y,
+            n_updates=explorer._n_updates,
+            w=explorer._w,
+            b=explorer._b,
+            figsize=figsize,
+            dpi=dpi,
+            **settings,
+        )
         rebuild_times.append(time.perf_counter() - start)
 
         # Redraw only: the explorer computes (its callbacks, its caches), the figure is new.
@@ -125,8 +138,7 @@ def time_baselines(x: np.ndarray, y: np.ndarray, slider: str, n_stops: int,
         grid = explorer._grid0 + lv.penalty_grid(explorer._w, explorer._b.size, lam)
         runs = {name: (run.params, run.costs) for name, run in explorer._current.items()}
         start = time.perf_counter()
-        _draw_from_scratch(x, y, explorer._w, explorer._b, grid, p_star, J_star, runs,
-                           figsize, dpi)
+        _draw_from_scratch(x, y, explorer._w, explorer._b, grid, p_star, J_star, runs, figsize, dpi)
         redraw_times.append(time.perf_counter() - start)
     explorer.close()
     return rebuild_times, redraw_times
@@ -135,10 +147,12 @@ def time_baselines(x: np.ndarray, y: np.ndarray, slider: str, n_stops: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--m", type=int, default=1000, help="samples (default 1000)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="sweeps per slider, each on a new explorer (default 3)")
-    parser.add_argument("--baseline-stops", type=int, default=6,
-                        help="stops per slider timed for the baselines (default 6)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="sweeps per slider, each on a new explorer (default 3)"
+    )
+    parser.add_argument(
+        "--baseline-stops", type=int, default=6, help="stops per slider timed for the baselines (default 6)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -149,20 +163,25 @@ def main(argv: list[str] | None = None) -> int:
     build = []
     for _ in range(3):
         t = time.perf_counter()
-        e = lv.CostExplorer(x, y)
+        e = lv.interactive.CostExplorer(x, y)
         e.fig.canvas.draw()
         build.append(time.perf_counter() - t)
         e.close()
-    print(f"CostExplorer benchmark: m = {args.m}, grid {e._w.size} x {e._b.size}, "
-          f"{e._n_updates} updates per run, {os.cpu_count()} CPUs, load average {load:.2f}")
-    print("building the explorer and its first draw: "
-          f"median {statistics.median(build) * 1e3:.0f} ms")
+    print(
+        f"CostExplorer benchmark: m = {args.m}, grid {e._w.size} x {e._b.size}, "
+        f"{e._n_updates} updates per run, {os.cpu_count()} CPUs, load average {load:.2f}"
+    )
+    print(f"building the explorer and its first draw: median {statistics.median(build) * 1e3:.0f} ms")
     print()
-    header = (f"{'slider':<14} {'n':>4} {'explorer ms':>17} {'rebuild ms':>17} "
-              f"{'redraw only ms':>17} {'speed-up':>17}  goal")
+    header = (
+        f"{'slider':<14} {'n':>4} {'explorer ms':>17} {'rebuild ms':>17} "
+        f"{'redraw only ms':>17} {'speed-up':>17}  goal"
+    )
     print(header)
-    print(f"{'':<14} {'':>4} {'median':>8} {'p90':>8} {'median':>8} {'p90':>8} "
-          f"{'median':>8} {'p90':>8} {'rebuild':>8} {'redraw':>8}")
+    print(
+        f"{'':<14} {'':>4} {'median':>8} {'p90':>8} {'median':>8} {'p90':>8} "
+        f"{'median':>8} {'p90':>8} {'rebuild':>8} {'redraw':>8}"
+    )
     all_met = True
     for label, slider in (("batch size", "batch_size"), ("learning rate", "lr"), ("λ", "lam")):
         ours = time_explorer(x, y, slider, args.repeats, rng)
@@ -170,13 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         med, p90 = statistics.median(ours) * 1e3, _percentile(ours, 90) * 1e3
         rb_med, rb_p90 = statistics.median(rebuilt) * 1e3, _percentile(rebuilt, 90) * 1e3
         rd_med, rd_p90 = statistics.median(redrawn) * 1e3, _percentile(redrawn, 90) * 1e3
-        met = (med <= GOALS_MS[label] and rb_med / med >= SPEED_UP_GOAL
-               and rd_med / med >= SPEED_UP_GOAL)
+        met = med <= GOALS_MS[label] and rb_med / med >= SPEED_UP_GOAL and rd_med / med >= SPEED_UP_GOAL
         all_met &= met
-        print(f"{label:<14} {len(ours):>4} {med:>8.1f} {p90:>8.1f} {rb_med:>8.1f} {rb_p90:>8.1f} "
-              f"{rd_med:>8.1f} {rd_p90:>8.1f} {rb_med / med:>7.1f}x {rd_med / med:>7.1f}x  "
-              f"<= {GOALS_MS[label]:.0f} ms, >= {SPEED_UP_GOAL:.0f}x: "
-              f"{'met' if met else 'NOT met'}")
+        print(
+            f"{label:<14} {len(ours):>4} {med:>8.1f} {p90:>8.1f} {rb_med:>8.1f} {rb_p90:>8.1f} "
+            f"{rd_med:>8.1f} {rd_p90:>8.1f} {rb_med / med:>7.1f}x {rd_med / med:>7.1f}x  "
+            f"<= {GOALS_MS[label]:.0f} ms, >= {SPEED_UP_GOAL:.0f}x: "
+            f"{'met' if met else 'NOT met'}"
+        )
     print()
     print(f"all goals {'met' if all_met else 'NOT met'}; total {time.perf_counter() - start:.0f} s")
     return 0

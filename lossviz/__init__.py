@@ -1,239 +1,82 @@
 """lossviz: loss, cost and objective -- and why the difference matters for training.
 
-The helper package of the lossviz course. Notebooks import from here::
+The helper package of the lossviz course. Notebooks import it as ``lv``::
 
-    from lossviz import bce_loss, cost, objective, anchor_sample
+    import lossviz as lv
+    x, y = lv.make_churn()
+    w, b = lv.minimise(x, y)
+
+The top level is the core, which needs only numpy: the data (:mod:`lossviz.data`),
+the losses (:mod:`lossviz.losses`), the model and its derivatives
+(:mod:`lossviz.model`), the landscape (:mod:`lossviz.landscape`) and the most used
+optimisation functions (:mod:`lossviz.optim`). The rest is loaded on first use:
+
+* ``lv.plot`` -- every drawing (``lv.plot.cost_landscape(...)``);
+* ``lv.interactive`` -- the explorers (``lv.interactive.CostExplorer(x, y)``);
+* ``lv.exercises`` -- the self-checks of notebook 05;
+* ``lv.optim`` -- everything about optimisation (``lv.optim.online_pass``);
+* ``lv.topics`` and its modules, also as ``lv.imbalance``, ``lv.capacity``,
+  ``lv.batch_size``, ``lv.basins`` and ``lv.network``.
+
+``import lossviz`` imports neither matplotlib nor anything of Jupyter.
 """
 
-from .data import CHURN_TRUE_PARAMS, anchor_sample, make_churn
-from .landscape import (
-    condition_number,
-    contour_levels,
-    contour_lines,
-    cost_grid,
-    default_window,
-    minimise,
-    penalty_grid,
-)
-from .losses import (
-    BCE,
-    EPS,
-    BinaryCrossEntropy,
-    FocalLoss,
-    LogitLoss,
-    WeightedBCE,
-    bce_loss,
-    bce_loss_from_logits,
-    cost,
-    focal_loss,
-    objective,
-    weighted_bce_loss,
-)
-from .model import (
-    gradient,
-    hessian,
-    objective_at,
-    per_sample_gradients,
-    per_sample_losses,
-    predict,
-)
-from .plotting import (
-    GradientCloudArtists,
-    LandscapeArtists,
-    plot_cost_curve,
-    plot_cost_landscape,
-    plot_gradient_cloud,
-    plot_losses,
-    plot_trajectory,
-    update_cost_landscape,
-)
-from .optim import (
-    OVERFLOW,
-    TrainResult,
-    minibatch_gradient_variance,
-    minibatch_gradients,
-    minibatch_indices,
-    train,
-)
-from .imbalance import (
-    ClassMetrics,
-    ImbalanceExplorer,
-    LossFit,
-    balancing_alpha,
-    balancing_pos_weight,
-    class_cost_shares,
-    class_metrics,
-    fit_losses,
-    format_loss_table,
-    make_imbalanced_churn,
-    plot_fitted_probabilities,
-    plot_loss_landscape,
-    plot_minority_scores,
-)
-from .capacity import (
-    CapacityCurve,
-    PolyLogistic,
-    degree_curve,
-    fit_poly_logistic,
-    lam_curve,
-    plot_capacity_curve,
-    plot_poly_fits,
-    poly_features,
-)
-from .noise import (
-    NoiseScale,
-    StepsToTarget,
-    TradeOff,
-    estimate_noise_scale,
-    fit_tradeoff,
-    gradient_noise_scale,
-    noise_scale_along,
-    noise_scale_from_norms,
-    plot_best_lr,
-    plot_cost_curves,
-    plot_noise_scale,
-    plot_steps_vs_batch,
-    plot_tradeoff,
-    simulated_step_time,
-    steps_to_target,
-)
-from .basins import (
-    BasinCounts,
-    Reparametrisation,
-    TwoBasinProblem,
-    count_basins,
-    make_two_basin,
-    plot_basin_endpoints,
-    plot_two_basin,
-    run_basins,
-)
-from .widgets import CostExplorer
-from .experiments import (
-    WallClockRun,
-    anchor_features,
-    cost_reduction_target,
-    loglog_slope,
-    measured_minibatch_variance,
-    numerical_gradient,
-    online_pass,
-    order_effect,
-    plot_cost_against_time,
-    plot_loglog_fit,
-    roughness_by_batch_size,
-    simulate_wall_clock,
-    time_to_cost,
-    trajectory_roughness,
-    updates_per_epoch,
-)
+from __future__ import annotations
+
+import importlib as _importlib
+from types import ModuleType as _ModuleType
+
+from . import data, landscape, losses, model
+from .data import *  # noqa: F403
+from .landscape import *  # noqa: F403
+from .losses import *  # noqa: F403
+from .model import *  # noqa: F403
+from .optim.newton import minimise as minimise
+from .optim.noise import minibatch_gradient_variance as minibatch_gradient_variance
+from .optim.noise import minibatch_gradients as minibatch_gradients
+from .optim.sgd import OVERFLOW as OVERFLOW
+from .optim.sgd import TrainResult as TrainResult
+from .optim.sgd import minibatch_indices as minibatch_indices
+from .optim.sgd import train as train
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BCE",
-    "CHURN_TRUE_PARAMS",
-    "EPS",
-    "OVERFLOW",
-    "BinaryCrossEntropy",
-    "LogitLoss",
-    "TrainResult",
-    "anchor_sample",
-    "bce_loss",
-    "bce_loss_from_logits",
-    "condition_number",
-    "cost",
-    "cost_grid",
-    "default_window",
-    "gradient",
-    "hessian",
-    "make_churn",
-    "minibatch_gradient_variance",
-    "minibatch_gradients",
-    "minibatch_indices",
+#: The most used names of :mod:`lossviz.optim`, also at the top level.
+_FROM_OPTIM = (
     "minimise",
-    "objective",
-    "objective_at",
-    "penalty_grid",
-    "per_sample_gradients",
-    "per_sample_losses",
-    "plot_losses",
-    "predict",
     "train",
-    # the landscape, the optimisers' paths and the explorer (notebooks 02-04)
-    "CostExplorer",
-    "GradientCloudArtists",
-    "LandscapeArtists",
-    "contour_levels",
-    "contour_lines",
-    "plot_cost_curve",
-    "plot_cost_landscape",
-    "plot_gradient_cloud",
-    "plot_trajectory",
-    "update_cost_landscape",
-    # class imbalance (notebook 06)
-    "FocalLoss",
-    "WeightedBCE",
-    "focal_loss",
-    "weighted_bce_loss",
-    "ClassMetrics",
-    "ImbalanceExplorer",
-    "LossFit",
-    "balancing_alpha",
-    "balancing_pos_weight",
-    "class_cost_shares",
-    "class_metrics",
-    "fit_losses",
-    "format_loss_table",
-    "make_imbalanced_churn",
-    "plot_fitted_probabilities",
-    "plot_loss_landscape",
-    "plot_minority_scores",
-    # the experiments behind the exercises (notebook 05; the checks are in lossviz.exercises)
-    "WallClockRun",
-    "anchor_features",
-    "cost_reduction_target",
-    "loglog_slope",
-    "measured_minibatch_variance",
-    "numerical_gradient",
-    "online_pass",
-    "order_effect",
-    "plot_cost_against_time",
-    "plot_loglog_fit",
-    "roughness_by_batch_size",
-    "simulate_wall_clock",
-    "time_to_cost",
-    "trajectory_roughness",
-    "updates_per_epoch",
-    # overfitting: polynomial features, train vs held-out cost (notebook 06)
-    "CapacityCurve",
-    "PolyLogistic",
-    "degree_curve",
-    "fit_poly_logistic",
-    "lam_curve",
-    "plot_capacity_curve",
-    "plot_poly_fits",
-    "poly_features",
-    # batch size: noise scale, critical batch size, flat vs sharp basins (notebook 07)
-    "NoiseScale",
-    "StepsToTarget",
-    "TradeOff",
-    "estimate_noise_scale",
-    "fit_tradeoff",
-    "gradient_noise_scale",
-    "noise_scale_along",
-    "noise_scale_from_norms",
-    "plot_best_lr",
-    "plot_cost_curves",
-    "plot_noise_scale",
-    "plot_steps_vs_batch",
-    "plot_tradeoff",
-    "simulated_step_time",
-    "steps_to_target",
-    "BasinCounts",
-    "Reparametrisation",
-    "TwoBasinProblem",
-    "count_basins",
-    "make_two_basin",
-    "plot_basin_endpoints",
-    "plot_two_basin",
-    "run_basins",
-]
+    "TrainResult",
+    "minibatch_indices",
+    "OVERFLOW",
+    "minibatch_gradients",
+    "minibatch_gradient_variance",
+)
+
+#: Submodules loaded on first attribute access (PEP 562), by the name they have here.
+_LAZY = {
+    "plot": "lossviz.plot",
+    "interactive": "lossviz.interactive",
+    "exercises": "lossviz.exercises",
+    "optim": "lossviz.optim",
+    "topics": "lossviz.topics",
+    "imbalance": "lossviz.topics.imbalance",
+    "capacity": "lossviz.topics.capacity",
+    "batch_size": "lossviz.topics.batch_size",
+    "basins": "lossviz.topics.basins",
+    "network": "lossviz.topics.network",
+}
+
+__all__ = [*data.__all__, *losses.__all__, *model.__all__, *landscape.__all__, *_FROM_OPTIM, *_LAZY]
+
+
+def __getattr__(name: str) -> _ModuleType:
+    """Import ``lv.plot``, ``lv.interactive``, ``lv.imbalance``, ... the first time they are used."""
+    if name in _LAZY:
+        module = _importlib.import_module(_LAZY[name])
+        globals()[name] = module  # later look-ups skip this function
+        return module
+    raise AttributeError(f"module 'lossviz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, "data", "landscape", "losses", "model", "__version__"})

@@ -50,9 +50,7 @@ def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray
         try:
             arr = arr.astype(np.float64)
         except (ValueError, TypeError):
-            raise TypeError(
-                f"{name} must be numeric, got {_short(value)} of dtype {arr.dtype}"
-            ) from None
+            raise TypeError(f"{name} must be numeric, got {_short(value)} of dtype {arr.dtype}") from None
         if arr.dtype.kind not in "biuf":  # pragma: no cover - astype guarantees float
             raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
     arr = arr.astype(np.float64, copy=True)
@@ -84,14 +82,19 @@ def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> 
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
-def as_scalar(name: str, value: Any, *, minimum: float | None = None,
-              strict_minimum: bool = False, maximum: float | None = None) -> float:
+def as_scalar(
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    strict_minimum: bool = False,
+    maximum: float | None = None,
+) -> float:
     """Convert ``value`` to a finite float within bounds, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
         raise TypeError(f"{name} must be a real number, got {_short(value)}")
-    if isinstance(value, np.ndarray):
-        if value.ndim != 0 or value.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must be a real number, got {_short(value)}")
+    if isinstance(value, np.ndarray) and (value.ndim != 0 or value.dtype.kind not in "iuf"):
+        raise TypeError(f"{name} must be a real number, got {_short(value)}")
     out = float(value)
     if not np.isfinite(out):
         raise ValueError(f"{name} must be finite, got {out}")

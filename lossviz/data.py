@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_int
+from .model import check_params
 
-__all__ = ["anchor_sample", "make_churn", "CHURN_TRUE_PARAMS"]
+__all__ = ["CHURN_TRUE_PARAMS", "anchor_features", "anchor_sample", "make_churn"]
 
 #: ``(w, b)`` of the logistic model that generates :func:`make_churn`'s labels.
 CHURN_TRUE_PARAMS: tuple[float, float] = (3.0, -3.5)
@@ -66,4 +68,34 @@ def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     z = w * x + b
     p = 1.0 / (1.0 + np.exp(-z))
     y = (rng.random(m) < p).astype(np.float64)
+    return x, y
+
+
+def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
+    """The post's five samples with a feature each, so the model reproduces the post's ŷ.
+
+    The post gives only the network's predictions ``ŷ`` and the labels, not the
+    inputs. To run optimisers on its samples, give each one the feature ``xᵢ``
+    for which the course's model ``σ(w·xᵢ + b)`` at ``params`` predicts exactly
+    the post's ``ŷᵢ``: ``xᵢ = (logit(ŷᵢ) - b) / w``. With the default
+    ``(w, b) = (1, 0)`` the feature is the logit itself. Taught in notebook 05
+    (question 2).
+
+    Parameters
+    ----------
+    params : (2,) array_like, default (1, 0)
+        ``(w, b)`` with ``w != 0``.
+
+    Returns
+    -------
+    x : (5,) ndarray of float64
+        Features with ``predict(params, x) == anchor_sample()[1]`` (to rounding).
+    y : (5,) ndarray of float64
+        The post's labels.
+    """
+    p = check_params(params)
+    if p[0] == 0.0:
+        raise ValueError(f"params[0] (w) must not be 0: no feature changes the prediction, got {p}")
+    y, y_hat = anchor_sample()
+    x = (np.log(y_hat) - np.log1p(-y_hat) - p[1]) / p[0]
     return x, y

@@ -18,12 +18,12 @@ function of the logit, with its first and second derivatives, for the model in
 
 from __future__ import annotations
 
-import math
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._kernels import bce_d2z, bce_dz, bce_from_logits, sigmoid_pair, softplus
 from ._validation import (
     as_float_array,
     as_scalar,
@@ -32,14 +32,14 @@ from ._validation import (
 )
 
 __all__ = [
+    "BCE",
     "EPS",
+    "BinaryCrossEntropy",
+    "LogitLoss",
     "bce_loss",
     "bce_loss_from_logits",
     "cost",
     "objective",
-    "LogitLoss",
-    "BinaryCrossEntropy",
-    "BCE",
 ]
 
 #: Probabilities are clipped to ``[EPS, 1 - EPS]`` by :func:`bce_loss`, so that
@@ -48,8 +48,9 @@ __all__ = [
 EPS: float = 1e-12
 
 
-def _labels_and_probs(y: ArrayLike, y_hat: ArrayLike, *, y_name: str = "y",
-                      p_name: str = "y_hat") -> tuple[np.ndarray, np.ndarray]:
+def _labels_and_probs(
+    y: ArrayLike, y_hat: ArrayLike, *, y_name: str = "y", p_name: str = "y_hat"
+) -> tuple[np.ndarray, np.ndarray]:
     y_arr = as_float_array(y_name, y)
     p_arr = as_float_array(p_name, y_hat)
     check_same_shape(y_name, y_arr, p_name, p_arr)
@@ -97,9 +98,7 @@ def bce_loss(y: ArrayLike, y_hat: ArrayLike) -> np.ndarray:
     return _bce_probs(y_arr, p_arr)
 
 
-def _bce_logits(y: np.ndarray, z: np.ndarray) -> np.ndarray:
-    # max(z, 0) - y·z + log(1 + exp(-|z|)): exact, never overflows.
-    return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+_bce_logits = bce_from_logits  # the kernel, under the name the topic modules import
 
 
 def bce_loss_from_logits(y: ArrayLike, z: ArrayLike) -> np.ndarray:
@@ -194,35 +193,33 @@ class LogitLoss(Protocol):
         """``∂²L/∂z²`` per sample, ``(m,)``."""
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 class BinaryCrossEntropy:
     """Binary cross-entropy as a function of the logit (the default loss).
 
-    ``L = softplus(z) - y·z``, ``∂L/∂z = σ(z) - y``, ``∂²L/∂z² = σ(z)(1 - σ(z))``.
+    ``L = softplus(z) - y·z``, ``∂L/∂z = σ(z) - y``, ``∂²L/∂z² = σ(z)(1 - σ(z))``,
+    evaluated in the stable forms ``(1 - y)·σ(z) - y·σ(-z)`` and ``σ(z)·σ(-z)``
+    (:mod:`lossviz._kernels`), exact to rounding for every finite ``z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(BCE.dz(np.array([1.0]), np.array([40.0]))[0])  # σ(40) - 1, which rounds to 0 naively
+    -4.248354255291589e-18
     """
 
     name = "bce"
 
     def from_logits(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        return _bce_logits(y, z)
+        """``L`` per sample."""
+        return bce_from_logits(y, z)
 
     def dz(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        return _sigmoid(z) - y
+        """``∂L/∂z`` per sample."""
+        return bce_dz(y, z)
 
     def d2z(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        s = _sigmoid(z)
-        return s * (1.0 - s)
-
-    def dz_scalar(self, y: float, z: float) -> float:
-        """``∂L/∂z`` for one sample in plain floats (the online-learning fast path)."""
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z)) - y
-        e = math.exp(z)
-        return e / (1.0 + e) - y
+        """``∂²L/∂z²`` per sample."""
+        return bce_d2z(y, z)
 
     def __repr__(self) -> str:
         return "BinaryCrossEntropy()"
@@ -244,10 +241,10 @@ BCE = BinaryCrossEntropy()
 # ----------------------------------------------------------------------------
 
 __all__ += [
-    "weighted_bce_loss",
-    "focal_loss",
-    "WeightedBCE",
     "FocalLoss",
+    "WeightedBCE",
+    "focal_loss",
+    "weighted_bce_loss",
 ]
 
 
@@ -308,8 +305,7 @@ def weighted_bce_loss(y: ArrayLike, y_hat: ArrayLike, pos_weight: float) -> np.n
     return -(pw * y_arr * np.log(p) + (1.0 - y_arr) * np.log1p(-p))
 
 
-def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0,
-               alpha: float | None = None) -> np.ndarray:
+def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0, alpha: float | None = None) -> np.ndarray:
     """Per-sample focal loss (Lin et al., 2017).
 
     ``L⁽ⁱ⁾ = -α_t·(1 - p_t)^γ·log p_t``, where ``p_t = ŷ`` when ``y = 1`` and
@@ -362,24 +358,11 @@ def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0,
     p = np.clip(p_arr, EPS, 1.0 - EPS)
     a_pos, a_neg = (1.0, 1.0) if a is None else (a, 1.0 - a)
     pos = a_pos * (1.0 - p) ** g * np.log(p)
-    neg = a_neg * p ** g * np.log1p(-p)
+    neg = a_neg * p**g * np.log1p(-p)
     return -(y_arr * pos + (1.0 - y_arr) * neg)
 
 
-def _softplus(z: np.ndarray) -> np.ndarray:
-    # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): exact, never overflows.
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-
-
-def _softplus_scalar(z: float) -> float:
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-
-
-def _sigmoid_scalar(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+_softplus = softplus
 
 
 class WeightedBCE:
@@ -415,16 +398,12 @@ class WeightedBCE:
         return self.pos_weight * y * _softplus(-z) + (1.0 - y) * _softplus(z)
 
     def dz(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        s = _sigmoid(z)
-        return (1.0 - y) * s - self.pos_weight * y * _sigmoid(-z)
+        s, u = sigmoid_pair(z)
+        return (1.0 - y) * s - self.pos_weight * y * u
 
     def d2z(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        s = _sigmoid(z)
-        return (self.pos_weight * y + 1.0 - y) * s * _sigmoid(-z)
-
-    def dz_scalar(self, y: float, z: float) -> float:
-        """``∂L/∂z`` for one sample in plain floats (the online-learning fast path)."""
-        return (1.0 - y) * _sigmoid_scalar(z) - self.pos_weight * y * _sigmoid_scalar(-z)
+        s, u = sigmoid_pair(z)
+        return (self.pos_weight * y + 1.0 - y) * s * u
 
     def __repr__(self) -> str:
         return f"WeightedBCE(pos_weight={self.pos_weight!r})"
@@ -478,13 +457,12 @@ class FocalLoss:
         a_pos, a_neg = self._weights()
         g = self.gamma
         l_pos, l_neg = _softplus(-z), _softplus(z)
-        return (y * a_pos * np.exp(-g * l_neg) * l_pos
-                + (1.0 - y) * a_neg * np.exp(-g * l_pos) * l_neg)
+        return y * a_pos * np.exp(-g * l_neg) * l_pos + (1.0 - y) * a_neg * np.exp(-g * l_pos) * l_neg
 
     def dz(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         a_pos, a_neg = self._weights()
         g = self.gamma
-        s, u = _sigmoid(z), _sigmoid(-z)
+        s, u = sigmoid_pair(z)
         l_pos, l_neg = _softplus(-z), _softplus(z)
         pos = -a_pos * np.exp(-g * l_neg) * (g * s * l_pos + u)
         neg = a_neg * np.exp(-g * l_pos) * (g * u * l_neg + s)
@@ -493,28 +471,17 @@ class FocalLoss:
     def d2z(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         a_pos, a_neg = self._weights()
         g = self.gamma
-        s, u = _sigmoid(z), _sigmoid(-z)
+        s, u = sigmoid_pair(z)
         l_pos, l_neg = _softplus(-z), _softplus(z)
         pos = a_pos * s * np.exp(-g * l_neg) * (g * l_pos * (g * s - u) + (1 + 2 * g) * u)
         neg = a_neg * u * np.exp(-g * l_pos) * (g * l_neg * (g * u - s) + (1 + 2 * g) * s)
-        return y * pos + (1.0 - y) * neg
-
-    def dz_scalar(self, y: float, z: float) -> float:
-        """``∂L/∂z`` for one sample in plain floats (the online-learning fast path)."""
-        a_pos, a_neg = self._weights()
-        g = self.gamma
-        s, u = _sigmoid_scalar(z), _sigmoid_scalar(-z)
-        l_pos, l_neg = _softplus_scalar(-z), _softplus_scalar(z)
-        pos = -a_pos * math.exp(-g * l_neg) * (g * s * l_pos + u)
-        neg = a_neg * math.exp(-g * l_pos) * (g * u * l_neg + s)
         return y * pos + (1.0 - y) * neg
 
     def __repr__(self) -> str:
         return f"FocalLoss(gamma={self.gamma!r}, alpha={self.alpha!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, FocalLoss) and other.gamma == self.gamma
-                and other.alpha == self.alpha)
+        return isinstance(other, FocalLoss) and other.gamma == self.gamma and other.alpha == self.alpha
 
     def __hash__(self) -> int:
         return hash((FocalLoss, self.gamma, self.alpha))

@@ -13,16 +13,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, as_scalar, check_same_shape, check_in_unit_interval
-from .losses import BCE, BinaryCrossEntropy, LogitLoss, _sigmoid
+from ._kernels import design, logistic_gradient, logistic_hessian, objective_rows, sigmoid
+from ._kernels import per_sample_gradients as _per_sample_gradient_rows
+from ._validation import as_float_array, as_scalar, check_in_unit_interval, check_same_shape
+from .losses import BCE, LogitLoss
 
 __all__ = [
-    "predict",
-    "per_sample_losses",
-    "per_sample_gradients",
     "gradient",
-    "objective_at",
     "hessian",
+    "numerical_gradient",
+    "objective_at",
+    "per_sample_gradients",
+    "per_sample_losses",
+    "predict",
 ]
 
 
@@ -48,9 +51,7 @@ def check_loss(loss: LogitLoss | None) -> LogitLoss:
     if loss is None:
         return BCE
     if not isinstance(loss, LogitLoss):
-        raise TypeError(
-            f"loss must be a LogitLoss (e.g. lossviz.BCE), got {loss!r}"
-        )
+        raise TypeError(f"loss must be a LogitLoss (e.g. lossviz.BCE), got {loss!r}")
     return loss
 
 
@@ -77,11 +78,12 @@ def predict(params: ArrayLike, x: ArrayLike) -> np.ndarray:
     """
     p = check_params(params)
     x_arr = as_float_array("x", x)
-    return _sigmoid(p[0] * x_arr + p[1])
+    return sigmoid(p[0] * x_arr + p[1])
 
 
-def per_sample_losses(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
-                      loss: LogitLoss | None = None) -> np.ndarray:
+def per_sample_losses(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
+) -> np.ndarray:
     """The loss ``L⁽ⁱ⁾`` of every sample at ``params``.
 
     Returns
@@ -93,8 +95,9 @@ def per_sample_losses(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
     return check_loss(loss).from_logits(y_arr, p[0] * x_arr + p[1])
 
 
-def per_sample_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
-                         loss: LogitLoss | None = None) -> np.ndarray:
+def per_sample_gradients(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
+) -> np.ndarray:
     """The gradient of each sample's loss with respect to ``(w, b)``.
 
     Row ``i`` is ``∂L⁽ⁱ⁾/∂(w, b) = (∂L/∂z)ᵢ · (xᵢ, 1)``; for binary cross-entropy
@@ -117,17 +120,12 @@ def per_sample_gradients(params: ArrayLike, x: ArrayLike, y: ArrayLike, *,
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
     d = check_loss(loss).dz(y_arr, p[0] * x_arr + p[1])
-    return np.column_stack([d * x_arr, d])
+    return _per_sample_gradient_rows(design(x_arr), d)
 
 
-def _gradient(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
-              loss: LogitLoss) -> np.ndarray:
-    d = loss.dz(y, p[0] * x + p[1])
-    return np.array([np.mean(d * x) + lam * p[0], np.mean(d)])
-
-
-def gradient(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-             loss: LogitLoss | None = None) -> np.ndarray:
+def gradient(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> np.ndarray:
     """Gradient of the objective ``J + λ/2 · w²`` with respect to ``(w, b)``.
 
     ``(1/m) Σᵢ ∂L⁽ⁱ⁾/∂(w, b) + (λ·w, 0)``.
@@ -148,54 +146,12 @@ def gradient(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
-    return _gradient(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    return logistic_gradient(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
 
 
-def _objective_rows(P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
-                    loss: LogitLoss, chunk_elems: int = 1 << 20) -> np.ndarray:
-    """Objective at each row of ``P`` (``(n, 2)``), chunked to bound memory."""
-    if type(loss) is BinaryCrossEntropy:  # exactly BCE, not a subclass that may override it
-        return _bce_objective_rows(P, x, y, lam, chunk_elems)
-    n = P.shape[0]
-    out = np.empty(n)
-    rows = max(1, chunk_elems // x.size)
-    for start in range(0, n, rows):
-        block = P[start:start + rows]
-        z = block[:, :1] * x + block[:, 1:2]
-        out[start:start + rows] = loss.from_logits(y, z).mean(axis=1)
-    return out + 0.5 * lam * P[:, 0] ** 2
-
-
-def _bce_objective_rows(P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
-                        chunk_elems: int) -> np.ndarray:
-    """:func:`_objective_rows` for binary cross-entropy, about 2.5x faster.
-
-    ``L = max(z, 0) - y·z + log(1 + exp(-|z|))`` with ``max(z, 0) = (z + |z|)/2``:
-    the terms linear in ``z = w·x + b`` average to ``w·mean(x/2 - x·y) + b·mean(1/2 - y)``
-    in closed form, so only ``|z|`` and ``log1p(exp(-|z|))`` are evaluated per
-    element, in place. Equal to the generic path to rounding (~1e-15).
-    """
-    n, m = P.shape[0], x.size
-    slope_w = 0.5 * float(np.mean(x)) - float(np.dot(x, y)) / m
-    slope_b = 0.5 - float(np.mean(y))
-    out = np.empty(n)
-    rows = max(1, chunk_elems // m)
-    for start in range(0, n, rows):
-        block = P[start:start + rows]
-        z = np.multiply.outer(block[:, 0], x)
-        z += block[:, 1:2]
-        np.abs(z, out=z)
-        mean_abs = z.mean(axis=1)
-        np.negative(z, out=z)
-        np.exp(z, out=z)
-        np.log1p(z, out=z)
-        out[start:start + rows] = (0.5 * mean_abs + z.mean(axis=1)
-                                   + slope_w * block[:, 0] + slope_b * block[:, 1])
-    return out + 0.5 * lam * P[:, 0] ** 2
-
-
-def objective_at(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-                 loss: LogitLoss | None = None) -> float:
+def objective_at(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> float:
     """The objective ``J(w, b) + λ/2 · w²`` of the model on ``(x, y)``.
 
     Returns
@@ -204,11 +160,12 @@ def objective_at(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
-    return float(_objective_rows(p[None, :], x_arr, y_arr, check_lam(lam), check_loss(loss))[0])
+    return float(objective_rows(p[None, :], x_arr, y_arr, check_lam(lam), check_loss(loss))[0])
 
 
-def hessian(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
-            loss: LogitLoss | None = None) -> np.ndarray:
+def hessian(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> np.ndarray:
     """Hessian of the objective with respect to ``(w, b)``.
 
     ``(1/m) Σᵢ (∂²L/∂z²)ᵢ · [[xᵢ², xᵢ], [xᵢ, 1]] + [[λ, 0], [0, 0]]``.
@@ -220,13 +177,45 @@ def hessian(params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *,
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
     lam_f = check_lam(lam)
-    return _hessian(p, x_arr, y_arr, lam_f, check_loss(loss))
+    return logistic_hessian(p, x_arr, y_arr, lam_f, check_loss(loss))
 
 
-def _hessian(p: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float,
-             loss: LogitLoss) -> np.ndarray:
-    h = loss.d2z(y, p[0] * x + p[1])
-    hxx = np.mean(h * x * x) + lam
-    hxb = np.mean(h * x)
-    hbb = np.mean(h)
-    return np.array([[hxx, hxb], [hxb, hbb]])
+def numerical_gradient(
+    params: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    lam: float = 0.0,
+    *,
+    h: float = 1e-6,
+    loss: LogitLoss | None = None,
+) -> np.ndarray:
+    """Gradient of the objective ``J + λ/2·w²`` by central finite differences.
+
+    ``∂J/∂θₖ ≈ [J(θ + h·eₖ) - J(θ - h·eₖ)] / (2h)``: knows nothing of the chain
+    rule or of per-sample gradients, so it is an independent check of
+    :func:`lossviz.gradient`. Taught in notebook 05 (question 3).
+
+    Parameters
+    ----------
+    params : (2,) array_like
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+    h : float, default 1e-6
+        Step, ``> 0``. The error is about ``h²`` plus rounding of order ``1e-16 / h``.
+    loss : LogitLoss, optional
+
+    Returns
+    -------
+    (2,) ndarray of float64
+    """
+    p = check_params(params)
+    x_arr, y_arr = check_data(x, y)
+    lam_f = check_lam(lam)
+    h = as_scalar("h", h, minimum=0.0, strict_minimum=True)
+    loss_f = check_loss(loss)
+    steps = h * np.eye(2)
+    points = np.vstack([p + steps, p - steps])
+    values = objective_rows(points, x_arr, y_arr, lam_f, loss_f)
+    return (values[:2] - values[2:]) / (2.0 * h)

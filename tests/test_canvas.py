@@ -14,15 +14,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import ipywidgets as widgets  # noqa: E402
-import matplotlib.path  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PIL import Image  # noqa: E402
+import ipywidgets as widgets
+import matplotlib.path
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
 
-from lossviz.interactive import _canvas  # noqa: E402
-from lossviz.interactive._canvas import LayeredCanvas, PointerEvent, js_string  # noqa: E402
+from lossviz.interactive import _canvas
+from lossviz.interactive._canvas import LayeredCanvas, PointerEvent, js_string
 
 
 def _figure(**subplot):
@@ -56,8 +56,9 @@ def _sent(pic, monkeypatch):
 
 
 @pytest.mark.parametrize("dpr", [1.0, 1.5, 2.0])
-@pytest.mark.parametrize("scales", [("linear", "linear"), ("log", "linear"), ("linear", "log"),
-                                    ("log", "log")])
+@pytest.mark.parametrize(
+    "scales", [("linear", "linear"), ("log", "linear"), ("linear", "log"), ("log", "log")]
+)
 def test_pixels_are_matplotlibs_transdata(scales, dpr, closing):
     fig = Figure(figsize=(6, 3), dpi=100)
     left, right = fig.subplots(1, 2)
@@ -132,10 +133,10 @@ def test_redraw_with_a_cache_key_reuses_the_background(closing, monkeypatch):
 
 def test_line_data_are_interleaved_float32(closing):
     fig, ax = _figure()
-    line, = ax.plot([], [])
+    (line,) = ax.plot([], [])
     pic = _new(fig, closing, layers={"path": line})
     x = np.linspace(0, 1, 7) + 1e-9
-    y = x ** 2
+    y = x**2
     pic.set_data("path", x, y)
     xy = pic.data["path"]["xy"]
     assert isinstance(xy, bytes) and len(xy) == 7 * 2 * 4
@@ -160,8 +161,8 @@ def test_scatter_sizes_are_diameters_in_points(closing):
 
 def test_styles_follow_matplotlibs_rules(closing):
     fig, ax = _figure()
-    dashed, = ax.plot([0, 1], [0, 1], "--", lw=2, color=(1, 0, 0, 0.5), alpha=0.25)
-    marker, = ax.plot([0.5], [0.5], "o", ms=8, mfc="none", mec="C1", zorder=5)
+    (dashed,) = ax.plot([0, 1], [0, 1], "--", lw=2, color=(1, 0, 0, 0.5), alpha=0.25)
+    (marker,) = ax.plot([0.5], [0.5], "o", ms=8, mfc="none", mec="C1", zorder=5)
     pic = _new(fig, closing, layers={"dashed": dashed, "marker": marker})
     s = pic.styles["dashed"]
     # '--' is rcParams' lines.dashed_pattern in units of the line width
@@ -183,7 +184,7 @@ def test_styles_follow_matplotlibs_rules(closing):
 def test_layers_are_left_out_of_the_background_but_in_the_static_png(closing):
     fig, ax = _figure()
     ax.set(xlim=(0, 1), ylim=(0, 1))
-    line, = ax.plot([0, 1], [0.5, 0.5], color="#ff0000", lw=8)
+    (line,) = ax.plot([0, 1], [0.5, 0.5], color="#ff0000", lw=8)
     text = ax.text(0.5, 0.2, "readout", color="#0000ff", fontsize=20)
     pic = _new(fig, closing, layers={"line": line, "text": text})
 
@@ -228,13 +229,33 @@ def test_close_closes_the_widget_and_stops_it(closing):
 
 # String(v) in JavaScript (ECMAScript Number::toString), from the specification's rules.
 JS_STRINGS = [
-    (0.1 + 0.2, "0.30000000000000004"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
-    (123456789012345680000.0, "123456789012345680000"), (1e-6, "0.000001"), (1e-7, "1e-7"),
-    (1.5e-7, "1.5e-7"), (5e-324, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
-    (-0.0, "0"), (2.0 ** 53, "9007199254740992"), (0.000123, "0.000123"), (123.456, "123.456"),
-    (-1.5, "-1.5"), (1e100, "1e+100"), (25.0, "25"), (7, "7"), (-12, "-12"), (10 ** 21, "1e+21"),
-    (np.int64(3), "3"), (np.float32(0.5), "0.5"), (True, "true"), (False, "false"), ("0.5", "0.5"),
-    (math.inf, "Infinity"), (-math.inf, "-Infinity"), (math.nan, "NaN"),
+    (0.1 + 0.2, "0.30000000000000004"),
+    (1e21, "1e+21"),
+    (1e20, "100000000000000000000"),
+    (123456789012345680000.0, "123456789012345680000"),
+    (1e-6, "0.000001"),
+    (1e-7, "1e-7"),
+    (1.5e-7, "1.5e-7"),
+    (5e-324, "5e-324"),
+    (1.7976931348623157e308, "1.7976931348623157e+308"),
+    (-0.0, "0"),
+    (2.0**53, "9007199254740992"),
+    (0.000123, "0.000123"),
+    (123.456, "123.456"),
+    (-1.5, "-1.5"),
+    (1e100, "1e+100"),
+    (25.0, "25"),
+    (7, "7"),
+    (-12, "-12"),
+    (10**21, "1e+21"),
+    (np.int64(3), "3"),
+    (np.float32(0.5), "0.5"),
+    (True, "true"),
+    (False, "false"),
+    ("0.5", "0.5"),
+    (math.inf, "Infinity"),
+    (-math.inf, "-Infinity"),
+    (math.nan, "NaN"),
 ]
 
 
@@ -259,8 +280,9 @@ def test_frames_carry_their_stamp_and_stale_ones_are_dropped(closing, monkeypatc
     fig, ax = _figure()
     slope = widgets.IntSlider(value=1, max=3)
     lam = widgets.FloatSlider(value=0.0, max=1.0)
-    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]},
-               frame_keys=[slope], frame_context=[lam])
+    pic = _new(
+        fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[slope], frame_context=[lam]
+    )
     sent = _sent(pic, monkeypatch)
     token = pic.frame_token()
     assert token == "0|0"
@@ -301,8 +323,7 @@ def test_a_new_view_gets_the_frames_held(closing, monkeypatch):
 
 def test_frames_are_validated_like_live_data(closing):
     fig, ax = _figure()
-    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0],
-                                     "label": ax.text(0, 0, "")})
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0], "label": ax.text(0, 0, "")})
     with pytest.raises(ValueError, match=r"line: x must be finite, got nan at index 1"):
         pic.add_frames({(): {"line": ([0, np.nan], [0, 1])}})
     with pytest.raises(ValueError, match="name must be one of the layers"):
@@ -318,18 +339,33 @@ def test_frames_are_validated_like_live_data(closing):
 def test_pointer_events_reach_python_in_data_coordinates(closing):
     fig = Figure(figsize=(6, 3))
     _, right = fig.subplots(1, 2)
-    start, = right.plot([0.5], [0.5], "o")
+    (start,) = right.plot([0.5], [0.5], "o")
     pic = _new(fig, closing, layers={"start": start})
     seen = []
     pic.on_pointer(seen.append, ax=right, moves="start")
     assert pic.pointer_axes == [1] and pic.drag_layer == "start" and pic.pointer_invalidates
-    pic._on_message(pic, {"kind": "pointer", "seq": 1, "type": "down", "axes": 1, "x": 0.2,
-                          "y": 0.3, "button": 0, "shift": True}, [])
-    pic._on_message(pic, {"kind": "pointer", "seq": 2, "type": "move", "axes": 0, "x": 0.4,
-                          "y": 0.3}, [])  # a drag stays on the axes it began on
+    pic._on_message(
+        pic,
+        {
+            "kind": "pointer",
+            "seq": 1,
+            "type": "down",
+            "axes": 1,
+            "x": 0.2,
+            "y": 0.3,
+            "button": 0,
+            "shift": True,
+        },
+        [],
+    )
+    pic._on_message(
+        pic, {"kind": "pointer", "seq": 2, "type": "move", "axes": 0, "x": 0.4, "y": 0.3}, []
+    )  # a drag stays on the axes it began on
     pic._on_message(pic, {"kind": "pointer", "seq": 3, "type": "down", "axes": 0, "x": 0.1, "y": 0.1}, [])
     assert [(e.kind, e.ax is right, e.x, e.shift) for e in seen] == [
-        ("down", True, 0.2, True), ("move", True, 0.4, False)]
+        ("down", True, 0.2, True),
+        ("move", True, 0.4, False),
+    ]
     assert pic.pointer_ack == 3 and pic.version == 3  # each event answered, and stamped
     pic.on_pointer(seen.append, remove=True)
     assert pic.pointer_axes == [] and pic.drag_layer == ""
@@ -366,16 +402,28 @@ def test_errors_in_callbacks_are_shown_in_the_widget(closing):
     assert pic.error == "in the browser: drawing: bad"
 
 
-@pytest.mark.parametrize("make, exc, match", [
-    (lambda: LayeredCanvas("fig"), TypeError, r"fig must be a matplotlib.figure.Figure, got str"),
-    (lambda: LayeredCanvas(Figure(), width=3), ValueError, r"width must be >= 16, got 3"),
-    (lambda: LayeredCanvas(Figure(), max_width=100, min_width=200), ValueError,
-     r"max_width must be >= 200, got 100"),
-    (lambda: LayeredCanvas(Figure(), frame_keys=[3]), TypeError,
-     r"frame_keys\[0\] must be an ipywidgets widget, got 3"),
-    (lambda: LayeredCanvas(Figure(), frame_context=[widgets.Button()]), TypeError,
-     r"frame_context\[0\] \(Button\) has no synced value"),
-])
+@pytest.mark.parametrize(
+    "make, exc, match",
+    [
+        (lambda: LayeredCanvas("fig"), TypeError, r"fig must be a matplotlib.figure.Figure, got str"),
+        (lambda: LayeredCanvas(Figure(), width=3), ValueError, r"width must be >= 16, got 3"),
+        (
+            lambda: LayeredCanvas(Figure(), max_width=100, min_width=200),
+            ValueError,
+            r"max_width must be >= 200, got 100",
+        ),
+        (
+            lambda: LayeredCanvas(Figure(), frame_keys=[3]),
+            TypeError,
+            r"frame_keys\[0\] must be an ipywidgets widget, got 3",
+        ),
+        (
+            lambda: LayeredCanvas(Figure(), frame_context=[widgets.Button()]),
+            TypeError,
+            r"frame_context\[0\] \(Button\) has no synced value",
+        ),
+    ],
+)
 def test_bad_construction_is_refused(make, exc, match):
     with pytest.raises(exc, match=match):
         make()
@@ -414,18 +462,33 @@ def _bad_layer(kind):
     return fig, polar.plot([0, 1], [0, 1])[0]
 
 
-@pytest.mark.parametrize("kind, exc, match", [
-    ("type", TypeError, (r"artist for layer 'bad' must be a Line2D, a PathCollection \(scatter\) "
-                         r"or a Text, got Rectangle")),
-    ("figure", ValueError, r"artist for layer 'bad' is not in this canvas's figure"),
-    ("steps", ValueError, r"cannot mirror drawstyle 'steps-mid'"),
-    ("markevery", ValueError, r"cannot mirror markevery=2"),
-    ("colours", ValueError, r"a scatter layer draws one colour; its facecolors hold 2"),
-    ("rotated", ValueError, r"a text layer is drawn horizontally, got rotation 30"),
-    ("symlog", ValueError, (r"artist for layer 'bad': x scale 'symlog': the canvas draws on "
-                            r"linear and log axes only")),
-    ("polar", ValueError, r"the canvas draws on rectilinear axes, got 'polar' axes"),
-])
+@pytest.mark.parametrize(
+    "kind, exc, match",
+    [
+        (
+            "type",
+            TypeError,
+            (
+                r"artist for layer 'bad' must be a Line2D, a PathCollection \(scatter\) "
+                r"or a Text, got Rectangle"
+            ),
+        ),
+        ("figure", ValueError, r"artist for layer 'bad' is not in this canvas's figure"),
+        ("steps", ValueError, r"cannot mirror drawstyle 'steps-mid'"),
+        ("markevery", ValueError, r"cannot mirror markevery=2"),
+        ("colours", ValueError, r"a scatter layer draws one colour; its facecolors hold 2"),
+        ("rotated", ValueError, r"a text layer is drawn horizontally, got rotation 30"),
+        (
+            "symlog",
+            ValueError,
+            (
+                r"artist for layer 'bad': x scale 'symlog': the canvas draws on "
+                r"linear and log axes only"
+            ),
+        ),
+        ("polar", ValueError, r"the canvas draws on rectilinear axes, got 'polar' axes"),
+    ],
+)
 def test_layers_it_cannot_draw_are_refused_with_the_reason(kind, exc, match, closing):
     fig, artist = _bad_layer(kind)
     pic = _new(fig, closing)
@@ -434,40 +497,73 @@ def test_layers_it_cannot_draw_are_refused_with_the_reason(kind, exc, match, clo
     assert pic.layer_names == ()
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda p: p.set_data("nope", [0], [0]), ValueError,
-     r"name must be one of the layers \['line', 'pts', 'label'\], got 'nope'"),
-    (lambda p: p.set_data("line", [0, 1], [0]), ValueError,
-     r"line: x and y must have the same length, got 2 and 1"),
-    (lambda p: p.set_data("line", [0, np.inf], [0, 1]), ValueError,
-     r"line: x must be finite, got inf at index 1"),
-    (lambda p: p.set_data("line", [0, 1e39], [0, 1]), ValueError,
-     r"line: x must fit a float32 buffer .* got 1e\+39 at index 1"),
-    (lambda p: p.set_data("line", "abc", [0]), TypeError, r"line: x must be numeric array_like"),
-    (lambda p: p.set_data("line", [0], [0], sizes=[3]), ValueError, r"sizes are for scatter layers"),
-    (lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, -1]), ValueError,
-     r"pts: sizes must be >= 0, got -1.0 at index 1"),
-    (lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, 2, 3]), ValueError,
-     r"pts: sizes must hold one value or one per point \(2\), got 3"),
-    (lambda p: p.set_data("label", [0], [0]), ValueError, r"'label' is a text layer: use set_text"),
-    (lambda p: p.set_text("line", "a"), ValueError, r"'line' is a line layer: use set_data"),
-    (lambda p: p.set_text("label", 3), TypeError, r"label: text must be a string, got 3"),
-    (lambda p: p.add_layer("line", p.figure.axes[0].plot([0])[0]), ValueError,
-     r"name 'line' is already a layer"),
-    (lambda p: p.add_frames([1, 2]), TypeError, r"frames must be a mapping"),
-    (lambda p: p.add_frames({}, token=3), TypeError, r"token must be a string"),
-    (lambda p: p.on_pointer(3), TypeError, r"callback must be callable, got 3"),
-    (lambda p: p.on_pointer(print, moves="pts"), ValueError,
-     r"moves must name a line layer, 'pts' is a scatter layer"),
-    (lambda p: p.pointer("click", 0, 0.5, 0.5), ValueError,
-     r"kind must be 'down', 'move' or 'up', got 'click'"),
-    (lambda p: p.to_pixels(7, 0, 0), ValueError, r"ax must be <= 0, got 7"),
-    (lambda p: p.guarded(None), TypeError, r"func must be callable, got None"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (
+            lambda p: p.set_data("nope", [0], [0]),
+            ValueError,
+            r"name must be one of the layers \['line', 'pts', 'label'\], got 'nope'",
+        ),
+        (
+            lambda p: p.set_data("line", [0, 1], [0]),
+            ValueError,
+            r"line: x and y must have the same length, got 2 and 1",
+        ),
+        (
+            lambda p: p.set_data("line", [0, np.inf], [0, 1]),
+            ValueError,
+            r"line: x must be finite, got inf at index 1",
+        ),
+        (
+            lambda p: p.set_data("line", [0, 1e39], [0, 1]),
+            ValueError,
+            r"line: x must fit a float32 buffer .* got 1e\+39 at index 1",
+        ),
+        (lambda p: p.set_data("line", "abc", [0]), TypeError, r"line: x must be numeric array_like"),
+        (lambda p: p.set_data("line", [0], [0], sizes=[3]), ValueError, r"sizes are for scatter layers"),
+        (
+            lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, -1]),
+            ValueError,
+            r"pts: sizes must be >= 0, got -1.0 at index 1",
+        ),
+        (
+            lambda p: p.set_data("pts", [0, 1], [0, 1], sizes=[1, 2, 3]),
+            ValueError,
+            r"pts: sizes must hold one value or one per point \(2\), got 3",
+        ),
+        (lambda p: p.set_data("label", [0], [0]), ValueError, r"'label' is a text layer: use set_text"),
+        (lambda p: p.set_text("line", "a"), ValueError, r"'line' is a line layer: use set_data"),
+        (lambda p: p.set_text("label", 3), TypeError, r"label: text must be a string, got 3"),
+        (
+            lambda p: p.add_layer("line", p.figure.axes[0].plot([0])[0]),
+            ValueError,
+            r"name 'line' is already a layer",
+        ),
+        (lambda p: p.add_frames([1, 2]), TypeError, r"frames must be a mapping"),
+        (lambda p: p.add_frames({}, token=3), TypeError, r"token must be a string"),
+        (lambda p: p.on_pointer(3), TypeError, r"callback must be callable, got 3"),
+        (
+            lambda p: p.on_pointer(print, moves="pts"),
+            ValueError,
+            r"moves must name a line layer, 'pts' is a scatter layer",
+        ),
+        (
+            lambda p: p.pointer("click", 0, 0.5, 0.5),
+            ValueError,
+            r"kind must be 'down', 'move' or 'up', got 'click'",
+        ),
+        (lambda p: p.to_pixels(7, 0, 0), ValueError, r"ax must be <= 0, got 7"),
+        (lambda p: p.guarded(None), TypeError, r"func must be callable, got None"),
+    ],
+)
 def test_bad_calls_are_refused_naming_the_argument(call, exc, match, closing):
     fig, ax = _figure()
-    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0],
-                                     "pts": ax.scatter([0], [0]), "label": ax.text(0, 0, "")})
+    pic = _new(
+        fig,
+        closing,
+        layers={"line": ax.plot([0, 1], [0, 1])[0], "pts": ax.scatter([0], [0]), "label": ax.text(0, 0, "")},
+    )
     before = dict(pic.data)
     with pytest.raises(exc, match=match):
         call(pic)

@@ -36,12 +36,15 @@ def test_make_churn_is_not_separable_and_has_both_classes():
     assert x[y == 1].min() < np.median(x[y == 0]) < x[y == 1].max()
 
 
-@pytest.mark.parametrize("kwargs, exc, word", [
-    ({"m": 0}, ValueError, "m"),
-    ({"m": 2.5}, TypeError, "m"),
-    ({"m": "10"}, TypeError, "m"),
-    ({"seed": -1}, ValueError, "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        ({"m": 0}, ValueError, "m"),
+        ({"m": 2.5}, TypeError, "m"),
+        ({"m": "10"}, TypeError, "m"),
+        ({"seed": -1}, ValueError, "seed"),
+    ],
+)
 def test_make_churn_rejects_bad_arguments(kwargs, exc, word):
     with pytest.raises(exc, match=word):
         lv.make_churn(**kwargs)

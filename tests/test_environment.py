@@ -1,7 +1,8 @@
 """environment.yml (conda) and pyproject.toml (pip) must install the same packages.
 
 No conda can be installed on the development machines, so this is how the conda
-route stays honest: both files are parsed and their package lists compared.
+route stays honest: both files are parsed and their package lists compared, group
+by group (the package's dependencies, the "course" extra, the "test" extra).
 """
 
 import re
@@ -71,6 +72,44 @@ def test_same_packages_and_versions_as_pyproject(pyproject, environment):
     conda.pop("pip")
     assert python == pyproject["project"]["requires-python"]
     assert conda == _pip_packages(pyproject)
+
+
+#: environment.yml's group headers (comment lines) and the pyproject list each one mirrors.
+GROUP = re.compile(r'^\s*#\s*---.*?(dependencies|extra "(\w+)")\s*---')
+
+
+def _conda_groups() -> dict[str, dict[str, str]]:
+    """Packages under each ``# --- ... ---`` header of environment.yml, by pyproject group."""
+    groups: dict[str, dict[str, str]] = {}
+    current = None
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        header = GROUP.match(line)
+        if header:
+            current = header.group(2) or "dependencies"
+            assert current not in groups, f"environment.yml has two {current!r} groups"
+            groups[current] = {}
+        elif line.strip().startswith("- pip:"):
+            current = None
+        elif current is not None and line.strip().startswith("- "):
+            name, version = _parse(line.strip()[2:].split("#")[0])
+            groups[current][name] = version
+    return groups
+
+
+def test_same_groups_as_pyproject(pyproject):
+    project = pyproject["project"]
+    want = {"dependencies": dict(_parse(s) for s in project["dependencies"])}
+    for extra, specs in project["optional-dependencies"].items():
+        want[extra] = dict(_parse(s) for s in specs if "python_version" not in s)
+    assert _conda_groups() == want
+
+
+def test_the_package_needs_no_jupyter_server_or_course_tooling(pyproject):
+    core = {_parse(s)[0] for s in pyproject["project"]["dependencies"]}
+    # anywidget: the explorers' browser canvas (lossviz.interactive._canvas), a widget like ipympl
+    assert core == {"numpy", "matplotlib", "contourpy", "ipywidgets", "ipympl", "anywidget"}
+    course = {_parse(s)[0] for s in pyproject["project"]["optional-dependencies"]["course"]}
+    assert {"jupyterlab", "voila", "nbformat"} <= course
 
 
 def test_installs_the_package_itself_through_pip(environment):

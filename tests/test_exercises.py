@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import lossviz as lv
-from lossviz.exercises import ____, Feedback, q1, q2, q3, q4, q5
+from lossviz.exercises import Feedback, ____, q1, q2, q3, q4, q5
 
 X, Y = lv.make_churn()
 M = X.size
@@ -34,6 +34,7 @@ def _incorrect(fb, *words):
 
 # ------------------------------------------------------------------ right answers, by hand
 
+
 def right_q1():
     return 1 / 5.0, 1 / 0.02, math.ceil(1000 / 32), "mini-batch"
 
@@ -43,7 +44,7 @@ def _two_online_steps(first, second, lr):
     x, y = lv.anchor_features(q2.params0)
     for i in (first, second):
         z = p[0] * x[i] + p[1]
-        d = 1 / (1 + np.exp(-z)) - y[i]          # ∂L/∂z for binary cross-entropy
+        d = 1 / (1 + np.exp(-z)) - y[i]  # ∂L/∂z for binary cross-entropy
         p = p - lr * d * np.array([x[i], 1.0])
     return p
 
@@ -65,9 +66,9 @@ def right_q4():
 
 
 def right_q5():
-    w, b = q5.params
+    w, _b = q5.params
     i = q5.sample
-    p_hat = lv.predict(q5.params, X[i:i + 1])[0]
+    p_hat = lv.predict(q5.params, X[i : i + 1])[0]
     return np.array([q5.lam * w, 0.0]), (p_hat - Y[i]) * np.array([X[i], 1.0])
 
 
@@ -103,8 +104,26 @@ def test_a_partly_filled_answer_is_not_attempted_and_names_the_blanks(q):
     assert q.answers[0] not in fb.message
 
 
-ODD_VALUES = [None, "0.2", b"1", [], [[]], {}, set(), object(), np.array([]), float("nan"), math.inf,
-              1j, True, [1, "a"], [1, [2, 3]], np.ones((3, 3)), lambda: 1, Feedback]
+ODD_VALUES = [
+    None,
+    "0.2",
+    b"1",
+    [],
+    [[]],
+    {},
+    set(),
+    object(),
+    np.array([]),
+    float("nan"),
+    math.inf,
+    1j,
+    True,
+    [1, "a"],
+    [1, [2, 3]],
+    np.ones((3, 3)),
+    lambda: 1,
+    Feedback,
+]
 
 
 @pytest.mark.parametrize("q", [q1, q2, q3, q4, q5], ids=lambda q: f"q{q.number}")
@@ -123,7 +142,7 @@ def test_a_wrong_type_says_the_other_answers_wait_for_it():
     p, s = right_q5()
     fb = q5.check(float(p[0]), s)
     _incorrect(fb, "penalty_gradient", "checked once these are fixed")
-    assert "checked once" not in q3.check("x").message      # nothing else to wait
+    assert "checked once" not in q3.check("x").message  # nothing else to wait
 
 
 def test_too_many_or_unknown_arguments_get_a_message():
@@ -134,8 +153,13 @@ def test_too_many_or_unknown_arguments_get_a_message():
 def test_a_value_inside_the_tolerance_passes_and_one_outside_says_so():
     g = right_q3()
     _correct(q3.check(g * (1 + 1e-8)))
-    _incorrect(q3.check(g * np.array([1.0, 1.0 + 1e-4])), "∂J/∂b", "too large", "∂J/∂w is right",
-               "within 1e-06 relative")
+    _incorrect(
+        q3.check(g * np.array([1.0, 1.0 + 1e-4])),
+        "∂J/∂b",
+        "too large",
+        "∂J/∂w is right",
+        "within 1e-06 relative",
+    )
     _incorrect(q3.check(g * np.array([1.0, 1.5])), "too large")
 
 
@@ -179,7 +203,7 @@ def test_q2_wrong_answers_say_what_was_mixed_up():
     _incorrect(q2.check(p0 - q2.lr * g[0], b, slope), "after sample 1 only")
     _incorrect(q2.check(a, b, 1.0), "`slope`", "first order")
     _incorrect(q2.check(a, b, 3.0), "`slope` is too large")
-    path = lv.online_pass(q2.params0, x[:2], y[:2], lr=q2.lr)
+    path = lv.optim.online_pass(q2.params0, x[:2], y[:2], lr=q2.lr)
     _incorrect(q2.check(path, b, slope), "trajectory", "[-1]")
 
 
@@ -200,10 +224,12 @@ def test_q4_wrong_answers_say_what_was_mixed_up():
     _incorrect(q4.check(tr_sigma / ks), "without replacement")
     _incorrect(q4.check(tr_sigma * (M - ks) / (M - 1)), "does not shrink like 1/k")
     _incorrect(q4.check(np.sqrt(v)), "standard deviation")
-    measured = [lv.measured_minibatch_variance(q4.params, X, Y, k, n_batches=1000) for k in q4.batch_sizes]
+    measured = [
+        lv.optim.measured_minibatch_variance(q4.params, X, Y, k, n_batches=1000) for k in q4.batch_sizes
+    ]
     _incorrect(q4.check(measured), "sampling", "formula")
     _incorrect(q4.check(v[:3]), "6 numbers", "q4.batch_sizes")
-    _correct(q4.check(v * M / (M - 1)))      # Σ divided by m - 1 instead of m: within the 1 % stated
+    _correct(q4.check(v * M / (M - 1)))  # Σ divided by m - 1 instead of m: within the 1 % stated
 
 
 def test_q5_wrong_answers_say_what_was_mixed_up():
@@ -211,7 +237,7 @@ def test_q5_wrong_answers_say_what_was_mixed_up():
     w, b = q5.params
     _incorrect(q5.check(-p, s), "penalty_gradient", "wrong sign", "weight decay")
     _incorrect(q5.check(p / 2, s), "half", "2w")
-    _incorrect(q5.check([q5.lam / 2 * w ** 2, 0.0], s), "value, not its derivative")
+    _incorrect(q5.check([q5.lam / 2 * w**2, 0.0], s), "value, not its derivative")
     _incorrect(q5.check([q5.lam * w, q5.lam * b], s), "bias")
     _incorrect(q5.check(M * p, s), "once per update")
     _incorrect(q5.check(p / M, s), "not averaged")

@@ -1,11 +1,9 @@
-"""Tests of lossviz.imbalance: the imbalanced churn set, cost shares, minority metrics."""
+"""Tests of lossviz.topics.imbalance, its plots and its explorer: the imbalanced churn set, cost shares,
+minority metrics."""
 
 import math
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,25 +11,19 @@ import pytest
 import lossviz as lv
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def imbalanced():
-    x, y = lv.make_imbalanced_churn(400, positive_rate=0.1, seed=3)
-    xt, yt = lv.make_imbalanced_churn(4000, positive_rate=0.1, seed=4)
+    x, y = lv.imbalance.make_imbalanced_churn(400, positive_rate=0.1, seed=3)
+    xt, yt = lv.imbalance.make_imbalanced_churn(4000, positive_rate=0.1, seed=4)
     return x, y, xt, yt
 
 
 # ---------------------------------------------------------------- the data
 def test_imbalanced_churn_has_the_requested_counts_and_is_reproducible():
-    x, y = lv.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
+    x, y = lv.imbalance.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
     assert x.shape == y.shape == (1000,)
     assert int(y.sum()) == 50 and set(np.unique(y)) == {0.0, 1.0}
-    x2, y2 = lv.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
+    x2, y2 = lv.imbalance.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
     np.testing.assert_array_equal(x, x2)
     np.testing.assert_array_equal(y, y2)
 
@@ -41,62 +33,66 @@ def test_imbalanced_churn_only_shifts_the_prior():
     # bills are those of make_churn, whatever the rate.
     pool_x, pool_y = lv.make_churn(3 * 500, seed=7)
     for rate in (0.02, 0.3):
-        x, y = lv.make_imbalanced_churn(500, positive_rate=rate, seed=7)
+        x, y = lv.imbalance.make_imbalanced_churn(500, positive_rate=rate, seed=7)
         lookup = dict(zip(pool_x.tolist(), pool_y.tolist()))
         assert all(lookup[a] == b for a, b in zip(x.tolist(), y.tolist()))
 
 
 def test_raising_the_rate_keeps_the_churners_already_there():
-    x1, y1 = lv.make_imbalanced_churn(600, positive_rate=0.05, seed=2)
-    x2, y2 = lv.make_imbalanced_churn(600, positive_rate=0.2, seed=2)
+    x1, y1 = lv.imbalance.make_imbalanced_churn(600, positive_rate=0.05, seed=2)
+    x2, y2 = lv.imbalance.make_imbalanced_churn(600, positive_rate=0.2, seed=2)
     assert set(x1[y1 == 1].tolist()) <= set(x2[y2 == 1].tolist())
     assert set(x2[y2 == 0].tolist()) <= set(x1[y1 == 0].tolist())
 
 
 def test_a_pool_that_runs_short_is_grown():
-    x, y = lv.make_imbalanced_churn(10, positive_rate=0.9, seed=0)
+    _x, y = lv.imbalance.make_imbalanced_churn(10, positive_rate=0.9, seed=0)
     assert int(y.sum()) == 9
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"positive_rate": 0.0}, ValueError, "positive_rate must be > 0"),
-    ({"positive_rate": 1.2}, ValueError, "positive_rate must be <= 1"),
-    ({"positive_rate": 0.0001}, ValueError, "both classes"),
-    ({"positive_rate": 1.0}, ValueError, "both classes"),
-    ({"positive_rate": "5%"}, TypeError, "positive_rate must be a real number"),
-    ({"m": 1}, ValueError, "m must be >= 2"),
-    ({"seed": -1}, ValueError, "seed must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"positive_rate": 0.0}, ValueError, "positive_rate must be > 0"),
+        ({"positive_rate": 1.2}, ValueError, "positive_rate must be <= 1"),
+        ({"positive_rate": 0.0001}, ValueError, "both classes"),
+        ({"positive_rate": 1.0}, ValueError, "both classes"),
+        ({"positive_rate": "5%"}, TypeError, "positive_rate must be a real number"),
+        ({"m": 1}, ValueError, "m must be >= 2"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+    ],
+)
 def test_imbalanced_churn_rejects_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        lv.make_imbalanced_churn(**{"m": 100, **kwargs})
+        lv.imbalance.make_imbalanced_churn(**{"m": 100, **kwargs})
 
 
 def test_balancing_weights():
     y = np.array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0])
-    assert lv.balancing_pos_weight(y) == 4.0
-    assert lv.balancing_alpha(y) == pytest.approx(0.8)
+    assert lv.imbalance.balancing_pos_weight(y) == 4.0
+    assert lv.imbalance.balancing_alpha(y) == pytest.approx(0.8)
     with pytest.raises(ValueError, match="both classes"):
-        lv.balancing_pos_weight([0, 0, 0])
+        lv.imbalance.balancing_pos_weight([0, 0, 0])
     with pytest.raises(ValueError, match="hard labels"):
-        lv.balancing_pos_weight([0, 0.5, 1])
+        lv.imbalance.balancing_pos_weight([0, 0.5, 1])
 
 
 # ---------------------------------------------------------------- cost shares
 def test_cost_shares_at_the_start_are_the_class_shares():
-    x, y = lv.make_imbalanced_churn(200, positive_rate=0.05, seed=1)
-    np.testing.assert_allclose(lv.class_cost_shares((0, 0), x, y), [0.95, 0.05], rtol=1e-12)
+    x, y = lv.imbalance.make_imbalanced_churn(200, positive_rate=0.05, seed=1)
+    np.testing.assert_allclose(lv.imbalance.class_cost_shares((0, 0), x, y), [0.95, 0.05], rtol=1e-12)
     # pos_weight = n-/n+ gives both classes half of the cost at the start
-    pw = lv.balancing_pos_weight(y)
-    np.testing.assert_allclose(lv.class_cost_shares((0, 0), x, y, loss=lv.WeightedBCE(pw)),
-                               [0.5, 0.5], rtol=1e-12)
+    pw = lv.imbalance.balancing_pos_weight(y)
+    np.testing.assert_allclose(
+        lv.imbalance.class_cost_shares((0, 0), x, y, loss=lv.WeightedBCE(pw)), [0.5, 0.5], rtol=1e-12
+    )
 
 
 def test_cost_shares_match_the_per_sample_losses(imbalanced):
     x, y, _, _ = imbalanced
     params = (1.7, -2.2)
     losses = lv.per_sample_losses(params, x, y)
-    shares = lv.class_cost_shares(params, x, y)
+    shares = lv.imbalance.class_cost_shares(params, x, y)
     assert shares.sum() == pytest.approx(1.0)
     assert shares[1] == pytest.approx(losses[y == 1].sum() / losses.sum(), rel=1e-12)
 
@@ -113,7 +109,7 @@ def test_class_metrics_count_by_hand():
     # w = 1, b = 0: ŷ >= 0.5 exactly when x >= 0
     x = np.array([-2.0, -1.0, 0.5, 1.0, 2.0, -0.5])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
-    mt = lv.class_metrics((1.0, 0.0), x, y)
+    mt = lv.imbalance.class_metrics((1.0, 0.0), x, y)
     assert mt.recall == pytest.approx(2 / 3)
     assert mt.precision == pytest.approx(2 / 3)
     assert mt.false_positive_rate == pytest.approx(1 / 3)
@@ -124,96 +120,104 @@ def test_class_metrics_count_by_hand():
 def test_threshold_moves_the_decision():
     x = np.array([-2.0, -1.0, 0.5, 1.0, 2.0, -0.5])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
-    low = lv.class_metrics((1.0, 0.0), x, y, threshold=1 / (1 + math.e ** 2.5))  # x >= -2.5
+    low = lv.imbalance.class_metrics((1.0, 0.0), x, y, threshold=1 / (1 + math.e**2.5))  # x >= -2.5
     assert low.recall == 1.0 and low.false_positive_rate == 1.0
 
 
 def test_precision_is_none_when_nothing_is_predicted_positive():
-    mt = lv.class_metrics((0.0, -10.0), [1.0, 2.0], [0.0, 1.0])
+    mt = lv.imbalance.class_metrics((0.0, -10.0), [1.0, 2.0], [0.0, 1.0])
     assert mt.precision is None and mt.recall == 0.0 and mt.n_predicted_positive == 0
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"threshold": 0.0}, ValueError, "threshold must be > 0"),
-    ({"threshold": 1.0}, ValueError, "threshold must be < 1"),
-    ({"threshold": None}, TypeError, "threshold must be a real number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"threshold": 0.0}, ValueError, "threshold must be > 0"),
+        ({"threshold": 1.0}, ValueError, "threshold must be < 1"),
+        ({"threshold": None}, TypeError, "threshold must be a real number"),
+    ],
+)
 def test_class_metrics_rejects_bad_thresholds(kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        lv.class_metrics((1, 0), [0.0, 1.0], [0.0, 1.0], **kwargs)
+        lv.imbalance.class_metrics((1, 0), [0.0, 1.0], [0.0, 1.0], **kwargs)
 
 
 def test_class_metrics_needs_both_classes_and_hard_labels():
     with pytest.raises(ValueError, match="both classes"):
-        lv.class_metrics((1, 0), [0.0, 1.0], [1.0, 1.0])
+        lv.imbalance.class_metrics((1, 0), [0.0, 1.0], [1.0, 1.0])
     with pytest.raises(ValueError, match="hard labels 0 or 1"):
-        lv.class_metrics((1, 0), [0.0, 1.0], [0.2, 1.0])
+        lv.imbalance.class_metrics((1, 0), [0.0, 1.0], [0.2, 1.0])
 
 
 # ---------------------------------------------------------------- fitting each loss
 def test_fit_losses_reproduces_minimise_and_class_metrics(imbalanced):
     x, y, xt, yt = imbalanced
-    losses = [lv.BCE, lv.WeightedBCE(lv.balancing_pos_weight(y)), lv.FocalLoss(2.0)]
-    fits = lv.fit_losses(losses, x, y, xt, yt)
+    losses = [lv.BCE, lv.WeightedBCE(lv.imbalance.balancing_pos_weight(y)), lv.FocalLoss(2.0)]
+    fits = lv.imbalance.fit_losses(losses, x, y, xt, yt)
     assert [f.loss for f in fits] == losses
     for f in fits:
         np.testing.assert_allclose(f.params, lv.minimise(x, y, loss=f.loss), rtol=1e-10)
-        assert f.metrics == lv.class_metrics(f.params, xt, yt)
+        assert f.metrics == lv.imbalance.class_metrics(f.params, xt, yt)
         assert f.decision_bill == pytest.approx(-f.params[1] / f.params[0])
 
 
 def test_weighting_raises_minority_recall_and_matches_moving_the_threshold(imbalanced):
     x, y, xt, yt = imbalanced
-    pw = lv.balancing_pos_weight(y)
-    bce, weighted = lv.fit_losses([lv.BCE, lv.WeightedBCE(pw)], x, y, xt, yt)
+    pw = lv.imbalance.balancing_pos_weight(y)
+    bce, weighted = lv.imbalance.fit_losses([lv.BCE, lv.WeightedBCE(pw)], x, y, xt, yt)
     assert weighted.metrics.recall > bce.metrics.recall + 0.3
-    moved = lv.class_metrics(bce.params, xt, yt, threshold=1 / (1 + pw))
+    moved = lv.imbalance.class_metrics(bce.params, xt, yt, threshold=1 / (1 + pw))
     assert moved.recall == pytest.approx(weighted.metrics.recall, abs=0.05)
     assert moved.false_positive_rate == pytest.approx(weighted.metrics.false_positive_rate, abs=0.05)
 
 
 def test_alpha_balanced_focal_moves_the_boundary_like_pos_weight(imbalanced):
     x, y, xt, yt = imbalanced
-    fits = lv.fit_losses([lv.BCE, lv.FocalLoss(2.0), lv.WeightedBCE(lv.balancing_pos_weight(y)),
-                          lv.FocalLoss(2.0, alpha=lv.balancing_alpha(y))], x, y, xt, yt)
+    losses = [
+        lv.BCE,
+        lv.FocalLoss(2.0),
+        lv.WeightedBCE(lv.imbalance.balancing_pos_weight(y)),
+        lv.FocalLoss(2.0, alpha=lv.imbalance.balancing_alpha(y)),
+    ]
+    fits = lv.imbalance.fit_losses(losses, x, y, xt, yt)
     bills = [f.decision_bill for f in fits]
-    assert bills[1] == pytest.approx(bills[0], abs=0.1)   # γ alone: boundary stays
-    assert bills[3] == pytest.approx(bills[2], abs=0.1)   # α does the moving
+    assert bills[1] == pytest.approx(bills[0], abs=0.1)  # γ alone: boundary stays
+    assert bills[3] == pytest.approx(bills[2], abs=0.1)  # α does the moving
     assert bills[2] < bills[0] - 0.3
 
 
 def test_format_loss_table_has_a_row_per_loss(imbalanced):
     x, y, xt, yt = imbalanced
-    fits = lv.fit_losses([lv.BCE, lv.FocalLoss(1.0)], x, y, xt, yt)
-    lines = lv.format_loss_table(fits, digits=3).splitlines()
+    fits = lv.imbalance.fit_losses([lv.BCE, lv.FocalLoss(1.0)], x, y, xt, yt)
+    lines = lv.imbalance.format_loss_table(fits, digits=3).splitlines()
     assert len(lines) == 4
     assert lines[2].startswith("bce ") and lines[3].startswith("focal(gamma=1)")
     assert f"{fits[0].metrics.recall:.3f}" in lines[2]
     with pytest.raises(TypeError, match="LossFit"):
-        lv.format_loss_table([])
+        lv.imbalance.format_loss_table([])
 
 
 def test_fit_losses_rejects_bad_input(imbalanced):
     x, y, xt, yt = imbalanced
     with pytest.raises(ValueError, match="losses must not be empty"):
-        lv.fit_losses([], x, y, xt, yt)
+        lv.imbalance.fit_losses([], x, y, xt, yt)
     with pytest.raises(TypeError, match="loss must be a LogitLoss"):
-        lv.fit_losses(["bce"], x, y, xt, yt)
+        lv.imbalance.fit_losses(["bce"], x, y, xt, yt)
 
 
 # ---------------------------------------------------------------- drawing
 def test_drawing_functions_return_their_axes(imbalanced):
     x, y, xt, yt = imbalanced
-    fits = lv.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, xt, yt)
+    fits = lv.imbalance.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, xt, yt)
     w, b = np.linspace(0, 5, 12), np.linspace(-6, 0, 10)
     J = lv.cost_grid(x, y, w, b)
     minimisers = {"BCE": fits[0].params, "weighted": fits[1].params}
-    ax = lv.plot_loss_landscape(w, b, J, minimisers=minimisers, highlight="BCE")
+    ax = lv.plot.loss_landscape(w, b, J, minimisers=minimisers, highlight="BCE")
     assert len(ax.lines) == 2 and ax.lines[0].get_markerfacecolor() != "none"
     assert ax.lines[1].get_markerfacecolor() == "none"
-    ax = lv.plot_fitted_probabilities(x, y, fits, labels=["a", "b"])
+    ax = lv.plot.fitted_probabilities(x, y, fits, labels=["a", "b"])
     assert [ln.get_label() for ln in ax.lines[:2]] == ["a", "b"]
-    ax = lv.plot_minority_scores(fits)
+    ax = lv.plot.minority_scores(fits)
     assert len(ax.containers) == 3
     assert ax.containers[0].patches[1].get_height() == pytest.approx(fits[1].metrics.recall)
 
@@ -223,14 +227,14 @@ def test_drawing_functions_reject_bad_arguments(imbalanced):
     w, b = np.linspace(0, 5, 12), np.linspace(-6, 0, 10)
     J = lv.cost_grid(x, y, w, b)
     with pytest.raises(ValueError, match="J must have shape"):
-        lv.plot_loss_landscape(w, b, J.T, minimisers={"a": (1, 1)}, highlight="a")
+        lv.plot.loss_landscape(w, b, J.T, minimisers={"a": (1, 1)}, highlight="a")
     with pytest.raises(ValueError, match="highlight must be one of"):
-        lv.plot_loss_landscape(w, b, J, minimisers={"a": (1, 1)}, highlight="b")
-    fits = lv.fit_losses([lv.BCE], x, y, xt, yt)
+        lv.plot.loss_landscape(w, b, J, minimisers={"a": (1, 1)}, highlight="b")
+    fits = lv.imbalance.fit_losses([lv.BCE], x, y, xt, yt)
     with pytest.raises(ValueError, match="labels must have 1 entries"):
-        lv.plot_minority_scores(fits, labels=["a", "b"])
+        lv.plot.minority_scores(fits, labels=["a", "b"])
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
-        lv.plot_minority_scores(fits, ax="left")
+        lv.plot.minority_scores(fits, ax="left")
 
 
 # ---------------------------------------------------------------- the explorer
@@ -246,7 +250,7 @@ def ipympl_backend():
 # ipympl's Toolbar passes an argument traitlets no longer wants (a library matter, not ours).
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments to super:DeprecationWarning")
 def test_explorer_sliders_refit_only_what_they_change(ipympl_backend):
-    ex = lv.ImbalanceExplorer(m=300, m_test=3000, positive_rate=0.1, gamma=2.0, seed=5)
+    ex = lv.interactive.ImbalanceExplorer(m=300, m_test=3000, positive_rate=0.1, gamma=2.0, seed=5)
     before = list(ex.fits)
     ex.gamma_slider.value = 4.0
     assert ex.fits[0] is before[0] and ex.fits[1] is before[1]
@@ -260,10 +264,10 @@ def test_explorer_sliders_refit_only_what_they_change(ipympl_backend):
     ex.rate_slider.value = 0.02
     assert int(ex.y.sum()) == 6 and "6 churners of 300" in ex.ax_fit.get_title()
     assert ex.fits[1].loss == lv.WeightedBCE(294 / 6)
-    assert ex.fits[0].metrics == lv.class_metrics(ex.fits[0].params, ex.x_test, ex.y_test)
+    assert ex.fits[0].metrics == lv.imbalance.class_metrics(ex.fits[0].params, ex.x_test, ex.y_test)
     assert ex.ax_fit.collections[1].get_offsets().shape == (6, 2)
 
 
 def test_explorer_rejects_rates_off_its_slider():
     with pytest.raises(ValueError, match="positive_rate must be one of"):
-        lv.ImbalanceExplorer(positive_rate=0.07)
+        lv.interactive.ImbalanceExplorer(positive_rate=0.07)

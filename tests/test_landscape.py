@@ -3,6 +3,8 @@ and lines."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -10,8 +12,8 @@ import lossviz as lv
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=300, seed=2)
+def data(churn_set):
+    return churn_set(300, 2)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +25,7 @@ def grid(data):
 
 
 # --- cost_grid ---------------------------------------------------------------------------------
+
 
 def test_cost_grid_is_indexed_b_then_w(data, grid):
     x, y = data
@@ -55,6 +58,7 @@ def test_cost_grid_and_penalty_reject_bad_input(data):
 
 # --- the minimum and the shape of the valley ----------------------------------------------------
 
+
 @pytest.mark.parametrize("lam", [0.0, 0.01, 0.1, 1.0])
 def test_minimise_finds_a_zero_of_the_gradient(data, lam):
     x, y = data
@@ -69,12 +73,12 @@ def test_minimise_finds_a_zero_of_the_gradient(data, lam):
 def test_penalty_pulls_the_minimum_towards_w_zero(data):
     x, y = data
     ws = [lv.minimise(x, y, lam)[0] for lam in (0.0, 0.01, 0.1, 1.0, 10.0)]
-    assert all(a > b_ > 0 for a, b_ in zip(ws, ws[1:]))
+    assert all(a > b_ > 0 for a, b_ in itertools.pairwise(ws))
 
 
-def test_churn_valley_is_elongated():
+def test_churn_valley_is_elongated(churn):
     # the course's data set: a unique minimum in a long, narrow valley (lesson 03)
-    x, y = lv.make_churn()
+    x, y = churn
     p = lv.minimise(x, y)
     kappa = lv.condition_number(p, x, y)
     eig = np.linalg.eigvalsh(lv.hessian(p, x, y))
@@ -93,6 +97,7 @@ def test_default_window_holds_the_points():
 
 
 # --- contour levels and lines ---------------------------------------------------------------------
+
 
 def test_contour_levels_double_their_gap_above_the_minimum(grid):
     _, _, J = grid

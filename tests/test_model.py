@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 import lossviz as lv
-from lossviz.model import _objective_rows
+from lossviz._kernels import objective_rows
 
 POINTS = [(0.0, 0.0), (2.3, -2.7), (-1.5, 0.8), (6.0, -9.0)]
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=200, seed=4)
+def data(churn_set):
+    return churn_set(200, 4)
 
 
 def _central_difference(f, p, h=1e-6):
@@ -35,6 +35,7 @@ class _GenericBCE(lv.BinaryCrossEntropy):
 
 # --- predictions -------------------------------------------------------------------------------
 
+
 def test_predict_is_the_sigmoid_and_stable_at_huge_logits():
     x = np.array([-2.0, 0.0, 1.0, 1e6, -1e6])
     with warnings.catch_warnings():
@@ -46,6 +47,7 @@ def test_predict_is_the_sigmoid_and_stable_at_huge_logits():
 
 
 # --- gradients ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("params", POINTS)
 @pytest.mark.parametrize("lam", [0.0, 0.3])
@@ -71,8 +73,9 @@ def test_gradient_of_the_cost_is_the_mean_of_the_per_sample_gradients(data, para
     np.testing.assert_allclose(G.mean(axis=0), lv.gradient(params, x, y), rtol=1e-13, atol=1e-16)
     # the penalty is added once, to w only, not to any sample
     lam = 0.5
-    np.testing.assert_allclose(lv.gradient(params, x, y, lam) - lv.gradient(params, x, y),
-                               [lam * params[0], 0.0], atol=1e-15)
+    np.testing.assert_allclose(
+        lv.gradient(params, x, y, lam) - lv.gradient(params, x, y), [lam * params[0], 0.0], atol=1e-15
+    )
 
 
 @pytest.mark.parametrize("params", POINTS)
@@ -86,6 +89,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(data, params):
 
 
 # --- the objective -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("params", POINTS)
 def test_objective_is_mean_loss_plus_penalty(data, params):
@@ -101,18 +105,21 @@ def test_fast_bce_path_equals_the_generic_path(data):
     P = np.vstack([rng.normal(0, 3, size=(300, 2)), [[1e6, -1e6], [-1e8, 3e7], [0.0, 0.0]]])
     soft = np.clip(y * 0.8 + 0.1, 0, 1)  # soft labels too: the closed form is linear in y
     for labels in (y, soft):
-        fast = _objective_rows(P, x, labels, 0.25, lv.BCE)
-        generic = _objective_rows(P, x, labels, 0.25, _GenericBCE())
+        fast = objective_rows(P, x, labels, 0.25, lv.BCE)
+        generic = objective_rows(P, x, labels, 0.25, _GenericBCE())
         np.testing.assert_allclose(fast, generic, rtol=1e-12)
     # chunking does not change the answer
-    np.testing.assert_array_equal(_objective_rows(P, x, y, 0.0, lv.BCE, chunk_elems=1000),
-                                  _objective_rows(P, x, y, 0.0, lv.BCE))
+    np.testing.assert_array_equal(
+        objective_rows(P, x, y, 0.0, lv.BCE, chunk_elems=1000), objective_rows(P, x, y, 0.0, lv.BCE)
+    )
 
 
 # --- bad input -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("func", [lv.gradient, lv.objective_at, lv.hessian,
-                                  lv.per_sample_gradients, lv.per_sample_losses])
+
+@pytest.mark.parametrize(
+    "func", [lv.gradient, lv.objective_at, lv.hessian, lv.per_sample_gradients, lv.per_sample_losses]
+)
 def test_public_functions_name_the_bad_argument(data, func):
     x, y = data
     with pytest.raises(ValueError, match="params must be"):

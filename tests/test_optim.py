@@ -1,5 +1,5 @@
-"""Tests of lossviz.optim: the epoch partition, train (full batch, mini-batch, online), divergence,
-and the mini-batch gradient's mean and variance."""
+"""Tests of lossviz.optim.sgd and lossviz.optim.noise: the epoch partition, train (full batch, mini-batch,
+online), divergence, and the mini-batch gradient's mean and variance."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lossviz as lv
-from lossviz.optim import _trajectory
+from lossviz.optim.sgd import LogisticProblem, run_sgd
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=120, seed=3)
+def data(churn_set):
+    return churn_set(120, 3)
 
 
 # --- minibatch_indices: the partition of one epoch -------------------------------------------
+
 
 @settings(max_examples=60, deadline=None)
 @given(m=st.integers(1, 200), data=st.data())
@@ -45,24 +46,28 @@ def test_minibatch_indices_fresh_permutation_each_epoch():
     assert not np.array_equal(first, second)
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"m": 0, "batch_size": 1}, ValueError, "m must be >= 1"),
-    ({"m": 10, "batch_size": 0}, ValueError, "batch_size must be >= 1"),
-    ({"m": 10, "batch_size": 11}, ValueError, "batch_size must be <= 10"),
-    ({"m": 10, "batch_size": 2.5}, TypeError, "batch_size must be an integer"),
-    ({"m": "10", "batch_size": 2}, TypeError, "m must be an integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"m": 0, "batch_size": 1}, ValueError, "m must be >= 1"),
+        ({"m": 10, "batch_size": 0}, ValueError, "batch_size must be >= 1"),
+        ({"m": 10, "batch_size": 11}, ValueError, "batch_size must be <= 10"),
+        ({"m": 10, "batch_size": 2.5}, TypeError, "batch_size must be an integer"),
+        ({"m": "10", "batch_size": 2}, TypeError, "m must be an integer"),
+    ],
+)
 def test_minibatch_indices_rejects_bad_sizes(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         lv.minibatch_indices(rng=np.random.default_rng(0), **kwargs)
 
 
 def test_minibatch_indices_rejects_a_seed_for_rng():
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
         lv.minibatch_indices(10, 2, 0)
 
 
 # --- train: the three optimisers are one update rule -----------------------------------------
+
 
 def test_full_batch_is_plain_gradient_descent(data):
     x, y = data
@@ -123,18 +128,21 @@ def test_training_lowers_the_cost_towards_the_minimum():
 
 
 @pytest.mark.parametrize("batch_size, budget", [(1, 150), (8, 37), (120, 3)])
-def test_trajectory_budget_is_a_prefix_of_train(data, batch_size, budget):
-    # The explorer stops runs after max_updates; what it draws is the start of train's run.
+def test_an_update_budget_is_a_prefix_of_train(data, batch_size, budget):
+    # The explorer stops runs after a budget of updates; what it draws is the start of train's run.
     x, y = data
     full = lv.train(x, y, batch_size=batch_size, lr=0.5, epochs=4, seed=5)
-    P, diverged_at, sizes = _trajectory(x, y, batch_size, 0.5, 0.0, 4, 5, np.zeros(2), lv.BCE,
-                                        max_updates=budget)
-    assert diverged_at is None and P.shape == (budget + 1, 2) and sizes.shape == (budget,)
-    np.testing.assert_array_equal(P, full.params[:budget + 1])
+    runs = run_sgd(
+        LogisticProblem(x, y), np.zeros(2), batch_size=batch_size, lr=0.5, n_updates=budget, seeds=[5]
+    )
+    P, sizes = runs.path(0), runs.batch_sizes(int(runs.n_updates[0]))
+    assert not runs.diverged[0] and P.shape == (budget + 1, 2) and sizes.shape == (budget,)
+    np.testing.assert_array_equal(P, full.params[: budget + 1])
     np.testing.assert_array_equal(sizes, full.batch_sizes[:budget])
 
 
 # --- divergence: reported, never raised, never a warning ------------------------------------
+
 
 @pytest.mark.parametrize("batch_size", [1, 10, 120])
 def test_divergence_is_reported_not_raised(data, batch_size):
@@ -160,23 +168,27 @@ def test_large_learning_rate_without_penalty_oscillates_but_stays_finite(data):
 
 # --- bad input -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
-    ({"batch_size": 121}, ValueError, "batch_size must be <= 120"),
-    ({"batch_size": 2.5}, TypeError, "batch_size must be an integer"),
-    ({"batch_size": True}, TypeError, "batch_size must be an integer"),
-    ({"lr": 0.0}, ValueError, "lr must be > 0"),
-    ({"lr": -1.0}, ValueError, "lr must be > 0"),
-    ({"lr": float("nan")}, ValueError, "lr must be finite"),
-    ({"lr": "fast"}, TypeError, "lr must be a real number"),
-    ({"lam": -0.1}, ValueError, "lam must be >= 0"),
-    ({"lam": float("inf")}, ValueError, "lam must be finite"),
-    ({"epochs": 0}, ValueError, "epochs must be >= 1"),
-    ({"seed": -1}, ValueError, "seed must be >= 0"),
-    ({"params0": (1.0, 2.0, 3.0)}, ValueError, "params0 must be"),
-    ({"params0": (np.nan, 0.0)}, ValueError, "params0 must be finite"),
-    ({"loss": "bce"}, TypeError, "loss must be a LogitLoss"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+        ({"batch_size": 121}, ValueError, "batch_size must be <= 120"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be an integer"),
+        ({"batch_size": True}, TypeError, "batch_size must be an integer"),
+        ({"lr": 0.0}, ValueError, "lr must be > 0"),
+        ({"lr": -1.0}, ValueError, "lr must be > 0"),
+        ({"lr": float("nan")}, ValueError, "lr must be finite"),
+        ({"lr": "fast"}, TypeError, "lr must be a real number"),
+        ({"lam": -0.1}, ValueError, "lam must be >= 0"),
+        ({"lam": float("inf")}, ValueError, "lam must be finite"),
+        ({"epochs": 0}, ValueError, "epochs must be >= 1"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"params0": (1.0, 2.0, 3.0)}, ValueError, "params0 must be"),
+        ({"params0": (np.nan, 0.0)}, ValueError, "params0 must be finite"),
+        ({"loss": "bce"}, TypeError, "loss must be a LogitLoss"),
+    ],
+)
 def test_train_rejects_bad_settings(data, kwargs, exc, match):
     x, y = data
     settings_ = {"batch_size": 4, "lr": 0.1} | kwargs
@@ -196,14 +208,14 @@ def test_train_rejects_bad_data(data):
 
 # --- the mini-batch gradient: unbiased, with variance tr(Σ)/k·(m-k)/(m-1) ---------------------
 
+
 @pytest.mark.parametrize("k", [1, 2, 3, 5, 7])
 def test_minibatch_gradient_mean_and_variance_by_enumerating_all_batches(k):
     x, y = lv.make_churn(m=7, seed=1)
     params = (0.8, -0.3)
     G = lv.per_sample_gradients(params, x, y)
     g = lv.gradient(params, x, y)
-    means = np.array([G[list(batch)].mean(axis=0)
-                      for batch in itertools.combinations(range(x.size), k)])
+    means = np.array([G[list(batch)].mean(axis=0) for batch in itertools.combinations(range(x.size), k)])
     np.testing.assert_allclose(means.mean(axis=0), g, rtol=1e-12, atol=1e-15)
     measured = float(np.mean(np.sum((means - g) ** 2, axis=1)))
     expected = lv.minibatch_gradient_variance(params, x, y, k)
@@ -213,8 +225,7 @@ def test_minibatch_gradient_mean_and_variance_by_enumerating_all_batches(k):
 def test_minibatch_gradient_variance_limits(data):
     x, y = data
     G = lv.per_sample_gradients((1.0, -1.0), x, y)
-    assert lv.minibatch_gradient_variance((1.0, -1.0), x, y, 1) == pytest.approx(
-        float(np.sum(G.var(axis=0))))
+    assert lv.minibatch_gradient_variance((1.0, -1.0), x, y, 1) == pytest.approx(float(np.sum(G.var(axis=0))))
     assert lv.minibatch_gradient_variance((1.0, -1.0), x, y, x.size) == 0.0
     with pytest.raises(ValueError, match="batch_size must be <= 120"):
         lv.minibatch_gradient_variance((1.0, -1.0), x, y, 121)

@@ -1,21 +1,17 @@
-"""Tests of lossviz.plot_losses (drawing only; values come from the caller)."""
+"""Tests of lossviz.plot.losses (drawing only; values come from the caller)."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lossviz as lv  # noqa: E402
+import lossviz as lv
 
 
 def test_bars_and_cost_line_show_the_values_given():
     y, y_hat = lv.anchor_sample()
     losses = lv.bce_loss(y, y_hat)
     fig, ax = plt.subplots()
-    out = lv.plot_losses(losses, lv.cost(y, y_hat), ax=ax)
+    out = lv.plot.losses(losses, lv.cost(y, y_hat), ax=ax)
     assert out is ax
     heights = [p.get_height() for p in ax.patches]
     np.testing.assert_allclose(heights, losses)
@@ -28,16 +24,19 @@ def test_bars_and_cost_line_show_the_values_given():
 
 
 def test_new_axes_and_default_cost_is_the_mean():
-    ax = lv.plot_losses([1.0, 3.0])
+    ax = lv.plot.losses([1.0, 3.0])
     assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(2.0)
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("kwargs, exc, word", [
-    ({"losses": [np.nan]}, ValueError, "losses"),
-    ({"losses": [1.0], "labels": ["a", "b"]}, ValueError, "labels"),
-    ({"losses": [1.0], "ax": "axes"}, TypeError, "ax"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        ({"losses": [np.nan]}, ValueError, "losses"),
+        ({"losses": [1.0], "labels": ["a", "b"]}, ValueError, "labels"),
+        ({"losses": [1.0], "ax": "axes"}, TypeError, "ax"),
+    ],
+)
 def test_bad_input(kwargs, exc, word):
     with pytest.raises(exc, match=word):
-        lv.plot_losses(**kwargs)
+        lv.plot.losses(**kwargs)

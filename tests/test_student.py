@@ -1,7 +1,7 @@
-"""Tests of lossviz.student and of the committed student copy of the exercises.
+"""Tests of tools/student.py and of the committed student copy of the exercises.
 
 The student copy is generated, never edited by hand: it must be exactly what
-`python -m lossviz.student` writes, it must run top to bottom with every check saying
+`python tools/student.py` (make student) writes, it must run top to bottom with every check saying
 "Not attempted", and a learner who fills in the blanks must get feedback, not errors.
 The generator must never overwrite a copy a learner has edited.
 """
@@ -11,11 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import student  # tools/student.py: pyproject's [tool.pytest.ini_options] puts tools/ on the path
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-from lossviz import student
-from lossviz.student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
+from student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKED = ROOT / "notebooks" / "05_exercises.ipynb"
@@ -23,15 +22,22 @@ COPY = ROOT / "notebooks" / "student" / "05_exercises.ipynb"
 
 
 def _worked_example() -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Title\n\nSee [lesson 4](04_x.ipynb), [docs](https://example.org), [here](#q)."),
-        new_markdown_cell("The worked answer: 42.", metadata={"tags": ["solution"]}),
-        new_code_cell("answer = 6 * 7\nprint(answer)", metadata={"tags": ["solution"]}),
-        new_code_cell(f"setup = 1\n{BEGIN}\na = 1\nb, c = 2, 3\na += 1\n{END}\ncheck(a, b, c)",
-                      execution_count=3, outputs=[new_output("stream", text="Correct\n")]),
-        new_code_cell(f"for i in range(2):\n    {BEGIN}\n    total = i\n    {END}\n    pass"),
-        new_code_cell(f"{BEGIN}\nprint('no assignment')\n{END}"),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "# Title\n\nSee [lesson 4](04_x.ipynb), [docs](https://example.org), [here](#q)."
+            ),
+            new_markdown_cell("The worked answer: 42.", metadata={"tags": ["solution"]}),
+            new_code_cell("answer = 6 * 7\nprint(answer)", metadata={"tags": ["solution"]}),
+            new_code_cell(
+                f"setup = 1\n{BEGIN}\na = 1\nb, c = 2, 3\na += 1\n{END}\ncheck(a, b, c)",
+                execution_count=3,
+                outputs=[new_output("stream", text="Correct\n")],
+            ),
+            new_code_cell(f"for i in range(2):\n    {BEGIN}\n    total = i\n    {END}\n    pass"),
+            new_code_cell(f"{BEGIN}\nprint('no assignment')\n{END}"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
@@ -43,17 +49,17 @@ def test_solutions_are_replaced_and_the_rest_kept():
     worked = _worked_example()
     before = nbformat.writes(worked)
     nb = make_student_notebook(worked, "../w.ipynb")
-    assert nbformat.writes(worked) == before                       # the worked notebook is untouched
+    assert nbformat.writes(worked) == before  # the worked notebook is untouched
     sources = [c.source for c in nb.cells]
-    assert not any("42" in s or "6 * 7" in s for s in sources)     # solution cells dropped
+    assert not any("42" in s or "6 * 7" in s for s in sources)  # solution cells dropped
     assert "a = ____\nb = ____\nc = ____\ncheck(a, b, c)" in sources[2]
     assert sources[2].startswith("setup = 1\n")
-    assert "    total = ____\n    pass" in sources[3]                # the region's indentation
+    assert "    total = ____\n    pass" in sources[3]  # the region's indentation
     assert sources[4] == "# YOUR CODE HERE"
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    assert "../w.ipynb" in sources[1] and "student" in sources[1].lower()   # the note after the title
+    assert "../w.ipynb" in sources[1] and "student" in sources[1].lower()  # the note after the title
     assert sources[0].startswith("# Title")
     nbformat.validate(nb)
 
@@ -67,12 +73,15 @@ def test_relative_links_are_rebased_for_the_copys_folder():
     assert "](04_x.ipynb)" in same_folder.cells[0].source
 
 
-@pytest.mark.parametrize("source, word", [
-    (f"{BEGIN}\nx = 1", "without an"),
-    (f"x = 1\n{END}", "without a"),
-    (f"{BEGIN}\n{BEGIN}\n{END}\n{END}", "inside another"),
-    (f"{BEGIN}\nx = (1\n{END}", "not valid Python"),
-])
+@pytest.mark.parametrize(
+    "source, word",
+    [
+        (f"{BEGIN}\nx = 1", "without an"),
+        (f"x = 1\n{END}", "without a"),
+        (f"{BEGIN}\n{BEGIN}\n{END}\n{END}", "inside another"),
+        (f"{BEGIN}\nx = (1\n{END}", "not valid Python"),
+    ],
+)
 def test_unbalanced_or_broken_regions_are_errors(source, word):
     nb = new_notebook(cells=[new_code_cell(source)])
     with pytest.raises(ValueError, match=word):
@@ -82,7 +91,7 @@ def test_unbalanced_or_broken_regions_are_errors(source, word):
 def test_a_notebook_without_solutions_is_an_error():
     with pytest.raises(ValueError, match="marks no solutions"):
         make_student_notebook(new_notebook(cells=[new_code_cell("x = 1")]))
-    with pytest.raises(ValueError, match="marks no solutions"):   # a trailing newline is not a region
+    with pytest.raises(ValueError, match="marks no solutions"):  # a trailing newline is not a region
         make_student_notebook(new_notebook(cells=[new_code_cell("x = 1\n")]))
     with pytest.raises(TypeError, match="NotebookNode"):
         make_student_notebook({"cells": []})
@@ -117,7 +126,7 @@ def test_an_edited_copy_is_kept_and_the_new_one_written_beside_it(worked_file, t
     assert not is_unedited(nb)
 
     path, report = write_student_copy(worked_file, dest)
-    assert dest.read_text() == edited                              # the learner's work is intact
+    assert dest.read_text() == edited  # the learner's work is intact
     assert path == dest.with_name("05_w.new.ipynb") and path.is_file()
     assert "edited" in report and str(path) in report
     assert is_unedited(nbformat.read(path, as_version=4))
@@ -148,8 +157,14 @@ def test_a_copy_that_was_only_run_is_regenerated(worked_file, tmp_path):
     assert nbformat.read(dest, as_version=4).cells[2].outputs == []
 
 
-@pytest.mark.parametrize("content", ["not json at all", json.dumps({"cells": []}),
-                                     nbformat.writes(new_notebook(cells=[new_code_cell("mine")]))])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json at all",
+        json.dumps({"cells": []}),
+        nbformat.writes(new_notebook(cells=[new_code_cell("mine")])),
+    ],
+)
 def test_a_file_that_is_not_a_generated_copy_is_never_overwritten(worked_file, tmp_path, content):
     dest = tmp_path / "student" / "05_w.ipynb"
     dest.parent.mkdir()
@@ -169,10 +184,10 @@ def test_the_worked_notebook_is_never_its_own_destination(worked_file):
 def test_command_line(worked_file, tmp_path, capsys):
     dest = tmp_path / "s" / "05_w.ipynb"
     args = ["--source", str(worked_file), "--dest", str(dest)]
-    assert student.main(args + ["--check"]) == 1
+    assert student.main([*args, "--check"]) == 1
     assert student.main(args) == 0
     assert "wrote" in capsys.readouterr().out
-    assert student.main(args + ["--check"]) == 0
+    assert student.main([*args, "--check"]) == 0
     assert student.main(["--source", str(tmp_path / "missing.ipynb"), "--dest", str(dest)]) == 2
     assert "not found" in capsys.readouterr().err
 
@@ -181,8 +196,9 @@ def test_command_line(worked_file, tmp_path, capsys):
 
 
 def test_the_committed_student_copy_is_what_the_command_writes():
-    assert student.main(["--source", str(WORKED), "--dest", str(COPY), "--check"]) == 0, \
+    assert student.main(["--source", str(WORKED), "--dest", str(COPY), "--check"]) == 0, (
         "the student copy is out of date: run `make student`"
+    )
 
 
 def test_the_student_copy_keeps_every_question_and_check_and_no_answer():
@@ -200,8 +216,9 @@ def test_the_student_copy_keeps_every_question_and_check_and_no_answer():
 
 
 def _run(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(COPY.parent)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(COPY.parent)}}
+    )
     return client.execute()
 
 
@@ -209,7 +226,9 @@ def _check_outputs(nb: nbformat.NotebookNode) -> list[str]:
     out = []
     for cell in nb.cells:
         if cell.cell_type == "code" and ".check(" in cell.source:
-            texts = [o["data"]["text/plain"] for o in cell.outputs if o.get("output_type") == "execute_result"]
+            texts = [
+                o["data"]["text/plain"] for o in cell.outputs if o.get("output_type") == "execute_result"
+            ]
             assert len(texts) == 1, cell.source
             out.append(texts[0])
     return out
@@ -228,7 +247,7 @@ def test_the_student_copy_runs_top_to_bottom_and_every_check_is_not_attempted():
 
 def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
     nb = nbformat.read(COPY, as_version=4)
-    answers = {   # as a learner would type them: right, wrong, wrong type, and untouched
+    answers = {  # as a learner would type them: right, wrong, wrong type, and untouched
         "full_batch_updates_per_second = ____": "full_batch_updates_per_second = 1 / 5",
         "minibatch_updates_per_second = ____": "minibatch_updates_per_second = 1 / 0.02",
         "minibatch_updates_per_epoch = ____": "minibatch_updates_per_epoch = 32",
@@ -253,3 +272,10 @@ def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
     hint, solution = (c.outputs[0]["data"]["text/plain"] for c in nb.cells[-2:])
     assert hint.startswith("Hint:")
     assert solution.startswith("Solution:") and "penalty_gradient" in solution
+
+
+def test_the_defaults_are_in_the_repository_whatever_the_current_directory(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # nothing to find here
+    assert student.DEFAULT_SOURCE == WORKED and student.DEFAULT_DEST == COPY
+    assert student.main(["--check"]) == 0
+    assert "up to date" in capsys.readouterr().out

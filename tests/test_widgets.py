@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
 import warnings
 
-import matplotlib
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from traitlets import TraitError
 
-matplotlib.use("Agg")
-
-import ipywidgets as widgets  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from traitlets import TraitError  # noqa: E402
-
-import lossviz as lv  # noqa: E402
-from lossviz.widgets import DIVERGENCE_THRESHOLD, _LayeredFigure  # noqa: E402
+import lossviz as lv
+from lossviz.interactive.cost import DIVERGENCE_THRESHOLD, _LayeredFigure
 
 M = 300
 
 
 @pytest.fixture(scope="module")
-def data():
-    return lv.make_churn(m=M, seed=0)
+def data(churn_set):
+    return churn_set(M, 0)
 
 
 @pytest.fixture
 def explorer(data):
-    ex = lv.CostExplorer(*data, grid_size=30, n_updates=60)
+    ex = lv.interactive.CostExplorer(*data, grid_size=30, n_updates=60)
     yield ex
     ex.close()
 
@@ -58,15 +55,18 @@ def _all_widgets(root):
 
 # --- the contract: attributes, classes, ranges --------------------------------------------------
 
+
 def test_controls_and_css_classes(explorer):
     ex = explorer
     assert "lossviz-explorer" in ex.widget._dom_classes
     assert "lossviz-readout" in ex.readout._dom_classes
     assert isinstance(ex.readout, widgets.HTML)
     tree = _all_widgets(ex.widget)
-    for slider, css, description in ((ex.batch_size, "lossviz-batch-size", "batch size"),
-                                     (ex.lr, "lossviz-lr", "learning rate"),
-                                     (ex.lam, "lossviz-lam", "λ")):
+    for slider, css, description in (
+        (ex.batch_size, "lossviz-batch-size", "batch size"),
+        (ex.lr, "lossviz-lr", "learning rate"),
+        (ex.lam, "lossviz-lam", "λ"),
+    ):
         assert css in slider._dom_classes
         assert slider.description == description
         assert slider in tree
@@ -78,7 +78,7 @@ def test_controls_and_css_classes(explorer):
 def test_slider_ranges(explorer):
     ex = explorer
     k = [v for _, v in ex.batch_size.options]
-    assert k[0] == 1 and k[-1] == M and all(b >= 2 * a or b == M for a, b in zip(k, k[1:]))
+    assert k[0] == 1 and k[-1] == M and all(b >= 2 * a or b == M for a, b in itertools.pairwise(k))
     lrs = [v for _, v in ex.lr.options]
     lams = [v for _, v in ex.lam.options]
     assert lams[0] == 0.0 and lams[1] > 0
@@ -97,8 +97,8 @@ def test_readout_reports_each_run(explorer):
 
 
 def test_repr_and_mimebundle_are_deterministic(data):
-    a = lv.CostExplorer(*data, grid_size=20, n_updates=10)
-    b = lv.CostExplorer(*data, grid_size=20, n_updates=10)
+    a = lv.interactive.CostExplorer(*data, grid_size=20, n_updates=10)
+    b = lv.interactive.CostExplorer(*data, grid_size=20, n_updates=10)
     try:
         bundle = a._repr_mimebundle_()
         assert bundle["text/plain"] == repr(a) == repr(b)
@@ -116,6 +116,7 @@ def test_repr_and_mimebundle_are_deterministic(data):
 
 
 # --- each slider changes the figure, before the assignment returns --------------------------------
+
 
 def test_batch_size_changes_only_the_chosen_run(explorer):
     ex = explorer
@@ -156,9 +157,7 @@ def test_lambda_changes_landscape_minimum_and_runs(explorer):
     assert not np.array_equal(_pixels(ex), pixels)
     # the grid for λ is the λ = 0 grid plus λ/2·w², not a recomputation
     x, y = ex._x, ex._y
-    np.testing.assert_allclose(
-        ex._grid0 + 0.05 * ex._w ** 2,
-        lv.cost_grid(x, y, ex._w, ex._b, 0.1), rtol=1e-12)
+    np.testing.assert_allclose(ex._grid0 + 0.05 * ex._w**2, lv.cost_grid(x, y, ex._w, ex._b, 0.1), rtol=1e-12)
 
 
 def test_x_axis_toggle_plots_against_examples_seen(explorer):
@@ -184,6 +183,7 @@ def test_paths_are_train_runs_cut_at_the_budget(explorer):
 
 # --- typing values -------------------------------------------------------------------------------
 
+
 def test_typed_values_reach_the_slider_exactly(explorer):
     ex = explorer
     ex.batch_size_text.value = 37
@@ -202,10 +202,20 @@ def test_typed_values_reach_the_slider_exactly(explorer):
     assert 45 in ks and 37 not in ks and 32 in ks and ex.batch_size.label == "45"
 
 
-@pytest.mark.parametrize("name, bad", [("batch_size", 0), ("batch_size", M + 1),
-                                       ("batch_size", 2.5), ("lr", 0.0), ("lr", 1e3),
-                                       ("lam", -0.1), ("lam", float("nan")), ("lr", "x"),
-                                       ("batch_size", True)])
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("batch_size", 0),
+        ("batch_size", M + 1),
+        ("batch_size", 2.5),
+        ("lr", 0.0),
+        ("lr", 1e3),
+        ("lam", -0.1),
+        ("lam", float("nan")),
+        ("lr", "x"),
+        ("batch_size", True),
+    ],
+)
 def test_out_of_range_values_are_refused_and_nothing_changes(explorer, name, bad):
     slider = getattr(explorer, name)
     before = slider.value
@@ -215,6 +225,7 @@ def test_out_of_range_values_are_refused_and_nothing_changes(explorer, name, bad
 
 
 # --- divergence: quiet, reported, recoverable ---------------------------------------------------
+
 
 def test_divergent_settings_are_reported_quietly_and_sliders_keep_working(explorer):
     ex = explorer
@@ -246,12 +257,15 @@ def test_oscillating_learning_rate_is_not_called_divergent(explorer):
 
 # --- the layered figure -------------------------------------------------------------------------
 
+
 def test_cached_draws_match_a_full_redraw(explorer):
     ex = explorer
-    for change in (lambda: setattr(ex.batch_size, "value", 64),
-                   lambda: setattr(ex.lr, "value", 1.0),
-                   lambda: setattr(ex.lam, "value", 0.02),
-                   lambda: setattr(ex.x_axis, "value", "examples")):
+    for change in (
+        lambda: setattr(ex.batch_size, "value", 64),
+        lambda: setattr(ex.lr, "value", 1.0),
+        lambda: setattr(ex.lam, "value", 0.02),
+        lambda: setattr(ex.x_axis, "value", "examples"),
+    ):
         change()
         cached = _pixels(ex)
         ex.fig.stale = True  # forces every layer to be redrawn
@@ -273,35 +287,39 @@ def test_savefig_draws_every_layer(explorer, tmp_path):
 
 # --- construction --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
-    ({"batch_size": M + 1}, ValueError, f"batch_size must be <= {M}"),
-    ({"lr": 0.0}, ValueError, "lr must be >= 0.001"),
-    ({"lr": 500.0}, ValueError, "lr must be <= 100"),
-    ({"lam": -1.0}, ValueError, "lam must be >= 0"),
-    ({"n_updates": 0}, ValueError, "n_updates must be >= 1"),
-    ({"grid_size": 5}, ValueError, "grid_size must be >= 10"),
-    ({"params0": (0.0,)}, ValueError, "params0 must be"),
-    ({"figsize": (8.0,)}, ValueError, "figsize must be"),
-    ({"loss": "bce"}, TypeError, "loss must be a LogitLoss"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+        ({"batch_size": M + 1}, ValueError, f"batch_size must be <= {M}"),
+        ({"lr": 0.0}, ValueError, "lr must be >= 0.001"),
+        ({"lr": 500.0}, ValueError, "lr must be <= 100"),
+        ({"lam": -1.0}, ValueError, "lam must be >= 0"),
+        ({"n_updates": 0}, ValueError, "n_updates must be >= 1"),
+        ({"grid_size": 5}, ValueError, "grid_size must be >= 10"),
+        ({"params0": (0.0,)}, ValueError, "params0 must be"),
+        ({"figsize": (8.0,)}, ValueError, "figsize must be"),
+        ({"loss": "bce"}, TypeError, "loss must be a LogitLoss"),
+    ],
+)
 def test_constructor_rejects_bad_options(data, kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        lv.CostExplorer(*data, grid_size=kwargs.pop("grid_size", 20), **kwargs)
+        lv.interactive.CostExplorer(*data, grid_size=kwargs.pop("grid_size", 20), **kwargs)
 
 
 def test_separable_data_are_refused_with_a_reason():
     x = np.array([0.1, 0.2, 0.3, 0.7, 0.8])
     y = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="separable"):
-        lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
+        lv.interactive.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
 
 
 def test_works_with_a_tiny_data_set():
     # five samples whose classes overlap (a churner with a low bill, a stayer with a high one)
     x = np.array([0.4, 0.8, 1.0, 1.2, 1.6])
     y = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
-    ex = lv.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
+    ex = lv.interactive.CostExplorer(x, y, batch_size=5, grid_size=12, n_updates=5)
     try:
         assert [v for _, v in ex.batch_size.options] == [1, 2, 4, 5]
         ex.batch_size.value = 1
@@ -319,7 +337,7 @@ def test_under_ipympl_the_canvas_is_the_figure_widget():
         import ipympl.backend_nbagg as nbagg
         import lossviz as lv
         x, y = lv.make_churn(m=200)
-        ex = lv.CostExplorer(x, y, grid_size=20, n_updates=20)
+        ex = lv.interactive.CostExplorer(x, y, grid_size=20, n_updates=20)
         assert isinstance(ex.fig.canvas, nbagg.Canvas)
         assert ex.fig.canvas in ex.widget.children and ex._image is None
         before = ex._paths["chosen"].get_xydata().copy()
@@ -329,8 +347,7 @@ def test_under_ipympl_the_canvas_is_the_figure_widget():
         ex.fig.canvas.draw()
         print("ok")
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
 
@@ -347,6 +364,16 @@ def test_benchmark_script_runs(data):
     x, y = lv.make_churn(m=64, seed=0)
     times = bench.time_explorer(x, y, "batch_size", repeats=1, rng=np.random.default_rng(0))
     assert len(times) == 6 and all(t > 0 for t in times)  # every stop but the starting 32
-    png = bench.rebuild(x, y, batch_size=4, lr=0.5, lam=0.1, n_updates=10,
-                        w=np.linspace(-1, 3, 20), b=np.linspace(-3, 1, 20), figsize=(6, 3), dpi=50)
+    png = bench.rebuild(
+        x,
+        y,
+        batch_size=4,
+        lr=0.5,
+        lam=0.1,
+        n_updates=10,
+        w=np.linspace(-1, 3, 20),
+        b=np.linspace(-3, 1, 20),
+        figsize=(6, 3),
+        dpi=50,
+    )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -80,14 +80,21 @@ _BACKGROUND_CACHE_SIZE = 24
 #: Frames held per canvas (the oldest go first); the browser holds as many.
 MAX_FRAMES = 2048
 #: CSS font families tried for a text layer, after the font matplotlib itself uses.
-_FONT_FALLBACKS = {"DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
-                   "DejaVu Serif": '"DejaVu Serif", "Bitstream Vera Serif", Georgia, serif',
-                   "DejaVu Sans Mono": '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", monospace'}
+_FONT_FALLBACKS = {
+    "DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
+    "DejaVu Serif": '"DejaVu Serif", "Bitstream Vera Serif", Georgia, serif',
+    "DejaVu Sans Mono": '"DejaVu Sans Mono", "Bitstream Vera Sans Mono", monospace',
+}
 _CAPSTYLES = {"butt": "butt", "projecting": "square", "round": "round"}
 _JOINSTYLES = {"miter": "miter", "round": "round", "bevel": "bevel"}
 _HA = {"left": "left", "center": "center", "right": "right"}
-_VA = {"top": "top", "center": "middle", "center_baseline": "middle", "baseline": "alphabetic",
-       "bottom": "bottom"}
+_VA = {
+    "top": "top",
+    "center": "middle",
+    "center_baseline": "middle",
+    "baseline": "alphabetic",
+    "bottom": "bottom",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -134,9 +141,9 @@ def js_string(value: Any) -> str:
     if v == 0:
         return "0"
     sign = "-" if v < 0 else ""
-    _, digit_tuple, exponent = Decimal(repr(abs(v))).as_tuple()
+    _, digit_tuple, exponent_field = Decimal(repr(abs(v))).as_tuple()  # finite: an int exponent
     digits = "".join(map(str, digit_tuple)).rstrip("0")
-    exponent += len("".join(map(str, digit_tuple))) - len(digits)
+    exponent = int(exponent_field) + len(digit_tuple) - len(digits)
     k = len(digits)
     n = exponent + k  # the value is 0.d1d2...dk × 10^n
     if k <= n <= 21:
@@ -178,19 +185,30 @@ def _rgba(color: Any, alpha: float | None) -> tuple[str, float]:
     return mcolors.to_hex((r, g, b)), float(a)
 
 
+def _outline(path: MplPath) -> dict[str, list]:
+    """A path's vertices (rounded to 1e-6) and codes, as the browser traces them."""
+    vertices = np.asarray(path.vertices, dtype=float).reshape(-1, 2)
+    codes = path.codes
+    if codes is None:
+        codes = np.array([MplPath.MOVETO] + [MplPath.LINETO] * (len(vertices) - 1))
+    return {"vertices": np.round(vertices, 6).tolist(), "codes": [int(c) for c in np.asarray(codes)]}
+
+
 def _marker_shape(marker: MarkerStyle) -> dict[str, Any] | None:
     """The marker's outline in units of its size (matplotlib's path and transform), or None."""
     path = marker.get_path()
-    if path is None or len(path.vertices) == 0 or marker.get_marker() in ("None", "none", " ", ""):
+    if (
+        path is None
+        or len(np.asarray(path.vertices)) == 0
+        or marker.get_marker() in ("None", "none", " ", "")
+    ):
         return None
-    path = path.transformed(marker.get_transform())
-    codes = path.codes if path.codes is not None else \
-        np.array([MplPath.MOVETO] + [MplPath.LINETO] * (len(path.vertices) - 1))
-    return {"vertices": [[round(float(x), 6), round(float(y), 6)] for x, y in path.vertices],
-            "codes": [int(c) for c in codes],
-            "filled": bool(marker.is_filled()),
-            "join": _JOINSTYLES.get(str(marker.get_joinstyle()), "miter"),
-            "cap": _CAPSTYLES.get(str(marker.get_capstyle()), "butt")}
+    return {
+        **_outline(path.transformed(marker.get_transform())),
+        "filled": bool(marker.is_filled()),
+        "join": _JOINSTYLES.get(str(marker.get_joinstyle()), "miter"),
+        "cap": _CAPSTYLES.get(str(marker.get_capstyle()), "butt"),
+    }
 
 
 def _line_style(line: Line2D) -> dict[str, Any]:
@@ -204,23 +222,31 @@ def _line_style(line: Line2D) -> dict[str, Any]:
     color, color_alpha = _rgba(line.get_color(), alpha)
     linestyle = line.get_linestyle()
     drawn = linestyle not in ("None", "none", "", " ")
-    offset, dashes = getattr(line, "_dash_pattern", (0.0, None))
-    solid = dashes is None or len(dashes) == 0
+    offset, dash_pattern = getattr(line, "_dash_pattern", (0.0, None))  # points, scaled by the width
+    dashes = [float(d) for d in dash_pattern or ()]
+    solid = not dashes
     style: dict[str, Any] = {
         "kind": "line",
-        "color": color, "alpha": color_alpha,
+        "color": color,
+        "alpha": color_alpha,
         "linewidth": float(line.get_linewidth()) if drawn else 0.0,
-        "dashes": [] if solid else [float(d) for d in dashes],
+        "dashes": dashes,
         "dash_offset": 0.0 if solid else float(offset),
         "cap": _CAPSTYLES[str(line.get_solid_capstyle() if solid else line.get_dash_capstyle())],
         "join": _JOINSTYLES[str(line.get_solid_joinstyle() if solid else line.get_dash_joinstyle())],
     }
-    shape = _marker_shape(line._marker)
+    shape = _marker_shape(MarkerStyle(line.get_marker(), fillstyle=line.get_fillstyle()))
     if shape is not None:
         face, face_alpha = _rgba(line.get_markerfacecolor(), alpha)
         edge, edge_alpha = _rgba(line.get_markeredgecolor(), alpha)
-        shape.update(size=float(line.get_markersize()), face=face, face_alpha=face_alpha,
-                     edge=edge, edge_alpha=edge_alpha, edgewidth=float(line.get_markeredgewidth()))
+        shape.update(
+            size=float(line.get_markersize()),
+            face=face,
+            face_alpha=face_alpha,
+            edge=edge,
+            edge_alpha=edge_alpha,
+            edgewidth=float(line.get_markeredgewidth()),
+        )
         if str(line.get_markerfacecolor()).lower() == "none":
             shape["face_alpha"] = 0.0
     style["marker"] = shape
@@ -232,14 +258,13 @@ def _scatter_style(collection: PathCollection) -> dict[str, Any]:
     edges = np.asarray(collection.get_edgecolor())
     for name, colors in (("facecolors", faces), ("edgecolors", edges)):
         if len(colors) > 1 and not np.allclose(colors, colors[0]):
-            raise ValueError(f"artist: a scatter layer draws one colour; its {name} hold "
-                             f"{len(colors)} different colours (use one layer per colour)")
+            raise ValueError(
+                f"artist: a scatter layer draws one colour; its {name} hold "
+                f"{len(colors)} different colours (use one layer per colour)"
+            )
     paths = collection.get_paths()
     if len(paths) != 1:
         raise ValueError(f"artist: a scatter layer draws one marker shape, got {len(paths)}")
-    path = paths[0]
-    codes = path.codes if path.codes is not None else \
-        np.array([MplPath.MOVETO] + [MplPath.LINETO] * (len(path.vertices) - 1))
     alpha = collection.get_alpha()
     face, face_alpha = _rgba(faces[0] if len(faces) else (0, 0, 0, 0), alpha)
     edge, edge_alpha = _rgba(edges[0] if len(edges) else (0, 0, 0, 0), alpha)
@@ -248,20 +273,25 @@ def _scatter_style(collection: PathCollection) -> dict[str, Any]:
     if len(edges) == 0:
         edge_alpha = 0.0
     widths = np.atleast_1d(collection.get_linewidth())
-    return {"kind": "scatter",
-            "vertices": [[round(float(x), 6), round(float(y), 6)] for x, y in path.vertices],
-            "codes": [int(c) for c in codes],
-            "filled": bool(face_alpha > 0),
-            "face": face, "face_alpha": face_alpha, "edge": edge, "edge_alpha": edge_alpha,
-            "edgewidth": float(widths[0]) if len(widths) else 0.0,
-            "join": "round", "cap": "butt"}
+    return {
+        "kind": "scatter",
+        **_outline(paths[0]),
+        "filled": bool(face_alpha > 0),
+        "face": face,
+        "face_alpha": face_alpha,
+        "edge": edge,
+        "edge_alpha": edge_alpha,
+        "edgewidth": float(widths[0]) if len(widths) else 0.0,
+        "join": "round",
+        "cap": "butt",
+    }
 
 
 def _css_font(text: Text) -> str:
     props = text.get_fontproperties()
     try:
         name = font_manager.FontProperties(fname=font_manager.findfont(props)).get_name()
-    except Exception:  # noqa: BLE001  # pragma: no cover - matplotlib's font lookup; never fatal here
+    except Exception:  # pragma: no cover - matplotlib's font lookup; never fatal here
         name = "DejaVu Sans"
     family = _FONT_FALLBACKS.get(name, f'"{name}", sans-serif')
     return family
@@ -278,14 +308,19 @@ def _text_style(text: Text) -> dict[str, Any]:
     color, alpha = _rgba(text.get_color(), text.get_alpha())
     props = text.get_fontproperties()
     weight = props.get_weight()
-    weight = weight if isinstance(weight, numbers.Number) else \
-        font_manager.weight_dict.get(str(weight), 400)
-    return {"kind": "text", "color": color, "alpha": alpha,
-            "fontsize": float(props.get_size_in_points()), "family": _css_font(text),
-            "weight": int(weight), "style": str(props.get_style()),
-            "ha": _HA.get(text.get_horizontalalignment(), "left"),
-            "va": _VA.get(text.get_verticalalignment(), "alphabetic"),
-            "linespacing": _linespacing(text)}
+    weight = weight if isinstance(weight, numbers.Number) else font_manager.weight_dict.get(str(weight), 400)
+    return {
+        "kind": "text",
+        "color": color,
+        "alpha": alpha,
+        "fontsize": float(props.get_size_in_points()),
+        "family": _css_font(text),
+        "weight": int(weight),
+        "style": str(props.get_style()),
+        "ha": _HA.get(text.get_horizontalalignment(), "left"),
+        "va": _VA.get(text.get_verticalalignment(), "alphabetic"),
+        "linespacing": _linespacing(text),
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,8 +345,9 @@ def _coordinates(name: str, value: Any) -> np.ndarray:
     big = np.abs(arr) > _FLOAT32_MAX
     if big.any():
         i = int(np.flatnonzero(big)[0])
-        raise ValueError(f"{name} must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g}), "
-                         f"got {arr[i]} at index {i}")
+        raise ValueError(
+            f"{name} must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g}), got {arr[i]} at index {i}"
+        )
     return arr
 
 
@@ -361,7 +397,7 @@ class _Layer:
     artist: Any
     kind: str
     axes_index: int | None  # None: figure coordinates (text only)
-    coords: str             # "data", "axes" or "figure"
+    coords: str  # "data", "axes" or "figure"
 
 
 class LayeredCanvas(anywidget.AnyWidget):
@@ -420,9 +456,11 @@ class LayeredCanvas(anywidget.AnyWidget):
     data = traitlets.Dict().tag(sync=True)
     # Frames: the widgets that key them and that they depend on, and the version stamp.
     frame_keys = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
-        sync=True, **widgets.widget_serialization)
+        sync=True, **widgets.widget_serialization
+    )
     frame_context = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
-        sync=True, **widgets.widget_serialization)
+        sync=True, **widgets.widget_serialization
+    )
     frame_traits = traitlets.List(traitlets.Unicode()).tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
     # Pointer events: which axes listen, which layer follows a drag, the last event handled.
@@ -436,10 +474,18 @@ class LayeredCanvas(anywidget.AnyWidget):
     css_width = traitlets.Int(0).tag(sync=True)
     dpr = traitlets.Float(1.0).tag(sync=True)
 
-    def __init__(self, fig: Figure, *, layers: Mapping[str, Any] | None = None,
-                 width: int | None = None, height: int | None = None, min_width: int = 240,
-                 max_width: int | None = None, frame_keys: Sequence[widgets.Widget] = (),
-                 frame_context: Sequence[widgets.Widget] = ()) -> None:
+    def __init__(
+        self,
+        fig: Figure,
+        *,
+        layers: Mapping[str, Any] | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        min_width: int = 240,
+        max_width: int | None = None,
+        frame_keys: Sequence[widgets.Widget] = (),
+        frame_context: Sequence[widgets.Widget] = (),
+    ) -> None:
         self._fig = _check_figure(fig)
         self._base_dpi = float(fig.dpi)
         w_in, h_in = fig.get_size_inches()
@@ -447,8 +493,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._width = None if width is None else as_int("width", width, minimum=16)
         self._height = None if height is None else as_int("height", height, minimum=16)
         self._min_width = as_int("min_width", min_width, minimum=16)
-        self._max_width = None if max_width is None else as_int("max_width", max_width,
-                                                                 minimum=self._min_width)
+        self._max_width = (
+            None if max_width is None else as_int("max_width", max_width, minimum=self._min_width)
+        )
         keys = _check_widgets("frame_keys", frame_keys)
         context = _check_widgets("frame_context", frame_context)
         traits = [_browser_trait(w) for w in keys + context]
@@ -539,8 +586,10 @@ class LayeredCanvas(anywidget.AnyWidget):
         elif isinstance(artist, Text):
             kind = "text"
         else:
-            raise TypeError(f"artist for layer {name!r} must be a Line2D, a PathCollection (scatter) "
-                            f"or a Text, got {type(artist).__name__}")
+            raise TypeError(
+                f"artist for layer {name!r} must be a Line2D, a PathCollection (scatter) "
+                f"or a Text, got {type(artist).__name__}"
+            )
         if _root_figure(artist) is not self._fig:
             raise ValueError(f"artist for layer {name!r} is not in this canvas's figure")
         ax = artist.axes
@@ -553,15 +602,19 @@ class LayeredCanvas(anywidget.AnyWidget):
             elif transform is self._fig.transFigure:
                 coords, ax = "figure", None
             else:
-                raise ValueError(f"artist for layer {name!r}: a text layer is placed in data, axes or "
-                                 "figure coordinates (transform ax.transData, ax.transAxes or "
-                                 "fig.transFigure)")
+                raise ValueError(
+                    f"artist for layer {name!r}: a text layer is placed in data, axes or "
+                    "figure coordinates (transform ax.transData, ax.transAxes or "
+                    "fig.transFigure)"
+                )
         else:
             coords = "data"
             transform = artist.get_offset_transform() if kind == "scatter" else artist.get_transform()
             if ax is None or transform is not ax.transData:
-                raise ValueError(f"artist for layer {name!r} must be drawn in an axes' data "
-                                 "coordinates (transform ax.transData)")
+                raise ValueError(
+                    f"artist for layer {name!r} must be drawn in an axes' data "
+                    "coordinates (transform ax.transData)"
+                )
         index = None
         if ax is not None:
             index = self._fig.axes.index(ax)
@@ -576,9 +629,14 @@ class LayeredCanvas(anywidget.AnyWidget):
             style = _scatter_style(artist)
         else:
             style = _text_style(artist)
-        style.update(axes=layer.axes_index, coords=layer.coords, zorder=float(artist.get_zorder()),
-                     clip=bool(artist.get_clip_on()) and layer.axes_index is not None,
-                     visible=bool(artist.get_visible()), order=list(self._layers).index(layer.name))
+        style.update(
+            axes=layer.axes_index,
+            coords=layer.coords,
+            zorder=float(artist.get_zorder()),
+            clip=bool(artist.get_clip_on()) and layer.axes_index is not None,
+            visible=bool(artist.get_visible()),
+            order=list(self._layers).index(layer.name),
+        )
         return style
 
     def _layer(self, name: Any) -> _Layer:
@@ -623,11 +681,11 @@ class LayeredCanvas(anywidget.AnyWidget):
 
     def _send_live(self) -> None:
         key, token = self.frame_key(), self.frame_token()
-        self.data = {name: {**payload, "key": key, "token": token}
-                     for name, payload in self._live.items()}
+        self.data = {name: {**payload, "key": key, "token": token} for name, payload in self._live.items()}
 
-    def set_data(self, name: str, x: ArrayLike, y: ArrayLike, *,
-                 sizes: ArrayLike | float | None = None) -> None:
+    def set_data(
+        self, name: str, x: ArrayLike, y: ArrayLike, *, sizes: ArrayLike | float | None = None
+    ) -> None:
         """Move a line or scatter layer to new points; the browser redraws it.
 
         The matplotlib artist is updated too (for the static picture), and the layer's style is
@@ -670,8 +728,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             self._restyle(layer)
             self._send_live()
 
-    def set_text(self, name: str, text: str, *, x: float | None = None,
-                 y: float | None = None) -> None:
+    def set_text(self, name: str, text: str, *, x: float | None = None, y: float | None = None) -> None:
         """Change a text layer's text (and, optionally, its position).
 
         Parameters
@@ -698,8 +755,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         if layer.kind != "text":
             raise ValueError(f"name {name!r} is a {layer.kind} layer: use set_data")
         old_x, old_y = layer.artist.get_position()
-        payload = self._payload(name, {"text": text, "x": old_x if x is None else x,
-                                       "y": old_y if y is None else y})
+        payload = self._payload(
+            name, {"text": text, "x": old_x if x is None else x, "y": old_y if y is None else y}
+        )
         px, py = np.frombuffer(payload["xy"], "<f4").astype(float)
         layer.artist.set_text(text)
         layer.artist.set_position((px, py))
@@ -785,6 +843,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         try:
             fig.set_dpi(render_dpi)
             canvas = fig.canvas
+            assert isinstance(canvas, FigureCanvasAgg)  # made sure of in _check_figure
             canvas.draw()  # the layers are animated: Agg skips them
             rgba = np.asarray(canvas.buffer_rgba())
             geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi)
@@ -799,9 +858,12 @@ class LayeredCanvas(anywidget.AnyWidget):
         for ax in self._fig.axes:
             box = ax.bbox
             entry: dict[str, Any] = {
-                "left": float(box.x0), "top": float(height_px - box.y1),
-                "width": float(box.width), "height": float(box.height),
-                "xlim": [float(v) for v in ax.get_xlim()], "ylim": [float(v) for v in ax.get_ylim()],
+                "left": float(box.x0),
+                "top": float(height_px - box.y1),
+                "width": float(box.width),
+                "height": float(box.height),
+                "xlim": [float(v) for v in ax.get_xlim()],
+                "ylim": [float(v) for v in ax.get_ylim()],
             }
             try:
                 entry["xscale"] = _scale(ax, "x")
@@ -810,8 +872,14 @@ class LayeredCanvas(anywidget.AnyWidget):
             except ValueError:
                 entry["supported"] = False
             axes.append(entry)
-        return {"width": int(width_px), "height": int(height_px), "ratio": float(ratio),
-                "px_per_pt": float(dpi / 72.0), "container": int(self.css_width), "axes": axes}
+        return {
+            "width": int(width_px),
+            "height": int(height_px),
+            "ratio": float(ratio),
+            "px_per_pt": float(dpi / 72.0),
+            "container": int(self.css_width),
+            "axes": axes,
+        }
 
     def _on_view_size(self, change: Any) -> None:
         if self._closed:
@@ -861,8 +929,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         ys = np.atleast_1d(as_float_array("y", y, ndim=None)).astype(float)
         fx = _scale_function(geometry["xscale"])
         fy = _scale_function(geometry["yscale"])
-        x0, x1 = (fx(np.array(geometry["xlim"], dtype=float)))
-        y0, y1 = (fy(np.array(geometry["ylim"], dtype=float)))
+        x0, x1 = fx(np.array(geometry["xlim"], dtype=float))
+        y0, y1 = fy(np.array(geometry["ylim"], dtype=float))
         px = geometry["left"] + (fx(xs) - x0) / (x1 - x0) * geometry["width"]
         py = geometry["top"] + geometry["height"] - (fy(ys) - y0) / (y1 - y0) * geometry["height"]
         if scalar:
@@ -911,8 +979,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         if not isinstance(values, tuple):
             values = (values,)
         if len(values) != len(keys):
-            raise ValueError(f"values must hold one value per key widget ({len(keys)}), "
-                             f"got {_short(values)}")
+            raise ValueError(f"values must hold one value per key widget ({len(keys)}), got {_short(values)}")
         try:
             return "|".join(js_string(v) for v in values)
         except TypeError:
@@ -938,7 +1005,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         '1|0.2'
         >>> pic.close()
         """
-        traits = self.frame_traits[len(self.frame_keys):]
+        traits = self.frame_traits[len(self.frame_keys) :]
         context = "|".join(_widget_text(w, t) for w, t in zip(self.frame_context, traits))
         return f"{self.version}|{context}"
 
@@ -969,8 +1036,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         """How many frames are held for the current settings."""
         return len(self._frames)
 
-    def add_frames(self, frames: Mapping[Any, Mapping[str, Any]], *,
-                   token: str | None = None) -> bool:
+    def add_frames(self, frames: Mapping[Any, Mapping[str, Any]], *, token: str | None = None) -> bool:
         """Send prefetched frames to the browser; returns False if they were stale (dropped).
 
         Parameters
@@ -1017,8 +1083,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         for key, layers in frames.items():
             text_key = self.frame_key(key)
             if not isinstance(layers, Mapping):
-                raise TypeError(f"frames[{key!r}] must be a mapping of layer name to data, "
-                                f"got {_short(layers)}")
+                raise TypeError(
+                    f"frames[{key!r}] must be a mapping of layer name to data, got {_short(layers)}"
+                )
             payloads = {}
             for name, value in layers.items():
                 layer = self._layer(name)
@@ -1053,8 +1120,9 @@ class LayeredCanvas(anywidget.AnyWidget):
                 layers[name] = item
             content_entries.append({"key": text_key, "layers": layers})
         token = self.frame_token()
-        self.send({"kind": "frames", "version": self.version, "token": token,
-                   "entries": content_entries}, buffers)
+        self.send(
+            {"kind": "frames", "version": self.version, "token": token, "entries": content_entries}, buffers
+        )
 
     def _on_context_change(self, change: Any) -> None:
         if self._closed:
@@ -1067,9 +1135,15 @@ class LayeredCanvas(anywidget.AnyWidget):
 
     # -- pointer events ------------------------------------------------------------------------
 
-    def on_pointer(self, callback: Callable[[PointerEvent], Any], *, ax: Axes | int | None = None,
-                   moves: str | None = None, invalidates_frames: bool = True,
-                   remove: bool = False) -> None:
+    def on_pointer(
+        self,
+        callback: Callable[[PointerEvent], Any],
+        *,
+        ax: Axes | int | None = None,
+        moves: str | None = None,
+        invalidates_frames: bool = True,
+        remove: bool = False,
+    ) -> None:
         """Call ``callback(event)`` on each pointer event on an axes (click, drag, release).
 
         The event (:class:`PointerEvent`) is in data coordinates. A drag sends "move" events as
@@ -1109,8 +1183,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {_short(callback)}")
         if remove:
-            self._pointer_callbacks = [entry for entry in self._pointer_callbacks
-                                       if entry[0] != callback]  # (bound methods: equal, not same)
+            self._pointer_callbacks = [
+                entry for entry in self._pointer_callbacks if entry[0] != callback
+            ]  # (bound methods: equal, not same)
         else:
             index = None if ax is None else self._axes_index(ax)
             if index is not None:
@@ -1132,8 +1207,18 @@ class LayeredCanvas(anywidget.AnyWidget):
         if not self._pointer_callbacks:
             self.drag_layer = ""
 
-    def pointer(self, kind: str, ax: Axes | int, x: float, y: float, *, button: int = 0,
-                shift: bool = False, ctrl: bool = False, alt: bool = False) -> None:
+    def pointer(
+        self,
+        kind: str,
+        ax: Axes | int,
+        x: float,
+        y: float,
+        *,
+        button: int = 0,
+        shift: bool = False,
+        ctrl: bool = False,
+        alt: bool = False,
+    ) -> None:
         """Handle a pointer event as if the browser had sent it (for scripts and tests).
 
         Parameters
@@ -1164,10 +1249,19 @@ class LayeredCanvas(anywidget.AnyWidget):
         if kind not in ("down", "move", "up"):
             raise ValueError(f"kind must be 'down', 'move' or 'up', got {_short(kind)}")
         index = self._axes_index(ax)
-        self._handle_pointer({"seq": self.pointer_ack, "type": kind, "axes": index,
-                              "x": as_scalar("x", x), "y": as_scalar("y", y),
-                              "button": as_int("button", button, minimum=0, maximum=4),
-                              "shift": bool(shift), "ctrl": bool(ctrl), "alt": bool(alt)})
+        self._handle_pointer(
+            {
+                "seq": self.pointer_ack,
+                "type": kind,
+                "axes": index,
+                "x": as_scalar("x", x),
+                "y": as_scalar("y", y),
+                "button": as_int("button", button, minimum=0, maximum=4),
+                "shift": bool(shift),
+                "ctrl": bool(ctrl),
+                "alt": bool(alt),
+            }
+        )
 
     def _handle_pointer(self, content: Mapping[str, Any]) -> None:
         seq = int(content.get("seq", 0))
@@ -1185,11 +1279,16 @@ class LayeredCanvas(anywidget.AnyWidget):
                         index = self._drag_axes
                     if kind == "up":
                         self._drag_axes = None
-                    event = PointerEvent(kind=kind, ax=self._fig.axes[index],
-                                         x=float(content["x"]), y=float(content["y"]),
-                                         button=int(content.get("button", 0)),
-                                         shift=bool(content.get("shift")), ctrl=bool(content.get("ctrl")),
-                                         alt=bool(content.get("alt")))
+                    event = PointerEvent(
+                        kind=kind,
+                        ax=self._fig.axes[index],
+                        x=float(content["x"]),
+                        y=float(content["y"]),
+                        button=int(content.get("button", 0)),
+                        shift=bool(content.get("shift")),
+                        ctrl=bool(content.get("ctrl")),
+                        alt=bool(content.get("alt")),
+                    )
                     for callback, wanted, _ in list(self._pointer_callbacks):
                         if wanted is None or wanted == index:
                             callback(event)
@@ -1233,7 +1332,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         """
         try:
             yield
-        except Exception as exc:  # noqa: BLE001 - shown in the widget: a callback's error must not be lost
+        except Exception as exc:
             self.last_traceback = traceback.format_exc()
             message = f"{type(exc).__name__}: {exc}"
             self.error = message if len(message) <= 500 else message[:497] + "..."
@@ -1294,15 +1393,18 @@ class LayeredCanvas(anywidget.AnyWidget):
         >>> pic.close()
         """
         self._check_open()
-        dpi = self._base_dpi if dpi is None else as_scalar("dpi", dpi, minimum=1.0,
-                                                             strict_minimum=False, maximum=2400.0)
+        dpi = (
+            self._base_dpi
+            if dpi is None
+            else as_scalar("dpi", dpi, minimum=1.0, strict_minimum=False, maximum=2400.0)
+        )
         buf = io.BytesIO()
         self._fig.savefig(buf, format="png", dpi=dpi)  # saving draws the animated layers too
         return buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = (bundle if isinstance(bundle, tuple) else (bundle, {}))
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         data, metadata = dict(data or {}), dict(metadata or {})
         if not self._closed:
             width, height = self._size()
@@ -1367,13 +1469,17 @@ def _check_figure(fig: Any) -> Figure:
         raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
     canvas = fig.canvas
     if getattr(canvas, "manager", None) is not None:
-        raise ValueError("fig is managed by pyplot (it would be shown twice, and pyplot's backend "
-                         "draws it): create it with matplotlib.figure.Figure(...)")
+        raise ValueError(
+            "fig is managed by pyplot (it would be shown twice, and pyplot's backend "
+            "draws it): create it with matplotlib.figure.Figure(...)"
+        )
     if type(canvas) is FigureCanvasBase:
         FigureCanvasAgg(fig)
     elif not isinstance(canvas, FigureCanvasAgg):
-        raise ValueError(f"fig must be drawn with Agg, got a {type(canvas).__name__}: create it with "
-                         "matplotlib.figure.Figure(...)")
+        raise ValueError(
+            f"fig must be drawn with Agg, got a {type(canvas).__name__}: create it with "
+            "matplotlib.figure.Figure(...)"
+        )
     return fig
 
 
@@ -1390,8 +1496,9 @@ def _check_widgets(name: str, value: Any) -> list[widgets.Widget]:
         try:
             _browser_trait(w)
         except TypeError:
-            raise TypeError(f"{name}[{i}] ({type(w).__name__}) has no synced value to key frames "
-                            "on") from None
+            raise TypeError(
+                f"{name}[{i}] ({type(w).__name__}) has no synced value to key frames on"
+            ) from None
     return items
 
 
@@ -1404,8 +1511,7 @@ def _scale(ax: Axes, which: str) -> dict[str, Any]:
         transform = axis.get_transform()
         if not isinstance(transform, LogTransform):  # pragma: no cover - matplotlib's own
             raise ValueError(f"{which} scale 'log' without a LogTransform")
-        return {"kind": "log", "base": float(transform.base),
-                "clip": bool(getattr(transform, "_clip", True))}
+        return {"kind": "log", "base": float(transform.base), "clip": bool(getattr(transform, "_clip", True))}
     raise ValueError(f"{which} scale {scale!r}: the canvas draws on linear and log axes only")
 
 
@@ -1452,18 +1558,21 @@ def _frame_values(layer: _Layer, name: str, value: Any) -> dict[str, Any]:
         if isinstance(value, Mapping):
             x, y = layer.artist.get_position()
             return {"text": value.get("text"), "x": value.get("x", x), "y": value.get("y", y)}
-        raise TypeError(f"frame data for text layer {name!r} must be a string or a mapping, "
-                        f"got {_short(value)}")
+        raise TypeError(
+            f"frame data for text layer {name!r} must be a string or a mapping, got {_short(value)}"
+        )
     if isinstance(value, Mapping):
         out = {"x": value.get("x"), "y": value.get("y"), "sizes": value.get("sizes")}
     elif isinstance(value, (tuple, list)) and len(value) == 2:
         out = {"x": value[0], "y": value[1], "sizes": None}
     else:
-        raise TypeError(f"frame data for layer {name!r} must be (x, y) or a mapping with x and y, "
-                        f"got {_short(value)}")
+        raise TypeError(
+            f"frame data for layer {name!r} must be (x, y) or a mapping with x and y, got {_short(value)}"
+        )
     if layer.kind == "scatter" and out["sizes"] is None:
         sizes = layer.artist.get_sizes()
-        out["sizes"] = np.resize(sizes, max(np.size(out["x"]), 1)) if len(sizes) else 36.0
+        n = 0 if out["x"] is None else np.size(out["x"])
+        out["sizes"] = np.resize(sizes, max(n, 1)) if len(sizes) else 36.0
     return out
 
 

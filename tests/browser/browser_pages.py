@@ -197,8 +197,7 @@ def menu(page: Page, top: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def run_all(page: Page, notebook: str, n_code_cells: int, *,
-            widget_timeout_ms: float = 30_000) -> None:
+def run_all(page: Page, notebook: str, n_code_cells: int, *, widget_timeout_ms: float = 30_000) -> None:
     """Clear every output, run all cells from the Run menu, wait until all ran and the kernel idles.
 
     Clearing first blanks the stored prompt numbers, so a numbered prompt proves its cell ran now.
@@ -206,7 +205,9 @@ def run_all(page: Page, notebook: str, n_code_cells: int, *,
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
-                 .every(p => !/\\d/.test(p.textContent))""", timeout=30_000)
+                 .every(p => !/\\d/.test(p.textContent))""",
+        timeout=30_000,
+    )
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(
         """(n) => {
@@ -214,7 +215,10 @@ def run_all(page: Page, notebook: str, n_code_cells: int, *,
                               .map(p => p.textContent.trim());
             return !prompts.some(t => t.includes('*')) &&
                    prompts.filter(t => /^\\[\\d+\\]:$/.test(t)).length >= n;
-        }""", arg=n_code_cells, timeout=RUN_ALL_TIMEOUT_MS)
+        }""",
+        arg=n_code_cells,
+        timeout=RUN_ALL_TIMEOUT_MS,
+    )
     wait_kernel_idle(page, notebook)
     wait_widgets_rendered(page, widget_timeout_ms)
 
@@ -228,7 +232,8 @@ def wait_widgets_rendered(page: Page, timeout_ms: float = 30_000) -> bool:
         page.wait_for_function(
             """() => !Array.from(document.querySelectorAll('.jp-OutputArea-output'))
                      .some(el => el.textContent.trim().startsWith('Loading widget...'))""",
-            timeout=timeout_ms)
+            timeout=timeout_ms,
+        )
         return True
     except PlaywrightTimeout:
         return False
@@ -257,7 +262,8 @@ def output_problems(page: Page) -> list[str]:
                     found.push(`${where(el)}: widget never rendered (still "Loading widget...")`);
             }
             return found;
-        }""")
+        }"""
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,8 +277,7 @@ def canvas_state(root: Locator) -> dict:
 
 def wait_painted(root: Locator, timeout_ms: float = 60_000) -> dict:
     """Wait until a canvas under ``root`` shows a picture that has settled; returns its state."""
-    root.page.wait_for_function(_SHOWS_SOMETHING, arg=root.element_handle(), polling=100,
-                                timeout=timeout_ms)
+    root.page.wait_for_function(_SHOWS_SOMETHING, arg=root.element_handle(), polling=100, timeout=timeout_ms)
     settle(root, 0, after_key=False, quiet_ms=LOAD_QUIET_MS)
     return canvas_state(root)
 
@@ -283,19 +288,20 @@ class Change:
 
     what: str
     changed: bool
-    first_ms: float   # key press -> first paint of the new picture
+    first_ms: float  # key press -> first paint of the new picture
     settled_ms: float  # key press -> last paint, after which nothing moved for QUIET_MS
 
 
-def settle(root: Locator, before: int, *, after_key: bool = True,
-           quiet_ms: float = QUIET_MS) -> dict:
+def settle(root: Locator, before: int, *, after_key: bool = True, quiet_ms: float = QUIET_MS) -> dict:
     """Wait for a paint after ``before`` paints (and after the last key press, when
     ``after_key``), then for the picture to stay still for ``quiet_ms``."""
     result = root.page.evaluate(
-        _SETTLE, [root.element_handle(), before, after_key, quiet_ms, CHANGE_TIMEOUT_MS])
+        _SETTLE, [root.element_handle(), before, after_key, quiet_ms, CHANGE_TIMEOUT_MS]
+    )
     if not result["ok"]:
-        raise AssertionError(f"no new picture within {CHANGE_TIMEOUT_MS} ms "
-                             f"({result['paints']} paints, {before} before)")
+        raise AssertionError(
+            f"no new picture within {CHANGE_TIMEOUT_MS} ms ({result['paints']} paints, {before} before)"
+        )
     return result
 
 
@@ -309,8 +315,12 @@ def change(root: Locator, what: str, action) -> Change:
     result = settle(root, before["paints"])
     after = canvas_state(root)
     key = result["key"]
-    return Change(what=what, changed=after["hashes"] != before["hashes"],
-                  first_ms=result["first"] - key, settled_ms=result["last"] - key)
+    return Change(
+        what=what,
+        changed=after["hashes"] != before["hashes"],
+        first_ms=result["first"] - key,
+        settled_ms=result["last"] - key,
+    )
 
 
 class Slider:
@@ -321,8 +331,13 @@ class Slider:
     if there is one (typing goes there; otherwise into the slider's own editable readout).
     """
 
-    def __init__(self, root: Locator, widget: Locator | str, text_box: Locator | str | None = None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Locator,
+        widget: Locator | str,
+        text_box: Locator | str | None = None,
+        name: str | None = None,
+    ) -> None:
         self.root = root
         if isinstance(widget, str):
             name = name or widget
@@ -352,9 +367,11 @@ class Slider:
 
     def press(self, key: str) -> Change:
         """Focus the handle and press ``key`` (ArrowRight, ArrowLeft, Home, End, PageUp ...)."""
+
         def act() -> None:
             self.handle.focus()
             self.handle.press(key)
+
         return change(self.root, f"{self.name} {key}", act)
 
     def step(self, up: bool | None = None) -> Change:
@@ -365,26 +382,30 @@ class Slider:
 
     def type(self, value: str) -> Change:
         """Type ``value`` where a person would (the linked text box, else the readout) and Enter."""
-        if self.text_box is not None and self.text_box.count():
-            box = self.text_box
-        else:
-            box = self.readout
+        box = self.text_box if self.text_box is not None and self.text_box.count() else self.readout
+
         def act() -> None:
             box.fill(value)
             box.press("Enter")
+
         return change(self.root, f"{self.name} typed {value}", act)
 
 
 def summarise(changes: list[Change]) -> dict:
     """Median and 90th percentile (ms) of first and settled paint over ``changes``."""
+
     def pct(values: list[float], q: int) -> float:
-        return statistics.quantiles(values, n=10, method="inclusive")[q - 1] if len(values) > 1 \
-            else values[0]
+        return statistics.quantiles(values, n=10, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
     first = [c.first_ms for c in changes]
     settled = [c.settled_ms for c in changes]
-    return {"n": len(changes),
-            "first_median": statistics.median(first), "first_p90": pct(first, 9),
-            "settled_median": statistics.median(settled), "settled_p90": pct(settled, 9)}
+    return {
+        "n": len(changes),
+        "first_median": statistics.median(first),
+        "first_p90": pct(first, 9),
+        "settled_median": statistics.median(settled),
+        "settled_p90": pct(settled, 9),
+    }
 
 
 def screenshot(page: Page, path: Path) -> Path | None:
@@ -397,7 +418,7 @@ def screenshot(page: Page, path: Path) -> Path | None:
 
 
 # --------------------------------------------------------------------------------------------
-# The cost explorer (lossviz.CostExplorer), in JupyterLab or in Voilà
+# The cost explorer (lossviz.interactive.CostExplorer), in JupyterLab or in Voilà
 
 EXPLORER = ".lossviz-explorer"
 #: Each slider's description and the CSS classes of the slider and of its linked text box.
@@ -414,8 +435,10 @@ class Explorer:
     def __init__(self, page: Page, index: int = 0) -> None:
         self.page = page
         self.root = page.locator(EXPLORER).nth(index)
-        self.sliders = {name: Slider(self.root, css, text_css, name=name)
-                        for name, (css, text_css) in EXPLORER_SLIDERS.items()}
+        self.sliders = {
+            name: Slider(self.root, css, text_css, name=name)
+            for name, (css, text_css) in EXPLORER_SLIDERS.items()
+        }
         self.readout = self.root.locator(".lossviz-readout").first
 
     def wait_rendered(self, timeout_ms: float = 120_000) -> dict:
@@ -427,8 +450,9 @@ class Explorer:
             label = slider.widget.locator(".widget-label").first.inner_text().strip()
             css = EXPLORER_SLIDERS[name][0]
             assert label == name, f"the .{css} slider is labelled {label!r}, not {name!r}"
-            assert slider.text_box is not None and slider.text_box.count() == 1, \
+            assert slider.text_box is not None and slider.text_box.count() == 1, (
                 f"no text box .{EXPLORER_SLIDERS[name][1]} to type {name} into"
+            )
         assert self.readout.inner_text().strip(), "the readout is empty"
         return state
 

@@ -18,6 +18,7 @@ test machinery itself (:func:`write_scaffold`, :func:`write_faults`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -46,8 +47,10 @@ START_TIMEOUT = 90.0
 #: (they would ask the network and pop up a notification over the notebook); every cell kept in
 #: the DOM so that prompts and outputs can be read without scrolling.
 LAB_USER_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -65,8 +68,11 @@ def isolated_env(state: Path) -> dict[str, str]:
     Variables that would point Jupyter, IPython or Matplotlib at the user's own folders, or pick a
     token or a plotting backend, are removed. The folders are created.
     """
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER_", "JPY_", "IPYTHON", "MPL", "XDG_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER_", "JPY_", "IPYTHON", "MPL", "XDG_"))
+    }
     folders = {
         "HOME": "home",
         "JUPYTER_CONFIG_DIR": "jupyter-config",
@@ -109,8 +115,12 @@ class Server:
     def request(self, method: str, path: str, body: dict | None = None) -> object:
         """Call the server's REST API; returns the decoded JSON answer (or ``None``)."""
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base_url + path.lstrip("/"), data=data, method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            self.base_url + path.lstrip("/"),
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(req, timeout=30) as answer:
             raw = answer.read()
         return json.loads(raw) if raw else None
@@ -145,10 +155,8 @@ class Server:
         _stop_group(self.process)
         leftovers = _processes_with_env("JUPYTER_RUNTIME_DIR", str(self.state / "jupyter-runtime"))
         for pid in leftovers:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         return leftovers
 
 
@@ -162,10 +170,8 @@ def _stop_group(process: subprocess.Popen, grace: float = 15.0) -> None:
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=grace)
 
 
@@ -184,17 +190,40 @@ def _processes_with_env(name: str, value: str) -> list[int]:
     return found
 
 
-def _start(name: str, command: list[str], *, root: Path, state: Path, env: dict[str, str],
-           cwd: Path, port: int, token: str) -> Server:
+def _start(
+    name: str,
+    command: list[str],
+    *,
+    root: Path,
+    state: Path,
+    env: dict[str, str],
+    cwd: Path,
+    port: int,
+    token: str,
+) -> Server:
     log_path = state / f"{name}.log"
     log = log_path.open("wb")
     try:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     finally:
         log.close()
-    server = Server(name=name, process=process, base_url=f"http://127.0.0.1:{port}/", token=token,
-                    root=root, state=state, log_path=log_path)
+    server = Server(
+        name=name,
+        process=process,
+        base_url=f"http://127.0.0.1:{port}/",
+        token=token,
+        root=root,
+        state=state,
+        log_path=log_path,
+    )
     try:
         _wait_until_up(server)
     except BaseException:
@@ -207,8 +236,10 @@ def _wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with status {server.process.returncode} "
-                               f"before answering:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{server.name} exited with status {server.process.returncode} "
+                f"before answering:\n{server.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(server.url(""), timeout=5) as answer:
                 if answer.status == 200:
@@ -216,8 +247,10 @@ def _wait_until_up(server: Server) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{server.name} did not answer on {server.base_url} within "
-                               f"{START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{server.name} did not answer on {server.base_url} within "
+                f"{START_TIMEOUT:.0f} s:\n{server.log_tail()}"
+            )
         time.sleep(0.25)
 
 
@@ -233,15 +266,20 @@ def start_lab(root: Path, state: Path) -> Server:
     env["JUPYTER_TOKEN"] = token  # not on the command line, where `ps` would show it
     port = free_port()
     command = [
-        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]
     if os.geteuid() == 0:  # CI and this machine run as root; the server refuses without it
         command.append("--allow-root")
-    return _start("jupyterlab", command, root=root, state=state, env=env, cwd=root,
-                  port=port, token=token)
+    return _start("jupyterlab", command, root=root, state=state, env=env, cwd=root, port=port, token=token)
 
 
 def start_voila(root: Path, state: Path) -> Server:
@@ -260,16 +298,15 @@ def start_voila(root: Path, state: Path) -> Server:
     token = secrets.token_hex(24)
     env["JUPYTER_TOKEN"] = token
     port = free_port()
-    command = [str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.port_retries=0",
-               str(root)]
-    return _start("voila", command, root=root, state=state, env=env, cwd=root,
-                  port=port, token=token)
+    command = [str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.port_retries=0", str(root)]
+    return _start("voila", command, root=root, state=state, env=env, cwd=root, port=port, token=token)
 
 
 def copy_tree(source: Path, target: Path) -> Path:
     """Copy a folder of notebooks, leaving out checkpoints and caches."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-        ".ipynb_checkpoints", "__pycache__", "*.pyc"))
+    shutil.copytree(
+        source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+    )
     return target
 
 
@@ -319,52 +356,75 @@ def _write_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
-                for kind, src in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        for kind, src in cells
+    ]
     nbformat.write(nb, str(path))
 
 
 def write_scaffold(path: Path) -> None:
     """A slider, a linked text box and an ipympl figure whose line's slope follows the slider."""
-    _write_notebook(path, [
-        ("md", "# Scaffold of the browser tests\n\nA slider and a figure that follows it."),
-        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
-                 "import numpy as np"),
-        ("code", 'x = np.linspace(0.0, 1.0, 50)\n'
-                 'with plt.ioff():\n'
-                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
-                 'line, = ax.plot(x, x)\n'
-                 'ax.set_ylim(0, 10)\n'
-                 'slider = widgets.IntSlider(value=1, min=0, max=10, description="slope")\n'
-                 'text = widgets.IntText(value=1, layout=widgets.Layout(width="6em"))\n'
-                 'widgets.link((slider, "value"), (text, "value"))\n'
-                 'slider.add_class("scaffold-slider")\n'
-                 'text.add_class("scaffold-text")\n'
-                 '\n'
-                 'def follow(change):\n'
-                 '    line.set_ydata(change["new"] * x)\n'
-                 '    fig.canvas.draw_idle()\n'
-                 '\n'
-                 'slider.observe(follow, names="value")\n'
-                 'root = widgets.VBox([widgets.HBox([slider, text]), fig.canvas])\n'
-                 'root.add_class("scaffold-root")\n'
-                 'root'),
-    ])
+    _write_notebook(
+        path,
+        [
+            ("md", "# Scaffold of the browser tests\n\nA slider and a figure that follows it."),
+            (
+                "code",
+                "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+                "import numpy as np",
+            ),
+            (
+                "code",
+                "x = np.linspace(0.0, 1.0, 50)\n"
+                "with plt.ioff():\n"
+                "    fig, ax = plt.subplots(figsize=(4, 3))\n"
+                "line, = ax.plot(x, x)\n"
+                "ax.set_ylim(0, 10)\n"
+                'slider = widgets.IntSlider(value=1, min=0, max=10, description="slope")\n'
+                'text = widgets.IntText(value=1, layout=widgets.Layout(width="6em"))\n'
+                'widgets.link((slider, "value"), (text, "value"))\n'
+                'slider.add_class("scaffold-slider")\n'
+                'text.add_class("scaffold-text")\n'
+                "\n"
+                "def follow(change):\n"
+                '    line.set_ydata(change["new"] * x)\n'
+                "    fig.canvas.draw_idle()\n"
+                "\n"
+                'slider.observe(follow, names="value")\n'
+                "root = widgets.VBox([widgets.HBox([slider, text]), fig.canvas])\n"
+                'root.add_class("scaffold-root")\n'
+                "root",
+            ),
+        ],
+    )
 
 
 def write_faults(path: Path) -> None:
     """Deliberate faults: stderr, a request to another host, a missing widget, an exception."""
-    _write_notebook(path, [
-        ("md", "# Faults the browser tests must catch"),
-        ("code", 'import sys\nprint("a deliberate line on stderr", file=sys.stderr)'),
-        ("code", f'from IPython.display import HTML, display\n'
-                 f'display(HTML(\'<img src="{OUTSIDE_URL}" alt="a picture from another host">\'))'),
-        ("code", 'display({"application/vnd.jupyter.widget-view+json":\n'
-                 '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)'),
-        ("code", 'raise ValueError("a deliberate error")'),
-    ])
+    _write_notebook(
+        path,
+        [
+            ("md", "# Faults the browser tests must catch"),
+            ("code", 'import sys\nprint("a deliberate line on stderr", file=sys.stderr)'),
+            (
+                "code",
+                f"from IPython.display import HTML, display\n"
+                f'display(HTML(\'<img src="{OUTSIDE_URL}" alt="a picture from another host">\'))',
+            ),
+            (
+                "code",
+                'display({"application/vnd.jupyter.widget-view+json":\n'
+                '         {"model_id": "0" * 32, "version_major": 2, "version_minor": 0}}, raw=True)',
+            ),
+            ("code", 'raise ValueError("a deliberate error")'),
+        ],
+    )
 
 
 #: The scaffold of lossviz's client-side picture (lossviz.interactive._canvas.LayeredCanvas).
@@ -439,63 +499,81 @@ def write_canvas_scaffold(path: Path) -> None:
     The slider of each is ``.canvas-slider``; the canvases are keyed on their slider, so every
     paint says which value it shows (``__lvLog``).
     """
-    _write_notebook(path, [
-        ("md", "# Scaffold of lossviz's client-side picture\n\n"
-               "A line and a path follow a slider: drawn in the browser from prefetched frames, "
-               "drawn in the browser from the kernel's data, and drawn by ipympl."),
-        ("code", "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
-                 "from lossviz.interactive._canvas import LayeredCanvas"),
-        ("code", CANVAS_FIGURE_CODE),
-        ("code", 'def canvas_scaffold(prefetch, css):\n'
-                 '    fig, ax, artists = scaffold_figure()\n'
-                 '    slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
-                 '    slider.add_class("canvas-slider")\n'
-                 '    pic = LayeredCanvas(fig, layers=artists, frame_keys=[slider], max_width=640)\n'
-                 '\n'
-                 '    def follow(change):\n'
-                 '        with pic.hold_sync():\n'
-                 '            for name, (a, b) in shapes(change["new"]).items():\n'
-                 '                pic.set_data(name, a, b)\n'
-                 '\n'
-                 '    def move_start(event):\n'
-                 '        pic.set_data("start", [event.x], [event.y])\n'
-                 '\n'
-                 '    slider.observe(pic.guarded(follow), names="value")\n'
-                 '    # the start marker is in no frame: a click leaves the frames valid\n'
-                 '    pic.on_pointer(move_start, ax=ax, moves="start", invalidates_frames=not prefetch)\n'
-                 '    if prefetch:\n'
-                 '        pic.add_frames({v: shapes(v) for v in range(STOPS)})\n'
-                 '    root = widgets.VBox([slider, pic])\n'
-                 '    root.add_class(css)\n'
-                 '    return root\n'
-                 '\n'
-                 'canvas_scaffold(True, "canvas-frames")'),
-        ("code", 'canvas_scaffold(False, "canvas-live")'),
-        ("code", 'fig, ax, artists = fidelity_figure()\n'
-                 'still = LayeredCanvas(fig, layers=artists, max_width=640)\n'
-                 'fault = widgets.Button(description="a deliberate error")\n'
-                 'fault.add_class("canvas-fault")\n'
-                 '\n'
-                 'def fail(button):\n'
-                 '    raise ValueError("a deliberate error in a callback")\n'
-                 '\n'
-                 'fault.on_click(still.guarded(fail))\n'
-                 'root = widgets.VBox([still, fault])\n'
-                 'root.add_class("canvas-fidelity")\n'
-                 'root'),
-        ("code", 'with plt.ioff():\n'
-                 '    fig, ax = plt.subplots(figsize=(4, 3))\n'
-                 'line, = ax.plot(x, x / 6)\n'
-                 'ax.set_ylim(0, 10)\n'
-                 'slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
-                 'slider.add_class("canvas-slider")\n'
-                 '\n'
-                 'def follow(change):\n'
-                 '    line.set_ydata(change["new"] / 6 * x)\n'
-                 '    fig.canvas.draw_idle()\n'
-                 '\n'
-                 'slider.observe(follow, names="value")\n'
-                 'root = widgets.VBox([slider, fig.canvas])\n'
-                 'root.add_class("canvas-ipympl")\n'
-                 'root'),
-    ])
+    _write_notebook(
+        path,
+        [
+            (
+                "md",
+                "# Scaffold of lossviz's client-side picture\n\n"
+                "A line and a path follow a slider: drawn in the browser from prefetched frames, "
+                "drawn in the browser from the kernel's data, and drawn by ipympl.",
+            ),
+            (
+                "code",
+                "%matplotlib widget\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
+                "from lossviz.interactive._canvas import LayeredCanvas",
+            ),
+            ("code", CANVAS_FIGURE_CODE),
+            (
+                "code",
+                "def canvas_scaffold(prefetch, css):\n"
+                "    fig, ax, artists = scaffold_figure()\n"
+                '    slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
+                '    slider.add_class("canvas-slider")\n'
+                "    pic = LayeredCanvas(fig, layers=artists, frame_keys=[slider], max_width=640)\n"
+                "\n"
+                "    def follow(change):\n"
+                "        with pic.hold_sync():\n"
+                '            for name, (a, b) in shapes(change["new"]).items():\n'
+                "                pic.set_data(name, a, b)\n"
+                "\n"
+                "    def move_start(event):\n"
+                '        pic.set_data("start", [event.x], [event.y])\n'
+                "\n"
+                '    slider.observe(pic.guarded(follow), names="value")\n'
+                "    # the start marker is in no frame: a click leaves the frames valid\n"
+                '    pic.on_pointer(move_start, ax=ax, moves="start", invalidates_frames=not prefetch)\n'
+                "    if prefetch:\n"
+                "        pic.add_frames({v: shapes(v) for v in range(STOPS)})\n"
+                "    root = widgets.VBox([slider, pic])\n"
+                "    root.add_class(css)\n"
+                "    return root\n"
+                "\n"
+                'canvas_scaffold(True, "canvas-frames")',
+            ),
+            ("code", 'canvas_scaffold(False, "canvas-live")'),
+            (
+                "code",
+                "fig, ax, artists = fidelity_figure()\n"
+                "still = LayeredCanvas(fig, layers=artists, max_width=640)\n"
+                'fault = widgets.Button(description="a deliberate error")\n'
+                'fault.add_class("canvas-fault")\n'
+                "\n"
+                "def fail(button):\n"
+                '    raise ValueError("a deliberate error in a callback")\n'
+                "\n"
+                "fault.on_click(still.guarded(fail))\n"
+                "root = widgets.VBox([still, fault])\n"
+                'root.add_class("canvas-fidelity")\n'
+                "root",
+            ),
+            (
+                "code",
+                "with plt.ioff():\n"
+                "    fig, ax = plt.subplots(figsize=(4, 3))\n"
+                "line, = ax.plot(x, x / 6)\n"
+                "ax.set_ylim(0, 10)\n"
+                'slider = widgets.IntSlider(value=1, min=0, max=STOPS - 1, description="slope")\n'
+                'slider.add_class("canvas-slider")\n'
+                "\n"
+                "def follow(change):\n"
+                '    line.set_ydata(change["new"] / 6 * x)\n'
+                "    fig.canvas.draw_idle()\n"
+                "\n"
+                'slider.observe(follow, names="value")\n'
+                "root = widgets.VBox([slider, fig.canvas])\n"
+                'root.add_class("canvas-ipympl")\n'
+                "root",
+            ),
+        ],
+    )

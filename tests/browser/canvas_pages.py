@@ -95,7 +95,11 @@ def wait_canvas_ready(root: Locator, timeout_ms: float = 60_000) -> None:
                   c.width === img.naturalWidth)) return false;
             const s = c.__lvCanvas.state();
             return s.settled && s.geometry.ratio === window.devicePixelRatio;
-        }""", arg=root.element_handle(), polling=50, timeout=timeout_ms)
+        }""",
+        arg=root.element_handle(),
+        polling=50,
+        timeout=timeout_ms,
+    )
 
 
 def canvas_info(root: Locator) -> dict:
@@ -108,7 +112,8 @@ def canvas_info(root: Locator) -> dict:
             return {width: c.width, height: c.height, css_width: r.width, css_height: r.height,
                     dpr: window.devicePixelRatio, key: s.key, frames: s.frames,
                     version: s.version, geometry: s.geometry, paints: c.__lvPaints};
-        }""")
+        }"""
+    )
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,17 @@ def keyed_change(root: Locator, handle: Locator, key: str, target: str, what: st
         raise AssertionError(f"{what}: the page saw no key press")
     result = page.evaluate(_KEYED_CHANGE, [root.element_handle(), target, None, CHANGE_TIMEOUT_MS])
     if not result["ok"]:
-        raise AssertionError(f"{what}: the canvas did not show {target} within "
-                             f"{CHANGE_TIMEOUT_MS} ms (last log {result['log']})")
-    return CanvasChange(what=what, changed=True, first_ms=result["first"] - result["t0"],
-                        settled_ms=result["settled"] - result["t0"], frame=bool(result["frame"]))
+        raise AssertionError(
+            f"{what}: the canvas did not show {target} within "
+            f"{CHANGE_TIMEOUT_MS} ms (last log {result['log']})"
+        )
+    return CanvasChange(
+        what=what,
+        changed=True,
+        first_ms=result["first"] - result["t0"],
+        settled_ms=result["settled"] - result["t0"],
+        frame=bool(result["frame"]),
+    )
 
 
 def step_through(root: Locator, n: int, what: str) -> list[CanvasChange]:
@@ -158,19 +170,23 @@ def quiet_change(root: Locator, handle: Locator, key: str, what: str, quiet_ms: 
         raise AssertionError(f"{what}: the page saw no key press")
     result = settle(root, before["paints"], quiet_ms=quiet_ms)
     after = canvas_state(root)
-    return Change(what=what, changed=after["hashes"] != before["hashes"],
-                  first_ms=result["first"] - result["key"], settled_ms=result["last"] - result["key"])
+    return Change(
+        what=what,
+        changed=after["hashes"] != before["hashes"],
+        first_ms=result["first"] - result["key"],
+        settled_ms=result["last"] - result["key"],
+    )
 
 
 @dataclass(frozen=True)
 class Drag:
     """A drag of a slider's handle across its track, and what the picture did."""
 
-    crossed: int        # stops the slider passed while the pointer was down
-    painted: int        # of those, how many the picture showed while the pointer was down
-    lag_ms: float       # release -> first paint of the final value (0: it was shown already)
-    behind: int         # stops between the slider and the picture at the release
-    drag_ms: float      # pointer down -> up
+    crossed: int  # stops the slider passed while the pointer was down
+    painted: int  # of those, how many the picture showed while the pointer was down
+    lag_ms: float  # release -> first paint of the final value (0: it was shown already)
+    behind: int  # stops between the slider and the picture at the release
+    drag_ms: float  # pointer down -> up
 
 
 def drag_across(root: Locator, seconds: float = 1.0, moves_per_second: int = 60) -> Drag:
@@ -200,6 +216,10 @@ def drag_across(root: Locator, seconds: float = 1.0, moves_per_second: int = 60)
     if result["lag"] is None:
         raise AssertionError(f"the picture never showed the drag's final value {maximum}: {result}")
     behind = int(maximum) - int(result["atRelease"]) if result["atRelease"] is not None else result["crossed"]
-    return Drag(crossed=result["crossed"], painted=result["painted"], lag_ms=result["lag"],
-                behind=behind, drag_ms=result["dragMs"])
-
+    return Drag(
+        crossed=result["crossed"],
+        painted=result["painted"],
+        lag_ms=result["lag"],
+        behind=behind,
+        drag_ms=result["dragMs"],
+    )

@@ -22,10 +22,10 @@ import pytest
 
 CHROMIUM = Path(os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox",                       # the tests run as root in CI
+    "--no-sandbox",  # the tests run as root in CI
     "--disable-gpu",
     "--disable-dev-shm-usage",
-    "--disable-background-networking",    # no calls home: this machine's network is closed
+    "--disable-background-networking",  # no calls home: this machine's network is closed
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
@@ -72,15 +72,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     drags = config.stash.get(_DRAGS, [])
     if drags:
         tr.section("browser: a drag across a 61-stop slider (goal: every stop painted, lag <= 50 ms)")
-        tr.write_line(f"{'where':<12} {'what':<34} {'painted/crossed':>16} {'behind':>7} "
-                      f"{'lag ms':>7} {'drag ms':>8}")
+        tr.write_line(
+            f"{'where':<12} {'what':<34} {'painted/crossed':>16} {'behind':>7} {'lag ms':>7} {'drag ms':>8}"
+        )
         for row in drags:
             d = row["drag"]
-            tr.write_line(f"{row['where']:<12} {row['what']:<34} {f'{d.painted}/{d.crossed}':>16} "
-                          f"{d.behind:>7} {d.lag_ms:>7.0f} {d.drag_ms:>8.0f}")
-        tr.write_line("painted/crossed: stops the picture showed while the pointer was down, of those "
-                      "the slider passed; behind: stops between slider and picture at the release; "
-                      "lag: release to the final stop's picture (0: shown already).")
+            tr.write_line(
+                f"{row['where']:<12} {row['what']:<34} {f'{d.painted}/{d.crossed}':>16} "
+                f"{d.behind:>7} {d.lag_ms:>7.0f} {d.drag_ms:>8.0f}"
+            )
+        tr.write_line(
+            "painted/crossed: stops the picture showed while the pointer was down, of those "
+            "the slider passed; behind: stops between slider and picture at the release; "
+            "lag: release to the final stop's picture (0: shown already)."
+        )
     rows = config.stash.get(_LATENCY, [])
     if not rows:
         return
@@ -89,13 +94,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     tr.write_line(f"{'':<12} {'':<34} {'':>3} {'median':>8} {'p90':>9} {'median':>8} {'p90':>9}")
     for row in rows:
         s = row["summary"]
-        tr.write_line(f"{row['where']:<12} {row['what']:<34} {s['n']:>3} "
-                      f"{s['first_median']:>8.0f} {s['first_p90']:>9.0f} "
-                      f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}")
-    tr.write_line("first paint: key press to the first paint of the new picture; settled: to the "
-                  "last paint, after which nothing moved for the quiet window.")
-    tr.write_line("canvas rows: each paint says which value it shows; first paint: of the new value; "
-                  "settled: when the kernel's data for it arrived (no quiet window needed).")
+        tr.write_line(
+            f"{row['where']:<12} {row['what']:<34} {s['n']:>3} "
+            f"{s['first_median']:>8.0f} {s['first_p90']:>9.0f} "
+            f"{s['settled_median']:>8.0f} {s['settled_p90']:>9.0f}"
+        )
+    tr.write_line(
+        "first paint: key press to the first paint of the new picture; settled: to the "
+        "last paint, after which nothing moved for the quiet window."
+    )
+    tr.write_line(
+        "canvas rows: each paint says which value it shows; first paint: of the new value; "
+        "settled: when the kernel's data for it arrived (no quiet window needed)."
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -105,12 +116,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium, or a skip (an error under CI) that says how to install it."""
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed: "
-                        "pip install -e '.[test]' (or make setup)")
+    pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]' (or make setup)"
+    )
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        message = (f"Chromium not found at {CHROMIUM}: run `make browser-deps` as root, or "
-                   "`sudo apt-get install -y chromium` (Debian); set LOSSVIZ_CHROMIUM to use "
-                   "another build")
+        message = (
+            f"Chromium not found at {CHROMIUM}: run `make browser-deps` as root, or "
+            "`sudo apt-get install -y chromium` (Debian); set LOSSVIZ_CHROMIUM to use "
+            "another build"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -122,8 +136,7 @@ def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(chromium), headless=True,
-                                      args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -144,8 +157,9 @@ class Pages:
     def __call__(self, tool_urls: frozenset[str] = frozenset(), device_scale_factor: float = 1):
         from browser_pages import PAGE_HOOK, PageGuard
 
-        context = self.browser.new_context(viewport=VIEWPORT, service_workers="block",
-                                           device_scale_factor=device_scale_factor)
+        context = self.browser.new_context(
+            viewport=VIEWPORT, service_workers="block", device_scale_factor=device_scale_factor
+        )
         context.set_default_timeout(60_000)
         context.add_init_script(PAGE_HOOK)
         guard = PageGuard(tool_urls=tool_urls)
@@ -304,4 +318,3 @@ def lab_kernels(lab_server):
     before = {kernel["id"] for kernel in lab_server.request("GET", "api/kernels")}
     yield lab_server
     lab_server.shutdown_kernels(keep=before)
-

@@ -24,9 +24,9 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_pages import open_notebook, output_problems, run_all, wait_painted  # noqa: E402
-from browser_servers import CANVAS_FIGURE_CODE, CANVAS_SCAFFOLD, code_cells_to_run  # noqa: E402
-from canvas_pages import (  # noqa: E402
+from browser_pages import open_notebook, output_problems, run_all, wait_painted
+from browser_servers import CANVAS_FIGURE_CODE, CANVAS_SCAFFOLD, code_cells_to_run
+from canvas_pages import (
     canvas_info,
     drag_across,
     keyed_change,
@@ -34,9 +34,9 @@ from canvas_pages import (  # noqa: E402
     step_through,
     wait_canvas_ready,
 )
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from lossviz.interactive._canvas import js_string  # noqa: E402
+from lossviz.interactive._canvas import js_string
 
 CHANGES = 24
 #: The ipympl scaffold's changes wait for the picture to stay still this long (ms): ipympl may
@@ -56,7 +56,7 @@ def _oracle(name: str, css_width: float, css_height: float, dpr: float, *args):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     namespace: dict = {}
-    exec(CANVAS_FIGURE_CODE, namespace)  # noqa: S102 - the scaffold's own figure code
+    exec(CANVAS_FIGURE_CODE, namespace)
     fig, ax, _ = namespace[name](*args)
     fig.set_size_inches(css_width / fig.dpi, css_height / fig.dpi)
     fig.set_dpi(fig.dpi * dpr)
@@ -67,8 +67,11 @@ def _oracle(name: str, css_width: float, css_height: float, dpr: float, *args):
 
 def _check_mapping(root, ax, height: int, points) -> None:
     """The browser's data -> pixel mapping against matplotlib's transData (same size and ratio)."""
-    got = root.evaluate("(root, pts) => pts.map(([x, y]) => root.querySelector("
-                        "'canvas.lossviz-canvas-layers').__lvCanvas.toPixels(0, x, y))", points)
+    got = root.evaluate(
+        "(root, pts) => pts.map(([x, y]) => root.querySelector("
+        "'canvas.lossviz-canvas-layers').__lvCanvas.toPixels(0, x, y))",
+        points,
+    )
     for (x, y), (px, py) in zip(points, got):
         ex, ey = ax.transData.transform((x, y))
         assert px == pytest.approx(ex, abs=1e-6) and py == pytest.approx(height - ey, abs=1e-6), (x, y)
@@ -77,8 +80,9 @@ def _check_mapping(root, ax, height: int, points) -> None:
 def _check_scaffold_geometry(root) -> None:
     info = canvas_info(root)
     assert info["width"] == round(info["css_width"] * info["dpr"]), info  # image px = device px
-    expected, ax = _oracle("scaffold_figure", info["css_width"], info["css_height"], info["dpr"],
-                           int(info["key"]))
+    expected, ax = _oracle(
+        "scaffold_figure", info["css_width"], info["css_height"], info["dpr"], int(info["key"])
+    )
     _check_mapping(root, ax, expected.shape[0], [(0.0, 0.0), (1.0, 10.0), (0.25, 2.5), (0.7, 8.3)])
 
 
@@ -97,13 +101,18 @@ def _check_fidelity(page, root) -> None:
     page.evaluate("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
     box = stage.bounding_box()
     clip = {"x": box["x"] - 1, "y": box["y"] - 1, "width": box["width"] + 2, "height": box["height"] + 2}
-    shot = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip, animations="disabled")))
-                      .convert("RGB")).astype(int)
+    shot = np.asarray(
+        Image.open(io.BytesIO(page.screenshot(clip=clip, animations="disabled"))).convert("RGB")
+    ).astype(int)
     h, w = expected.shape[:2]
-    different = min((np.abs(shot[dy:dy + h, dx:dx + w] - expected).max(axis=2) > 64).mean()
-                    for dy in range(shot.shape[0] - h + 1) for dx in range(shot.shape[1] - w + 1))
-    assert different <= MAX_DIFFERENT[int(dpr)], \
+    different = min(
+        (np.abs(shot[dy : dy + h, dx : dx + w] - expected).max(axis=2) > 64).mean()
+        for dy in range(shot.shape[0] - h + 1)
+        for dx in range(shot.shape[1] - w + 1)
+    )
+    assert different <= MAX_DIFFERENT[int(dpr)], (
         f"{different:.3%} of the pixels differ from matplotlib's picture at ratio {dpr}"
+    )
 
 
 def _check_errors_are_shown(root) -> None:
@@ -118,17 +127,23 @@ def _check_errors_are_shown(root) -> None:
 def _check_js_string(page) -> None:
     """Python's spelling of numbers (frame keys) is JavaScript's String(), checked in the browser."""
     rng = np.random.default_rng(11)
-    values = [float(v) for v in np.concatenate([
-        rng.standard_normal(40) * 10.0 ** rng.integers(-12, 25, 40),  # every notation
-        rng.integers(-10**6, 10**6, 10).astype(float), [0.1 + 0.2, 1e21, 1e-7, 2.0**60, -0.0]])]
+    values = [
+        float(v)
+        for v in np.concatenate(
+            [
+                rng.standard_normal(40) * 10.0 ** rng.integers(-12, 25, 40),  # every notation
+                rng.integers(-(10**6), 10**6, 10).astype(float),
+                [0.1 + 0.2, 1e21, 1e-7, 2.0**60, -0.0],
+            ]
+        )
+    ]
     assert page.evaluate("(values) => values.map(String)", values) == [js_string(v) for v in values]
 
 
 def _check_click_moves_the_start(page, root) -> None:
     """A click at data (0.25, 2.5): Python moves the start marker there; the browser shows it."""
     info = canvas_info(root)
-    _, ax = _oracle("scaffold_figure", info["css_width"], info["css_height"], info["dpr"],
-                    int(info["key"]))
+    _, ax = _oracle("scaffold_figure", info["css_width"], info["css_height"], info["dpr"], int(info["key"]))
     ex, ey = ax.transData.transform((0.25, 2.5))
     layers = root.locator("canvas.lossviz-canvas-layers")
     layers.scroll_into_view_if_needed()
@@ -139,12 +154,16 @@ def _check_click_moves_the_start(page, root) -> None:
             const c = root.querySelector('canvas.lossviz-canvas-layers');
             const xy = c.__lvCanvas.shown('start');
             return xy && Math.abs(xy[0] - 0.25) < 0.01 && Math.abs(xy[1] - 2.5) < 0.1;
-        }""", arg=root.element_handle(), timeout=20_000)
+        }""",
+        arg=root.element_handle(),
+        timeout=20_000,
+    )
 
 
 def _measure(page, where: str, dpr: int, record_latency, record_drag) -> None:
-    frames, live, fidelity, ipympl = (page.locator(f".canvas-{name}")
-                                      for name in ("frames", "live", "fidelity", "ipympl"))
+    frames, live, fidelity, ipympl = (
+        page.locator(f".canvas-{name}") for name in ("frames", "live", "fidelity", "ipympl")
+    )
     for root in (frames, live, fidelity):
         wait_canvas_ready(root)
     wait_painted(ipympl)
@@ -166,8 +185,9 @@ def _measure(page, where: str, dpr: int, record_latency, record_drag) -> None:
 
     if dpr != 1:  # at ratio 1 the infrastructure's scaffold test times the same ipympl line
         handle = ipympl.locator(".canvas-slider .noUi-handle").first
-        changes = [quiet_change(ipympl, handle, "ArrowRight", "ipympl", IPYMPL_QUIET_MS)
-                   for _ in range(CHANGES)]
+        changes = [
+            quiet_change(ipympl, handle, "ArrowRight", "ipympl", IPYMPL_QUIET_MS) for _ in range(CHANGES)
+        ]
         assert all(c.changed for c in changes), "an ipympl step did not change the picture"
         record_latency(where, f"IntSlider + ipympl line · dpr {dpr}", changes)
     else:
@@ -189,8 +209,13 @@ def test_canvas_in_jupyterlab(dpr, new_page, lab_kernels, record_latency, record
     assert output_problems(page) == []
     _measure(page, "JupyterLab", dpr, record_latency, record_drag)
     assert output_problems(page) == []
-    assert page.locator(".canvas-frames .lossviz-canvas-error:not([hidden]), "
-                        ".canvas-live .lossviz-canvas-error:not([hidden])").count() == 0
+    assert (
+        page.locator(
+            ".canvas-frames .lossviz-canvas-error:not([hidden]), "
+            ".canvas-live .lossviz-canvas-error:not([hidden])"
+        ).count()
+        == 0
+    )
     assert guard.problems() == []
 
 
@@ -203,6 +228,11 @@ def test_canvas_in_voila(dpr, new_page, voila_server, voila_tool_urls, record_la
     if dpr == 1:
         _check_js_string(page)
     assert output_problems(page) == []
-    assert page.locator(".canvas-frames .lossviz-canvas-error:not([hidden]), "
-                        ".canvas-live .lossviz-canvas-error:not([hidden])").count() == 0
+    assert (
+        page.locator(
+            ".canvas-frames .lossviz-canvas-error:not([hidden]), "
+            ".canvas-live .lossviz-canvas-error:not([hidden])"
+        ).count()
+        == 0
+    )
     assert guard.problems() == []

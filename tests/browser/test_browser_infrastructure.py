@@ -15,14 +15,14 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_pages import (  # noqa: E402  (after the skip when playwright is missing)
+from browser_pages import (
     Slider,
     open_notebook,
     output_problems,
     run_all,
     wait_painted,
 )
-from browser_servers import FAULTS, OUTSIDE_URL, SCAFFOLD, code_cells_to_run  # noqa: E402
+from browser_servers import FAULTS, OUTSIDE_URL, SCAFFOLD, code_cells_to_run
 
 LATENCY_CHANGES = 24  # as many as the canvas's rows beside it (issue 11: n >= 24)
 
@@ -38,8 +38,7 @@ def _refuses_without_token(server, path: str) -> bool:
 def _page_config(server) -> dict:
     with urllib.request.urlopen(server.url("lab"), timeout=30) as answer:
         html = answer.read().decode()
-    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                      html, re.S)
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
     assert found, "JupyterLab's page has no jupyter-config-data"
     return json.loads(found.group(1))
 
@@ -102,7 +101,8 @@ def test_lab_scanners_and_blocker_catch_deliberate_faults(new_page, lab_kernels)
 
 
 def test_voila_scaffold_renders_without_code_and_its_slider_moves_the_picture(
-        new_page, voila_server, voila_tool_urls, record_latency):
+    new_page, voila_server, voila_tool_urls, record_latency
+):
     page, guard = new_page(tool_urls=voila_tool_urls)
     page.goto(voila_server.url(f"voila/render/{SCAFFOLD}"), wait_until="domcontentloaded")
     root = page.locator(".scaffold-root")

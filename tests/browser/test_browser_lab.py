@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_pages import (  # noqa: E402
+from browser_pages import (
     EXPLORER,
     Explorer,
     Slider,
@@ -19,17 +19,18 @@ from browser_pages import (  # noqa: E402
     run_all,
     wait_painted,
 )
-from browser_servers import REPO, code_cells_to_run, notebook_uses_widgets  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from browser_servers import REPO, code_cells_to_run, notebook_uses_widgets
+from playwright.sync_api import expect
 
-#: The lesson that shows lossviz.CostExplorer (issue 3).
+#: The lesson that shows lossviz.interactive.CostExplorer (issue 3).
 EXPLORER_NOTEBOOK = "04_full_batch_vs_minibatch.ipynb"
 LATENCY_STEPS_PER_SLIDER = 7  # with the three presses of End: 24 changes
 #: Keyboard steps of the learning rate allowed to reach divergence from the bottom of its range.
 MAX_STEPS_TO_DIVERGE = 30
 
-WIDGET_NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")
-                          if notebook_uses_widgets(p))
+WIDGET_NOTEBOOKS = sorted(
+    p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if notebook_uses_widgets(p)
+)
 
 
 def _open_and_run(page, server, name: str) -> None:
@@ -48,8 +49,11 @@ def _assert_widgets_rendered(page) -> None:
 def _poke_every_slider(page) -> int:
     """In each output that holds sliders and an ipympl figure (the explorer aside, which has its
     own tests), move every slider one keyboard step: the output's picture must change."""
-    outputs = page.locator(".jp-OutputArea-output").filter(
-        has=page.locator(".noUi-handle")).filter(has=page.locator(".jupyter-matplotlib-figure"))
+    outputs = (
+        page.locator(".jp-OutputArea-output")
+        .filter(has=page.locator(".noUi-handle"))
+        .filter(has=page.locator(".jupyter-matplotlib-figure"))
+    )
     poked = 0
     for i in range(outputs.count()):
         output = outputs.nth(i)
@@ -78,8 +82,9 @@ def test_widget_notebook_runs_clean_in_jupyterlab(name, new_page, lab_kernels):
     source = (lab_kernels.root / name).read_text(encoding="utf-8")
     if "CostExplorer(" in source:
         Explorer(page).wait_rendered()
-    assert _poke_every_slider(page) == _sliders_outside_the_explorer(page), \
+    assert _poke_every_slider(page) == _sliders_outside_the_explorer(page), (
         "a slider outside the explorer sits in an output without a figure"
+    )
     assert output_problems(page) == []
     assert guard.problems() == []
 
@@ -115,8 +120,9 @@ def test_explorer_sliders_move_the_picture_quickly(explorer, record_latency):
     summary = record_latency("JupyterLab", "explorer: all three sliders", changes)
     assert summary["n"] >= 20
     for name in ex.sliders:
-        record_latency("JupyterLab", f"explorer: {name}",
-                       [c for c in changes if c.what.startswith(name + " ")])
+        record_latency(
+            "JupyterLab", f"explorer: {name}", [c for c in changes if c.what.startswith(name + " ")]
+        )
     assert guard.problems() == []
 
 

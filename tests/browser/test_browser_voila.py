@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_pages import Explorer, output_problems  # noqa: E402
+from browser_pages import Explorer, output_problems
 
 DASHBOARD = "explorer.ipynb"
 LATENCY_STEPS_PER_SLIDER = 7  # with the three presses of End: 24 changes

@@ -22,7 +22,8 @@ import html
 import io
 import math
 from collections import OrderedDict
-from typing import Any, Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 import matplotlib
@@ -32,14 +33,16 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from traitlets import TraitError, observe, validate
 
-from ._validation import as_int, as_scalar
-from .landscape import cost_grid, default_window, minimise, penalty_grid
-from .losses import LogitLoss
-from .model import _objective_rows, check_data, check_loss, check_params
-from .optim import _trajectory
-from .plotting import plot_cost_curve, plot_cost_landscape, plot_trajectory, update_cost_landscape
+from .. import plot
+from .._kernels import objective_rows
+from .._validation import as_int, as_scalar
+from ..landscape import cost_grid, default_window, penalty_grid
+from ..losses import LogitLoss
+from ..model import check_data, check_loss, check_params
+from ..optim.newton import minimise
+from ..optim.sgd import LogisticProblem, run_sgd
 
-__all__ = ["CostExplorer", "DIVERGENCE_THRESHOLD"]
+__all__ = ["DIVERGENCE_THRESHOLD", "CostExplorer"]
 
 #: The explorer stops a run, and reports it as diverged, once ``|w|`` or ``|b|``
 #: passes this. With ``lr <= 100`` and λ = 0 a run can move at most about
@@ -49,10 +52,11 @@ __all__ = ["CostExplorer", "DIVERGENCE_THRESHOLD"]
 #: :data:`lossviz.OVERFLOW`.)
 DIVERGENCE_THRESHOLD: float = 1e6
 
+
 def _one_two_five(lo_exp: int, hi_exp: int) -> list[float]:
     """1, 2, 5 × 10^e for e in [lo_exp, hi_exp), then 10^hi_exp: log-like round numbers."""
     stops = [float(f"{d}e{e}") for e in range(lo_exp, hi_exp) for d in (1, 2, 5)]
-    return stops + [float(f"1e{hi_exp}")]
+    return [*stops, float(f"1e{hi_exp}")]
 
 
 def _fmt(value: float) -> str:
@@ -68,8 +72,9 @@ class _ValueSlider(widgets.SelectionSlider):
     ``.value`` is always exactly the value asked for.
     """
 
-    def __init__(self, stops: Sequence[Any], value: Any, *, cast: Callable[[Any], Any],
-                 lo: Any, hi: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, stops: Sequence[Any], value: Any, *, cast: Callable[[Any], Any], lo: Any, hi: Any, **kwargs: Any
+    ) -> None:
         self._stops = tuple(stops)
         self._cast, self._lo, self._hi = cast, lo, hi
         value = self._check(value)
@@ -84,8 +89,10 @@ class _ValueSlider(widgets.SelectionSlider):
         except (TypeError, ValueError):
             v = None
         if v is None or not self._lo <= v <= self._hi:
-            raise TraitError(f"{self.description or 'value'} must be a number in "
-                             f"[{_fmt(self._lo)}, {_fmt(self._hi)}], got {value!r}")
+            raise TraitError(
+                f"{self.description or 'value'} must be a number in "
+                f"[{_fmt(self._lo)}, {_fmt(self._hi)}], got {value!r}"
+            )
         return v
 
     @validate("value")
@@ -217,19 +224,21 @@ def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
         import matplotlib.pyplot as plt
 
         with plt.ioff():
-            fig = plt.figure(FigureClass=_LayeredFigure, figsize=figsize, dpi=dpi)
+            fig = plt.figure(FigureClass=_LayeredFigure, figsize=figsize, dpi=dpi, layout="none")
         if isinstance(fig.canvas, widgets.DOMWidget):
             return fig
         plt.close(fig)
-    fig = _LayeredFigure(figsize=figsize, dpi=dpi)
+    # layout="none": the layers are cached for one layout; a constrained layout (the course style's
+    # default) would move the axes under them on every full redraw.
+    fig = _LayeredFigure(figsize=figsize, dpi=dpi, layout="none")
     FigureCanvasAgg(fig)
     return fig
 
 
 class _Run(NamedTuple):
-    params: np.ndarray          # (n + 1, 2)
-    costs: np.ndarray           # (n + 1,) objective at each point
-    examples: np.ndarray        # (n + 1,) examples seen before each point
+    params: np.ndarray  # (n + 1, 2)
+    costs: np.ndarray  # (n + 1,) objective at each point
+    examples: np.ndarray  # (n + 1,) examples seen before each point
     diverged_at: int | None
     batch_size: int
 
@@ -296,19 +305,31 @@ class CostExplorer:
 
     Examples
     --------
-    >>> x, y = make_churn()
-    >>> explorer = CostExplorer(x, y)
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn()
+    >>> explorer = lv.interactive.CostExplorer(x, y)
     >>> explorer.lr.value = 2.0       # the figure follows at once
     """
 
     LR_RANGE: tuple[float, float] = (1e-3, 1e2)
     LAM_RANGE: tuple[float, float] = (0.0, 10.0)
 
-    def __init__(self, x: ArrayLike, y: ArrayLike, *, batch_size: int = 32, lr: float = 0.5,
-                 lam: float = 0.0, n_updates: int = 200, seed: int = 0,
-                 params0: ArrayLike = (0.0, 0.0), grid_size: int = 160,
-                 loss: LogitLoss | None = None, figsize: Sequence[float] = (9.0, 3.6),
-                 dpi: float = 100.0) -> None:
+    def __init__(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        batch_size: int = 32,
+        lr: float = 0.5,
+        lam: float = 0.0,
+        n_updates: int = 200,
+        seed: int = 0,
+        params0: ArrayLike = (0.0, 0.0),
+        grid_size: int = 160,
+        loss: LogitLoss | None = None,
+        figsize: Sequence[float] = (9.0, 3.6),
+        dpi: float = 100.0,
+    ) -> None:
         self._x, self._y = check_data(x, y)
         m = self._m = self._x.size
         batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
@@ -321,8 +342,10 @@ class CostExplorer:
         self._loss = check_loss(loss)
         if len(figsize) != 2:
             raise ValueError(f"figsize must be (width, height), got {figsize!r}")
-        figsize = (as_scalar("figsize[0]", figsize[0], minimum=1.0),
-                   as_scalar("figsize[1]", figsize[1], minimum=1.0))
+        figsize = (
+            as_scalar("figsize[0]", figsize[0], minimum=1.0),
+            as_scalar("figsize[1]", figsize[1], minimum=1.0),
+        )
         dpi = as_scalar("dpi", dpi, minimum=10.0)
 
         self._runs: OrderedDict[tuple, _Run] = OrderedDict()
@@ -353,39 +376,67 @@ class CostExplorer:
 
     def _build_controls(self, batch_size: int, lr: float, lam: float) -> None:
         m = self._m
-        k_stops = sorted({2 ** j for j in range(int(math.log2(m)) + 1) if 2 ** j < m} | {m})
+        k_stops = sorted({2**j for j in range(int(math.log2(m)) + 1) if 2**j < m} | {m})
         style = {"description_width": "7em"}
         slider_layout = widgets.Layout(width="20em")
         text_layout = widgets.Layout(width="6.5em")
         self.batch_size = _ValueSlider(
-            k_stops, batch_size, cast=_as_batch_size, lo=1, hi=m, description="batch size",
-            readout=False, continuous_update=True, style=style, layout=slider_layout)
+            k_stops,
+            batch_size,
+            cast=_as_batch_size,
+            lo=1,
+            hi=m,
+            description="batch size",
+            readout=False,
+            continuous_update=True,
+            style=style,
+            layout=slider_layout,
+        )
         self.lr = _ValueSlider(
-            _one_two_five(-3, 2), lr, cast=_as_positive_float, lo=self.LR_RANGE[0],
-            hi=self.LR_RANGE[1], description="learning rate", readout=False,
-            continuous_update=True, style=style, layout=slider_layout)
+            _one_two_five(-3, 2),
+            lr,
+            cast=_as_positive_float,
+            lo=self.LR_RANGE[0],
+            hi=self.LR_RANGE[1],
+            description="learning rate",
+            readout=False,
+            continuous_update=True,
+            style=style,
+            layout=slider_layout,
+        )
         self.lam = _ValueSlider(
-            [0.0] + _one_two_five(-4, 1), lam, cast=_as_positive_float, lo=self.LAM_RANGE[0],
-            hi=self.LAM_RANGE[1], description="λ", readout=False, continuous_update=True,
-            style=style, layout=slider_layout)
-        self.batch_size_text = widgets.BoundedIntText(
-            value=batch_size, min=1, max=m, layout=text_layout)
+            [0.0, *_one_two_five(-4, 1)],
+            lam,
+            cast=_as_positive_float,
+            lo=self.LAM_RANGE[0],
+            hi=self.LAM_RANGE[1],
+            description="λ",
+            readout=False,
+            continuous_update=True,
+            style=style,
+            layout=slider_layout,
+        )
+        self.batch_size_text = widgets.BoundedIntText(value=batch_size, min=1, max=m, layout=text_layout)
         self.lr_text = widgets.BoundedFloatText(
-            value=lr, min=self.LR_RANGE[0], max=self.LR_RANGE[1], step=None, layout=text_layout)
+            value=lr, min=self.LR_RANGE[0], max=self.LR_RANGE[1], step=None, layout=text_layout
+        )
         self.lam_text = widgets.BoundedFloatText(
-            value=lam, min=self.LAM_RANGE[0], max=self.LAM_RANGE[1], step=None,
-            layout=text_layout)
-        for slider, text, css in ((self.batch_size, self.batch_size_text, "lossviz-batch-size"),
-                                  (self.lr, self.lr_text, "lossviz-lr"),
-                                  (self.lam, self.lam_text, "lossviz-lam")):
+            value=lam, min=self.LAM_RANGE[0], max=self.LAM_RANGE[1], step=None, layout=text_layout
+        )
+        for slider, text, css in (
+            (self.batch_size, self.batch_size_text, "lossviz-batch-size"),
+            (self.lr, self.lr_text, "lossviz-lr"),
+            (self.lam, self.lam_text, "lossviz-lam"),
+        ):
             slider.add_class(css)
             text.add_class(css + "-text")
             _link(slider, text)
         self.x_axis = widgets.ToggleButtons(
-            options=[("updates", "updates"), ("examples", "examples")], value="updates",
-            tooltips=["the objective against updates",
-                      "the objective against examples seen (log scale)"],
-            style={"button_width": "6.5em"})
+            options=[("updates", "updates"), ("examples", "examples")],
+            value="updates",
+            tooltips=["the objective against updates", "the objective against examples seen (log scale)"],
+            style={"button_width": "6.5em"},
+        )
         self.x_axis.add_class("lossviz-x-axis")
         self.readout = widgets.HTML()
         self.readout.add_class("lossviz-readout")
@@ -396,12 +447,19 @@ class CostExplorer:
         self.x_axis.observe(self._on_x_axis, "value")
 
     def _build_layout(self) -> None:
-        rows = [widgets.HBox([s, t]) for s, t in ((self.batch_size, self.batch_size_text),
-                                                   (self.lr, self.lr_text),
-                                                   (self.lam, self.lam_text))]
+        rows = [
+            widgets.HBox([s, t])
+            for s, t in (
+                (self.batch_size, self.batch_size_text),
+                (self.lr, self.lr_text),
+                (self.lam, self.lam_text),
+            )
+        ]
         # A label of its own: ToggleButtons put their description on a line above the buttons.
-        x_label = widgets.HTML("<div style='text-align:right; padding-right:8px'>x-axis</div>",
-                               layout=widgets.Layout(width="7em"))
+        x_label = widgets.HTML(
+            "<div style='text-align:right; padding-right:8px'>x-axis</div>",
+            layout=widgets.Layout(width="7em"),
+        )
         rows.append(widgets.HBox([x_label, self.x_axis]))
         controls = widgets.VBox(rows, layout=widgets.Layout(flex="0 0 auto"))
         if isinstance(self.fig.canvas, widgets.DOMWidget):
@@ -426,17 +484,33 @@ class CostExplorer:
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
 
         # Layer 1, redrawn when λ moves: the landscape, the minima, the start, the title.
-        land = self._landscape = plot_cost_landscape(
-            self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum")
+        land = self._landscape = plot.cost_landscape(
+            self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum"
+        )
         (self._minimum0_marker,) = ax.plot(
-            [self._minimum0[0]], [self._minimum0[1]], marker="*", markersize=12,
-            markerfacecolor="none", markeredgecolor="0.25", linestyle="none", zorder=4,
-            visible=False)
-        (start,) = ax.plot([self._p0[0]], [self._p0[1]], marker="o", markersize=7,
-                           markerfacecolor="white", markeredgecolor="k", linestyle="none",
-                           zorder=5)
-        self._title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center",
-                              va="bottom", fontsize="medium")
+            [self._minimum0[0]],
+            [self._minimum0[1]],
+            marker="*",
+            markersize=12,
+            markerfacecolor="none",
+            markeredgecolor="0.25",
+            linestyle="none",
+            zorder=4,
+            visible=False,
+        )
+        (start,) = ax.plot(
+            [self._p0[0]],
+            [self._p0[1]],
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="k",
+            linestyle="none",
+            zorder=5,
+        )
+        self._title = ax.text(
+            0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize="medium"
+        )
         for artist in (land.image, land.contours, self._minimum0_marker, land.minimum):
             fig.add_to_layer(artist, 1)
         for spine in ax.spines.values():  # the image covers half their width: redraw them
@@ -447,29 +521,49 @@ class CostExplorer:
         # Layer 2, redrawn on every change: the three runs' paths and curves.
         colours = {"online": "C0", "chosen": "C3", "full": "k"}
         widths = {"online": 0.7, "chosen": 1.3, "full": 1.8}
-        labels = {"full": f"full batch (k = m = {self._m})", "chosen": "chosen batch size k",
-                  "online": "online (k = 1)"}
+        labels = {
+            "full": f"full batch (k = m = {self._m})",
+            "chosen": "chosen batch size k",
+            "online": "online (k = 1)",
+        }
         here = np.array([self._p0, self._p0])
         self._paths, self._curves = {}, {}
         for name in ("online", "chosen", "full"):  # drawn bottom to top
             alpha = 0.8 if name == "online" else 1.0
-            path = plot_trajectory(here, ax=ax, color=colours[name], linewidth=widths[name],
-                                   alpha=alpha, start_marker=False, zorder=3)
-            curve = plot_cost_curve([1.0, 1.0], ax=axc, label=labels[name], color=colours[name],
-                                    linewidth=widths[name], alpha=alpha)
+            path = plot.trajectory(
+                here,
+                ax=ax,
+                color=colours[name],
+                linewidth=widths[name],
+                alpha=alpha,
+                start_marker=False,
+                zorder=3,
+            )
+            curve = plot.cost_curve(
+                [1.0, 1.0],
+                ax=axc,
+                label=labels[name],
+                color=colours[name],
+                linewidth=widths[name],
+                alpha=alpha,
+            )
             self._paths[name] = fig.add_to_layer(path, 2)
             self._curves[name] = fig.add_to_layer(curve, 2)
         for marker in (start, self._minimum0_marker, land.minimum):  # keep them over the paths
             fig.add_to_layer(marker, 2, animated=False)
         # Layer 0 (the legend too: it costs more to draw than all the runs). The runs start
         # high on the left, so the lower left corner stays clear for it.
-        axc.legend(handles=[self._curves[n] for n in ("full", "chosen", "online")],
-                   loc="lower left", fontsize="small", framealpha=0.9)
+        axc.legend(
+            handles=[self._curves[n] for n in ("full", "chosen", "online")],
+            loc="lower left",
+            fontsize="small",
+            framealpha=0.9,
+        )
 
         # One y-range for every λ: J(start) - J* only shrinks as λ grows (for a start with
         # w = 0), and the floor is far below what 200 updates reach at λ = 0.
         J_star0 = self._minimum(0.0)[1]
-        J_start = float(_objective_rows(self._p0[None, :], self._x, self._y, 0.0, self._loss)[0])
+        J_start = float(objective_rows(self._p0[None, :], self._x, self._y, 0.0, self._loss)[0])
         span = max(J_start - J_star0, 1e-12)
         self._gap_floor = 1e-5 * span
         axc.set_ylim(self._gap_floor, 30 * span)
@@ -494,7 +588,7 @@ class CostExplorer:
     def _minimum(self, lam: float) -> tuple[np.ndarray, float]:
         if lam not in self._minima:
             p = minimise(self._x, self._y, lam, loss=self._loss)
-            J = float(_objective_rows(p[None, :], self._x, self._y, lam, self._loss)[0])
+            J = float(objective_rows(p[None, :], self._x, self._y, lam, self._loss)[0])
             self._minima[lam] = (p, J)
         return self._minima[lam]
 
@@ -502,8 +596,9 @@ class CostExplorer:
         """Everything that depends on λ alone: the landscape, its minimum, the title."""
         p_star, J_star = self._minimum(lam)
         grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
-        self._landscape = update_cost_landscape(self._landscape, self._w, self._b, grid,
-                                                minimum=p_star, minimum_value=J_star)
+        self._landscape = plot.update_cost_landscape(
+            self._landscape, self._w, self._b, grid, minimum=p_star, minimum_value=J_star
+        )
         self._minimum0_marker.set_visible(lam > 0)
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
         self._title.set_text(f"objective J + λw²/2 for λ = {_fmt(lam)}")
@@ -516,13 +611,24 @@ class CostExplorer:
         if run is not None:
             self._runs.move_to_end(key)
             return run
-        per_epoch = -(-self._m // batch_size)
-        epochs = -(-self._n_updates // per_epoch)
+        problem = LogisticProblem(self._x, self._y, lam, loss=self._loss)
         with np.errstate(all="ignore"):
-            P, diverged_at, sizes = _trajectory(
-                self._x, self._y, batch_size, lr, lam, epochs, self._seed, self._p0, self._loss,
-                max_updates=self._n_updates, overflow=DIVERGENCE_THRESHOLD)
-            costs = _objective_rows(P, self._x, self._y, lam, self._loss)
+            runs = run_sgd(
+                problem,
+                self._p0,
+                batch_size=batch_size,
+                lr=lr,
+                n_updates=self._n_updates,
+                seeds=[self._seed],
+                overflow=DIVERGENCE_THRESHOLD,
+            )
+            n = int(runs.n_updates[0])
+            P, diverged_at, sizes = (
+                runs.params[: n + 1, 0],
+                int(runs.diverged_at[0]) or None,
+                runs.batch_sizes(n),
+            )
+            costs = objective_rows(P, self._x, self._y, lam, self._loss)
         examples = np.concatenate([[0], np.cumsum(sizes)]).astype(float)
         run = self._runs[key] = _Run(P, costs, examples, diverged_at, batch_size)
         if len(self._runs) > 256:
@@ -565,27 +671,39 @@ class CostExplorer:
             run = self._current[name]
             k = run.batch_size
             per_epoch = -(-self._m // k)
-            head = (f"<td style='{cell}'>{names[name]}</td><td style='{num}'>{k}</td>"
-                    f"<td style='{num}'>{per_epoch}</td>")
+            head = (
+                f"<td style='{cell}'>{names[name]}</td><td style='{num}'>{k}</td>"
+                f"<td style='{num}'>{per_epoch}</td>"
+            )
             if run.diverged_at is not None:
-                body = (f"<td colspan='2' style='{cell}; color:#b00'>diverged after "
-                        f"{run.diverged_at} updates</td>")
+                body = (
+                    f"<td colspan='2' style='{cell}; color:#b00'>diverged after "
+                    f"{run.diverged_at} updates</td>"
+                )
             else:
                 dist = float(np.hypot(*(run.params[-1] - p_star)))
-                body = (f"<td style='{num}'>{run.costs[-1]:.5g}</td>"
-                        f"<td style='{num}'>{dist:.3g}</td>")
+                body = f"<td style='{num}'>{run.costs[-1]:.5g}</td><td style='{num}'>{dist:.3g}</td>"
             rows.append(f"<tr>{head}{body}</tr>")
         header = "".join(
-            f"<th style='{cell}; text-align:{align}'>{text}</th>" for text, align in (
-                ("run", "left"), ("batch size", "right"), ("updates per epoch", "right"),
-                ("objective", "right"), ("distance to minimum", "right")))
-        table = ("<table style='border-collapse:collapse; font-size:90%'>"
-                 f"<tr>{header}</tr>{''.join(rows)}</table>")
-        foot = (f"<div style='font-size:90%; padding:4px 8px'>each run: {self._n_updates} "
-                f"updates from (w, b) = ({self._p0[0]:g}, {self._p0[1]:g}), learning rate "
-                f"{html.escape(_fmt(float(self.lr.value)))}, λ = {html.escape(_fmt(lam))}<br>"
-                f"minimum of the objective: J* = {J_star:.5g} at (w, b) = "
-                f"({p_star[0]:.3f}, {p_star[1]:.3f})</div>")
+            f"<th style='{cell}; text-align:{align}'>{text}</th>"
+            for text, align in (
+                ("run", "left"),
+                ("batch size", "right"),
+                ("updates per epoch", "right"),
+                ("objective", "right"),
+                ("distance to minimum", "right"),
+            )
+        )
+        table = (
+            f"<table style='border-collapse:collapse; font-size:90%'><tr>{header}</tr>{''.join(rows)}</table>"
+        )
+        foot = (
+            f"<div style='font-size:90%; padding:4px 8px'>each run: {self._n_updates} "
+            f"updates from (w, b) = ({self._p0[0]:g}, {self._p0[1]:g}), learning rate "
+            f"{html.escape(_fmt(float(self.lr.value)))}, λ = {html.escape(_fmt(lam))}<br>"
+            f"minimum of the objective: J* = {J_star:.5g} at (w, b) = "
+            f"({p_star[0]:.3f}, {p_star[1]:.3f})</div>"
+        )
         self.readout.value = table + foot
 
     # -- callbacks -------------------------------------------------------------------------
@@ -629,9 +747,11 @@ class CostExplorer:
         return bundle
 
     def __repr__(self) -> str:
-        return (f"CostExplorer(m={self._m}, batch_size={self.batch_size.value}, "
-                f"lr={_fmt(float(self.lr.value))}, lam={_fmt(float(self.lam.value))}, "
-                f"n_updates={self._n_updates})")
+        return (
+            f"CostExplorer(m={self._m}, batch_size={self.batch_size.value}, "
+            f"lr={_fmt(float(self.lr.value))}, lam={_fmt(float(self.lam.value))}, "
+            f"n_updates={self._n_updates})"
+        )
 
     def close(self) -> None:
         """Close the figure and every widget of the explorer; it stops responding."""

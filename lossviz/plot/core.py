@@ -1,11 +1,14 @@
-"""Drawing functions. Each takes ``ax=None`` and returns what it drew; none computes.
+"""The core drawings: losses, the cost landscape, paths, cost curves, the gradient cloud.
 
-Compute with the functions of :mod:`lossviz` first, then pass the arrays here.
+Each takes ``ax=None`` and returns what it drew; none computes. Compute with the
+functions of :mod:`lossviz` first, then pass the arrays here. All are re-exported
+by :mod:`lossviz.plot` (``lv.plot.cost_landscape(...)``).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,18 +20,18 @@ from matplotlib.patches import Patch
 from matplotlib.quiver import Quiver
 from numpy.typing import ArrayLike
 
-from ._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
-from .landscape import contour_levels, contour_lines
+from .._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
+from ..landscape import contour_levels, contour_lines
 
 __all__ = [
-    "plot_losses",
-    "LandscapeArtists",
     "GradientCloudArtists",
-    "plot_cost_landscape",
+    "LandscapeArtists",
+    "cost_curve",
+    "cost_landscape",
+    "gradient_cloud",
+    "losses",
+    "trajectory",
     "update_cost_landscape",
-    "plot_trajectory",
-    "plot_cost_curve",
-    "plot_gradient_cloud",
 ]
 
 
@@ -40,8 +43,14 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
-def plot_losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None = None,
-                labels: Sequence[str] | None = None, highlight_max: bool = True) -> Axes:
+def losses(
+    losses: ArrayLike,
+    cost: float | None = None,
+    *,
+    ax: Axes | None = None,
+    labels: Sequence[str] | None = None,
+    highlight_max: bool = True,
+) -> Axes:
     """Per-sample losses as bars, with the cost as a horizontal line across them.
 
     Taught in notebook 01: the cost is the mean height of the bars.
@@ -87,8 +96,9 @@ def plot_losses(losses: ArrayLike, cost: float | None = None, *, ax: Axes | None
 
 # --- The landscape and the optimisers (notebooks 02-04 and the CostExplorer) ---------------
 
+
 class LandscapeArtists(NamedTuple):
-    """What :func:`plot_cost_landscape` drew."""
+    """What :func:`cost_landscape` drew."""
 
     image: AxesImage
     """The shading: ``log10(J - J* + floor)`` as an image."""
@@ -99,7 +109,7 @@ class LandscapeArtists(NamedTuple):
 
 
 class GradientCloudArtists(NamedTuple):
-    """What :func:`plot_gradient_cloud` drew."""
+    """What :func:`gradient_cloud` drew."""
 
     samples: Quiver
     """One arrow per gradient, from the origin."""
@@ -115,10 +125,18 @@ def _landscape_shading(J: np.ndarray, minimum: float) -> np.ndarray:
     return np.log10(gap + 1e-3 * float(gap.max()) + 1e-300)
 
 
-def plot_cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, *,
-                   minimum: ArrayLike | None = None, minimum_value: float | None = None,
-                   levels: int | ArrayLike = 12, ax: Axes | None = None,
-                   cmap: str = "Greys", label: str = "minimum") -> LandscapeArtists:
+def cost_landscape(
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    J: ArrayLike,
+    *,
+    minimum: ArrayLike | None = None,
+    minimum_value: float | None = None,
+    levels: int | ArrayLike = 12,
+    ax: Axes | None = None,
+    cmap: str = "Greys",
+    label: str = "minimum",
+) -> LandscapeArtists:
     """Contours of an objective over the ``(w, b)`` plane, shaded by height.
 
     Taught in notebook 03. Lines are at :func:`lossviz.contour_levels`, spaced
@@ -156,17 +174,32 @@ def plot_cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, 
     lv = _levels(grid, low, levels)
     ax = _axes(ax)
     dw, db = (w[-1] - w[0]) / (2 * (w.size - 1)), (b[-1] - b[0]) / (2 * (b.size - 1))
-    image = ax.imshow(_landscape_shading(grid, low), origin="lower", aspect="auto",
-                      extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db),
-                      cmap=cmap, interpolation="bilinear", alpha=0.35, zorder=0)
-    contours = LineCollection(_segments(w, b, grid, lv), colors="0.3", linewidths=0.6,
-                              zorder=1)
+    image = ax.imshow(
+        _landscape_shading(grid, low),
+        origin="lower",
+        aspect="auto",
+        extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db),
+        cmap=cmap,
+        interpolation="bilinear",
+        alpha=0.35,
+        zorder=0,
+    )
+    contours = LineCollection(_segments(w, b, grid, lv), colors="0.3", linewidths=0.6, zorder=1)
     ax.add_collection(contours, autolim=False)
     marker = None
     if minimum is not None:
         p = _point("minimum", minimum)
-        (marker,) = ax.plot([p[0]], [p[1]], marker="*", markersize=14, color="gold",
-                            markeredgecolor="k", linestyle="none", label=label, zorder=4)
+        (marker,) = ax.plot(
+            [p[0]],
+            [p[1]],
+            marker="*",
+            markersize=14,
+            color="gold",
+            markeredgecolor="k",
+            linestyle="none",
+            label=label,
+            zorder=4,
+        )
     ax.set_xlim(w[0], w[-1])
     ax.set_ylim(b[0], b[-1])
     ax.set_xlabel("weight $w$")
@@ -174,11 +207,17 @@ def plot_cost_landscape(w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, 
     return LandscapeArtists(image, contours, marker)
 
 
-def update_cost_landscape(artists: LandscapeArtists, w_values: ArrayLike, b_values: ArrayLike,
-                     J: ArrayLike, *, minimum: ArrayLike | None = None,
-                     minimum_value: float | None = None,
-                     levels: int | ArrayLike = 12) -> LandscapeArtists:
-    """Redraw a :func:`plot_cost_landscape` in place for a new ``J`` on the same grid.
+def update_cost_landscape(
+    artists: LandscapeArtists,
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    J: ArrayLike,
+    *,
+    minimum: ArrayLike | None = None,
+    minimum_value: float | None = None,
+    levels: int | ArrayLike = 12,
+) -> LandscapeArtists:
+    """Redraw a :func:`cost_landscape` in place for a new ``J`` on the same grid.
 
     The shading, the contour lines and the minimum's marker are updated; no
     artist is added or removed. The explorer calls this when λ moves.
@@ -190,8 +229,10 @@ def update_cost_landscape(artists: LandscapeArtists, w_values: ArrayLike, b_valu
     """
     w, b, grid = _check_grid(w_values, b_values, J)
     if grid.shape != artists.image.get_array().shape:
-        raise ValueError(f"J must have the shape {artists.image.get_array().shape} of the drawn "
-                         f"landscape, got {grid.shape}")
+        raise ValueError(
+            f"J must have the shape {artists.image.get_array().shape} of the drawn "
+            f"landscape, got {grid.shape}"
+        )
     low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
     lv = _levels(grid, low, levels)
     shade = _landscape_shading(grid, low)
@@ -204,9 +245,17 @@ def update_cost_landscape(artists: LandscapeArtists, w_values: ArrayLike, b_valu
     return artists
 
 
-def plot_trajectory(params: ArrayLike, *, ax: Axes | None = None, label: str | None = None,
-                    color: str | None = None, linewidth: float = 1.5, alpha: float = 1.0,
-                    start_marker: bool = True, zorder: float = 3) -> Line2D:
+def trajectory(
+    params: ArrayLike,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    color: str | None = None,
+    linewidth: float = 1.5,
+    alpha: float = 1.0,
+    start_marker: bool = True,
+    zorder: float = 3,
+) -> Line2D:
     """An optimiser's path over the ``(w, b)`` plane.
 
     Taught in notebook 04.
@@ -231,17 +280,34 @@ def plot_trajectory(params: ArrayLike, *, ax: Axes | None = None, label: str | N
     if P.shape[1] != 2:
         raise ValueError(f"params must have shape (n, 2), got {P.shape}")
     ax = _axes(ax)
-    (line,) = ax.plot(P[:, 0], P[:, 1], color=color, linewidth=linewidth, alpha=alpha,
-                      label=label, zorder=zorder)
+    (line,) = ax.plot(
+        P[:, 0], P[:, 1], color=color, linewidth=linewidth, alpha=alpha, label=label, zorder=zorder
+    )
     if start_marker:
-        ax.plot([P[0, 0]], [P[0, 1]], marker="o", markersize=7, markerfacecolor="white",
-                markeredgecolor="k", linestyle="none", zorder=zorder + 1)
+        ax.plot(
+            [P[0, 0]],
+            [P[0, 1]],
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="k",
+            linestyle="none",
+            zorder=zorder + 1,
+        )
     return line
 
 
-def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axes | None = None,
-                    label: str | None = None, color: str | None = None, linewidth: float = 1.5,
-                    alpha: float = 1.0, zorder: float = 2) -> Line2D:
+def cost_curve(
+    costs: ArrayLike,
+    steps: ArrayLike | None = None,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    color: str | None = None,
+    linewidth: float = 1.5,
+    alpha: float = 1.0,
+    zorder: float = 2,
+) -> Line2D:
     """The objective along a run, against updates or examples seen.
 
     Taught in notebook 04.
@@ -266,8 +332,7 @@ def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axe
     s = np.arange(c.size, dtype=float) if steps is None else as_float_array("steps", steps)
     check_same_shape("costs", c, "steps", s)
     ax = _axes(ax)
-    (line,) = ax.plot(s, c, color=color, linewidth=linewidth, alpha=alpha, label=label,
-                      zorder=zorder)
+    (line,) = ax.plot(s, c, color=color, linewidth=linewidth, alpha=alpha, label=label, zorder=zorder)
     if not ax.get_xlabel():
         ax.set_xlabel("updates" if steps is None else "examples seen")
     if not ax.get_ylabel():
@@ -275,12 +340,19 @@ def plot_cost_curve(costs: ArrayLike, steps: ArrayLike | None = None, *, ax: Axe
     return line
 
 
-def plot_gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
-                        ax: Axes | None = None, color: str = "C0", mean_color: str = "C3",
-                        label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
-                        mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
-                        max_arrows: int = 400, limit: float | None = None,
-                        seed: int = 0) -> GradientCloudArtists:
+def gradient_cloud(
+    gradients: ArrayLike,
+    *,
+    mean: ArrayLike | None = None,
+    ax: Axes | None = None,
+    color: str = "C0",
+    mean_color: str = "C3",
+    label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
+    mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
+    max_arrows: int = 400,
+    limit: float | None = None,
+    seed: int = 0,
+) -> GradientCloudArtists:
     """Gradients as arrows from the origin, with their mean in bold.
 
     For per-sample gradients the tips form the cloud that a mini-batch draws
@@ -325,17 +397,50 @@ def plot_gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
     if G.shape[0] > max_arrows:
         rng = np.random.default_rng(as_int("seed", seed, minimum=0))
         shown = G[np.sort(rng.choice(G.shape[0], size=max_arrows, replace=False))]
-    reach = (float(np.abs(np.vstack([shown, centre])).max()) * 1.1 if limit is None
-             else as_scalar("limit", limit, minimum=0.0, strict_minimum=True))
+    reach = (
+        float(np.abs(np.vstack([shown, centre])).max()) * 1.1
+        if limit is None
+        else as_scalar("limit", limit, minimum=0.0, strict_minimum=True)
+    )
     ax = _axes(ax)
     zeros = np.zeros(shown.shape[0])
-    samples = ax.quiver(zeros, zeros, shown[:, 0], shown[:, 1], angles="xy", scale_units="xy",
-                        scale=1, color=color, alpha=0.25, width=0.003, label=label)
-    mean_q = ax.quiver([0.0], [0.0], [centre[0]], [centre[1]], angles="xy", scale_units="xy",
-                       scale=1, color=mean_color, width=0.012, zorder=3)
-    (tip,) = ax.plot([centre[0]], [centre[1]], marker="o", markersize=8, color=mean_color,
-                     markeredgecolor="white", linestyle="-", linewidth=2.5, zorder=4,
-                     label=mean_label)
+    samples = ax.quiver(
+        zeros,
+        zeros,
+        shown[:, 0],
+        shown[:, 1],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=color,
+        alpha=0.25,
+        width=0.003,
+        label=label,
+    )
+    mean_q = ax.quiver(
+        [0.0],
+        [0.0],
+        [centre[0]],
+        [centre[1]],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=mean_color,
+        width=0.012,
+        zorder=3,
+    )
+    (tip,) = ax.plot(
+        [centre[0]],
+        [centre[1]],
+        marker="o",
+        markersize=8,
+        color=mean_color,
+        markeredgecolor="white",
+        linestyle="-",
+        linewidth=2.5,
+        zorder=4,
+        label=mean_label,
+    )
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
     ax.set_aspect("equal")
@@ -346,14 +451,16 @@ def plot_gradient_cloud(gradients: ArrayLike, *, mean: ArrayLike | None = None,
     return GradientCloudArtists(samples, mean_q, tip)
 
 
-def _check_grid(w_values: ArrayLike, b_values: ArrayLike,
-                J: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_grid(
+    w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = as_float_array("w_values", w_values)
     b = as_float_array("b_values", b_values)
     grid = as_float_array("J", J, ndim=2)
     if grid.shape != (b.size, w.size):
-        raise ValueError(f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, "
-                         f"got {grid.shape}")
+        raise ValueError(
+            f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, got {grid.shape}"
+        )
     for name, v in (("w_values", w), ("b_values", b)):
         if v.size < 2 or np.any(np.diff(v) <= 0):
             raise ValueError(f"{name} must hold at least 2 increasing values, got {_short(v)}")

@@ -24,7 +24,7 @@ in. :class:`Reparametrisation` writes the same model as ``θ = r(φ)`` with a
 smooth increasing ``r`` that stretches one basin and squeezes the other, so
 that the basin that is sharp in ``θ`` is flat in ``φ``. Every prediction and
 every cost value is unchanged; only what gradient descent "sees" changes.
-Taught in notebook 07.
+Taught in notebook 07; the drawings are in :mod:`lossviz.plot.basins`.
 """
 
 from __future__ import annotations
@@ -32,21 +32,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, as_int, as_scalar
-from .plotting import _axes
+from .._validation import as_float_array, as_int, as_scalar
 
 __all__ = [
-    "TwoBasinProblem",
-    "make_two_basin",
-    "Reparametrisation",
-    "run_basins",
     "BasinCounts",
+    "Reparametrisation",
+    "TwoBasinProblem",
     "count_basins",
-    "plot_two_basin",
-    "plot_basin_endpoints",
+    "make_two_basin",
+    "run_basins",
 ]
 
 
@@ -82,8 +78,8 @@ class TwoBasinProblem:
         return int(self.xi.size)
 
     def _wells(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        gs = self.sharp_depth * np.exp(-(theta - self.sharp_centre) ** 2 / (2 * self.sharp_width**2))
-        gf = self.flat_depth * np.exp(-(theta - self.flat_centre) ** 2 / (2 * self.flat_width**2))
+        gs = self.sharp_depth * np.exp(-((theta - self.sharp_centre) ** 2) / (2 * self.sharp_width**2))
+        gf = self.flat_depth * np.exp(-((theta - self.flat_centre) ** 2) / (2 * self.flat_width**2))
         return gs, gf
 
     def cost(self, theta: ArrayLike) -> np.ndarray:
@@ -96,8 +92,11 @@ class TwoBasinProblem:
         """``J'(θ)``, elementwise."""
         t = np.asarray(theta, dtype=float)
         gs, gf = self._wells(t)
-        return (self.bowl * t + gs * (t - self.sharp_centre) / self.sharp_width**2
-                + gf * (t - self.flat_centre) / self.flat_width**2)
+        return (
+            self.bowl * t
+            + gs * (t - self.sharp_centre) / self.sharp_width**2
+            + gf * (t - self.flat_centre) / self.flat_width**2
+        )
 
     def cost_curvature(self, theta: ArrayLike) -> np.ndarray:
         """``J''(θ)``, elementwise."""
@@ -105,8 +104,7 @@ class TwoBasinProblem:
         gs, gf = self._wells(t)
         us = (t - self.sharp_centre) / self.sharp_width**2
         uf = (t - self.flat_centre) / self.flat_width**2
-        return (self.bowl + gs * (1 / self.sharp_width**2 - us**2)
-                + gf * (1 / self.flat_width**2 - uf**2))
+        return self.bowl + gs * (1 / self.sharp_width**2 - us**2) + gf * (1 / self.flat_width**2 - uf**2)
 
     def per_sample_losses(self, theta: float) -> np.ndarray:
         """``(m,)`` losses ``ℓᵢ(θ) = J(θ) + ξᵢ·θ`` at one ``θ``; their mean is ``J(θ)``."""
@@ -165,13 +163,22 @@ def _extrema(p: TwoBasinProblem) -> tuple[float, float, float]:
     minima = [r for r in roots if h(r) > 0]
     maxima = [r for r in roots if h(r) < 0]
     if len(minima) != 2 or len(maxima) != 1:
-        raise ValueError("the parameters do not give two basins separated by one ridge "
-                         f"(minima {minima}, maxima {maxima})")
+        raise ValueError(
+            f"the parameters do not give two basins separated by one ridge (minima {minima}, maxima {maxima})"
+        )
     return minima[0], maxima[0], minima[1]
 
 
-def make_two_basin(m: int = 200, *, noise: float = 7.0, seed: int = 0, sharp_width: float = 0.1,
-                   flat_width: float = 0.5, depth: float = 0.5, bowl: float = 0.02) -> TwoBasinProblem:
+def make_two_basin(
+    m: int = 200,
+    *,
+    noise: float = 7.0,
+    seed: int = 0,
+    sharp_width: float = 0.1,
+    flat_width: float = 0.5,
+    depth: float = 0.5,
+    bowl: float = 0.02,
+) -> TwoBasinProblem:
     """The toy problem with ``m`` samples whose tilts ``ξᵢ`` have mean 0 and spread ``noise``.
 
     The ``ξᵢ`` are drawn from a normal distribution, then centred and scaled so
@@ -213,8 +220,15 @@ def make_two_basin(m: int = 200, *, noise: float = 7.0, seed: int = 0, sharp_wid
     xi *= noise / xi.std()
 
     def problem(a_s: float, extrema: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> TwoBasinProblem:
-        return TwoBasinProblem(xi=xi, sharp_width=s_s, flat_width=s_f, sharp_depth=a_s,
-                               flat_depth=depth, bowl=bowl, _extrema=extrema)
+        return TwoBasinProblem(
+            xi=xi,
+            sharp_width=s_s,
+            flat_width=s_f,
+            sharp_depth=a_s,
+            flat_depth=depth,
+            bowl=bowl,
+            _extrema=extrema,
+        )
 
     # The bowl lifts the two minima by different amounts; deepen the sharp well to match.
     lo, hi = 0.5 * depth, 2.0 * depth
@@ -283,16 +297,58 @@ class Reparametrisation:
         return 0.5 * (lo + hi)
 
 
-def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, lr: float,
-               steps: int, seed: int = 0, reparam: Reparametrisation | None = None) -> np.ndarray:
+class _BasinSGD:
+    """The two-basin problem as a :class:`lossviz.optim.BatchProblem` over ``θ`` (or ``φ``).
+
+    A batch's gradient is ``J'(θ) + ξ̄_batch`` (the mean tilt of its samples); the
+    whole set's tilts sum to zero, so a full batch has no noise. With a
+    reparametrisation ``θ = r(φ)`` the runs descend in ``φ``:
+    ``r'(φ)·(J'(r(φ)) + ξ̄)``.
+    """
+
+    n_params = 1
+
+    def __init__(self, problem: TwoBasinProblem, reparam: Reparametrisation | None) -> None:
+        self.problem = problem
+        self.reparam = reparam
+
+    @property
+    def m(self) -> int:
+        return self.problem.m
+
+    def batch_gradients(self, params: np.ndarray, batches: np.ndarray | None) -> np.ndarray:
+        u = params[:, 0]
+        noise = 0.0 if batches is None else self.problem.xi[batches].mean(axis=1)
+        if self.reparam is None:
+            g = self.problem.cost_gradient(u) + noise
+        else:
+            g = self.reparam.slope(u) * (self.problem.cost_gradient(self.reparam.theta(u)) + noise)
+        return g[:, None]
+
+    def objective_rows(self, params: np.ndarray) -> np.ndarray:
+        u = params[:, 0]
+        return self.problem.cost(u if self.reparam is None else self.reparam.theta(u))
+
+
+def run_basins(
+    problem: TwoBasinProblem,
+    theta0: ArrayLike,
+    *,
+    batch_size: int,
+    lr: float,
+    steps: int,
+    seed: int = 0,
+    reparam: Reparametrisation | None = None,
+) -> np.ndarray:
     """Run mini-batch SGD from every starting point at once; return where each run ends.
 
-    Each run draws its own batches, epoch by epoch, from a fresh permutation of
-    the ``m`` samples (as :func:`lossviz.train` does). ``batch_size = m`` is
-    full-batch gradient descent: the tilts cancel exactly and the run is
-    deterministic. With ``reparam`` the runs descend in ``φ`` (starting at
-    ``φ₀ = r⁻¹(θ₀)``, with gradient ``r'(φ)·(J'(r(φ)) + ξ̄)``) and the result is
-    mapped back to ``θ``.
+    The runs are :func:`lossviz.optim.run_sgd`'s: run ``r`` draws its batches,
+    epoch by epoch, from a fresh permutation of the ``m`` samples made by its own
+    ``numpy.random.default_rng(run_seeds(seed, R)[r])``, as :func:`lossviz.train`
+    does. ``batch_size = m`` is full-batch gradient descent: the tilts cancel
+    exactly and the run is deterministic. With ``reparam`` the runs descend in
+    ``φ`` (starting at ``φ₀ = r⁻¹(θ₀)``, with gradient ``r'(φ)·(J'(r(φ)) + ξ̄)``)
+    and the result is mapped back to ``θ``.
 
     Parameters
     ----------
@@ -306,14 +362,22 @@ def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, 
     steps : int
         Updates per run, ``>= 1``.
     seed : int, default 0
-        Seeds all runs' batch orders.
+        Base seed of the runs' batch orders (:func:`lossviz.optim.run_seeds`):
+        different seeds give unrelated batch orders.
     reparam : Reparametrisation, optional
 
     Returns
     -------
     (R,) ndarray of float
         The final ``θ`` of every run.
+
+    Raises
+    ------
+    RuntimeError
+        If a run diverges (lower ``lr``).
     """
+    from ..optim.sgd import run_seeds, run_sgd
+
     if not isinstance(problem, TwoBasinProblem):
         raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
     t0 = as_float_array("theta0", theta0)
@@ -324,29 +388,20 @@ def run_basins(problem: TwoBasinProblem, theta0: ArrayLike, *, batch_size: int, 
     seed = as_int("seed", seed, minimum=0)
     if reparam is not None and not isinstance(reparam, Reparametrisation):
         raise TypeError(f"reparam must be a Reparametrisation or None, got {reparam!r}")
-    u = t0.copy() if reparam is None else reparam.phi(t0)
-    R = u.size
-    xi = problem.xi
-    rng = np.random.default_rng(seed)
-    per_epoch = -(-m // batch_size)
-    order = np.empty((R, m), dtype=int)
-    with np.errstate(all="ignore"):
-        for step in range(steps):
-            if batch_size == m:
-                noise = 0.0  # the tilts sum to zero: the full batch has no noise
-            else:
-                j = step % per_epoch
-                if j == 0:
-                    order = rng.permuted(np.broadcast_to(np.arange(m), (R, m)), axis=1)
-                noise = xi[order[:, j * batch_size:(j + 1) * batch_size]].mean(axis=1)
-            if reparam is None:
-                u = u - lr * (problem.cost_gradient(u) + noise)
-            else:
-                u = u - lr * reparam.slope(u) * (problem.cost_gradient(reparam.theta(u)) + noise)
-    theta = u if reparam is None else reparam.theta(u)
-    if not np.all(np.isfinite(theta)):
-        raise RuntimeError(f"{int(np.sum(~np.isfinite(theta)))} runs diverged: lower lr")
-    return theta
+    u0 = t0 if reparam is None else reparam.phi(t0)
+    runs = run_sgd(
+        _BasinSGD(problem, reparam),
+        u0[:, None],
+        batch_size=batch_size,
+        lr=lr,
+        n_updates=steps,
+        seeds=run_seeds(seed, u0.size),
+        record="final",
+    )
+    if runs.diverged.any():
+        raise RuntimeError(f"{int(runs.diverged.sum())} runs diverged: lower lr")
+    u = runs.final_params[:, 0]
+    return u if reparam is None else reparam.theta(u)
 
 
 @dataclass(frozen=True)
@@ -408,86 +463,3 @@ def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 
     sharp = np.abs(t - problem.sharp_minimum) < k * problem.sharp_width
     flat = np.abs(t - problem.flat_minimum) < k * problem.flat_width
     return BasinCounts(sharp=int(sharp.sum()), flat=int(flat.sum()), between=int(np.sum(~sharp & ~flat)))
-
-
-# ------------------------------------------------------------------ drawing
-def plot_two_basin(problem: TwoBasinProblem, *, reparam: Reparametrisation | None = None,
-                   n_samples: int = 6, ax: Axes | None = None) -> Axes:
-    """The cost ``J`` (thick) and a few per-sample losses (thin) over ``θ``, or over ``φ``.
-
-    The per-sample losses are drawn shifted to share ``J``'s value at the ridge,
-    so their tilts are visible. With ``reparam`` the horizontal axis is ``φ``
-    and the same functions are drawn against it.
-
-    Parameters
-    ----------
-    problem : TwoBasinProblem
-    reparam : Reparametrisation, optional
-    n_samples : int, default 6
-        Per-sample losses to draw (the first ones).
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    if not isinstance(problem, TwoBasinProblem):
-        raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
-    n_samples = as_int("n_samples", n_samples, minimum=0, maximum=problem.m)
-    ax = _axes(ax)
-    lo = problem.sharp_minimum - 4 * problem.sharp_width
-    hi = problem.flat_minimum + 2.5 * problem.flat_width
-    theta = np.linspace(lo, hi, 1500) if reparam is None else reparam.theta(
-        np.linspace(*reparam.phi(np.array([lo, hi])), 1500))
-    axis = theta if reparam is None else reparam.phi(theta)
-    J = problem.cost(theta)
-    for xi in problem.xi[:n_samples]:
-        ax.plot(axis, J + xi * (theta - problem.ridge), color="0.75", lw=0.6)
-    ax.plot(axis, J, color="k", lw=2, label="cost $J$ (mean of the losses)")
-    for t, name, colour in ((problem.sharp_minimum, "sharp", "C3"), (problem.flat_minimum, "flat", "C0")):
-        a = t if reparam is None else float(reparam.phi(t))
-        ax.plot([a], [problem.cost(t)], "o", color=colour, ms=8, label=f"{name} minimum (in θ)")
-    r = problem.ridge if reparam is None else float(reparam.phi(problem.ridge))
-    ax.axvline(r, color="0.4", ls=":", lw=1, label="ridge")
-    ax.set_ylim(float(J.min()) - 0.6 * problem.flat_depth, float(J.max()) + 0.6 * problem.flat_depth)
-    ax.set_xlabel("θ" if reparam is None else "φ   (θ = r(φ))")
-    ax.set_ylabel("loss")
-    ax.legend(fontsize="small", loc="upper center")
-    return ax
-
-
-def plot_basin_endpoints(problem: TwoBasinProblem, finals: dict[str, ArrayLike], *,
-                         ax: Axes | None = None) -> Axes:
-    """Share of runs ending in each basin, one horizontal bar per setting.
-
-    The basins are named by their shape in ``θ``, whatever coordinates the
-    runs used.
-
-    Parameters
-    ----------
-    problem : TwoBasinProblem
-    finals : dict of str to (R,) array_like
-        Final ``θ`` of the runs of each setting, by label (top to bottom).
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    if not isinstance(finals, dict) or not finals:
-        raise TypeError("finals must be a non-empty dict of label to final θ")
-    counts = {k: count_basins(problem, v) for k, v in finals.items()}
-    ax = _axes(ax)
-    labels = list(counts)[::-1]
-    sharp = np.array([counts[k].sharp_share for k in labels])
-    flat = np.array([counts[k].flat_share for k in labels])
-    between = 1 - sharp - flat
-    ax.barh(labels, sharp, color="C3", label="sharp basin (in θ)")
-    ax.barh(labels, between, left=sharp, color="0.8", label="between")
-    ax.barh(labels, flat, left=sharp + between, color="C0", label="flat basin (in θ)")
-    for i, s in enumerate(sharp):
-        ax.text(0.01, i, f"{s:.0%}", va="center", color="k" if s < 0.05 else "white", fontsize="small")
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs")
-    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=3)
-    return ax

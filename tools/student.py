@@ -1,11 +1,15 @@
 """Write the student copy of the exercises from the worked notebook.
 
 One source, two versions: ``notebooks/05_exercises.ipynb`` holds the questions,
-the worked answers and the checks; this module writes
+the worked answers and the checks; this script writes
 ``notebooks/student/05_exercises.ipynb`` from it::
 
-    python -m lossviz.student          # or: make student
-    python -m lossviz.student --check  # exit 1 if the student copy is out of date
+    python tools/student.py          # or: make student
+    python tools/student.py --check  # exit 1 if the student copy is out of date
+
+It is course tooling, not part of the ``lossviz`` package (it needs ``nbformat``,
+from the ``course`` extra). Its default paths are in the repository that holds
+it, whatever the current directory.
 
 How the worked notebook marks what the student copy leaves out:
 
@@ -38,20 +42,20 @@ import os
 import re
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import nbformat
 
 __all__ = [
-    "SOLUTION_TAG",
     "BEGIN",
     "END",
-    "make_student_notebook",
+    "SOLUTION_TAG",
     "content_hash",
     "is_unedited",
-    "write_student_copy",
     "main",
+    "make_student_notebook",
+    "write_student_copy",
 ]
 
 #: Tag of a cell that only the worked notebook has.
@@ -60,8 +64,10 @@ SOLUTION_TAG = "solution"
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 
-DEFAULT_SOURCE = Path("notebooks/05_exercises.ipynb")
-DEFAULT_DEST = Path("notebooks/student/05_exercises.ipynb")
+#: The repository this script belongs to (it lives in ``<root>/tools``).
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT / "notebooks" / "05_exercises.ipynb"
+DEFAULT_DEST = ROOT / "notebooks" / "student" / "05_exercises.ipynb"
 _META_KEY = "lossviz"
 
 _NOTE = """\
@@ -90,8 +96,13 @@ def _region_placeholder(lines: list[str], where: str) -> list[str]:
                 collect(elt)
 
     for node in tree.body:
-        targets = (node.targets if isinstance(node, ast.Assign)
-                   else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             collect(target)
     if not names:
@@ -122,15 +133,18 @@ def _strip_solutions(source: str, where: str) -> str:
             out.append(line)
     if region is not None:
         raise ValueError(f"{where}: '{BEGIN}' without an '{END}'")
-    if out == lines:   # no region: the cell is kept exactly as it is
+    if out == lines:  # no region: the cell is kept exactly as it is
         return source
     return "".join(out).rstrip("\n")
 
 
 def _cells_digest(cells: Sequence[dict]) -> str:
     material = [
-        {"cell_type": c["cell_type"], "source": _text(c.get("source", "")),
-         "tags": sorted(c.get("metadata", {}).get("tags", []))}
+        {
+            "cell_type": c["cell_type"],
+            "source": _text(c.get("source", "")),
+            "tags": sorted(c.get("metadata", {}).get("tags", [])),
+        }
         for c in cells
     ]
     blob = json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -156,9 +170,9 @@ def _relink(markdown: str, link_base: str) -> str:
     return _RELATIVE_LINK.sub(lambda m: f"]({link_base}/{m.group(1)})", markdown)
 
 
-def make_student_notebook(worked: nbformat.NotebookNode,
-                          source_name: str = "../05_exercises.ipynb",
-                          link_base: str = "..") -> nbformat.NotebookNode:
+def make_student_notebook(
+    worked: nbformat.NotebookNode, source_name: str = "../05_exercises.ipynb", link_base: str = ".."
+) -> nbformat.NotebookNode:
     """The student version of a worked notebook (a new notebook; ``worked`` is not changed).
 
     Parameters
@@ -211,12 +225,13 @@ def make_student_notebook(worked: nbformat.NotebookNode,
             new.execution_count = None
         student.cells.append(new)
     if not marked:
-        raise ValueError("the worked notebook marks no solutions: no cell is tagged "
-                         f"'{SOLUTION_TAG}' and no code cell has a '{BEGIN}' region")
+        raise ValueError(
+            "the worked notebook marks no solutions: no cell is tagged "
+            f"'{SOLUTION_TAG}' and no code cell has a '{BEGIN}' region"
+        )
     note = nbformat.v4.new_markdown_cell(_NOTE.format(source=source_name))
     note.id = "student-copy-note"
-    student.cells.insert(1 if student.cells and student.cells[0].cell_type == "markdown" else 0,
-                         note)
+    student.cells.insert(1 if student.cells and student.cells[0].cell_type == "markdown" else 0, note)
     student.metadata[_META_KEY] = {
         "student_copy_of": source_name,
         "generated_cells_sha256": content_hash(student),
@@ -274,11 +289,9 @@ def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST)
     """
     source, dest = Path(source), Path(dest)
     if not source.is_file():
-        raise FileNotFoundError(f"source notebook {source} not found; run from the repository "
-                                "root or pass --source")
+        raise FileNotFoundError(f"source notebook {source} not found; pass --source")
     if dest.resolve() == source.resolve():
-        raise ValueError(f"source and dest are the same file ({source}); the student copy "
-                         "goes elsewhere")
+        raise ValueError(f"source and dest are the same file ({source}); the student copy goes elsewhere")
     text = _generate(source, dest)
     target = dest
     n = 1
@@ -292,8 +305,10 @@ def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST)
         target.write_text(text, encoding="utf-8")
         done = f"wrote {target}"
     if target != dest:
-        return target, (f"{dest} has been edited since it was generated, so it was left as it "
-                        f"is; the new student copy is beside it: {done}")
+        return target, (
+            f"{dest} has been edited since it was generated, so it was left as it "
+            f"is; the new student copy is beside it: {done}"
+        )
     return target, done
 
 
@@ -309,24 +324,34 @@ def _generate(source: Path, dest: Path) -> str:
 
 def _is_current(source: Path, dest: Path) -> bool:
     if not source.is_file():
-        raise FileNotFoundError(f"source notebook {source} not found; run from the repository "
-                                "root or pass --source")
+        raise FileNotFoundError(f"source notebook {source} not found; pass --source")
     return dest.is_file() and dest.read_text(encoding="utf-8") == _generate(source, dest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m lossviz.student [--source S] [--dest D] [--check]``."""
+    """Command line: ``python tools/student.py [--source S] [--dest D] [--check]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m lossviz.student",
+        prog="python tools/student.py",
         description="Write the student copy of the exercises (solutions out, outputs cleared). "
-                    "A copy a learner has edited is never overwritten.")
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                        help=f"worked notebook (default {DEFAULT_SOURCE})")
-    parser.add_argument("--dest", type=Path, default=DEFAULT_DEST,
-                        help=f"student copy (default {DEFAULT_DEST})")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the student copy differs from what "
-                             "would be generated")
+        "A copy a learner has edited is never overwritten.",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help=f"worked notebook (default {DEFAULT_SOURCE.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--dest",
+        type=Path,
+        default=DEFAULT_DEST,
+        help=f"student copy (default {DEFAULT_DEST.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the student copy differs from what would be generated",
+    )
     args = parser.parse_args(argv)
     try:
         if args.check:

@@ -17,35 +17,31 @@ conditioned up to degree 20 or so (``|Pₖ(t)| ≤ 1`` on ``[-1, 1]``), so what 
 curves show is overfitting, not round-off. Outside the training range the
 rescaled feature is clipped to ``[-1, 1]``: the model holds the value it has at
 the edge of what it has seen instead of extrapolating a degree-``d``
-polynomial, whose values would grow without bound.
+polynomial, whose values would grow without bound. The drawings are in
+:mod:`lossviz.plot.capacity`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
 from numpy.polynomial import legendre
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, as_int, as_scalar
-from .landscape import damped_newton
-from .losses import _bce_logits, _sigmoid
-from .model import check_data
-from .plotting import _axes
+from .._kernels import bce_d2z, bce_dz, bce_from_logits, mean_gradient, mean_hessian, sigmoid
+from .._validation import as_float_array, as_int, as_scalar
+from ..model import check_data
+from ..optim.newton import damped_newton
 
 __all__ = [
-    "PolyLogistic",
-    "poly_features",
-    "fit_poly_logistic",
     "CapacityCurve",
+    "PolyLogistic",
     "degree_curve",
+    "fit_poly_logistic",
     "lam_curve",
-    "plot_capacity_curve",
-    "plot_poly_fits",
+    "poly_features",
 ]
 
 #: Largest degree accepted: beyond it the Legendre basis on a few points is
@@ -119,12 +115,12 @@ class PolyLogistic:
 
     def predict(self, x: ArrayLike) -> np.ndarray:
         """``(m,)`` predicted churn probabilities."""
-        return _sigmoid(self.logits(x))
+        return sigmoid(self.logits(x))
 
     def cost(self, x: ArrayLike, y: ArrayLike) -> float:
         """The cost on ``(x, y)``: mean binary cross-entropy, without the penalty."""
         x_arr, y_arr = check_data(x, y)
-        return float(np.mean(_bce_logits(y_arr, self.logits(x_arr))))
+        return float(np.mean(bce_from_logits(y_arr, self.logits(x_arr))))
 
     def error_rate(self, x: ArrayLike, y: ArrayLike) -> float:
         """Share of samples misclassified at the threshold ``ŷ = 0.5`` (``z = 0``)."""
@@ -132,8 +128,9 @@ class PolyLogistic:
         return float(np.mean((self.logits(x_arr) > 0) != (y_arr > 0.5)))
 
 
-def fit_poly_logistic(x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *,
-                      tol: float = 1e-9, max_iter: int = 200) -> PolyLogistic:
+def fit_poly_logistic(
+    x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *, tol: float = 1e-9, max_iter: int = 200
+) -> PolyLogistic:
     """Minimise ``J + λ/2·|w|²`` for the polynomial-feature model by damped Newton.
 
     The training set's range ``[min x, max x]`` is mapped to ``t ∈ [-1, 1]``.
@@ -182,27 +179,34 @@ def fit_poly_logistic(x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0,
     if gnorm > 1e-6:
         raise RuntimeError(
             f"fit_poly_logistic did not converge (degree {d}, lam {lam_f}, gradient norm {gnorm:.2e});"
-            " with lam = 0 the data may be separable: use lam > 0")
-    return PolyLogistic(degree=d, lam=lam_f, centre=centre, half_width=half_width,
-                        weights=theta[:d].copy(), bias=float(theta[d]), n_iter=n_iter)
+            " with lam = 0 the data may be separable: use lam > 0"
+        )
+    return PolyLogistic(
+        degree=d,
+        lam=lam_f,
+        centre=centre,
+        half_width=half_width,
+        weights=theta[:d].copy(),
+        bias=float(theta[d]),
+        n_iter=n_iter,
+    )
 
 
-def _newton(X: np.ndarray, y: np.ndarray, lam: float, tol: float,
-            max_iter: int) -> tuple[np.ndarray, int, float]:
+def _newton(
+    X: np.ndarray, y: np.ndarray, lam: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, int, float]:
     m, d = X.shape
     A = np.column_stack([X, np.ones(m)])
     pen = np.append(np.full(d, lam), 0.0)
 
     def f(t: np.ndarray) -> float:
-        return float(np.mean(_bce_logits(y, A @ t))) + 0.5 * lam * float(t[:d] @ t[:d])
+        return float(np.mean(bce_from_logits(y, A @ t))) + 0.5 * lam * float(t[:d] @ t[:d])
 
     def grad(t: np.ndarray) -> np.ndarray:
-        return A.T @ (_sigmoid(A @ t) - y) / m + pen * t
+        return mean_gradient(A, bce_dz(y, A @ t)) + pen * t
 
     def hess(t: np.ndarray) -> np.ndarray:
-        z = A @ t
-        s = _sigmoid(z) * _sigmoid(-z)
-        return (A * s[:, None]).T @ A / m + np.diag(pen)
+        return mean_hessian(A, bce_d2z(y, A @ t)) + np.diag(pen)
 
     return damped_newton(f, grad, hess, np.zeros(d + 1), tol=tol, max_iter=max_iter)
 
@@ -247,7 +251,9 @@ class CapacityCurve:
         return float(self.values[self.best_index])
 
 
-def _check_train_sets(train_sets: Sequence[tuple[ArrayLike, ArrayLike]]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _check_train_sets(
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+) -> list[tuple[np.ndarray, np.ndarray]]:
     if isinstance(train_sets, tuple) and len(train_sets) == 2 and np.ndim(train_sets[0]) == 1:
         raise TypeError("train_sets must be a sequence of (x, y) pairs; wrap one set as [(x, y)]")
     try:
@@ -264,9 +270,15 @@ def _check_train_sets(train_sets: Sequence[tuple[ArrayLike, ArrayLike]]) -> list
     return out
 
 
-def _sweep(name: str, settings: list[tuple[int, float]], values: np.ndarray, fixed: float,
-           train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-           y_test: ArrayLike) -> CapacityCurve:
+def _sweep(
+    name: str,
+    settings: list[tuple[int, float]],
+    values: np.ndarray,
+    fixed: float,
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+) -> CapacityCurve:
     sets = _check_train_sets(train_sets)
     xt, yt = check_data(x_test, y_test)
     shape = (len(sets), len(settings))
@@ -275,16 +287,29 @@ def _sweep(name: str, settings: list[tuple[int, float]], values: np.ndarray, fix
         for j, (degree, lam) in enumerate(settings):
             model = fit_poly_logistic(x, y, degree, lam)
             z_tr, z_te = model.logits(x), model.logits(xt)
-            tr_c[i, j] = np.mean(_bce_logits(y, z_tr))
-            te_c[i, j] = np.mean(_bce_logits(yt, z_te))
+            tr_c[i, j] = np.mean(bce_from_logits(y, z_tr))
+            te_c[i, j] = np.mean(bce_from_logits(yt, z_te))
             tr_e[i, j] = np.mean((z_tr > 0) != (y > 0.5))
             te_e[i, j] = np.mean((z_te > 0) != (yt > 0.5))
-    return CapacityCurve(name=name, values=values, fixed=fixed, train_cost=tr_c,
-                         test_cost=te_c, train_error=tr_e, test_error=te_e)
+    return CapacityCurve(
+        name=name,
+        values=values,
+        fixed=fixed,
+        train_cost=tr_c,
+        test_cost=te_c,
+        train_error=tr_e,
+        test_error=te_e,
+    )
 
 
-def degree_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-                 y_test: ArrayLike, degrees: Sequence[int], *, lam: float = 1e-6) -> CapacityCurve:
+def degree_curve(
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    degrees: Sequence[int],
+    *,
+    lam: float = 1e-6,
+) -> CapacityCurve:
     """Fit every degree on every training set; costs and errors on train and held-out data.
 
     Parameters
@@ -310,8 +335,14 @@ def degree_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: Arra
     return _sweep("degree", [(int(d), lam_f) for d in degs], degs, lam_f, train_sets, x_test, y_test)
 
 
-def lam_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLike,
-              y_test: ArrayLike, lams: ArrayLike, *, degree: int) -> CapacityCurve:
+def lam_curve(
+    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    lams: ArrayLike,
+    *,
+    degree: int,
+) -> CapacityCurve:
     """Fit every λ at one degree on every training set; see :func:`degree_curve`.
 
     Parameters
@@ -330,95 +361,3 @@ def lam_curve(train_sets: Sequence[tuple[ArrayLike, ArrayLike]], x_test: ArrayLi
         raise ValueError(f"lams must be >= 0, got {lam_arr[lam_arr < 0][0]}")
     d = _check_degree(degree)
     return _sweep("lam", [(d, float(v)) for v in lam_arr], lam_arr, float(d), train_sets, x_test, y_test)
-
-
-# ------------------------------------------------------------------ drawing
-def plot_capacity_curve(curve: CapacityCurve, *, metric: str = "cost", ax: Axes | None = None,
-                        test_label: str = "held-out") -> Axes:
-    """Train and held-out cost (or error rate) against degree or λ.
-
-    The lines are means over the training sets; the bands span their 25th to
-    75th percentiles. The value with the lowest mean held-out cost is marked.
-
-    Parameters
-    ----------
-    curve : CapacityCurve
-        From :func:`degree_curve` or :func:`lam_curve`.
-    metric : {"cost", "error"}
-        Mean cross-entropy (log scale) or error rate.
-    ax : matplotlib Axes, optional
-    test_label : str
-        What to call the held-out set in the legend.
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    if not isinstance(curve, CapacityCurve):
-        raise TypeError(f"curve must be a CapacityCurve, got {type(curve).__name__}")
-    if metric not in ("cost", "error"):
-        raise ValueError(f"metric must be 'cost' or 'error', got {metric!r}")
-    ax = _axes(ax)
-    tr, te = ((curve.train_cost, curve.test_cost) if metric == "cost"
-              else (curve.train_error, curve.test_error))
-    v = curve.values
-    for data, colour, label in ((tr, "C0", "training set"), (te, "C3", test_label)):
-        ax.plot(v, data.mean(axis=0), "o-", color=colour, ms=3, label=f"{label} (mean)")
-        if data.shape[0] > 1:
-            lo, hi = np.percentile(data, [25, 75], axis=0)
-            ax.fill_between(v, lo, hi, color=colour, alpha=0.15, lw=0)
-    best = curve.best_index
-    symbol = "λ" if curve.name == "lam" else "degree"
-    ax.axvline(v[best], color="k", ls=":", lw=1,
-               label=f"lowest {test_label} cost: {symbol} = {v[best]:g}")
-    if curve.name == "lam":
-        ax.set_xscale("log")
-        ax.set_xlabel(r"regularisation strength $\lambda$")
-    else:
-        ax.set_xlabel("polynomial degree $d$")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if metric == "cost":
-        ax.set_yscale("log")
-        ax.set_ylabel("cost (mean cross-entropy)")
-    else:
-        ax.set_ylabel("error rate")
-    ax.legend(fontsize="small")
-    return ax
-
-
-def plot_poly_fits(x: ArrayLike, y: ArrayLike, models: Sequence[PolyLogistic], *,
-                   labels: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
-    """A training set and the churn probability each fitted model predicts.
-
-    Parameters
-    ----------
-    x, y : (m,) array_like
-        The training set the models were fitted on.
-    models : sequence of PolyLogistic
-    labels : sequence of str, optional
-        One per model (default: degree and λ).
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    x_arr, y_arr = check_data(x, y)
-    models = list(models)
-    if not all(isinstance(mdl, PolyLogistic) for mdl in models):
-        raise TypeError("models must be PolyLogistic objects from fit_poly_logistic")
-    if labels is None:
-        labels = [f"degree {mdl.degree}, λ = {mdl.lam:g}" for mdl in models]
-    elif len(labels) != len(models):
-        raise ValueError(f"labels must have {len(models)} entries, got {len(labels)}")
-    ax = _axes(ax)
-    span = x_arr.max() - x_arr.min()
-    grid = np.linspace(x_arr.min() - 0.1 * span, x_arr.max() + 0.1 * span, 400)
-    ax.scatter(x_arr, y_arr, s=18, color="k", zorder=3, label="training samples")
-    for k, (mdl, label) in enumerate(zip(models, labels)):
-        ax.plot(grid, mdl.predict(grid), color=f"C{k}", label=label)
-    ax.set_xlabel("monthly bill $x$ (\\$100s)")
-    ax.set_ylabel(r"predicted churn probability $\hat y$")
-    ax.set_ylim(-0.05, 1.05)
-    ax.legend(fontsize="small")
-    return ax

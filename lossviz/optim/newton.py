@@ -1,0 +1,161 @@
+"""Newton's method: the minimum of the objective, and the one damped-Newton loop.
+
+:func:`minimise` finds ``argmin J(w, b) + λ/2·w²`` for the course's model;
+:func:`damped_newton` is the loop it (and :func:`lossviz.topics.capacity.fit_poly_logistic`)
+runs. Taught in notebook 03.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._kernels import logistic_gradient, logistic_hessian, objective_rows, sigmoid
+from .._validation import as_int, as_scalar
+from ..losses import LogitLoss
+from ..model import check_data, check_lam, check_loss, check_params
+
+__all__ = ["minimise"]
+
+
+def minimise(
+    x: ArrayLike,
+    y: ArrayLike,
+    lam: float = 0.0,
+    *,
+    loss: LogitLoss | None = None,
+    params0: ArrayLike = (0.0, 0.0),
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> np.ndarray:
+    """The minimiser of the objective, by damped Newton's method.
+
+    Newton steps with backtracking (halve the step until the objective does not
+    increase), stopping when the gradient's norm is below ``tol`` or when the
+    step's predicted decrease of the objective is below what double precision
+    can resolve (then one last full Newton step is taken).
+
+    Parameters
+    ----------
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+    loss : LogitLoss, optional
+    params0 : (2,) array_like, default (0, 0)
+        Starting point.
+    tol : float, default 1e-12
+        Gradient-norm tolerance.
+    max_iter : int, default 100
+
+    Returns
+    -------
+    (2,) ndarray of float64
+        ``(w*, b*)``.
+
+    Raises
+    ------
+    RuntimeError
+        If Newton's method does not converge (for separable data, where the
+        unregularised minimum is at infinity).
+    """
+    x_arr, y_arr = check_data(x, y)
+    lam_f = check_lam(lam)
+    loss_f = check_loss(loss)
+    p = check_params(params0, "params0")
+    tol = as_scalar("tol", tol, minimum=0.0, strict_minimum=True)
+    max_iter = as_int("max_iter", max_iter, minimum=1)
+
+    p, _, gnorm = damped_newton(
+        lambda q: float(objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
+        lambda q: logistic_gradient(q, x_arr, y_arr, lam_f, loss_f),
+        lambda q: logistic_hessian(q, x_arr, y_arr, lam_f, loss_f),
+        p,
+        tol=tol,
+        max_iter=max_iter,
+    )
+    if gnorm >= 1e-6:
+        raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
+    # Without a penalty, a model that fits every label perfectly has its infimum at
+    # infinity (separable data): the iterates only look converged because the
+    # gradient underflows. Say so rather than return an arbitrary large point.
+    if lam_f == 0.0 and np.abs(sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
+        raise RuntimeError(
+            "minimise: the data are separable, so the objective has no finite minimum "
+            f"without regularisation (reached params {p}); use lam > 0"
+        )
+    return p
+
+
+def damped_newton(
+    f: Callable[[np.ndarray], float],
+    grad: Callable[[np.ndarray], np.ndarray],
+    hess: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, int, float]:
+    """Minimise a smooth ``f`` by Newton steps with backtracking.
+
+    The one Newton loop of the package (used by :func:`minimise` and by
+    :func:`lossviz.topics.capacity.fit_poly_logistic`). Each step solves ``H·s = g``,
+    falls back to the gradient when ``s`` is not a descent direction, and halves
+    the step until ``f`` does not increase. It stops when ``‖g‖ < tol``, when the
+    predicted decrease ``s·g`` is below what float64 resolves in ``f`` (Newton
+    has converged: one last full step polishes it), when no step decreases
+    ``f``, or after ``max_iter`` steps. Internal: the caller validates.
+
+    Parameters
+    ----------
+    f, grad, hess : callables of a (n,) ndarray
+        The objective (float), its gradient ``(n,)`` and its Hessian ``(n, n)``.
+    x0 : (n,) ndarray
+        Start.
+    tol : float
+        Gradient-norm tolerance.
+    max_iter : int
+        Most Newton steps.
+
+    Returns
+    -------
+    x : (n,) ndarray
+    n_iter : int
+        Steps taken.
+    grad_norm : float
+        ``‖grad(x)‖``: the caller decides whether that is converged.
+    """
+    x = np.asarray(x0, dtype=np.float64)
+    fx = f(x)
+    g = grad(x)
+    n_iter = 0
+    while n_iter < max_iter and np.linalg.norm(g) >= tol:
+        try:
+            step = np.linalg.solve(hess(x), g)
+            if not np.all(np.isfinite(step)) or step @ g <= 0:
+                step = g  # not a descent direction: fall back to the gradient
+        except np.linalg.LinAlgError:
+            step = g
+        n_iter += 1
+        if step @ g <= 1e-15 * max(1.0, abs(fx)):
+            cand = x - step
+            g_cand = grad(cand)
+            if np.linalg.norm(g_cand) <= np.linalg.norm(g):
+                x, g = cand, g_cand
+            break
+        t = 1.0
+        while t > 1e-12:
+            cand = x - t * step
+            f_cand = f(cand)
+            if f_cand <= fx:
+                break
+            t *= 0.5
+        if t <= 1e-12:  # no step decreases f at machine precision
+            break
+        stalled = f_cand == fx
+        x, fx = cand, f_cand
+        g = grad(x)
+        if stalled:
+            break
+    return x, n_iter, float(np.linalg.norm(g))

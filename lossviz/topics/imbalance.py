@@ -1,0 +1,345 @@
+"""Class imbalance: a 95/5 churn set, each class's share of the cost, recall per loss.
+
+The cost ``J = (1/m) Σᵢ L⁽ⁱ⁾`` treats every sample alike, so when 95 % of the
+samples are non-churners the fitted model is the one that suits them. The
+functions here build an imbalanced churn set, measure how the cost splits
+between the classes, fit the model under different losses
+(:data:`lossviz.BCE`, :class:`lossviz.WeightedBCE`, :class:`lossviz.FocalLoss`)
+and score the minority class on held-out data. The drawings are in
+:mod:`lossviz.plot.imbalance`, and :class:`lossviz.interactive.ImbalanceExplorer`
+puts them behind two sliders. Taught in notebook 06.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._kernels import sigmoid
+from .._validation import as_float_array, as_int, as_scalar
+from ..data import make_churn
+from ..losses import LogitLoss
+from ..model import check_data, check_lam, check_loss, check_params
+from ..optim.newton import minimise
+
+__all__ = [
+    "ClassMetrics",
+    "LossFit",
+    "balancing_alpha",
+    "balancing_pos_weight",
+    "class_cost_shares",
+    "class_metrics",
+    "fit_losses",
+    "format_loss_table",
+    "make_imbalanced_churn",
+]
+
+
+def _hard_labels(y: np.ndarray) -> np.ndarray:
+    bad = (y != 0) & (y != 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"y must hold hard labels 0 or 1 here, got {y[i]} at index {i}")
+    return y > 0.5
+
+
+def make_imbalanced_churn(
+    m: int = 1000, *, positive_rate: float = 0.05, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A churn set in which only ``positive_rate`` of the customers churned.
+
+    Drawn from a pool ``make_churn(3·m, seed=seed)`` (grown if it runs short):
+    the first ``n₊ = round(positive_rate·m)`` churners and the first
+    ``m - n₊`` non-churners of the pool, in pool order. Only the class
+    proportions change; the bills of each class are distributed as in
+    :func:`lossviz.make_churn` (a prior shift). Because the selection takes the
+    pool in order, raising ``positive_rate`` adds churners and removes
+    non-churners without redrawing the rest, so a slider moves smoothly.
+
+    Parameters
+    ----------
+    m : int, default 1000
+        Number of samples, ``m >= 2``.
+    positive_rate : float, default 0.05
+        Share of churners, in ``(0, 1)``; both classes must get at least one
+        sample after rounding.
+    seed : int, default 0
+        Seed of the pool.
+
+    Returns
+    -------
+    x : (m,) ndarray of float64
+        Monthly bill in hundreds of dollars.
+    y : (m,) ndarray of float64
+        Labels in {0, 1}, exactly ``n₊`` of them 1.
+    """
+    m = as_int("m", m, minimum=2)
+    rate = as_scalar("positive_rate", positive_rate, minimum=0.0, strict_minimum=True, maximum=1.0)
+    seed = as_int("seed", seed, minimum=0)
+    n_pos = round(rate * m)
+    if not 1 <= n_pos <= m - 1:
+        raise ValueError(
+            f"positive_rate must leave both classes at least one of the {m} samples, "
+            f"got {positive_rate} ({n_pos} churners)"
+        )
+    pool = 3 * m
+    while True:
+        x, y = make_churn(pool, seed=seed)
+        pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+        if pos.size >= n_pos and neg.size >= m - n_pos:
+            break
+        pool *= 2
+    keep = np.sort(np.concatenate([pos[:n_pos], neg[: m - n_pos]]))
+    return x[keep], y[keep]
+
+
+def balancing_pos_weight(y: ArrayLike) -> float:
+    """``n_negative / n_positive``: the ``pos_weight`` that gives both classes equal total weight.
+
+    Parameters
+    ----------
+    y : (m,) array_like of {0, 1}
+        Labels with at least one of each class.
+
+    Returns
+    -------
+    float
+    """
+    is_pos = _hard_labels(as_float_array("y", y))
+    n_pos = int(is_pos.sum())
+    if n_pos == 0 or n_pos == is_pos.size:
+        raise ValueError(f"y must contain both classes, got {n_pos} positives of {is_pos.size}")
+    return (is_pos.size - n_pos) / n_pos
+
+
+def balancing_alpha(y: ArrayLike) -> float:
+    """``n_negative / m``: the focal loss ``alpha`` whose class weights balance the classes.
+
+    With it ``α/(1 - α) = n_negative / n_positive``, the same ratio as
+    :func:`balancing_pos_weight` (the "α-balanced" focal loss of Lin et al.).
+
+    Parameters
+    ----------
+    y : (m,) array_like of {0, 1}
+        Labels with at least one of each class.
+
+    Returns
+    -------
+    float in (0, 1)
+    """
+    pw = balancing_pos_weight(y)
+    return pw / (1.0 + pw)
+
+
+def class_cost_shares(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
+) -> np.ndarray:
+    """How the cost splits between the classes: each class's share of ``Σᵢ L⁽ⁱ⁾``.
+
+    Parameters
+    ----------
+    params : (2,) array_like
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of {0, 1}
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
+    Returns
+    -------
+    (2,) ndarray of float64
+        ``[share of class 0, share of class 1]``, summing to 1.
+    """
+    p = check_params(params)
+    x_arr, y_arr = check_data(x, y)
+    is_pos = _hard_labels(y_arr)
+    losses = check_loss(loss).from_logits(y_arr, p[0] * x_arr + p[1])
+    total = float(losses.sum())
+    if total == 0.0:
+        raise ValueError(f"every loss is zero at params {tuple(p)}: there is no cost to share")
+    pos = float(losses[is_pos].sum()) / total
+    return np.array([1.0 - pos, pos])
+
+
+@dataclass(frozen=True)
+class ClassMetrics:
+    """How a classifier does on the positive (minority) class.
+
+    Attributes
+    ----------
+    recall : float
+        Share of the positives predicted positive (true positive rate).
+    precision : float or None
+        Share of the positive predictions that are right; None when nothing
+        is predicted positive.
+    false_positive_rate : float
+        Share of the negatives predicted positive.
+    accuracy : float
+    n_predicted_positive : int
+    """
+
+    recall: float
+    precision: float | None
+    false_positive_rate: float
+    accuracy: float
+    n_predicted_positive: int
+
+
+def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: float = 0.5) -> ClassMetrics:
+    """Recall, precision and false-positive rate of ``ŷ = σ(w·x + b) >= threshold``.
+
+    Parameters
+    ----------
+    params : (2,) array_like
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of {0, 1}
+        With at least one positive and one negative.
+    threshold : float, default 0.5
+        In ``(0, 1)``.
+
+    Returns
+    -------
+    ClassMetrics
+    """
+    p = check_params(params)
+    x_arr, y_arr = check_data(x, y)
+    is_pos = _hard_labels(y_arr)
+    if is_pos.all() or not is_pos.any():
+        raise ValueError("y must contain both classes to score recall and false positives")
+    thr = as_scalar("threshold", threshold, minimum=0.0, strict_minimum=True, maximum=1.0)
+    if thr == 1.0:
+        raise ValueError("threshold must be < 1, got 1.0")
+    pred = sigmoid(p[0] * x_arr + p[1]) >= thr
+    tp = int(np.sum(pred & is_pos))
+    n_pred = int(pred.sum())
+    return ClassMetrics(
+        recall=tp / int(is_pos.sum()),
+        precision=tp / n_pred if n_pred else None,
+        false_positive_rate=int(np.sum(pred & ~is_pos)) / int((~is_pos).sum()),
+        accuracy=float(np.mean(pred == is_pos)),
+        n_predicted_positive=n_pred,
+    )
+
+
+@dataclass(frozen=True)
+class LossFit:
+    """The minimiser of one loss's cost and how it scores on held-out data.
+
+    Attributes
+    ----------
+    loss : LogitLoss
+    params : (2,) ndarray
+        ``(w*, b*)`` minimising the training objective under ``loss``.
+    cost_shares : (2,) ndarray
+        Each class's share of the training cost at ``params`` (under ``loss``).
+    metrics : ClassMetrics
+        On the held-out set, at the threshold ``ŷ = 0.5``.
+    """
+
+    loss: LogitLoss
+    params: np.ndarray
+    cost_shares: np.ndarray
+    metrics: ClassMetrics
+
+    @property
+    def decision_bill(self) -> float:
+        """The bill ``x = -b/w`` at which ``ŷ = 0.5``: churn is predicted above it when ``w > 0``.
+
+        With ``w = 0`` the prediction does not depend on the bill: ``inf`` when
+        ``b < 0`` (churn is never predicted), ``-inf`` otherwise (always).
+        """
+        w, b = self.params
+        return float(-b / w) if w != 0 else float("inf") if b < 0 else float("-inf")
+
+
+def fit_losses(
+    losses: Sequence[LogitLoss],
+    x: ArrayLike,
+    y: ArrayLike,
+    x_test: ArrayLike,
+    y_test: ArrayLike,
+    *,
+    lam: float = 0.0,
+) -> list[LossFit]:
+    """Minimise the cost under each loss and score the minority class on held-out data.
+
+    Parameters
+    ----------
+    losses : sequence of LogitLoss
+        E.g. ``[BCE, WeightedBCE(19), FocalLoss(2)]``.
+    x, y : (m,) array_like
+        Training set (labels 0 or 1).
+    x_test, y_test : (n,) array_like
+        Held-out set with both classes.
+    lam : float, default 0.0
+
+    Returns
+    -------
+    list of LossFit
+        One per loss, in order.
+    """
+    x_arr, y_arr = check_data(x, y)
+    xt, yt = check_data(x_test, y_test)
+    _hard_labels(y_arr)
+    lam_f = check_lam(lam)
+    losses = list(losses)
+    if not losses:
+        raise ValueError("losses must not be empty")
+    out = []
+    for loss in losses:
+        loss_f = check_loss(loss)
+        params = minimise(x_arr, y_arr, lam_f, loss=loss_f)
+        out.append(
+            LossFit(
+                loss=loss_f,
+                params=params,
+                cost_shares=class_cost_shares(params, x_arr, y_arr, loss=loss_f),
+                metrics=class_metrics(params, xt, yt),
+            )
+        )
+    return out
+
+
+def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
+    """A plain-text table of :func:`fit_losses`' results, one row per loss.
+
+    Columns: the minimiser ``(w*, b*)``, the bill above which churn is
+    predicted, the minority class's share of the training cost, and on the
+    held-out set the minority recall, the precision and the false-positive
+    rate. Precision is shown as ``-`` when nothing is predicted positive.
+
+    Parameters
+    ----------
+    fits : sequence of LossFit
+    digits : int, default 2
+        Decimals of every number.
+
+    Returns
+    -------
+    str
+    """
+    fits = list(fits)
+    if not fits or not all(isinstance(f, LossFit) for f in fits):
+        raise TypeError("fits must be a non-empty sequence of LossFit from fit_losses")
+    digits = as_int("digits", digits, minimum=0, maximum=6)
+    names = [f.loss.name for f in fits]
+    width = max(len("loss"), *(len(n) for n in names))
+    head = (
+        f"{'loss':<{width}}  {'w*':>7} {'b*':>7}  {'bill >':>7}  {'minority':>8}  "
+        f"{'recall':>6}  {'precision':>9}  {'FPR':>5}"
+    )
+    sub = f"{'':<{width}}  {'':>7} {'':>7}  {'':>7}  {'cost %':>8}"
+    rows = [head, sub]
+    for name, f in zip(names, fits):
+        mt = f.metrics
+        prec = "-" if mt.precision is None else f"{mt.precision:.{digits}f}"
+        rows.append(
+            f"{name:<{width}}  {f.params[0]:>7.{digits}f} {f.params[1]:>7.{digits}f}  "
+            f"{f.decision_bill:>7.{digits}f}  {100 * f.cost_shares[1]:>8.0f}  "
+            f"{mt.recall:>6.{digits}f}  {prec:>9}  {mt.false_positive_rate:>5.{digits}f}"
+        )
+    return "\n".join(rows)
