@@ -107,6 +107,7 @@ from .basins import (
     plot_two_basin,
     run_basins,
 )
+from .optim.rules import Adam, Momentum, Nesterov
 from .widgets import CostExplorer
 from .experiments import (
     WallClockRun,
@@ -158,6 +159,9 @@ __all__ = [
     "plot_losses",
     "predict",
     "train",
+    "Adam",
+    "Momentum",
+    "Nesterov",
     # the landscape, the optimisers' paths and the explorer (notebooks 02-04)
     "CostExplorer",
     "GradientCloudArtists",
