@@ -1,8 +1,6 @@
 """Optimisation: one SGD engine for every lesson (:mod:`lossviz.optim.sgd`)."""
 
-from .rules import Adam  # noqa: F401
-from .rules import Momentum  # noqa: F401
-from .rules import Nesterov  # noqa: F401
+from .rules import Adam, Momentum, Nesterov  # noqa: F401
 from .sgd import (  # noqa: F401
     OVERFLOW,
     SGD,
