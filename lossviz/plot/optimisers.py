@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, as_scalar
@@ -152,6 +154,24 @@ def stability_scan(lrs: ArrayLike, measured: ArrayLike, predicted: ArrayLike | N
     return ax
 
 
+def _nice_log_ticks(lo: float, hi: float) -> list[float]:
+    """1-2-3-5 ticks from lo to hi, or finer when that gives fewer than 3 (plain numbers on a log axis)."""
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for mantissas in ((1, 2, 3, 5), (1, 1.5, 2, 3, 4, 5, 6, 8), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [m * 10.0**e for e in decades for m in mantissas if lo <= m * 10.0**e <= hi]
+        if len(ticks) >= 3:
+            break
+    return ticks
+
+
+def _plain_log_axis(axis: Axis, lo: float, hi: float) -> None:
+    ticks = _nice_log_ticks(lo, hi)
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(lambda v, _: f"{v:g}")
+    axis.set_minor_locator(NullLocator())
+    axis.set_minor_formatter(NullFormatter())
+
+
 def _edges(centres: np.ndarray, log: bool) -> np.ndarray:
     c = np.log(centres) if log else centres
     mid = (c[1:] + c[:-1]) / 2
@@ -163,7 +183,7 @@ def rate_map(lrs: ArrayLike, betas: ArrayLike, updates: ArrayLike, *, ax: Axes |
              marks: Sequence[tuple[str, float, float, str]] = (),
              edge: tuple[ArrayLike, ArrayLike] | None = None,
              vmin: float | None = None, vmax: float | None = None, colorbar: bool = True,
-             cmap: str = "cividis") -> Axes:
+             cmap: str = "cividis", legend_loc: str = "lower right") -> Axes:
     """Updates to reach a goal over a grid of (learning rate, momentum), as coloured cells.
 
     The learning rate is on a log axis. Cells that never reached the goal
@@ -188,6 +208,8 @@ def rate_map(lrs: ArrayLike, betas: ArrayLike, updates: ArrayLike, *, ax: Axes |
         The colour scale (log); from the finite values when omitted.
     colorbar : bool, default True
     cmap : str, default "cividis"
+    legend_loc : str, default "lower right"
+        Where the legend of ``marks`` and ``edge`` goes.
 
     Returns
     -------
@@ -235,20 +257,24 @@ def rate_map(lrs: ArrayLike, betas: ArrayLike, updates: ArrayLike, *, ax: Axes |
         ax.plot([lr], [beta], marker=marker, markersize=13 if marker == "*" else 9, linestyle="none",
                 markerfacecolor="#F0E442" if marker == "*" else "white", markeredgecolor="k", label=label)
     ax.set_xscale("log")
-    ax.set_xlim(_edges(L, True)[[0, -1]])
+    x_edges = _edges(L, True)
+    ax.set_xlim(x_edges[0], x_edges[-1])
+    _plain_log_axis(ax.xaxis, x_edges[0], x_edges[-1])
     ax.set_ylim(_edges(B, False)[[0, -1]])
     ax.set_xlabel("learning rate $\\eta$")
     ax.set_ylabel("momentum $\\beta$")
     if colorbar:
-        ax.figure.colorbar(mesh, ax=ax, label="updates to reach the goal")
+        bar = ax.figure.colorbar(mesh, ax=ax, label="updates to reach the goal")
+        _plain_log_axis(bar.ax.yaxis, lo, max(hi, lo * 1.01))
     if marks or edge is not None:
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc=legend_loc, fontsize="small")
     return ax
 
 
-def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None,
-                  ylabel: str = "cost above its minimum, $J - J^*$", log: bool = True) -> Axes:
-    """Each optimiser's curve over updates: the median over runs, and the band from min to max.
+def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None, x: ArrayLike | None = None,
+                  xlabel: str = "updates", ylabel: str = "cost above its minimum, $J - J^*$",
+                  log: bool = True) -> Axes:
+    """Each optimiser's curve: the median over runs, and the band from their min to their max.
 
     Parameters
     ----------
@@ -256,7 +282,9 @@ def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None,
         Label -> one row per run (seed), one column per update. A single run
         (``(n,)``) is drawn as a line without a band.
     ax : matplotlib Axes, optional
-    ylabel : str
+    x : (n,) array_like of float, optional
+        The horizontal values (``0, 1, …, n-1`` when omitted).
+    xlabel, ylabel : str
     log : bool, default True
         Log scale on the vertical axis.
 
@@ -283,14 +311,17 @@ def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None,
         if log and np.any(arr <= 0):
             raise ValueError(f"curves[{label!r}] must be > 0 on a log scale, got {arr[arr <= 0][0]}")
         style = _style(str(label), i)
-        t = np.arange(arr.shape[1])
+        t = np.arange(arr.shape[1], dtype=float) if x is None else as_float_array("x", x)
+        if t.shape != (arr.shape[1],):
+            raise ValueError(f"x must have one value per column of curves[{label!r}], "
+                             f"{arr.shape[1]}, got shape {t.shape}")
         ax.plot(t, np.median(arr, axis=0), label=str(label), linewidth=1.6, **style)
         if arr.shape[0] > 1:
             ax.fill_between(t, arr.min(axis=0), arr.max(axis=0), color=style["color"], alpha=0.2,
                             linewidth=0)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("updates")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize="small")
     return ax
