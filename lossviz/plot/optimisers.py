@@ -9,6 +9,7 @@ style, :data:`OPTIMISER_STYLES`, so a figure also reads in greyscale.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -89,7 +90,8 @@ def optimiser_paths(paths: Mapping[str, ArrayLike], *, ax: Axes | None = None,
     ax = _axes(ax)
     for i, (label, P) in enumerate(arrays.items()):
         style = _style(label, i)
-        ax.plot(P[:, 0], P[:, 1], label=label, linewidth=linewidth, zorder=3, **style)
+        ax.plot(P[:, 0], P[:, 1], label=label, linewidth=linewidth, zorder=3, color=style["color"],
+                linestyle=style["linestyle"])
         ax.plot(P[:1, 0], P[:1, 1], marker="o", markersize=7, markerfacecolor="white",
                 markeredgecolor="k", linestyle="none", zorder=4)
         ax.plot(P[-1:, 0], P[-1:, 1], marker="o", markersize=4, color=style["color"],
@@ -260,14 +262,15 @@ def rate_map(lrs: ArrayLike, betas: ArrayLike, updates: ArrayLike, *, ax: Axes |
     x_edges = _edges(L, True)
     ax.set_xlim(x_edges[0], x_edges[-1])
     _plain_log_axis(ax.xaxis, x_edges[0], x_edges[-1])
-    ax.set_ylim(_edges(B, False)[[0, -1]])
+    y_edges = _edges(B, False)
+    ax.set_ylim(float(y_edges[0]), float(y_edges[-1]))
     ax.set_xlabel("learning rate $\\eta$")
     ax.set_ylabel("momentum $\\beta$")
     if colorbar:
         bar = ax.figure.colorbar(mesh, ax=ax, label="updates to reach the goal")
         _plain_log_axis(bar.ax.yaxis, lo, max(hi, lo * 1.01))
     if marks or edge is not None:
-        ax.legend(loc=legend_loc, fontsize="small")
+        ax.legend(loc=cast(Any, legend_loc), fontsize="small")
     return ax
 
 
@@ -315,7 +318,8 @@ def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None, x:
         if t.shape != (arr.shape[1],):
             raise ValueError(f"x must have one value per column of curves[{label!r}], "
                              f"{arr.shape[1]}, got shape {t.shape}")
-        ax.plot(t, np.median(arr, axis=0), label=str(label), linewidth=1.6, **style)
+        ax.plot(t, np.median(arr, axis=0), label=str(label), linewidth=1.6, color=style["color"],
+                linestyle=style["linestyle"])
         if arr.shape[0] > 1:
             ax.fill_between(t, arr.min(axis=0), arr.max(axis=0), color=style["color"], alpha=0.2,
                             linewidth=0)
