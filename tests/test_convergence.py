@@ -13,6 +13,7 @@ import lossviz as lv
 from lossviz.optim import SGD, run_sgd
 from lossviz.optim.convergence import (
     asymptotic_rate,
+    objective_along,
     optimal_gd,
     optimal_momentum,
     optimal_nesterov,
@@ -193,3 +194,23 @@ def test_asymptotic_rate_refuses_bad_input(kwargs, error, match):
 def test_the_theory_refuses_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_objective_along_is_the_objective_of_each_recorded_point_and_nan_after_divergence():
+    x, y = lv.make_churn(m=60, seed=5)
+    problem = lv.optim.LogisticProblem(x, y, 1.0)
+    runs = run_sgd(problem, (0.5, 0.5), batch_size=6, lr=[0.5, 400.0], n_updates=80, seeds=[1, 2])
+    assert runs.diverged.tolist() == [False, True]  # |1 - 400·λ| > 1: w grows until it overflows
+    J = objective_along(problem, runs)
+    assert J.shape == (2, 81)
+    for r in range(2):
+        for t in range(81):
+            if np.isfinite(runs.params[t, r]).all():
+                assert J[r, t] == pytest.approx(lv.objective_at(runs.params[t, r], x, y, 1.0), rel=1e-13)
+            else:
+                assert np.isnan(J[r, t])
+    assert np.isnan(J[1, -1]) and np.isfinite(J[0]).all()
+    with pytest.raises(TypeError, match="runs must be the Runs"):
+        objective_along(problem, runs.params)
+    with pytest.raises(ValueError, match="parameters"):
+        objective_along(DiagonalQuadratic([1.0, 2.0, 3.0]), runs)

@@ -19,11 +19,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import as_float_array, as_int, as_scalar
-from .sgd import OVERFLOW, BatchProblem, UpdateRule, _check_problem, run_seeds, run_sgd
+from .sgd import OVERFLOW, BatchProblem, Runs, UpdateRule, _check_problem, run_seeds, run_sgd
 
 __all__ = [
     "QuadraticOptimum",
     "asymptotic_rate",
+    "objective_along",
     "optimal_gd",
     "optimal_momentum",
     "optimal_nesterov",
@@ -311,3 +312,43 @@ def asymptotic_rate(distances: ArrayLike, *, upper: float, lower: float) -> floa
                          "the fit needs at least 3: widen the window or record more updates")
     slope = np.polyfit(t, np.log(d[t]), 1)[0]
     return float(np.exp(slope))
+
+
+def objective_along(problem: BatchProblem, runs: Runs) -> np.ndarray:
+    """The objective on the whole training set at every recorded point of every run.
+
+    Parameters
+    ----------
+    problem : BatchProblem
+        The problem the runs were made on.
+    runs : Runs
+        What :func:`lossviz.optim.run_sgd` returned.
+
+    Returns
+    -------
+    (R, n_recorded) ndarray of float
+        Row ``r`` is run ``r``'s objective at ``runs.recorded``; ``nan`` where
+        the run had diverged or stopped.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> from lossviz.optim import LogisticProblem
+    >>> x, y = lv.make_churn(m=100, seed=0)
+    >>> problem = LogisticProblem(x, y)
+    >>> runs = run_sgd(problem, (0, 0), batch_size=10, lr=0.5, n_updates=20, seeds=[1, 2, 3])
+    >>> J = objective_along(problem, runs)
+    >>> J.shape, bool((J[:, -1] < J[:, 0]).all())
+    ((3, 21), True)
+    """
+    problem = _check_problem(problem)
+    if not isinstance(runs, Runs):
+        raise TypeError(f"runs must be the Runs that run_sgd returned, got {runs!r}")
+    n, R, p = runs.params.shape
+    if p != problem.n_params:
+        raise ValueError(f"runs have {p} parameters, problem has {problem.n_params}")
+    flat = runs.params.reshape(n * R, p)
+    out = np.full(n * R, np.nan)
+    ok = np.isfinite(flat).all(axis=1)
+    out[ok] = problem.objective_rows(flat[ok])
+    return out.reshape(n, R).T
