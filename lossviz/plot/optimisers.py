@@ -148,7 +148,7 @@ def stability_scan(lrs: ArrayLike, measured: ArrayLike, predicted: ArrayLike | N
             label="measured on the cost")
     if threshold is not None:
         t = as_scalar("threshold", threshold)
-        ax.axvline(t, color="#D55E00", linestyle="--", linewidth=1.2, label=f"$2/\\lambda_{{\\max}}$ = {t:.3f}")
+        ax.axvline(t, color="#D55E00", linestyle="--", linewidth=1.2, label=f"2/λmax = {t:.3f}")
     ax.set_yscale("log")
     ax.set_xlabel("learning rate $\\eta$")
     ax.set_ylabel(ylabel)
@@ -275,7 +275,7 @@ def rate_map(lrs: ArrayLike, betas: ArrayLike, updates: ArrayLike, *, ax: Axes |
 
 
 def spread_curves(curves: Mapping[str, ArrayLike], *, ax: Axes | None = None, x: ArrayLike | None = None,
-                  xlabel: str = "updates", ylabel: str = "cost above its minimum, $J - J^*$",
+                  xlabel: str = "updates", ylabel: str = "cost above its minimum, J − J*",
                   log: bool = True) -> Axes:
     """Each optimiser's curve: the median over runs, and the band from their min to their max.
 
