@@ -34,7 +34,11 @@ from .model import *  # noqa: F403
 from .optim.newton import minimise as minimise
 from .optim.noise import minibatch_gradient_variance as minibatch_gradient_variance
 from .optim.noise import minibatch_gradients as minibatch_gradients
+from .optim.rules import Adam as Adam
+from .optim.rules import Momentum as Momentum
+from .optim.rules import Nesterov as Nesterov
 from .optim.sgd import OVERFLOW as OVERFLOW
+from .optim.sgd import SGD as SGD
 from .optim.sgd import TrainResult as TrainResult
 from .optim.sgd import minibatch_indices as minibatch_indices
 from .optim.sgd import train as train
@@ -50,6 +54,10 @@ _FROM_OPTIM = (
     "OVERFLOW",
     "minibatch_gradients",
     "minibatch_gradient_variance",
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "Adam",
 )
 
 #: Submodules loaded on first attribute access (PEP 562), by the name they have here.

@@ -74,6 +74,8 @@ def test_import_lossviz_loads_no_matplotlib_widgets_or_jupyter():
         "lossviz.optim.newton",
         "lossviz.optim.sgd",
         "lossviz.optim.noise",
+        "lossviz.optim.rules",
+        "lossviz.optim.convergence",
     }
 
 
@@ -126,8 +128,11 @@ def test_all_is_the_core_modules_all_plus_the_optimisers_and_the_lazy_parts():
 @pytest.mark.parametrize(
     "package, parts",
     [
-        ("lossviz.plot", ["core", "imbalance", "capacity", "batch_size", "basins", "network", "style"]),
-        ("lossviz.optim", ["newton", "sgd", "noise"]),
+        (
+            "lossviz.plot",
+            ["core", "imbalance", "capacity", "batch_size", "basins", "network", "optimisers", "style"],
+        ),
+        ("lossviz.optim", ["newton", "sgd", "noise", "rules", "convergence"]),
         ("lossviz.interactive", ["cost", "imbalance"]),
     ],
 )

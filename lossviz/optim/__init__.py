@@ -7,15 +7,21 @@
   full-batch gradient descent, mini-batch SGD and
   online learning, and :func:`online_pass` in an order you choose (notebooks 04-05);
 * :mod:`lossviz.optim.noise` -- mini-batch gradients, their variance and the gradient noise
-  scale (notebooks 02, 04, 05, 07).
+  scale (notebooks 02, 04, 05, 07);
+* :mod:`lossviz.optim.rules` -- update rules for the engine beyond plain :class:`SGD`:
+  :class:`Momentum`, :class:`Nesterov`, :class:`Adam`, exactly as torch.optim defines them;
+* :mod:`lossviz.optim.convergence` -- the quadratic theory of those rules (best step and
+  momentum from the Hessian's eigenvalues) and helpers that measure runs against it (lesson 11).
 
 Every name is re-exported here (``lv.optim.online_pass``); the most used ones are also at
 the top of :mod:`lossviz` (``lv.train``, ``lv.minimise``).
 """
 
-from . import newton, noise, sgd
+from . import convergence, newton, noise, rules, sgd
+from .convergence import *  # noqa: F403
 from .newton import *  # noqa: F403
 from .noise import *  # noqa: F403
+from .rules import *  # noqa: F403
 from .sgd import *  # noqa: F403
 
-__all__ = [*newton.__all__, *sgd.__all__, *noise.__all__]
+__all__ = [*newton.__all__, *sgd.__all__, *noise.__all__, *rules.__all__, *convergence.__all__]

@@ -16,16 +16,18 @@ package does not.
 * :mod:`lossviz.plot.basins` -- :func:`two_basin`, :func:`basin_endpoints` (notebook 07);
 * :mod:`lossviz.plot.network` -- :func:`cost_slice_contours`, :func:`segment_cost_curve`,
   :func:`sharpness_scatter` (the network lesson);
+* :mod:`lossviz.plot.optimisers` -- optimisers' paths, stability scans, rate maps (lesson 11);
 * :mod:`lossviz.plot.style` -- the course style: ``COLOURS``, ``figsize``, ``use_course_style``.
 """
 
-from . import basins, batch_size, capacity, core, imbalance, network, style
+from . import basins, batch_size, capacity, core, imbalance, network, optimisers, style
 from .basins import *  # noqa: F403
 from .batch_size import *  # noqa: F403
 from .capacity import *  # noqa: F403
 from .core import *  # noqa: F403
 from .imbalance import *  # noqa: F403
 from .network import *  # noqa: F403
+from .optimisers import *  # noqa: F403
 from .style import *  # noqa: F403
 
 __all__ = [
@@ -35,5 +37,6 @@ __all__ = [
     *batch_size.__all__,
     *basins.__all__,
     *network.__all__,
+    *optimisers.__all__,
     *style.__all__,
 ]
