@@ -17,7 +17,6 @@ from .model import check_data, check_lam, check_loss, check_params
 
 __all__ = [
     "condition_number",
-    "contour_levels",
     "contour_lines",
     "cost_grid",
     "default_window",
@@ -128,38 +127,6 @@ def default_window(
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
-def contour_levels(J: ArrayLike, minimum: float | None = None, n: int = 12) -> np.ndarray:
-    """Contour levels spaced geometrically above the minimum of a landscape.
-
-    Equally spaced levels would all sit on the steep walls and leave the long,
-    flat valley floor blank; levels ``J* + g·2^j`` double their gap each time,
-    so the valley gets as many lines as the walls. Taught in notebook 03.
-
-    Parameters
-    ----------
-    J : (nb, nw) array_like of float
-        The landscape, e.g. from :func:`cost_grid`.
-    minimum : float, optional
-        The objective's minimum ``J*`` (from :func:`lossviz.minimise`); the smallest
-        value of ``J`` when omitted. Must not exceed ``J``'s largest value.
-    n : int, default 12
-        Number of levels, ``>= 1``.
-
-    Returns
-    -------
-    (n,) ndarray of float64
-        Increasing levels, the last one at ``J``'s largest value.
-    """
-    grid = as_float_array("J", J, ndim=None)
-    n = as_int("n", n, minimum=1)
-    top = float(grid.max())
-    low = float(grid.min()) if minimum is None else as_scalar("minimum", minimum)
-    if low >= top:
-        raise ValueError(f"minimum must be below the largest value of J ({top}), got {low}")
-    gaps = (top - low) * 2.0 ** np.arange(-(n - 1), 1)
-    return low + gaps
-
-
 def contour_lines(
     w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, levels: ArrayLike
 ) -> list[list[np.ndarray]]:
@@ -167,7 +134,8 @@ def contour_lines(
 
     What ``ax.contour`` would draw, as plain arrays (by ``contourpy``, the
     library matplotlib uses), so that a plot can be updated in place when the
-    landscape changes (the explorer does this when λ moves).
+    landscape changes (the explorer does this when λ moves). The course draws
+    its lines at :func:`lossviz.plot.style.landscape_levels`.
 
     Parameters
     ----------

@@ -158,9 +158,12 @@ def test_drawing_functions_return_their_axes(problem, theta0):
     assert len(ax.lines) == 3 + 1 + 2 + 1
     ax = lv.plot.two_basin(problem, reparam=lv.basins.Reparametrisation())
     assert "φ" in ax.get_xlabel()
-    ends = {"GD": lv.basins.run_basins(problem, theta0, batch_size=problem.m, lr=0.01, steps=50)}
-    ax = lv.plot.basin_endpoints(problem, ends)
-    share = lv.basins.count_basins(problem, ends["GD"]).sharp_share
-    assert ax.patches[0].get_width() == pytest.approx(share)
-    with pytest.raises(TypeError, match="finals must be a non-empty dict"):
-        lv.plot.basin_endpoints(problem, {})
+    ends = lv.basins.run_basins(problem, theta0, batch_size=problem.m, lr=0.01, steps=50)
+    counts = lv.basins.count_basins(problem, ends)
+    ax = lv.plot.basin_endpoints({"GD": counts})
+    assert ax.patches[0].get_width() == pytest.approx(counts.sharp_share)
+    assert ax.patches[2].get_width() == pytest.approx(counts.flat_share)
+    with pytest.raises(TypeError, match="counts must be a non-empty mapping"):
+        lv.plot.basin_endpoints({})
+    with pytest.raises(TypeError, match="counts must be a non-empty mapping"):
+        lv.plot.basin_endpoints({"GD": ends})  # final θ, not counts: the plot counts nothing

@@ -216,7 +216,7 @@ def test_roughness_of_a_divergent_run_is_an_error_not_a_number(churn):
 # ------------------------------------------------------------------ drawing
 
 
-def test_plot_cost_against_time_draws_each_run_and_the_target(churn):
+def test_cost_curves_against_time_draw_each_run_and_the_target(churn):
     x, y = churn
     full = lv.batch_size.simulate_wall_clock(
         x, y, batch_size=x.size, seconds_per_step=5.0, seconds=100.0, lr=1.0
@@ -226,15 +226,25 @@ def test_plot_cost_against_time_draws_each_run_and_the_target(churn):
     )
     target = lv.batch_size.cost_reduction_target(x, y, 0.5)
     fig, ax = plt.subplots()
-    assert lv.plot.cost_against_time([full, mini], ["full", "mini"], target=target, ax=ax) is ax
-    labels = [line.get_label() for line in ax.get_lines()]
-    assert {"full", "mini", "target", "at the start"} <= set(labels)
-    np.testing.assert_allclose(ax.get_lines()[1].get_xdata(), full.times[1:])
+    drawn = lv.plot.cost_curves(
+        [full, mini], against="time", m=x.size, labels=["full", "mini"], target=target, ax=ax
+    )
+    assert drawn is ax
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines[:3]] == ["full", "mini", "target"]
+    np.testing.assert_allclose(lines[0].get_xdata(), full.times[1:])
+    assert lines[0].get_color() == lv.plot.COLOURS["full_batch"]
+    assert lines[1].get_color() == lv.plot.COLOURS["mini_batch"]
+    # a marker where each run first reaches the target, at the time time_to_cost gives (none if never)
+    reached = [line.get_xdata()[0] for line in lines[3:]]
+    times = [run.time_to_cost(target) for run in (full, mini)]
+    assert times[0] == np.inf  # 20 full-batch updates in 100 s do not get there
+    np.testing.assert_allclose(reached, times[1:])
     assert ax.get_xscale() == "log"
     with pytest.raises(ValueError, match="labels"):
-        lv.plot.cost_against_time([full], ["a", "b"], ax=ax)
+        lv.plot.cost_curves([full], labels=["a", "b"], ax=ax)
     with pytest.raises(TypeError, match="WallClockRun"):
-        lv.plot.cost_against_time([full.costs], ["a"], ax=ax)
+        lv.plot.cost_curves([full.costs], ax=ax)
     plt.close(fig)
 
 

@@ -211,25 +211,38 @@ def test_drawing_functions_return_their_axes(imbalanced):
     fits = lv.imbalance.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, xt, yt)
     w, b = np.linspace(0, 5, 12), np.linspace(-6, 0, 10)
     J = lv.cost_grid(x, y, w, b)
-    minimisers = {"BCE": fits[0].params, "weighted": fits[1].params}
-    ax = lv.plot.loss_landscape(w, b, J, minimisers=minimisers, highlight="BCE")
+    points = {"BCE": fits[0].params, "weighted": fits[1].params}
+    roles = [lv.plot.loss_role(f.loss) for f in fits]
+    ax = lv.plot.cost_landscape(w, b, J)
+    assert lv.plot.minimisers(points, roles=roles, highlight="BCE", ax=ax) is ax
     assert len(ax.lines) == 2 and ax.lines[0].get_markerfacecolor() != "none"
     assert ax.lines[1].get_markerfacecolor() == "none"
+    assert ax.lines[1].get_marker() == lv.plot.MARKERS["weighted_bce"]
     ax = lv.plot.fitted_probabilities(x, y, fits, labels=["a", "b"])
     assert [ln.get_label() for ln in ax.lines[:2]] == ["a", "b"]
+    assert ax.lines[1].get_color() == lv.plot.COLOURS["weighted_bce"]
     ax = lv.plot.minority_scores(fits)
     assert len(ax.containers) == 3
     assert ax.containers[0].patches[1].get_height() == pytest.approx(fits[1].metrics.recall)
 
 
+def test_each_loss_has_its_role():
+    assert lv.plot.loss_role(lv.BCE) == "bce"
+    assert lv.plot.loss_role(lv.WeightedBCE(3.0)) == "weighted_bce"
+    assert lv.plot.loss_role(lv.FocalLoss(1.0)) == "focal"
+    assert lv.plot.loss_role(lv.FocalLoss(1.0, alpha=0.5)) == "focal_alpha"
+    with pytest.raises(TypeError, match="loss must be"):
+        lv.plot.loss_role("bce")
+
+
 def test_drawing_functions_reject_bad_arguments(imbalanced):
     x, y, xt, yt = imbalanced
-    w, b = np.linspace(0, 5, 12), np.linspace(-6, 0, 10)
-    J = lv.cost_grid(x, y, w, b)
-    with pytest.raises(ValueError, match="J must have shape"):
-        lv.plot.loss_landscape(w, b, J.T, minimisers={"a": (1, 1)}, highlight="a")
     with pytest.raises(ValueError, match="highlight must be one of"):
-        lv.plot.loss_landscape(w, b, J, minimisers={"a": (1, 1)}, highlight="b")
+        lv.plot.minimisers({"a": (1, 1)}, highlight="b")
+    with pytest.raises(ValueError, match="roles must name one role per series"):
+        lv.plot.minimisers({"a": (1, 1)}, roles=["bce", "focal"])
+    with pytest.raises(ValueError, match="role must be one of"):
+        lv.plot.minimisers({"a": (1, 1)}, roles=["no such role"])
     fits = lv.imbalance.fit_losses([lv.BCE], x, y, xt, yt)
     with pytest.raises(ValueError, match="labels must have 1 entries"):
         lv.plot.minority_scores(fits, labels=["a", "b"])

@@ -263,10 +263,15 @@ def test_simulated_step_time():
 def test_drawing_functions_return_their_axes():
     x, y = lv.make_churn(100, seed=10)
     runs = [lv.train(x, y, batch_size=b, lr=0.5, epochs=2) for b in (5, 100)]
-    ax = lv.plot.cost_curves(runs, against="examples")
+    ax = lv.plot.cost_curves(runs, against="examples", m=x.size)
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), runs[1].examples_seen[1:])
+    assert [ln.get_color() for ln in ax.lines[:2]] == [
+        lv.plot.COLOURS[r] for r in ("mini_batch", "full_batch")
+    ]
     with pytest.raises(ValueError, match="step_times is required"):
         lv.plot.cost_curves(runs, against="time")
+    ax = lv.plot.cost_curves([*runs, runs[0]], against="updates", m=x.size)  # two runs of one regime
+    assert ax.lines[0].get_marker() == "none" and ax.lines[2].get_marker() == "s"
     ax = lv.plot.cost_curves(runs, against="time", step_times=[1.0, 2.0], j_star=0.0)
     assert ax.get_yscale() == "log"
 

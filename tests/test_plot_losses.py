@@ -1,5 +1,6 @@
 """Tests of lossviz.plot.losses (drawing only; values come from the caller)."""
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -17,9 +18,10 @@ def test_bars_and_cost_line_show_the_values_given():
     np.testing.assert_allclose(heights, losses)
     line = ax.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), [lv.cost(y, y_hat)] * 2)
-    # the largest loss is highlighted
-    colors = [p.get_facecolor() for p in ax.patches]
-    assert colors[int(np.argmax(losses))] != colors[1]
+    # the largest loss is hatched, the others are not; all have the colour of a loss
+    hatches = [p.get_hatch() for p in ax.patches]
+    assert hatches[int(np.argmax(losses))] == "//" and hatches.count(None) == losses.size - 1
+    assert {mcolors.to_hex(p.get_facecolor()) for p in ax.patches} == {lv.plot.COLOURS["loss"].lower()}
     plt.close(fig)
 
 

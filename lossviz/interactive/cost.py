@@ -59,6 +59,10 @@ def _one_two_five(lo_exp: int, hi_exp: int) -> list[float]:
     return [*stops, float(f"1e{hi_exp}")]
 
 
+#: The course-style role of each of the explorer's three runs (lossviz.plot.COLOURS).
+_ROLES = {"online": "online", "chosen": "mini_batch", "full": "full_batch"}
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
@@ -484,8 +488,8 @@ class CostExplorer:
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
 
         # Layer 1, redrawn when λ moves: the landscape, the minima, the start, the title.
-        land = self._landscape = plot.cost_landscape(
-            self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum"
+        land = self._landscape = plot.cost_landscape_artists(
+            self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum", colorbar=False
         )
         (self._minimum0_marker,) = ax.plot(
             [self._minimum0[0]],
@@ -519,7 +523,8 @@ class CostExplorer:
         fig.add_to_layer(self._title, 1)
 
         # Layer 2, redrawn on every change: the three runs' paths and curves.
-        colours = {"online": "C0", "chosen": "C3", "full": "k"}
+        colours = {name: plot.COLOURS[role] for name, role in _ROLES.items()}
+        styles = {name: plot.LINESTYLES[role] for name, role in _ROLES.items()}
         widths = {"online": 0.7, "chosen": 1.3, "full": 1.8}
         labels = {
             "full": f"full batch (k = m = {self._m})",
@@ -530,22 +535,24 @@ class CostExplorer:
         self._paths, self._curves = {}, {}
         for name in ("online", "chosen", "full"):  # drawn bottom to top
             alpha = 0.8 if name == "online" else 1.0
-            path = plot.trajectory(
-                here,
-                ax=ax,
+            (path,) = ax.plot(
+                here[:, 0],
+                here[:, 1],
                 color=colours[name],
+                linestyle=styles[name],
                 linewidth=widths[name],
                 alpha=alpha,
-                start_marker=False,
                 zorder=3,
             )
-            curve = plot.cost_curve(
+            (curve,) = axc.plot(
+                [0.0, 1.0],
                 [1.0, 1.0],
-                ax=axc,
                 label=labels[name],
                 color=colours[name],
+                linestyle=styles[name],
                 linewidth=widths[name],
                 alpha=alpha,
+                zorder=2,
             )
             self._paths[name] = fig.add_to_layer(path, 2)
             self._curves[name] = fig.add_to_layer(curve, 2)

@@ -5,9 +5,9 @@
 * :mod:`lossviz.optim.sgd` -- the one SGD engine, :func:`run_sgd` (R runs at once on any
   :class:`BatchProblem`, with a pluggable update rule), and :func:`train` (one run of it):
   full-batch gradient descent, mini-batch SGD and
-  online learning, and :func:`online_pass` in an order you choose (notebooks 04-05);
+  online learning, and :func:`online_pass` in an order you choose (notebooks 04 and 06);
 * :mod:`lossviz.optim.noise` -- mini-batch gradients, their variance and the gradient noise
-  scale (notebooks 02, 04, 05, 07);
+  scale (notebooks 02, 04, 06, 09);
 * :mod:`lossviz.optim.rules` -- update rules for the engine beyond plain :class:`SGD`:
   :class:`Momentum`, :class:`Nesterov`, :class:`Adam`, exactly as torch.optim defines them;
 * :mod:`lossviz.optim.convergence` -- the quadratic theory of those rules (best step and

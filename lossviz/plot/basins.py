@@ -1,18 +1,21 @@
-"""Drawings for sharp against flat minima (notebook 07): the two-basin cost and where runs end.
+"""Drawings for sharp against flat minima (notebook 10): the two-basin cost and where runs end.
 
 The problem comes from :func:`lossviz.topics.basins.make_two_basin`, the runs from
-:func:`lossviz.topics.basins.run_basins`.
+:func:`lossviz.topics.basins.run_basins` and their counts from
+:func:`lossviz.topics.basins.count_basins`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.axes import Axes
-from numpy.typing import ArrayLike
 
-from .._validation import as_int
-from ..topics.basins import Reparametrisation, TwoBasinProblem, count_basins
+from .._validation import _short, as_int
+from ..topics.basins import BasinCounts, Reparametrisation, TwoBasinProblem
 from .core import _axes
+from .style import COLOURS, role_style
 
 __all__ = ["basin_endpoints", "two_basin"]
 
@@ -24,23 +27,41 @@ def two_basin(
     n_samples: int = 6,
     ax: Axes | None = None,
 ) -> Axes:
-    """The cost ``J`` (thick) and a few per-sample losses (thin) over ``θ``, or over ``φ``.
+    """The cost ``J`` (role ``"cost"``) and a few per-sample losses (``"loss"``) over ``θ``, or over ``φ``.
 
-    The per-sample losses are drawn shifted to share ``J``'s value at the ridge,
-    so their tilts are visible. With ``reparam`` the horizontal axis is ``φ``
-    and the same functions are drawn against it.
+    The per-sample losses are drawn shifted to share ``J``'s value at the ridge, so
+    their tilts are visible. The two minima have the roles ``"sharp"`` and ``"flat"``
+    (named by their shape in ``θ``), the ridge is a reference line. With ``reparam`` the
+    horizontal axis is ``φ`` and the same functions are drawn against it.
 
     Parameters
     ----------
     problem : TwoBasinProblem
+        From :func:`lossviz.topics.basins.make_two_basin`.
     reparam : Reparametrisation, optional
     n_samples : int, default 6
-        Per-sample losses to draw (the first ones).
+        Per-sample losses to draw (the first ones), ``0 <= n_samples <= m``.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` is not a TwoBasinProblem or ``ax`` not an Axes.
+    ValueError
+        If ``n_samples`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import lossviz as lv
+    >>> ax = two_basin(lv.basins.make_two_basin(m=20, seed=0), n_samples=2)
+    >>> [line.get_label() for line in ax.lines][2:]
+    ['cost $J$ (mean of the losses)', 'sharp minimum (in θ)', 'flat minimum (in θ)', 'ridge']
     """
     if not isinstance(problem, TwoBasinProblem):
         raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
@@ -48,61 +69,97 @@ def two_basin(
     ax = _axes(ax)
     lo = problem.sharp_minimum - 4 * problem.sharp_width
     hi = problem.flat_minimum + 2.5 * problem.flat_width
-    theta = (
-        np.linspace(lo, hi, 1500)
-        if reparam is None
-        else reparam.theta(np.linspace(*reparam.phi(np.array([lo, hi])), 1500))
-    )
+    if reparam is None:
+        theta = np.linspace(lo, hi, 1500)
+    else:
+        phi_lo, phi_hi = reparam.phi(np.array([lo, hi]))
+        theta = reparam.theta(np.linspace(float(phi_lo), float(phi_hi), 1500))
     axis = theta if reparam is None else reparam.phi(theta)
     J = problem.cost(theta)
-    for xi in problem.xi[:n_samples]:
-        ax.plot(axis, J + xi * (theta - problem.ridge), color="0.75", lw=0.6)
-    ax.plot(axis, J, color="k", lw=2, label="cost $J$ (mean of the losses)")
-    for t, name, colour in ((problem.sharp_minimum, "sharp", "C3"), (problem.flat_minimum, "flat", "C0")):
+    for k, xi in enumerate(problem.xi[:n_samples]):
+        ax.plot(
+            axis,
+            J + xi * (theta - problem.ridge),
+            lw=0.8,
+            alpha=0.7,
+            label="per-sample losses (shifted)" if k == 0 else "_nolegend_",
+            **role_style("loss"),
+        )
+    ax.plot(axis, J, lw=2.2, label="cost $J$ (mean of the losses)", **role_style("cost"))
+    for t, role in ((problem.sharp_minimum, "sharp"), (problem.flat_minimum, "flat")):
         a = t if reparam is None else float(reparam.phi(t))
-        ax.plot([a], [problem.cost(t)], "o", color=colour, ms=8, label=f"{name} minimum (in θ)")
+        ax.plot(
+            [a],
+            [problem.cost(t)],
+            ms=10,
+            ls="none",
+            zorder=4,
+            label=f"{role} minimum (in θ)",
+            **{k: v for k, v in role_style(role, markers=True).items() if k != "linestyle"},
+        )
     r = problem.ridge if reparam is None else float(reparam.phi(problem.ridge))
-    ax.axvline(r, color="0.4", ls=":", lw=1, label="ridge")
+    ax.axvline(r, lw=1, label="ridge", **role_style("reference"))
     ax.set_ylim(float(J.min()) - 0.6 * problem.flat_depth, float(J.max()) + 0.6 * problem.flat_depth)
     ax.set_xlabel("θ" if reparam is None else "φ   (θ = r(φ))")
     ax.set_ylabel("loss")
-    ax.legend(fontsize="small", loc="upper center")
+    ax.legend(loc="upper center")
     return ax
 
 
-def basin_endpoints(
-    problem: TwoBasinProblem, finals: dict[str, ArrayLike], *, ax: Axes | None = None
-) -> Axes:
+def basin_endpoints(counts: Mapping[str, BasinCounts], *, ax: Axes | None = None) -> Axes:
     """Share of runs ending in each basin, one horizontal bar per setting.
 
-    The basins are named by their shape in ``θ``, whatever coordinates the
-    runs used.
+    Nothing is counted here: pass the counts of :func:`lossviz.topics.basins.count_basins`.
+    The basins are named by their shape in ``θ``, whatever coordinates the runs used;
+    sharp and flat have their roles' colours, runs caught between them are grey, and
+    each segment has its own hatch too.
 
     Parameters
     ----------
-    problem : TwoBasinProblem
-    finals : dict of str to (R,) array_like
-        Final ``θ`` of the runs of each setting, by label (top to bottom).
+    counts : mapping of str to BasinCounts
+        The counts of each setting, by label (drawn top to bottom).
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
+        ``ax.containers`` holds the bars of the sharp basin, of the runs between and of
+        the flat basin.
+
+    Raises
+    ------
+    TypeError
+        If ``counts`` is not a non-empty mapping of BasinCounts, or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lossviz.topics.basins import BasinCounts
+    >>> ax = basin_endpoints({"GD": BasinCounts(sharp=148, flat=852, between=0),
+    ...                       "SGD, B = 1": BasinCounts(sharp=77, flat=901, between=22)})
+    >>> [t.get_text() for t in ax.texts]
+    ['8%', '15%']
     """
-    if not isinstance(finals, dict) or not finals:
-        raise TypeError("finals must be a non-empty dict of label to final θ")
-    counts = {k: count_basins(problem, v) for k, v in finals.items()}
+    if (
+        not isinstance(counts, Mapping)
+        or not counts
+        or not all(isinstance(c, BasinCounts) for c in counts.values())
+    ):
+        raise TypeError(f"counts must be a non-empty mapping of label to BasinCounts, got {_short(counts)}")
     ax = _axes(ax)
     labels = list(counts)[::-1]
     sharp = np.array([counts[k].sharp_share for k in labels])
     flat = np.array([counts[k].flat_share for k in labels])
     between = 1 - sharp - flat
-    ax.barh(labels, sharp, color="C3", label="sharp basin (in θ)")
-    ax.barh(labels, between, left=sharp, color="0.8", label="between")
-    ax.barh(labels, flat, left=sharp + between, color="C0", label="flat basin (in θ)")
+    ax.barh(labels, sharp, color=COLOURS["sharp"], hatch="//", edgecolor="white", label="sharp basin (in θ)")
+    ax.barh(labels, between, left=sharp, color=COLOURS["grid"], label="between")
+    ax.barh(labels, flat, left=sharp + between, color=COLOURS["flat"], label="flat basin (in θ)")
     for i, s in enumerate(sharp):
-        ax.text(0.01, i, f"{s:.0%}", va="center", color="k" if s < 0.05 else "white", fontsize="small")
+        ax.text(
+            0.01, i, f"{s:.0%}", va="center", color=COLOURS["text"] if s < 0.05 else "white", fontsize="small"
+        )
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs")
-    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
     return ax

@@ -1,4 +1,4 @@
-"""Drawings for batch size (notebooks 05 and 07): cost curves, time races, the noise scale, the trade-off.
+"""Drawings for batch size (notebooks 06 and 09): cost curves, time races, the noise scale, the trade-off.
 
 The results come from :mod:`lossviz.topics.batch_size` (simulated time, steps to a
 target, the trade-off fit), :func:`lossviz.train` and :mod:`lossviz.optim.noise`.
@@ -13,14 +13,14 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, as_scalar
+from .._validation import _short, as_float_array, as_scalar, check_same_shape
 from ..optim.sgd import TrainResult
-from ..topics.batch_size import StepsToTarget, TradeOff, WallClockRun
-from .core import _axes
+from ..topics.batch_size import StepsToTarget, TradeOff, WallClockRun, time_to_cost
+from .core import _axes, _check_roles, _style
+from .style import COLOURS, regime, role_style
 
 __all__ = [
     "best_lr",
-    "cost_against_time",
     "cost_curves",
     "loglog_fit",
     "noise_scale",
@@ -29,62 +29,154 @@ __all__ = [
 ]
 
 
+def _run_axis(run: TrainResult | WallClockRun, against: str, seconds: float | None) -> np.ndarray:
+    n = run.costs.size
+    if against == "updates":
+        return np.arange(n, dtype=float)
+    if against == "examples":
+        if isinstance(run, TrainResult):
+            return run.examples_seen.astype(float)
+        return np.arange(n, dtype=float) * run.batch_size
+    if isinstance(run, WallClockRun) and seconds is None:
+        return run.times
+    return np.arange(n, dtype=float) * float(seconds)  # type: ignore[arg-type]
+
+
 def cost_curves(
-    runs: Sequence[TrainResult],
+    runs: Sequence[TrainResult | WallClockRun],
     *,
     against: str = "updates",
+    m: int | None = None,
+    roles: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
     step_times: ArrayLike | None = None,
     j_star: float | None = None,
+    target: float | None = None,
+    legend: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
-    """Cost curves of several runs against updates, examples seen or simulated time.
+    """The cost along several training runs, against updates, examples seen or (simulated) time.
+
+    Each run is one :func:`lossviz.plot.cost_curve` in its regime's colour and line style:
+    with ``m`` given, a run of batch size ``B`` is ``regime(B, m)`` (full batch, mini-batch
+    or online); runs that share a role get different markers as well. The x-axis is
+    logarithmic and starts at the first update.
 
     Parameters
     ----------
-    runs : sequence of TrainResult
-        One per batch size, labelled by it.
+    runs : sequence of TrainResult or WallClockRun
+        From :func:`lossviz.train` or :func:`lossviz.topics.batch_size.simulate_wall_clock`.
     against : {"updates", "examples", "time"}
+        The clock. ``"time"`` takes a WallClockRun's own ``times``, or ``step_times``.
+    m : int, optional
+        Training-set size, for the regime of each run (see :func:`lossviz.plot.style.regime`).
+    roles : sequence of str, optional
+        One role per run, instead of the regimes; the style's cycle when neither is given.
+    labels : sequence of str, optional
+        One legend label per run (default ``"B = <batch size>"``).
     step_times : (len(runs),) array_like of float, optional
-        Seconds per update of each run; required for ``against="time"``
-        (e.g. from :func:`lossviz.topics.batch_size.simulated_step_time`).
+        Seconds per update of each run (e.g. from
+        :func:`lossviz.topics.batch_size.simulated_step_time`); required for
+        ``against="time"`` unless every run is a WallClockRun.
     j_star : float, optional
-        The minimum objective; when given, the y-axis shows ``J - J*`` on a log
-        scale instead of ``J``.
+        The minimum; when given the y-axis shows ``J - J*`` on a log scale.
+    target : float, optional
+        A cost to reach: drawn as a reference line, with a marker where each run first
+        reaches it (:func:`lossviz.topics.batch_size.time_to_cost`).
+    legend : bool, default True
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
+        The runs' curves are its first lines, in order.
+
+    Raises
+    ------
+    TypeError
+        If a run is not a TrainResult or WallClockRun, or ``ax`` not an Axes.
+    ValueError
+        If ``against`` is unknown, ``step_times`` is missing or of the wrong length, or
+        ``roles``/``labels`` have the wrong length.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> runs = [lv.train(x, y, batch_size=b, lr=0.5, epochs=3) for b in (1, 10, 100)]
+    >>> ax = cost_curves(runs, against="examples", m=100)
+    >>> [line.get_label() for line in ax.lines], ax.get_xlabel()
+    (['B = 1', 'B = 10', 'B = 100'], 'examples seen')
     """
     runs = list(runs)
-    if not runs or not all(isinstance(r, TrainResult) for r in runs):
-        raise TypeError("runs must be a non-empty sequence of TrainResult")
+    if not runs or not all(isinstance(r, (TrainResult, WallClockRun)) for r in runs):
+        raise TypeError(
+            f"runs must be a non-empty sequence of TrainResult or WallClockRun, got {_short(runs)}"
+        )
     if against not in ("updates", "examples", "time"):
         raise ValueError(f"against must be 'updates', 'examples' or 'time', got {against!r}")
-    if against == "time":
-        if step_times is None:
-            raise ValueError("step_times is required for against='time'")
+    seconds: list[float | None] = [None] * len(runs)
+    if step_times is not None:
         st = as_float_array("step_times", step_times)
         if st.shape != (len(runs),):
             raise ValueError(f"step_times must have {len(runs)} entries, got shape {st.shape}")
+        seconds = [float(v) for v in st]
+    elif against == "time" and not all(isinstance(r, WallClockRun) for r in runs):
+        raise ValueError("step_times is required for against='time' unless every run is a WallClockRun")
+    if roles is None and m is not None:
+        roles = [regime(r.batch_size, m) for r in runs]
+    role_list = _check_roles(roles, len(runs))
+    if labels is None:
+        labels = [f"B = {r.batch_size}" for r in runs]
+    elif len(labels) != len(runs):
+        raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
+    low = None if j_star is None else as_scalar("j_star", j_star)
     ax = _axes(ax)
-    for k, r in enumerate(runs):
-        if against == "updates":
-            t = np.arange(r.n_updates + 1)
-        elif against == "examples":
-            t = r.examples_seen
-        else:
-            t = np.arange(r.n_updates + 1) * st[k]
-        c = r.costs if j_star is None else r.costs - as_scalar("j_star", j_star)
-        ax.plot(t[1:], c[1:], color=f"C{k}", lw=1, label=f"B = {r.batch_size}")
+    seen: dict[str | None, int] = {}
+    for k, (run, role, label) in enumerate(zip(runs, role_list, labels)):
+        t = _run_axis(run, against, seconds[k])
+        c = run.costs if low is None else run.costs - low
+        style = _style(role, k)
+        repeat = seen.get(role, 0) if role is not None else 0
+        seen[role] = repeat + 1
+        ax.plot(
+            t[1:],
+            c[1:],
+            color=style["color"],
+            linestyle=style["linestyle"],
+            marker=_REPEAT_MARKERS[repeat % len(_REPEAT_MARKERS)] if repeat else "none",
+            markevery=0.12,
+            markersize=6,
+            linewidth=1.2,
+            label=label,
+            zorder=2 + len(runs) - k,
+        )
+    if target is not None:
+        level = as_scalar("target", target)
+        shown = level if low is None else level - low
+        ax.axhline(shown, lw=1, label="target", **role_style("reference"))
+        for k, run in enumerate(runs):
+            reached = time_to_cost(_run_axis(run, against, seconds[k]), run.costs, level)
+            if math.isfinite(reached):
+                colour = ax.lines[k].get_color()
+                ax.plot([reached], [shown], "o", color=colour, mec=COLOURS["text"], zorder=3 + len(runs))
     ax.set_xscale("log")
-    if j_star is not None:
+    if low is not None:
         ax.set_yscale("log")
         ax.set_ylabel(r"$J - J^*$")
     else:
-        ax.set_ylabel("objective $J$")
-    ax.set_xlabel({"updates": "updates", "examples": "examples seen", "time": "simulated time (s)"}[against])
+        ax.set_ylabel("cost $J$ on the training set")
+    names = {"updates": "updates", "examples": "examples seen", "time": "simulated time (s)"}
+    ax.set_xlabel(names[against])
+    if legend:
+        ax.legend()
     return ax
+
+
+#: Markers that tell apart runs of the same regime (two mini-batch sizes, say).
+_REPEAT_MARKERS = ("none", "s", "D", "v", "P")
 
 
 def noise_scale(
@@ -94,36 +186,58 @@ def noise_scale(
     estimates: tuple[ArrayLike, ArrayLike] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """``B_simple`` along a run, exact (line) and estimated from batch gradients (dots).
+    """``B_simple`` along a run: computed from the per-sample gradients (line) and estimated (points).
+
+    The exact value has the colour of a formula (``COLOURS["formula"]``), the estimates
+    from batch gradients that of a measurement (``COLOURS["measured"]``).
 
     Parameters
     ----------
-    updates : (n,) array_like
+    updates : (n,) array_like of float
         Update counts.
-    b_simple : (n,) array_like
-        Exact noise scale at those updates.
+    b_simple : (n,) array_like of float
+        Exact noise scale ``tr Σ / |G|²`` at those updates, > 0.
     estimates : ((k,) array_like, (k,) array_like), optional
-        Update counts and estimated noise scales.
+        Update counts and the noise scales estimated there.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite or their shapes differ.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = noise_scale([0, 10, 20], [58.0, 360.0, 600.0], estimates=([10], [340.0]))
+    >>> ax.get_yscale(), len(ax.lines)
+    ('log', 2)
     """
     u = as_float_array("updates", updates)
-    bs = np.asarray(b_simple, dtype=float)
-    if bs.shape != u.shape:
-        raise ValueError(f"updates and b_simple must have the same shape, got {u.shape} and {bs.shape}")
+    bs = as_float_array("b_simple", b_simple)
+    check_same_shape("updates", u, "b_simple", bs)
     ax = _axes(ax)
-    ax.plot(u, bs, color="C0", label=r"exact $B_{\mathrm{simple}} = \mathrm{tr}\,\Sigma / |G|^2$")
+    ax.plot(
+        u, bs, label=r"exact $B_{\mathrm{simple}} = \mathrm{tr}\,\Sigma / |G|^2$", **role_style("formula")
+    )
     if estimates is not None:
+        if len(estimates) != 2:
+            raise ValueError(f"estimates must be a pair (updates, values), got {_short(estimates)}")
         eu = as_float_array("estimates[0]", estimates[0])
-        ev = np.asarray(estimates[1], dtype=float)
-        ax.plot(eu, ev, "o", color="C3", ms=5, label="estimated from two batch sizes")
+        ev = as_float_array("estimates[1]", estimates[1])
+        check_same_shape("estimates[0]", eu, "estimates[1]", ev)
+        ax.plot(eu, ev, ms=6, label="estimated from two batch sizes", **role_style("measured"))
     ax.set_yscale("log")
     ax.set_xlabel("update")
     ax.set_ylabel("noise scale (samples)")
-    ax.legend(fontsize="small")
+    ax.legend()
     return ax
 
 
@@ -134,13 +248,15 @@ def steps_vs_batch(
     b_simple: float | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Updates to the target against batch size (best learning rate), with the fitted curve.
+    """Updates to the target against batch size (each at its best learning rate), with the fitted curve.
 
     Parameters
     ----------
     result : StepsToTarget
+        From :func:`lossviz.topics.batch_size.steps_to_target`.
     fit : TradeOff, optional
-        Drawn as ``S_min + E_min/B`` with ``B_crit`` marked.
+        From :func:`lossviz.topics.batch_size.fit_tradeoff`: drawn as ``S_min(1 + B_crit/B)``,
+        with ``S_min`` and ``B_crit`` marked.
     b_simple : float, optional
         A measured noise scale, marked for comparison.
     ax : matplotlib Axes, optional
@@ -148,44 +264,67 @@ def steps_vs_batch(
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a StepsToTarget, ``fit`` not a TradeOff or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lossviz.topics.batch_size import StepsToTarget, TradeOff
+    >>> B = np.array([1, 10, 100])
+    >>> steps = np.array([[3000.0], [330.0], [60.0]])  # one learning rate
+    >>> result = StepsToTarget(B, np.array([0.1]), steps, target=0.62, n_seeds=4, hold=5,
+    ...                        max_steps=np.full(3, 5000))
+    >>> ax = steps_vs_batch(result, TradeOff(s_min=30.0, e_min=3000.0))
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
     """
     if not isinstance(result, StepsToTarget):
         raise TypeError(f"result must be a StepsToTarget, got {type(result).__name__}")
+    if fit is not None and not isinstance(fit, TradeOff):
+        raise TypeError(f"fit must be a TradeOff, got {type(fit).__name__}")
     ax = _axes(ax)
     B, S = result.batch_sizes, result.best_steps
     ok = np.isfinite(S)
-    ax.plot(B[ok], S[ok], "o", color="k", label="measured (best learning rate)")
+    ax.plot(B[ok], S[ok], label="measured (best learning rate)", **role_style("measured"))
     if fit is not None:
         grid = np.geomspace(B.min(), B.max(), 200)
         ax.plot(
             grid,
             fit.steps(grid),
-            color="C0",
             label=(
                 rf"fit $S_{{\min}}(1 + B_{{\mathrm{{crit}}}}/B)$, "
                 rf"$B_{{\mathrm{{crit}}}} = {fit.b_crit:.0f}$"
             ),
+            **role_style("formula"),
         )
-        ax.axhline(fit.s_min, color="C0", ls=":", lw=1)
-        ax.axvline(fit.b_crit, color="C0", ls="--", lw=1)
+        ax.axhline(fit.s_min, lw=1, label=rf"$S_{{\min}} = {fit.s_min:.0f}$", **role_style("reference"))
+        ax.axvline(fit.b_crit, color=COLOURS["formula"], ls="--", lw=1)
     if b_simple is not None:
+        value = as_scalar("b_simple", b_simple)
         ax.axvline(
-            as_scalar("b_simple", b_simple),
-            color="C3",
+            value,
+            color=COLOURS["measured"],
             ls="-.",
             lw=1,
-            label=rf"$B_{{\mathrm{{simple}}}}$ at the target $= {b_simple:.0f}$",
+            label=rf"$B_{{\mathrm{{simple}}}}$ at the target $= {value:.0f}$",
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("batch size $B$")
     ax.set_ylabel("updates to reach the target $S$")
-    ax.legend(fontsize="small")
+    ax.legend()
     return ax
 
 
 def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) -> Axes:
     """Updates against examples, both relative to their minima, with ``(S/S_min - 1)(E/E_min - 1) = 1``.
+
+    Each measured point is labelled with its batch size.
 
     Parameters
     ----------
@@ -196,6 +335,23 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a StepsToTarget, ``fit`` not a TradeOff or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lossviz.topics.batch_size import StepsToTarget, TradeOff
+    >>> result = StepsToTarget(np.array([1, 10, 100]), np.array([0.1]),
+    ...                        np.array([[3000.0], [330.0], [60.0]]), target=0.62, n_seeds=4,
+    ...                        hold=5, max_steps=np.full(3, 5000))
+    >>> ax = tradeoff(result, TradeOff(s_min=30.0, e_min=3000.0))
+    >>> [t.get_text() for t in ax.texts]
+    ['1', '10', '100']
     """
     if not isinstance(result, StepsToTarget) or not isinstance(fit, TradeOff):
         raise TypeError("result must be a StepsToTarget and fit a TradeOff")
@@ -206,10 +362,10 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     ax.plot(
         fit.examples(grid) / fit.e_min,
         fit.steps(grid) / fit.s_min,
-        color="C0",
         label=r"$(S/S_{\min} - 1)(E/E_{\min} - 1) = 1$",
+        **role_style("formula"),
     )
-    ax.plot(E[ok] / fit.e_min, S[ok] / fit.s_min, "o", color="k", label="measured")
+    ax.plot(E[ok] / fit.e_min, S[ok] / fit.s_min, label="measured", **role_style("measured"))
     for b, e, s in zip(B[ok], E[ok], S[ok]):
         ax.annotate(
             f"{b}",
@@ -222,16 +378,16 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     ax.set_yscale("log")
     ax.set_xlabel(r"examples / $E_{\min}$")
     ax.set_ylabel(r"updates / $S_{\min}$")
-    ax.legend(fontsize="small")
+    ax.legend()
     return ax
 
 
 def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | None = None) -> Axes:
     """The best learning rate per batch size, with the linear scaling rule for comparison.
 
-    The rule ``η ∝ B`` is drawn through the smallest batch size's best rate.
-    With ``fit`` given, the form ``η_max / (1 + B_crit/B)`` that McCandlish
-    et al. derive is drawn too, with ``η_max`` the largest best rate measured.
+    The rule ``η ∝ B`` (a reference line) is drawn through the smallest batch size's
+    best rate. With ``fit`` given, the form ``η_max / (1 + B_crit/B)`` that McCandlish
+    et al. derive is drawn too (a formula), with ``η_max`` the largest best rate measured.
 
     Parameters
     ----------
@@ -242,88 +398,51 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | No
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a StepsToTarget or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lossviz.topics.batch_size import StepsToTarget
+    >>> steps = np.array([[100.0, 50.0], [40.0, 20.0]])  # 2 batch sizes x 2 learning rates
+    >>> result = StepsToTarget(np.array([1, 10]), np.array([0.1, 0.2]), steps, target=0.62, n_seeds=4,
+    ...                        hold=5, max_steps=np.full(2, 5000))
+    >>> ax = best_lr(result)
+    >>> ax.lines[0].get_ydata().tolist()
+    [0.2, 0.2]
     """
     if not isinstance(result, StepsToTarget):
         raise TypeError(f"result must be a StepsToTarget, got {type(result).__name__}")
+    if fit is not None and not isinstance(fit, TradeOff):
+        raise TypeError(f"fit must be a TradeOff, got {type(fit).__name__}")
     ax = _axes(ax)
     B, lr = result.batch_sizes, result.best_lr
     ok = np.isfinite(lr)
-    ax.plot(B[ok], lr[ok], "o-", color="k", label="best learning rate (fewest updates)")
+    ax.plot(B[ok], lr[ok], label="best learning rate (fewest updates)", **role_style("measured"))
     grid = np.geomspace(B.min(), B.max(), 200)
     first = np.flatnonzero(ok)[0]
-    ax.plot(grid, lr[first] * grid / B[first], color="C1", ls="--", label=r"linear scaling $\eta \propto B$")
+    ax.plot(
+        grid, lr[first] * grid / B[first], label=r"linear scaling $\eta \propto B$", **role_style("reference")
+    )
     if fit is not None:
         eta_max = np.nanmax(lr)
         ax.plot(
             grid,
             eta_max / (1 + fit.b_crit / grid),
-            color="C0",
             label=r"$\eta_{\max} / (1 + B_{\mathrm{crit}}/B)$",
+            **role_style("formula"),
         )
     ax.set_ylim(lr[ok].min() / 3, np.nanmax(lr) * 3)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("batch size $B$")
     ax.set_ylabel(r"learning rate $\eta$")
-    ax.legend(fontsize="small")
-    return ax
-
-
-def cost_against_time(
-    runs: Sequence[WallClockRun],
-    labels: Sequence[str],
-    *,
-    target: float | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """The objective of each run against simulated seconds, on a log time axis.
-
-    Draws each run from its first update on (a log axis has no 0), earlier runs
-    on top of later ones (pass the smooth run first), the start's objective as a
-    dotted line, and, when ``target`` is given, the target as a dashed line with
-    a marker where each run first reaches it.
-
-    Parameters
-    ----------
-    runs : sequence of WallClockRun
-        From :func:`lossviz.topics.batch_size.simulate_wall_clock`.
-    labels : sequence of str
-        One legend label per run.
-    target : float, optional
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    runs = list(runs)
-    if not runs or not all(isinstance(r, WallClockRun) for r in runs):
-        raise TypeError(f"runs must be a non-empty sequence of WallClockRun, got {runs!r}")
-    if len(labels) != len(runs):
-        raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
-    ax = _axes(ax)
-    ax.axhline(runs[0].costs[0], color="0.6", linestyle=":", label="at the start")
-    n = len(runs)
-    for j, (run, label) in enumerate(zip(runs, labels)):
-        ax.plot(
-            run.times[1:],
-            run.costs[1:],
-            color=f"C{j}",
-            linewidth=1.5 if j == 0 else 0.8,
-            label=label,
-            zorder=2 + n - j,
-        )
-    if target is not None:
-        target = as_scalar("target", target)
-        ax.axhline(target, color="k", linestyle="--", linewidth=1, label="target", zorder=2 + n)
-        for j, run in enumerate(runs):
-            t = run.time_to_cost(target)
-            if math.isfinite(t):
-                ax.plot([t], [target], "o", color=f"C{j}", markeredgecolor="k", zorder=3 + n)
-    ax.set_xscale("log")
-    ax.set_xlabel("simulated wall-clock time (s)")
-    ax.set_ylabel("cost $J$ on all samples")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    ax.legend()
     return ax
 
 
@@ -333,30 +452,51 @@ def loglog_fit(
     slope: float,
     intercept: float,
     *,
-    ax: Axes | None = None,
     label: str = "measured",
+    ax: Axes | None = None,
 ) -> Axes:
-    """Points ``(x, y)`` on log-log axes with the line ``10**intercept · x**slope``.
+    """Points ``(x, y)`` on log-log axes (measured) with the line ``10**intercept · x**slope`` (a fit).
 
     Parameters
     ----------
     x, y : (n,) array_like of float, ``> 0``
     slope, intercept : float
         From :func:`lossviz.topics.batch_size.loglog_slope`.
-    ax : matplotlib Axes, optional
     label : str
         Legend label of the points; the line is labelled with its slope.
+    ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If an array is not finite and positive or the shapes differ.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> x = np.array([1.0, 10.0, 100.0])
+    >>> ax = loglog_fit(x, 2 * x**-1, -1.0, np.log10(2))
+    >>> ax.lines[1].get_label()
+    'fitted line, slope -1.00'
     """
     xa = as_float_array("x", x)
     ya = as_float_array("y", y)
+    check_same_shape("x", xa, "y", ya)
+    if np.any(xa <= 0) or np.any(ya <= 0):
+        raise ValueError(f"x and y must be > 0 on log axes, got x = {_short(xa)}, y = {_short(ya)}")
     slope = as_scalar("slope", slope)
     intercept = as_scalar("intercept", intercept)
     ax = _axes(ax)
-    ax.loglog(xa, ya, "o", label=label)
-    ax.loglog(xa, 10.0**intercept * xa**slope, "-", color="C1", label=f"fitted line, slope {slope:.2f}")
+    ax.plot(xa, ya, label=label, **role_style("measured"))
+    ax.plot(xa, 10.0**intercept * xa**slope, label=f"fitted line, slope {slope:.2f}", **role_style("formula"))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.legend()
     return ax

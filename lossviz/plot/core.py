@@ -1,59 +1,101 @@
-"""The core drawings: losses, the cost landscape, paths, cost curves, the gradient cloud.
+"""The core drawings: losses, the cost landscape, minimisers, paths, cost curves, the gradient cloud.
 
-Each takes ``ax=None`` and returns what it drew; none computes. Compute with the
-functions of :mod:`lossviz` first, then pass the arrays here. All are re-exported
-by :mod:`lossviz.plot` (``lv.plot.cost_landscape(...)``).
+Each takes ``ax=None`` (a new figure of the course size when omitted), draws, and returns
+the Axes; none computes. Compute with the functions of :mod:`lossviz` first, then pass
+the arrays here. All are re-exported by :mod:`lossviz.plot` (``lv.plot.cost_landscape(...)``).
+
+The one exception to "returns the Axes" is :func:`cost_landscape_artists`, for figures that
+are updated in place (the explorers): it returns a :class:`LandscapeArtists`, a NamedTuple
+whose first field is the Axes and whose other fields are the artists that
+:func:`update_cost_landscape` changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.colorbar import Colorbar
+from matplotlib.colors import BoundaryNorm
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.quiver import Quiver
+from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
-from ..landscape import contour_levels, contour_lines
+from ..landscape import contour_lines
+from ..losses import bce_loss
+from .style import (
+    CMAP,
+    COLOURS,
+    LANDSCAPE_ALPHA,
+    figsize,
+    landscape_colorbar,
+    landscape_levels,
+    role_style,
+    series_style,
+)
 
 __all__ = [
-    "GradientCloudArtists",
     "LandscapeArtists",
     "cost_curve",
     "cost_landscape",
+    "cost_landscape_artists",
     "gradient_cloud",
+    "loss_vs_prediction",
     "losses",
+    "minimisers",
     "trajectory",
     "update_cost_landscape",
 ]
 
 
 def _axes(ax: Axes | None) -> Axes:
+    """``ax`` itself, or the Axes of a new figure of the course size (:func:`figsize`)."""
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(figsize=figsize())
     elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {_short(ax)}")
     return ax
+
+
+def _style(role: str | None, k: int = 0, *, markers: bool = False) -> dict[str, Any]:
+    """Line keywords of a role, or of the ``k``-th series without one."""
+    return series_style(k) if role is None else role_style(role, markers=markers)
+
+
+def _check_roles(roles: Sequence[str] | None, n: int) -> list[str | None]:
+    """``n`` roles (None where a series has none), checked: ``role_style`` refuses unknown names."""
+    if roles is None:
+        return [None] * n
+    if isinstance(roles, str) or len(roles) != n:
+        raise ValueError(f"roles must name one role per series ({n}), got {_short(roles)}")
+    for r in roles:
+        role_style(r)
+    return list(roles)
+
+
+# --- losses (notebook 01) ----------------------------------------------------------------
 
 
 def losses(
     losses: ArrayLike,
     cost: float | None = None,
     *,
-    ax: Axes | None = None,
     labels: Sequence[str] | None = None,
     highlight_max: bool = True,
+    ax: Axes | None = None,
 ) -> Axes:
     """Per-sample losses as bars, with the cost as a horizontal line across them.
 
-    Taught in notebook 01: the cost is the mean height of the bars.
+    Taught in notebook 01: the cost is the mean height of the bars. The bars have the
+    colour of a sample's loss (``COLOURS["loss"]``), the line the colour of the cost; the
+    largest loss is hatched.
 
     Parameters
     ----------
@@ -61,16 +103,32 @@ def losses(
         Per-sample losses, e.g. from :func:`lossviz.bce_loss`.
     cost : float, optional
         The cost to draw as a line; the mean of ``losses`` when omitted.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
     labels : sequence of str, optional
-        One tick label per bar (default ``"1"``, ``"2"``, ...).
+        One tick label per bar (default ``"1"``, ``"2"``, ...: samples are numbered from 1).
     highlight_max : bool, default True
-        Colour the largest loss differently.
+        Hatch the largest loss.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure of the course size when omitted.
 
     Returns
     -------
     matplotlib Axes
+        ``ax.patches`` are the bars, in order; ``ax.lines[0]`` is the cost.
+
+    Raises
+    ------
+    ValueError
+        If ``losses`` is not a finite 1-D array or ``labels`` has the wrong length.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = losses([0.78, 0.19, 0.37])
+    >>> [round(float(p.get_height()), 2) for p in ax.patches], round(float(ax.lines[0].get_ydata()[0]), 4)
+    ([0.78, 0.19, 0.37], 0.4467)
     """
     values = as_float_array("losses", losses)
     J = float(values.mean()) if cost is None else as_scalar("cost", cost)
@@ -79,18 +137,113 @@ def losses(
     elif len(labels) != values.size:
         raise ValueError(f"labels must have {values.size} entries, got {len(labels)}")
     ax = _axes(ax)
-    colors = ["C0"] * values.size
+    worst = int(np.argmax(values)) if highlight_max else -1
+    bars = ax.bar(np.arange(values.size), values, color=COLOURS["loss"], tick_label=list(labels))
+    handles: list[Any] = [Patch(color=COLOURS["loss"], label="loss $L^{(i)}$ of one sample")]
     if highlight_max:
-        colors[int(np.argmax(values))] = "C3"
-    ax.bar(np.arange(values.size), values, color=colors, tick_label=list(labels))
-    handles = [Patch(color="C0", label="loss $L^{(i)}$ of one sample")]
-    if highlight_max:
-        handles.append(Patch(color="C3", label="largest loss"))
-    handles.append(ax.axhline(J, color="k", linestyle="--", label=f"cost $J$ = mean = {J:.4f}"))
+        bars[worst].set_hatch("//")
+        bars[worst].set_edgecolor(COLOURS["text"])
+        handles.append(
+            Patch(facecolor=COLOURS["loss"], edgecolor=COLOURS["text"], hatch="//", label="largest loss")
+        )
+    handles.append(ax.axhline(J, label=f"cost $J$ = mean = {J:.4f}", **role_style("cost")))
     ax.set_xlabel("sample $i$")
     ax.set_ylabel("loss")
-    ax.set_ylim(0, max(values.max(), J) * 1.35)
+    ax.set_ylim(0, max(values.max(), J) * 1.4)
     ax.legend(handles=handles, loc="upper right")
+    return ax
+
+
+def loss_vs_prediction(
+    y: ArrayLike,
+    y_hat: ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    ylim: float = 4.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """The binary cross-entropy against the prediction, for ``y = 1`` and ``y = 0``, with samples on it.
+
+    Draws :func:`lossviz.bce_loss` over ``ŷ`` in (0, 1): ``L = -log ŷ`` for a label 1
+    (colour of class 1, solid) and ``L = -log(1 - ŷ)`` for a label 0 (colour of class 0,
+    dashed), the line ``ŷ = 0.5``, and each sample at ``(ŷ, L(ŷ, y))`` with its class's
+    marker and its label. Taught in notebook 01.
+
+    Parameters
+    ----------
+    y : (m,) array_like of {0, 1}
+        The samples' labels.
+    y_hat : (m,) array_like of float in [0, 1]
+        Their predicted probabilities.
+    labels : sequence of str, optional
+        One text per sample beside its point (default ``"1"``, ``"2"``, ...).
+    ylim : float, default 4.0
+        Top of the loss axis, > 0 (the curves rise without bound at the edges).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax.lines[0]`` and ``ax.lines[1]`` are the curves for ``y = 1`` and ``y = 0``.
+
+    Raises
+    ------
+    ValueError
+        If a label is not 0 or 1, a prediction lies outside [0, 1], the shapes differ,
+        ``labels`` has the wrong length or ``ylim <= 0``.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = loss_vs_prediction([0, 1], [0.2, 0.9])
+    >>> [line.get_label() for line in ax.lines[:2]]
+    ['y = 1: $L = -\\\\log \\\\hat y$', 'y = 0: $L = -\\\\log(1 - \\\\hat y)$']
+    """
+    labels_ = as_float_array("y", y)
+    probs = as_float_array("y_hat", y_hat)
+    check_same_shape("y", labels_, "y_hat", probs)
+    if not np.all((labels_ == 0) | (labels_ == 1)):
+        raise ValueError(f"y must hold labels 0 or 1, got {_short(labels_)}")
+    if np.any((probs < 0) | (probs > 1)):
+        raise ValueError(f"y_hat must lie in [0, 1], got {_short(probs)}")
+    if labels is None:
+        labels = [str(i) for i in range(1, probs.size + 1)]
+    elif len(labels) != probs.size:
+        raise ValueError(f"labels must have {probs.size} entries, got {len(labels)}")
+    top = as_scalar("ylim", ylim, minimum=0.0, strict_minimum=True)
+    ax = _axes(ax)
+    p = np.linspace(0.0, 1.0, 801)[1:-1]
+    curves = (
+        (1.0, "class_1", "-", r"y = 1: $L = -\log \hat y$"),
+        (0.0, "class_0", "--", r"y = 0: $L = -\log(1 - \hat y)$"),
+    )
+    for label, role, linestyle, text in curves:
+        ax.plot(p, bce_loss(np.full_like(p, label), p), color=COLOURS[role], ls=linestyle, lw=2, label=text)
+    ax.axvline(0.5, **role_style("reference"), lw=1, label=r"$\hat y = 0.5$")
+    L = bce_loss(labels_, probs)
+    for label, role in ((1.0, "class_1"), (0.0, "class_0")):
+        on = labels_ == label
+        if on.any():
+            ax.plot(
+                probs[on],
+                L[on],
+                ls="none",
+                marker=role_style(role, markers=True)["marker"],
+                ms=9,
+                color=COLOURS[role],
+                mec=COLOURS["text"],
+                zorder=3,
+            )
+    for xi, li, text in zip(probs, L, labels):
+        ax.annotate(str(text), (xi, min(li, top)), textcoords="offset points", xytext=(6, 4))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, top)
+    ax.set_xlabel(r"prediction $\hat y$")
+    ax.set_ylabel(r"loss $L(\hat y, y)$")
+    ax.legend(loc="upper center")
     return ax
 
 
@@ -98,31 +251,99 @@ def losses(
 
 
 class LandscapeArtists(NamedTuple):
-    """What :func:`cost_landscape` drew."""
+    """What :func:`cost_landscape_artists` drew, for :func:`update_cost_landscape`.
 
+    The drawing contract's one exception: the Axes first, then the artists to update.
+    """
+
+    ax: Axes
+    """The Axes drawn on."""
     image: AxesImage
-    """The shading: ``log10(J - J* + floor)`` as an image."""
+    """The shading: ``J - J*`` in bands between the contour levels, coloured by :data:`CMAP`."""
     contours: LineCollection
     """The contour lines (one collection, updatable in place)."""
     minimum: Line2D | None
     """The marker at the minimum, when one was given."""
+    colorbar: Colorbar | None
+    """The colour bar, when one was asked for."""
 
 
-class GradientCloudArtists(NamedTuple):
-    """What :func:`gradient_cloud` drew."""
-
-    samples: Quiver
-    """One arrow per gradient, from the origin."""
-    mean: Quiver
-    """The arrow of their mean."""
-    tip: Line2D
-    """A dot at the mean's tip, so a short mean stays visible inside the cloud."""
+def _band_norm(excess_levels: np.ndarray) -> BoundaryNorm:
+    bounds = np.concatenate([[0.0], excess_levels])
+    return BoundaryNorm(bounds, plt.get_cmap(CMAP).N)
 
 
-def _landscape_shading(J: np.ndarray, minimum: float) -> np.ndarray:
-    # Log of the height above the minimum, with a floor so the minimum itself is finite.
-    gap = np.maximum(J - minimum, 0.0)
-    return np.log10(gap + 1e-3 * float(gap.max()) + 1e-300)
+def _format_height(value: float, _pos: object = None) -> str:
+    return "0" if value == 0 else f"{value:.2g}"
+
+
+def cost_landscape_artists(
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    J: ArrayLike,
+    *,
+    minimum: ArrayLike | None = None,
+    minimum_value: float | None = None,
+    levels: int | ArrayLike = 10,
+    colorbar: bool = True,
+    colorbar_label: str = "height above the minimum, $J - J^*$",
+    label: str = "minimum",
+    ax: Axes | None = None,
+) -> LandscapeArtists:
+    """:func:`cost_landscape`, returning the artists drawn so that they can be updated in place.
+
+    Parameters and drawing as for :func:`cost_landscape`.
+
+    Returns
+    -------
+    LandscapeArtists
+        ``(ax, image, contours, minimum, colorbar)``; ``minimum`` and ``colorbar`` are
+        None when not drawn.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> w, b = np.linspace(-1, 1, 21), np.linspace(-1, 1, 11)
+    >>> drawn = cost_landscape_artists(w, b, np.add.outer(b**2, w**2), minimum=(0, 0), colorbar=False)
+    >>> drawn.image.get_array().shape, drawn.colorbar is None
+    ((11, 21), True)
+    """
+    w, b, grid = _check_grid(w_values, b_values, J)
+    low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
+    lv = _levels(grid, low, levels)
+    if not isinstance(colorbar, (bool, np.bool_)):
+        raise TypeError(f"colorbar must be a bool, got {_short(colorbar)}")
+    ax = _axes(ax)
+    dw, db = (w[-1] - w[0]) / (2 * (w.size - 1)), (b[-1] - b[0]) / (2 * (b.size - 1))
+    image = ax.imshow(
+        np.maximum(grid - low, 0.0),
+        origin="lower",
+        aspect="auto",
+        extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db),
+        cmap=CMAP,
+        norm=_band_norm(lv - low),
+        interpolation="nearest",
+        alpha=LANDSCAPE_ALPHA,
+        zorder=0,
+    )
+    contours = LineCollection(
+        _segments(w, b, grid, lv), colors=COLOURS["text"], linewidths=0.5, alpha=0.55, zorder=1
+    )
+    ax.add_collection(contours, autolim=False)
+    marker = None
+    if minimum is not None:
+        p = _point("minimum", minimum)
+        (marker,) = ax.plot([p[0]], [p[1]], markersize=15, label=label, zorder=5, **role_style("minimum"))
+    bar = None
+    if colorbar:
+        bar = landscape_colorbar(ax, image, label=colorbar_label)
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(_format_height))
+    ax.set_xlim(w[0], w[-1])
+    ax.set_ylim(b[0], b[-1])
+    ax.set_xlabel("weight $w$")
+    ax.set_ylabel("bias $b$")
+    return LandscapeArtists(ax, image, contours, marker, bar)
 
 
 def cost_landscape(
@@ -132,16 +353,19 @@ def cost_landscape(
     *,
     minimum: ArrayLike | None = None,
     minimum_value: float | None = None,
-    levels: int | ArrayLike = 12,
-    ax: Axes | None = None,
-    cmap: str = "Greys",
+    levels: int | ArrayLike = 10,
+    colorbar: bool = True,
+    colorbar_label: str = "height above the minimum, $J - J^*$",
     label: str = "minimum",
-) -> LandscapeArtists:
-    """Contours of an objective over the ``(w, b)`` plane, shaded by height.
+    ax: Axes | None = None,
+) -> Axes:
+    """A cost (or objective, or one sample's loss) over the ``(w, b)`` plane: bands, contours, colour bar.
 
-    Taught in notebook 03. Lines are at :func:`lossviz.contour_levels`, spaced
-    geometrically above the minimum so the long valley floor is drawn as well
-    as its walls; the shading is ``log10`` of the height above the minimum.
+    Taught in notebook 03. The lines are at the course's one contour-level scheme,
+    :func:`lossviz.plot.style.landscape_levels`: evenly spaced in ``log(J - J*)``, so the
+    long valley floor gets as many lines as its walls. Between two lines the shading is
+    one colour of :data:`lossviz.plot.style.CMAP` (low is dark), and the colour bar says
+    how high above the minimum each band lies: which way is downhill.
 
     Parameters
     ----------
@@ -150,61 +374,55 @@ def cost_landscape(
     b_values : (nb,) array_like of float
         The grid's ``b`` (rows), increasing and evenly spaced.
     J : (nb, nw) array_like of float
-        The objective on the grid, as :func:`lossviz.cost_grid` returns it.
+        The cost on the grid, as :func:`lossviz.cost_grid` returns it.
     minimum : (2,) array_like, optional
         ``(w*, b*)`` to mark with a star.
     minimum_value : float, optional
-        ``J*``, the objective's minimum (defaults to ``J``'s smallest value).
-    levels : int or (n,) array_like, default 12
-        How many geometric levels, or the levels themselves.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    cmap : str, default "Greys"
-        Colour map of the shading (light is low).
+        ``J*``, the minimum (defaults to ``J``'s smallest value); at most ``J.min()``.
+    levels : int or (n,) array_like, default 10
+        How many levels, or the levels themselves (increasing, above ``J*``).
+    colorbar : bool, default True
+        Draw the colour bar beside the panel.
+    colorbar_label : str
+        Its label: what the colour measures.
     label : str, default "minimum"
         Legend label of the minimum's marker.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure of the course size when omitted.
 
     Returns
     -------
-    LandscapeArtists
-        ``(image, contours, minimum)``; ``minimum`` is None when not given.
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If the grid's shapes disagree, an axis is not increasing, ``J`` is constant, a
+        level is out of order or ``minimum`` is not a pair.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> w, b = np.linspace(-1, 1, 21), np.linspace(-1, 1, 11)
+    >>> ax = cost_landscape(w, b, np.add.outer(b**2, w**2), minimum=(0.0, 0.0))
+    >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.figure.axes)  # the panel and its colour bar
+    ('weight $w$', 'bias $b$', 2)
     """
-    w, b, grid = _check_grid(w_values, b_values, J)
-    low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
-    lv = _levels(grid, low, levels)
-    ax = _axes(ax)
-    dw, db = (w[-1] - w[0]) / (2 * (w.size - 1)), (b[-1] - b[0]) / (2 * (b.size - 1))
-    image = ax.imshow(
-        _landscape_shading(grid, low),
-        origin="lower",
-        aspect="auto",
-        extent=(w[0] - dw, w[-1] + dw, b[0] - db, b[-1] + db),
-        cmap=cmap,
-        interpolation="bilinear",
-        alpha=0.35,
-        zorder=0,
-    )
-    contours = LineCollection(_segments(w, b, grid, lv), colors="0.3", linewidths=0.6, zorder=1)
-    ax.add_collection(contours, autolim=False)
-    marker = None
-    if minimum is not None:
-        p = _point("minimum", minimum)
-        (marker,) = ax.plot(
-            [p[0]],
-            [p[1]],
-            marker="*",
-            markersize=14,
-            color="gold",
-            markeredgecolor="k",
-            linestyle="none",
-            label=label,
-            zorder=4,
-        )
-    ax.set_xlim(w[0], w[-1])
-    ax.set_ylim(b[0], b[-1])
-    ax.set_xlabel("weight $w$")
-    ax.set_ylabel("bias $b$")
-    return LandscapeArtists(image, contours, marker)
+    return cost_landscape_artists(
+        w_values,
+        b_values,
+        J,
+        minimum=minimum,
+        minimum_value=minimum_value,
+        levels=levels,
+        colorbar=colorbar,
+        colorbar_label=colorbar_label,
+        label=label,
+        ax=ax,
+    ).ax
 
 
 def update_cost_landscape(
@@ -215,178 +433,338 @@ def update_cost_landscape(
     *,
     minimum: ArrayLike | None = None,
     minimum_value: float | None = None,
-    levels: int | ArrayLike = 12,
+    levels: int | ArrayLike = 10,
 ) -> LandscapeArtists:
-    """Redraw a :func:`cost_landscape` in place for a new ``J`` on the same grid.
+    """Redraw a :func:`cost_landscape_artists` drawing in place for a new ``J`` on the same grid.
 
-    The shading, the contour lines and the minimum's marker are updated; no
-    artist is added or removed. The explorer calls this when λ moves.
+    The shading and its bands, the contour lines, the minimum's marker and the colour
+    bar are updated; no artist is added or removed. The explorer calls this when λ moves.
+
+    Parameters
+    ----------
+    artists : LandscapeArtists
+        From :func:`cost_landscape_artists`.
+    w_values, b_values, J, minimum, minimum_value, levels
+        As for :func:`cost_landscape`; ``J`` has the drawn grid's shape.
 
     Returns
     -------
     LandscapeArtists
         ``artists`` itself.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> w, b = np.linspace(-1, 1, 21), np.linspace(-1, 1, 11)
+    >>> drawn = cost_landscape_artists(w, b, np.add.outer(b**2, w**2))
+    >>> again = update_cost_landscape(drawn, w, b, np.add.outer(b**2, (w - 0.5) ** 2), minimum=(0.5, 0))
+    >>> again is drawn, float(drawn.image.get_array()[5, 15])
+    (True, 0.0)
     """
-    w, b, grid = _check_grid(w_values, b_values, J)
-    if grid.shape != artists.image.get_array().shape:
-        raise ValueError(
-            f"J must have the shape {artists.image.get_array().shape} of the drawn "
-            f"landscape, got {grid.shape}"
+    if not isinstance(artists, LandscapeArtists):
+        raise TypeError(
+            f"artists must be the LandscapeArtists of cost_landscape_artists, got {_short(artists)}"
         )
+    w, b, grid = _check_grid(w_values, b_values, J)
+    drawn = artists.image.get_array()
+    drawn_shape = None if drawn is None else drawn.shape
+    if grid.shape != drawn_shape:
+        raise ValueError(f"J must have the shape {drawn_shape} of the drawn landscape, got {grid.shape}")
     low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
     lv = _levels(grid, low, levels)
-    shade = _landscape_shading(grid, low)
-    artists.image.set_data(shade)
-    artists.image.set_clim(float(shade.min()), float(shade.max()))
+    artists.image.set_data(np.maximum(grid - low, 0.0))
+    artists.image.set_norm(_band_norm(lv - low))
     artists.contours.set_segments(_segments(w, b, grid, lv))
     if artists.minimum is not None and minimum is not None:
         p = _point("minimum", minimum)
         artists.minimum.set_data([p[0]], [p[1]])
+    if artists.colorbar is not None:
+        artists.colorbar.update_normal(artists.image)
+        artists.colorbar.ax.yaxis.set_major_formatter(FuncFormatter(_format_height))
     return artists
+
+
+def minimisers(
+    points: Mapping[str, ArrayLike],
+    *,
+    roles: Sequence[str] | None = None,
+    highlight: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Mark several minimisers ``(w*, b*)`` on a landscape, one marker and colour each.
+
+    Draw the same points with the same roles on every panel of a comparison, so that
+    one minimiser looks the same in each: the one named ``highlight`` (the panel's own)
+    filled and larger, the others hollow.
+
+    Parameters
+    ----------
+    points : mapping of str to (2,) array_like
+        ``(w*, b*)`` by legend label, in a fixed order.
+    roles : sequence of str, optional
+        One course-style role per point (e.g. the losses ``"bce"``, ``"weighted_bce"``)
+        for its colour and marker; the style's cycle and circles when omitted.
+    highlight : str, optional
+        The key of ``points`` to fill.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One line per point, in order, after what ``ax`` held.
+
+    Raises
+    ------
+    TypeError
+        If ``points`` is not a non-empty mapping, or ``ax`` not an Axes.
+    ValueError
+        If a point is not a pair, ``roles`` has the wrong length or names an unknown role,
+        or ``highlight`` is not a key.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = minimisers({"BCE": (3.7, -6.9), "weighted": (4.2, -4.4)}, roles=["bce", "weighted_bce"],
+    ...                 highlight="BCE")
+    >>> [(line.get_label(), line.get_marker()) for line in ax.lines]
+    [('BCE', 'o'), ('weighted', 'X')]
+    """
+    if not isinstance(points, Mapping) or not points:
+        raise TypeError(f"points must be a non-empty mapping of label to (w, b), got {_short(points)}")
+    if highlight is not None and highlight not in points:
+        raise ValueError(f"highlight must be one of {list(points)}, got {highlight!r}")
+    checked = {name: _point(f"points[{name!r}]", pt) for name, pt in points.items()}
+    role_list = _check_roles(roles, len(checked))
+    ax = _axes(ax)
+    for k, ((name, pt), role) in enumerate(zip(checked.items(), role_list)):
+        st = _style(role, k, markers=True)
+        marker = st["marker"] if st["marker"] != "none" else "o"
+        own = name == highlight
+        ax.plot(
+            [pt[0]],
+            [pt[1]],
+            ls="none",
+            marker=marker,
+            ms=12 if own else 9,
+            color=st["color"],
+            mfc=st["color"] if own else "none",
+            mec=COLOURS["text"] if own else st["color"],
+            mew=1.6,
+            label=name,
+            zorder=4,
+        )
+    return ax
 
 
 def trajectory(
     params: ArrayLike,
     *,
-    ax: Axes | None = None,
-    label: str | None = None,
+    role: str | None = None,
     color: str | None = None,
+    label: str | None = None,
     linewidth: float = 1.5,
     alpha: float = 1.0,
     start_marker: bool = True,
     zorder: float = 3,
-) -> Line2D:
+    ax: Axes | None = None,
+) -> Axes:
     """An optimiser's path over the ``(w, b)`` plane.
 
-    Taught in notebook 04.
+    Taught in notebook 04. With a ``role`` (``"full_batch"``, ``"mini_batch"``,
+    ``"online"``, a loss ...) the path has that role's colour and line style.
 
     Parameters
     ----------
     params : (n, 2) array_like of float
         ``(w, b)`` after each update, the start first (``TrainResult.params``).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    label, color, linewidth, alpha, zorder
+    role : str, optional
+        A role of :data:`lossviz.plot.COLOURS`.
+    color : str, optional
+        A colour that overrides the role's (the line style stays the role's).
+    label, linewidth, alpha, zorder
         As for :meth:`matplotlib.axes.Axes.plot`.
     start_marker : bool, default True
         Mark the start with an open circle.
+    ax : matplotlib Axes, optional
 
     Returns
     -------
-    matplotlib Line2D
-        The path (the start marker, when drawn, is a second artist on ``ax``).
+    matplotlib Axes
+        The path is the first line added, the start marker (when drawn) the second.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` is not ``(n, 2)`` or the role is unknown.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = trajectory([[0, 0], [0.5, -0.2], [0.9, -0.6]], role="mini_batch")
+    >>> ax.lines[0].get_linestyle(), len(ax.lines)
+    ('--', 2)
     """
     P = as_float_array("params", params, ndim=2)
     if P.shape[1] != 2:
         raise ValueError(f"params must have shape (n, 2), got {P.shape}")
+    st = _style(role) if role is not None else {"color": COLOURS["text"], "linestyle": "-"}
     ax = _axes(ax)
-    (line,) = ax.plot(
-        P[:, 0], P[:, 1], color=color, linewidth=linewidth, alpha=alpha, label=label, zorder=zorder
+    ax.plot(
+        P[:, 0],
+        P[:, 1],
+        color=st["color"] if color is None else color,
+        linestyle=st["linestyle"],
+        linewidth=linewidth,
+        alpha=alpha,
+        label=label,
+        zorder=zorder,
     )
     if start_marker:
-        ax.plot(
-            [P[0, 0]],
-            [P[0, 1]],
-            marker="o",
-            markersize=7,
-            markerfacecolor="white",
-            markeredgecolor="k",
-            linestyle="none",
-            zorder=zorder + 1,
-        )
-    return line
+        ax.plot([P[0, 0]], [P[0, 1]], markersize=8, zorder=zorder + 1, **role_style("start"))
+    return ax
 
 
 def cost_curve(
     costs: ArrayLike,
     steps: ArrayLike | None = None,
     *,
-    ax: Axes | None = None,
-    label: str | None = None,
+    role: str | None = None,
     color: str | None = None,
+    label: str | None = None,
     linewidth: float = 1.5,
     alpha: float = 1.0,
     zorder: float = 2,
-) -> Line2D:
-    """The objective along a run, against updates or examples seen.
+    ax: Axes | None = None,
+) -> Axes:
+    """One curve of the cost (or objective) against updates or examples seen, from arrays.
 
-    Taught in notebook 04.
+    Taught in notebook 04. :func:`lossviz.plot.cost_curves` draws several training runs
+    at once (against updates, examples or time) and is built on this design: one role
+    per run, the axes labelled once.
 
     Parameters
     ----------
     costs : (n,) array_like of float
-        The objective at each point (``TrainResult.costs``).
+        The cost at each point (``TrainResult.costs``, or ``costs - J*``).
     steps : (n,) array_like of float, optional
         The x values: ``range(n)`` (updates) when omitted, or e.g.
         ``TrainResult.examples_seen``.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    label, color, linewidth, alpha, zorder
+    role : str, optional
+        A role of :data:`lossviz.plot.COLOURS` for colour and line style.
+    color : str, optional
+        A colour that overrides the role's.
+    label, linewidth, alpha, zorder
         As for :meth:`matplotlib.axes.Axes.plot`.
+    ax : matplotlib Axes, optional
 
     Returns
     -------
-    matplotlib Line2D
+    matplotlib Axes
+        The axis labels are set when still empty (``"updates"`` or ``"examples seen"``,
+        ``"cost $J$"``).
+
+    Raises
+    ------
+    ValueError
+        If ``costs`` and ``steps`` are not finite 1-D arrays of one shape.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = cost_curve([0.69, 0.65, 0.63], role="full_batch", label="full batch")
+    >>> ax.lines[0].get_xdata().tolist(), ax.get_xlabel()
+    ([0.0, 1.0, 2.0], 'updates')
     """
     c = as_float_array("costs", costs)
     s = np.arange(c.size, dtype=float) if steps is None else as_float_array("steps", steps)
     check_same_shape("costs", c, "steps", s)
+    st = _style(role) if role is not None else {"color": color, "linestyle": "-"}
     ax = _axes(ax)
-    (line,) = ax.plot(s, c, color=color, linewidth=linewidth, alpha=alpha, label=label, zorder=zorder)
+    ax.plot(
+        s,
+        c,
+        color=st["color"] if color is None else color,
+        linestyle=st["linestyle"],
+        linewidth=linewidth,
+        alpha=alpha,
+        label=label,
+        zorder=zorder,
+    )
     if not ax.get_xlabel():
         ax.set_xlabel("updates" if steps is None else "examples seen")
     if not ax.get_ylabel():
-        ax.set_ylabel("objective $J + \\lambda w^2/2$")
-    return line
+        ax.set_ylabel("cost $J$")
+    return ax
 
 
 def gradient_cloud(
     gradients: ArrayLike,
     *,
     mean: ArrayLike | None = None,
-    ax: Axes | None = None,
-    color: str = "C0",
-    mean_color: str = "C3",
     label: str = "$\\partial L^{(i)}/\\partial(w, b)$, one per sample",
     mean_label: str = "their mean $= \\partial J/\\partial(w, b)$",
     max_arrows: int = 400,
     limit: float | None = None,
     seed: int = 0,
-) -> GradientCloudArtists:
+    ax: Axes | None = None,
+) -> Axes:
     """Gradients as arrows from the origin, with their mean in bold.
 
-    For per-sample gradients the tips form the cloud that a mini-batch draws
-    from, and the mean arrow is the gradient of the cost; for mini-batch
-    gradients (:func:`lossviz.minibatch_gradients`) the cloud tightens around
-    the same arrow as the batch grows. Taught in notebook 02.
+    For per-sample gradients the tips form the cloud that a mini-batch draws from
+    (colour of one sample's gradient, ``COLOURS["gradient"]``), and the mean arrow is the
+    gradient of the cost (``COLOURS["mean_gradient"]``); for mini-batch gradients
+    (:func:`lossviz.minibatch_gradients`) the cloud tightens around the same arrow as the
+    batch grows. Taught in notebook 02.
 
     Parameters
     ----------
     gradients : (n, 2) array_like of float
         One gradient ``(∂/∂w, ∂/∂b)`` per row, e.g. :func:`lossviz.per_sample_gradients`.
     mean : (2,) array_like, optional
-        The arrow to draw in bold; the mean of the rows when omitted (pass the
-        full gradient when the rows are a sample of batches).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    color, mean_color : str
-        Colours of the arrows and of the mean.
+        The arrow to draw in bold; the mean of the rows when omitted (pass the full
+        gradient when the rows are a sample of batches).
     label, mean_label : str
-        Their legend labels.
+        Legend labels of the arrows and of the mean.
     max_arrows : int, default 400
-        Draw at most this many arrows (a seeded random subset) so the picture
-        stays readable; the default mean still uses every row.
+        Draw at most this many arrows (a seeded random subset) so the picture stays
+        readable; the default mean still uses every row.
     limit : float, optional
-        Half-width of the square view around the origin; from the arrows when
-        omitted. Give the same to several panels to compare them.
+        Half-width of the square view around the origin; from the arrows when omitted.
+        Give the same to several panels to compare them.
     seed : int, default 0
         Seed of the subset.
+    ax : matplotlib Axes, optional
 
     Returns
     -------
-    GradientCloudArtists
-        ``(samples, mean, tip)``: two :class:`matplotlib.quiver.Quiver` and the
-        :class:`matplotlib.lines.Line2D` of the dot (it carries the legend entry).
+    matplotlib Axes
+        ``ax.collections`` holds the arrows' two quivers (samples, mean); the dot at the
+        mean's tip is a line carrying the mean's legend entry.
+
+    Raises
+    ------
+    ValueError
+        If ``gradients`` is not ``(n, 2)``, ``mean`` not a pair, ``max_arrows < 1`` or
+        ``limit <= 0``.
+    TypeError
+        If ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = gradient_cloud([[1.0, 0.5], [-0.6, -0.4], [0.2, 0.3]])
+    >>> samples, mean = ax.collections
+    >>> samples.N, [round(float(v), 3) for v in (mean.U[0], mean.V[0])]
+    (3, [0.2, 0.133])
     """
     G = as_float_array("gradients", gradients, ndim=2)
     if G.shape[1] != 2:
@@ -404,7 +782,7 @@ def gradient_cloud(
     )
     ax = _axes(ax)
     zeros = np.zeros(shown.shape[0])
-    samples = ax.quiver(
+    ax.quiver(
         zeros,
         zeros,
         shown[:, 0],
@@ -412,12 +790,12 @@ def gradient_cloud(
         angles="xy",
         scale_units="xy",
         scale=1,
-        color=color,
-        alpha=0.25,
+        color=COLOURS["gradient"],
+        alpha=0.35,
         width=0.003,
         label=label,
     )
-    mean_q = ax.quiver(
+    ax.quiver(
         [0.0],
         [0.0],
         [centre[0]],
@@ -425,16 +803,16 @@ def gradient_cloud(
         angles="xy",
         scale_units="xy",
         scale=1,
-        color=mean_color,
+        color=COLOURS["mean_gradient"],
         width=0.012,
         zorder=3,
     )
-    (tip,) = ax.plot(
+    ax.plot(
         [centre[0]],
         [centre[1]],
         marker="o",
         markersize=8,
-        color=mean_color,
+        color=COLOURS["mean_gradient"],
         markeredgecolor="white",
         linestyle="-",
         linewidth=2.5,
@@ -444,11 +822,11 @@ def gradient_cloud(
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
     ax.set_aspect("equal")
-    ax.axhline(0, color="0.7", linewidth=0.6, zorder=0)
-    ax.axvline(0, color="0.7", linewidth=0.6, zorder=0)
+    ax.axhline(0, color=COLOURS["grid"], linewidth=0.8, zorder=0)
+    ax.axvline(0, color=COLOURS["grid"], linewidth=0.8, zorder=0)
     ax.set_xlabel("$\\partial/\\partial w$")
     ax.set_ylabel("$\\partial/\\partial b$")
-    return GradientCloudArtists(samples, mean_q, tip)
+    return ax
 
 
 def _check_grid(
@@ -473,10 +851,12 @@ def _segments(w: np.ndarray, b: np.ndarray, grid: np.ndarray, lv: np.ndarray) ->
 
 def _levels(grid: np.ndarray, low: float, levels: int | ArrayLike) -> np.ndarray:
     if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
-        return contour_levels(grid, low, int(levels))
+        return landscape_levels(grid, int(levels), minimum=low)
     lv = as_float_array("levels", levels)
     if lv.size > 1 and np.any(np.diff(lv) <= 0):
         raise ValueError(f"levels must be increasing, got {_short(lv)}")
+    if lv.size and lv[0] <= low:
+        raise ValueError(f"levels must lie above the minimum {low}, got {_short(lv)}")
     return lv
 
 

@@ -1,111 +1,62 @@
-"""Drawings for class imbalance (notebook 06): one loss's cost surface, fitted curves, minority scores.
+"""Drawings for class imbalance (notebook 07): fitted curves over the classes, minority scores.
 
-The fits come from :func:`lossviz.topics.imbalance.fit_losses`. The ``k``-th loss is
-drawn with the ``k``-th colour and marker in every panel, so a loss looks the same
-in each.
+The fits come from :func:`lossviz.topics.imbalance.fit_losses`. Each loss has its role in
+the course style (:func:`loss_role`: ``"bce"``, ``"weighted_bce"``, ``"focal"``,
+``"focal_alpha"``), so a loss looks the same in every panel: its cost landscape is
+:func:`lossviz.plot.cost_landscape`, its minimiser :func:`lossviz.plot.minimisers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from .._kernels import sigmoid
-from .._validation import as_float_array, as_int, as_scalar
-from ..model import check_data, check_params
-from ..topics.imbalance import LossFit, _hard_labels
-from .core import _axes
+from .._validation import _short, as_scalar
+from ..losses import BinaryCrossEntropy, FocalLoss, WeightedBCE
+from ..model import check_data
+from ..topics.imbalance import LossFit
+from .core import _axes, _check_roles, _style
+from .style import COLOURS, role_style
 
-__all__ = ["fitted_probabilities", "loss_landscape", "minority_scores"]
-
-#: Marker of the k-th loss in every drawing of this module, so a loss looks the same in each panel.
-_MARKERS = "os^Dv"
+__all__ = ["fitted_probabilities", "loss_role", "minority_scores"]
 
 
-def loss_landscape(
-    w_values: ArrayLike,
-    b_values: ArrayLike,
-    J: ArrayLike,
-    *,
-    minimisers: dict[str, ArrayLike],
-    highlight: str,
-    title: str | None = None,
-    levels: int = 14,
-    ax: Axes | None = None,
-) -> Axes:
-    """Contours of one loss's cost over ``(w, b)``, with its minimiser and the others'.
-
-    Contour levels are spaced evenly in ``log(J - min J)`` so that the valley
-    floor shows as clearly as the walls, whatever the loss's scale. The ``k``-th
-    minimiser is drawn with the ``k``-th colour and marker, so one loss looks
-    the same in every panel; the one named ``highlight`` (this surface's own)
-    is filled and larger, the others hollow.
+def loss_role(loss: object) -> str:
+    """The course-style role of a loss object: its colour, line style and marker in every drawing.
 
     Parameters
     ----------
-    w_values : (nw,) array_like
-    b_values : (nb,) array_like
-    J : (nb, nw) array_like
-        From :func:`lossviz.cost_grid` with this panel's ``loss``.
-    minimisers : dict of str to (2,) array_like
-        ``(w*, b*)`` of each loss, by display name, in a fixed order.
-    highlight : str
-        The key of ``minimisers`` that belongs to ``J``.
-    title : str, optional
-    levels : int, default 14
-    ax : matplotlib Axes, optional
+    loss : BinaryCrossEntropy, WeightedBCE or FocalLoss
+        E.g. ``lv.BCE``, ``lv.WeightedBCE(19)``, ``lv.FocalLoss(2.0, alpha=0.95)``.
 
     Returns
     -------
-    matplotlib Axes
+    str
+        ``"bce"``, ``"weighted_bce"``, ``"focal"`` (no class weight) or ``"focal_alpha"``.
+
+    Raises
+    ------
+    TypeError
+        If ``loss`` is none of these.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> [loss_role(f) for f in (lv.BCE, lv.WeightedBCE(19.0), lv.FocalLoss(2.0), lv.FocalLoss(2.0, 0.25))]
+    ['bce', 'weighted_bce', 'focal', 'focal_alpha']
     """
-    w = as_float_array("w_values", w_values)
-    b = as_float_array("b_values", b_values)
-    Jg = as_float_array("J", J, ndim=2)
-    if Jg.shape != (b.size, w.size):
-        raise ValueError(
-            f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, got {Jg.shape}"
-        )
-    if not isinstance(minimisers, dict) or not minimisers:
-        raise TypeError(f"minimisers must be a non-empty dict of name to (w, b), got {minimisers!r}")
-    if highlight not in minimisers:
-        raise ValueError(f"highlight must be one of {list(minimisers)}, got {highlight!r}")
-    points = {name: check_params(pt, f"minimisers[{name!r}]") for name, pt in minimisers.items()}
-    levels = as_int("levels", levels, minimum=2)
-    ax = _axes(ax)
-    excess = Jg - Jg.min()
-    positive = excess[excess > 0]
-    lo = positive.min() if positive.size else 1.0
-    ax.contour(
-        w,
-        b,
-        excess,
-        levels=np.geomspace(max(lo, excess.max() * 1e-4), excess.max(), levels),
-        cmap="viridis",
-        linewidths=0.8,
-    )
-    for k, (name, pt) in enumerate(points.items()):
-        own = name == highlight
-        ax.plot(
-            *pt,
-            marker=_MARKERS[k % len(_MARKERS)],
-            ms=11 if own else 8,
-            ls="none",
-            color=f"C{k}",
-            mfc=f"C{k}" if own else "none",
-            mec="k" if own else f"C{k}",
-            mew=1.5,
-            label=name,
-            zorder=3,
-        )
-    ax.set_xlabel("$w$")
-    ax.set_ylabel("$b$")
-    if title is not None:
-        ax.set_title(title)
-    return ax
+    if isinstance(loss, BinaryCrossEntropy):
+        return "bce"
+    if isinstance(loss, WeightedBCE):
+        return "weighted_bce"
+    if isinstance(loss, FocalLoss):
+        return "focal" if loss.alpha is None else "focal_alpha"
+    raise TypeError(f"loss must be BCE, WeightedBCE or FocalLoss, got {_short(loss)}")
 
 
 def _labels(fits: list[LossFit], labels: Sequence[str] | None) -> list[str]:
@@ -120,7 +71,7 @@ def _labels(fits: list[LossFit], labels: Sequence[str] | None) -> list[str]:
 def _check_fits(fits: Sequence[LossFit]) -> list[LossFit]:
     fits = list(fits)
     if not fits or not all(isinstance(f, LossFit) for f in fits):
-        raise TypeError("fits must be a non-empty sequence of LossFit from fit_losses")
+        raise TypeError(f"fits must be a non-empty sequence of LossFit from fit_losses, got {_short(fits)}")
     return fits
 
 
@@ -134,49 +85,87 @@ def fitted_probabilities(
     fits: Sequence[LossFit],
     *,
     labels: Sequence[str] | None = None,
+    roles: Sequence[str] | None = None,
     threshold: float = 0.5,
     ax: Axes | None = None,
 ) -> Axes:
     """The samples (churners at 1, others at 0) and each loss's ``σ(w*·x + b*)``.
 
-    Where a curve crosses the threshold is the bill above which that model
-    predicts churn.
+    Where a curve crosses the threshold is the bill above which that model predicts
+    churn. The classes have their roles' colours and markers; each curve its loss's
+    role (:func:`loss_role`), or the role given.
 
     Parameters
     ----------
     x, y : (m,) array_like
         The samples to show (labels 0 or 1), jittered vertically.
     fits : sequence of LossFit
-        The ``k``-th is drawn in colour ``Ck``, as in :func:`loss_landscape`.
     labels : sequence of str, optional
         One per fit (default: the losses' names).
+    roles : sequence of str, optional
+        One role per fit (default: :func:`loss_role` of each fit's loss).
     threshold : float, default 0.5
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
-        Its first two collections are the non-churners and the churners; its
-        lines are the fits' curves, in order, then the threshold.
+        Its first two collections are the non-churners and the churners; its lines are
+        the fits' curves, in order, then the threshold.
+
+    Raises
+    ------
+    TypeError
+        If ``fits`` are not LossFit or ``ax`` is not an Axes.
+    ValueError
+        If a label is not 0 or 1, ``labels``/``roles`` have the wrong length, or the
+        threshold lies outside [0, 1].
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import lossviz as lv
+    >>> x, y = lv.imbalance.make_imbalanced_churn(200, positive_rate=0.1, seed=0)
+    >>> fits = lv.imbalance.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, x, y)
+    >>> ax = fitted_probabilities(x, y, fits)
+    >>> [line.get_label() for line in ax.lines]
+    ['bce', 'weighted_bce(pos_weight=9)', 'threshold 0.5']
     """
     x_arr, y_arr = check_data(x, y)
-    is_pos = _hard_labels(y_arr)
+    if np.any((y_arr != 0) & (y_arr != 1)):
+        raise ValueError(f"y must hold hard labels 0 or 1 here, got {_short(y_arr)}")
+    is_pos = y_arr > 0.5
     fits = _check_fits(fits)
     names = _labels(fits, labels)
+    role_list = _check_roles([loss_role(f.loss) for f in fits] if roles is None else roles, len(fits))
     thr = as_scalar("threshold", threshold, minimum=0.0, maximum=1.0)
     ax = _axes(ax)
     jit = _jitter(x_arr.size)
-    ax.scatter(x_arr[~is_pos], jit[~is_pos], s=6, color="0.6", alpha=0.4, label="did not churn")
-    ax.scatter(x_arr[is_pos], 1 + jit[is_pos], s=10, color="k", alpha=0.8, label="churned")
+    for on, y0, cls, size, text in (
+        (~is_pos, 0.0, "class_0", 10, "did not churn"),
+        (is_pos, 1.0, "class_1", 14, "churned"),
+    ):
+        ax.scatter(
+            x_arr[on],
+            y0 + jit[on],
+            s=size,
+            marker=role_style(cls, markers=True)["marker"],
+            color=COLOURS[cls],
+            alpha=0.5,
+            linewidths=0,
+            label=text,
+        )
     grid = np.linspace(x_arr.min(), x_arr.max(), 300)
-    for k, (f, name) in enumerate(zip(fits, names)):
+    for k, (f, name, role) in enumerate(zip(fits, names, role_list)):
+        st = _style(role, k)
         w, b = f.params
-        ax.plot(grid, sigmoid(w * grid + b), color=f"C{k}", lw=2, label=name)
-    ax.axhline(thr, color="k", ls=":", lw=1, label=f"threshold {thr:g}")
+        ax.plot(grid, sigmoid(w * grid + b), color=st["color"], ls=st["linestyle"], lw=2, label=name)
+    ax.axhline(thr, lw=1, label=f"threshold {thr:g}", **role_style("reference"))
     ax.set_xlabel("monthly bill $x$ (\\$100s)")
     ax.set_ylabel(r"$\hat y = \sigma(w^* x + b^*)$")
     ax.set_ylim(-0.08, 1.08)
-    ax.legend(fontsize="small", loc="center left")
+    ax.legend(loc="center left")
     return ax
 
 
@@ -185,8 +174,11 @@ def minority_scores(
 ) -> Axes:
     """Minority recall, precision and false-positive rate for each loss, as grouped bars.
 
-    A precision that is undefined (nothing predicted positive) is drawn as 0
-    and labelled "n/a".
+    Recall is the share of the churners that the model flags, precision the share of its
+    flags that are churners, the false-positive rate (FPR) the share of the non-churners
+    it flags. The three bars are neutral greys told apart by their fill and hatch (they
+    are measures, not roles). A precision that is undefined (nothing predicted positive)
+    is drawn as 0 and labelled "n/a".
 
     Parameters
     ----------
@@ -200,16 +192,34 @@ def minority_scores(
     matplotlib Axes
         ``ax.containers`` holds three BarContainers (recall, precision, FPR) and
         ``ax.texts`` their value labels in the same order.
+
+    Raises
+    ------
+    TypeError
+        If ``fits`` are not LossFit or ``ax`` is not an Axes.
+    ValueError
+        If ``labels`` has the wrong length.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import lossviz as lv
+    >>> x, y = lv.imbalance.make_imbalanced_churn(200, positive_rate=0.1, seed=0)
+    >>> fits = lv.imbalance.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, x, y)
+    >>> ax = minority_scores(fits, labels=["BCE", "weighted"])
+    >>> [c.get_label() for c in ax.containers]
+    ['recall', 'precision', 'false positive rate']
     """
     fits = _check_fits(fits)
     names = _labels(fits, labels)
     ax = _axes(ax)
     k = np.arange(len(fits))
     width = 0.26
-    styles = (
-        ("recall", {"color": "0.15"}),
-        ("precision", {"color": "0.6"}),
-        ("false_positive_rate", {"color": "white", "edgecolor": "0.3", "hatch": "///"}),
+    styles: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("recall", {"color": COLOURS["text"]}),
+        ("precision", {"color": COLOURS["class_0"]}),
+        ("false_positive_rate", {"color": "white", "edgecolor": COLOURS["text"], "hatch": "///"}),
     )
     for j, (key, style) in enumerate(styles):
         vals = [getattr(f.metrics, key) for f in fits]
@@ -224,9 +234,9 @@ def minority_scores(
             bars, labels=["n/a" if v is None else f"{v:.2f}" for v in vals], fontsize="x-small", padding=1
         )
     ax.set_xticks(k, _wrap(names), fontsize="small")
-    ax.set_ylim(0, 1.12)
+    ax.set_ylim(0, 1.15)
     ax.set_ylabel("on held-out data")
-    ax.legend(fontsize="small", loc="upper left", ncols=3)
+    ax.legend(loc="upper left", ncols=3)
     return ax
 
 

@@ -11,7 +11,11 @@ Design"), chosen for readers with colour-vision deficiencies, plus three greys:
   (which follows the gradient of ``J``) and the mean gradient;
 * sky blue is what belongs to one sample: a sample's loss, a per-sample gradient and
   online SGD (``B = 1``); vermillion is the mini-batch in between;
-* blue and vermillion pair the two sides of a comparison (train / held out, flat / sharp);
+* the cost on the training set is black too (``train``), the cost on held-out data reddish
+  purple (``held_out``); blue and vermillion pair flat and sharp minima;
+* a measurement is a black point (``measured``), a formula or a fitted curve bluish green
+  (``formula``), a guide (a target, a threshold, a rule of thumb) a grey dotted line
+  (``reference``);
 * the classes are greys (light: did not churn, black: churned), so that the four losses
   drawn over them keep four hues (dark grey: plain BCE, orange: weighted BCE, sky blue:
   focal, blue: α-balanced focal; dashed lines are the class-weighted ones).
@@ -76,6 +80,7 @@ __all__ = [
     "OKABE_ITO",
     "PROJECTOR_FONT_SCALE",
     "PROJECTOR_PX",
+    "SERIES_LINESTYLES",
     "course_rc",
     "course_style",
     "figsize",
@@ -83,6 +88,7 @@ __all__ = [
     "landscape_levels",
     "regime",
     "role_style",
+    "series_style",
     "use_course_style",
 ]
 
@@ -105,7 +111,7 @@ _GREY_LIGHT, _GREY_DARK = "#999999", "#555555"
 
 # role: (colour, line style, marker). "none" = the role is not drawn that way.
 _ROLES: dict[str, tuple[str, str, str]] = {
-    # the three optimiser regimes (lessons 04, 05, 07 and the explorer) and their markers
+    # the three optimiser regimes (lessons 04, 05, 06, 09 and the explorer) and their markers
     "full_batch": (_OI["black"], "-", "o"),
     "mini_batch": (_OI["vermillion"], "--", "s"),
     "online": (_OI["sky_blue"], ":", "^"),
@@ -119,9 +125,9 @@ _ROLES: dict[str, tuple[str, str, str]] = {
     "weighted_bce": (_OI["orange"], "--", "X"),
     "focal": (_OI["sky_blue"], "-", "^"),
     "focal_alpha": (_OI["blue"], "--", "D"),
-    # capacity curves
-    "train": (_OI["blue"], "-", "o"),
-    "held_out": (_OI["vermillion"], "--", "s"),
+    # the cost on the training set (black, as J is everywhere) and on held-out data
+    "train": (_OI["black"], "-", "o"),
+    "held_out": (_OI["reddish_purple"], "-.", "D"),
     # loss, cost, objective
     "cost": (_OI["black"], "-", "none"),
     "loss": (_OI["sky_blue"], ":", "."),
@@ -132,6 +138,9 @@ _ROLES: dict[str, tuple[str, str, str]] = {
     # gradient clouds
     "gradient": (_OI["sky_blue"], "none", "."),
     "mean_gradient": (_OI["black"], "-", "o"),
+    # measurements against what a formula or a fit predicts
+    "measured": (_OI["black"], "none", "o"),
+    "formula": (_OI["bluish_green"], "-", "none"),
     # neutral
     "reference": ("#666666", ":", "none"),
     "grid": ("#DDDDDD", "-", "none"),
@@ -155,6 +164,8 @@ GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "losses_and_classes": ("bce", "weighted_bce", "focal", "focal_alpha", "class_0", "class_1"),
         "losses_on_landscape": ("bce", "weighted_bce", "focal", "focal_alpha", "mini_batch", "start"),
         "capacity": ("train", "held_out", "reference"),
+        "loss_curve": ("mini_batch", "train", "held_out", "reference"),
+        "fits": ("measured", "formula", "reference"),
         "basins": ("sharp", "flat", "cost", "loss", "reference"),
         "cost_loss_objective": ("cost", "loss", "objective"),
         "gradients": ("gradient", "mean_gradient"),
@@ -273,6 +284,49 @@ def role_style(role: str, *, markers: bool = False) -> dict[str, Any]:
         marker = "none"
     edge = COLOURS["text"] if role in _OUTLINED else COLOURS[role]
     return {"color": COLOURS[role], "linestyle": linestyle, "marker": marker, "markeredgecolor": edge}
+
+
+SERIES_LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":")
+"""Line styles of the ``k``-th series without a role, the second channel beside :data:`CYCLE`."""
+
+
+def series_style(k: int) -> dict[str, Any]:
+    """Keyword arguments for ``ax.plot`` that draw the ``k``-th of several series that have no role.
+
+    The colour is ``CYCLE[k % 6]`` and the line style ``SERIES_LINESTYLES[k % 4]``, so
+    neighbouring series differ in both. A series with a meaning in the course takes its
+    role instead (:func:`role_style`).
+
+    Parameters
+    ----------
+    k : int
+        Index of the series, >= 0.
+
+    Returns
+    -------
+    dict
+        ``color``, ``linestyle``, ``marker`` (``"none"``) and ``markeredgecolor``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``k`` is not an integer >= 0.
+
+    Examples
+    --------
+    >>> series_style(1)
+    {'color': '#D55E00', 'linestyle': '--', 'marker': 'none', 'markeredgecolor': '#D55E00'}
+    >>> series_style(6)["color"] == series_style(0)["color"]
+    True
+    """
+    k = as_int("k", k, minimum=0)
+    colour = CYCLE[k % len(CYCLE)]
+    return {
+        "color": colour,
+        "linestyle": SERIES_LINESTYLES[k % len(SERIES_LINESTYLES)],
+        "marker": "none",
+        "markeredgecolor": colour,
+    }
 
 
 def regime(batch_size: int, m: int) -> str:
@@ -463,8 +517,18 @@ def course_style(*, projector: bool = False) -> contextlib.AbstractContextManage
     return mpl.rc_context(rc)
 
 
-def landscape_levels(J: ArrayLike, n: int = 10, *, scale: str = "log", floor: float = 1e-3) -> np.ndarray:
+def landscape_levels(
+    J: ArrayLike,
+    n: int = 10,
+    *,
+    scale: str = "log",
+    floor: float = 1e-3,
+    minimum: float | None = None,
+) -> np.ndarray:
     """Contour levels of a cost landscape, strictly above its lowest value.
+
+    The one contour-level scheme of the course: every landscape drawing
+    (:func:`lossviz.plot.cost_landscape`, the network's slices) puts its lines here.
 
     Parameters
     ----------
@@ -478,6 +542,9 @@ def landscape_levels(J: ArrayLike, n: int = 10, *, scale: str = "log", floor: fl
         ``"linear"``: evenly spaced strictly between ``min J`` and ``max J``.
     floor : float, default 1e-3
         Lowest log level as a fraction of ``max J - min J``, in (0, 1).
+    minimum : float, optional
+        The cost's true minimum ``J*`` when the grid does not hold it (from
+        :func:`lossviz.minimise`); ``min J`` takes its place above. At most ``min J``.
 
     Returns
     -------
@@ -495,6 +562,8 @@ def landscape_levels(J: ArrayLike, n: int = 10, *, scale: str = "log", floor: fl
     array([2.25, 4.5 , 6.75])
     >>> landscape_levels([[0.0, 1.0], [4.0, 9.0]], 3, floor=0.01)
     array([0.09, 0.9 , 9.  ])
+    >>> landscape_levels([[1.0, 2.0], [4.0, 9.0]], 2, floor=0.1, minimum=0.0)
+    array([0.9, 9. ])
     """
     grid = as_float_array("J", J, ndim=2)
     n = as_int("n", n, minimum=1)
@@ -503,7 +572,13 @@ def landscape_levels(J: ArrayLike, n: int = 10, *, scale: str = "log", floor: fl
     floor = as_scalar("floor", floor, minimum=0.0, strict_minimum=True, maximum=1.0)
     if floor >= 1.0:
         raise ValueError(f"floor must be < 1, got {floor}")
-    low, span = float(grid.min()), float(grid.max() - grid.min())
+    low = float(grid.min())
+    if minimum is not None:
+        given = as_scalar("minimum", minimum)
+        if given > low:
+            raise ValueError(f"minimum must be <= the smallest value of J ({low}), got {given}")
+        low = given
+    span = float(grid.max() - low)
     if span == 0.0:
         raise ValueError(f"J must not be constant, got every value equal to {low}")
     if scale == "linear":
