@@ -48,11 +48,11 @@ def two_basin(
     ax = _axes(ax)
     lo = problem.sharp_minimum - 4 * problem.sharp_width
     hi = problem.flat_minimum + 2.5 * problem.flat_width
-    theta = (
-        np.linspace(lo, hi, 1500)
-        if reparam is None
-        else reparam.theta(np.linspace(*reparam.phi(np.array([lo, hi])), 1500))
-    )
+    if reparam is None:
+        theta = np.linspace(lo, hi, 1500)
+    else:
+        phi_lo, phi_hi = reparam.phi(np.array([lo, hi]))
+        theta = reparam.theta(np.linspace(phi_lo, phi_hi, 1500))
     axis = theta if reparam is None else reparam.phi(theta)
     J = problem.cost(theta)
     for xi in problem.xi[:n_samples]:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.image import AxesImage
@@ -83,7 +84,7 @@ def losses(
     if highlight_max:
         colors[int(np.argmax(values))] = "C3"
     ax.bar(np.arange(values.size), values, color=colors, tick_label=list(labels))
-    handles = [Patch(color="C0", label="loss $L^{(i)}$ of one sample")]
+    handles: list[Artist] = [Patch(color="C0", label="loss $L^{(i)}$ of one sample")]
     if highlight_max:
         handles.append(Patch(color="C3", label="largest loss"))
     handles.append(ax.axhline(J, color="k", linestyle="--", label=f"cost $J$ = mean = {J:.4f}"))
@@ -228,11 +229,10 @@ def update_cost_landscape(
         ``artists`` itself.
     """
     w, b, grid = _check_grid(w_values, b_values, J)
-    if grid.shape != artists.image.get_array().shape:
-        raise ValueError(
-            f"J must have the shape {artists.image.get_array().shape} of the drawn "
-            f"landscape, got {grid.shape}"
-        )
+    shown = artists.image.get_array()
+    drawn = None if shown is None else shown.shape
+    if grid.shape != drawn:
+        raise ValueError(f"J must have the shape {drawn} of the drawn landscape, got {grid.shape}")
     low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
     lv = _levels(grid, low, levels)
     shade = _landscape_shading(grid, low)

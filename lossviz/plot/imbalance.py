@@ -8,6 +8,7 @@ in each.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -206,7 +207,7 @@ def minority_scores(
     ax = _axes(ax)
     k = np.arange(len(fits))
     width = 0.26
-    styles = (
+    styles: tuple[tuple[str, dict[str, Any]], ...] = (
         ("recall", {"color": "0.15"}),
         ("precision", {"color": "0.6"}),
         ("false_positive_rate", {"color": "white", "edgecolor": "0.3", "hatch": "///"}),

@@ -16,12 +16,8 @@ from matplotlib.colors import BoundaryNorm
 from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, check_same_shape
+from .core import _axes
 from .style import CMAP, COLOURS, CYCLE, landscape_colorbar, landscape_levels, role_style
-
-try:  # the layout of issue 9: lossviz/plot/core.py holds the one _axes helper
-    from .core import _axes
-except ImportError:  # pragma: no cover - until that layout is merged
-    from ..plotting import _axes  # type: ignore[no-redef]
 
 __all__ = ["cost_slice_contours", "segment_cost_curve", "sharpness_scatter"]
 
