@@ -1,8 +1,8 @@
 # lossviz -- the two commands a newcomer needs:
 #   make lab    set up (first time only) and open the course in JupyterLab
 #   make test   set up (first time only) and run every test
-# Other targets: make setup, make test-unit, make test-browser, make test-notebooks, make student,
-# make present, make bench, make lint, make clean-venv.
+# Other targets: make setup, make lint, make test-unit, make test-doctests, make test-browser,
+# make test-notebooks, make student, make present, make bench, make clean-venv.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 # Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
 STAMP  := $(VENV)/.lossviz-installed
 
-.PHONY: setup lab test test-unit test-notebooks hygiene student present bench lint clean-venv
+.PHONY: setup lab test test-unit test-doctests test-notebooks hygiene student present bench lint clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,18 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-# Everything: the package's tests, the browser tests, every notebook, notebook hygiene.
+# Everything: lint and types, the package's tests, its doctests, the browser tests, every notebook,
+# notebook hygiene.
 test: setup browser-deps
-	$(MAKE) --no-print-directory test-unit test-browser test-notebooks hygiene
+	$(MAKE) --no-print-directory lint test-unit test-doctests test-browser test-notebooks hygiene
 
-# The package's unit and property tests (no browser; a few minutes).
+# The package's unit and property tests, the fuzz test included (no browser; a few minutes).
 test-unit: setup
 	$(PY) -m pytest tests --ignore=tests/browser -q
+
+# Every Examples section of the package, run as a doctest (conftest.py: Agg backend, figures closed).
+test-doctests: setup
+	$(PY) -m pytest --doctest-modules lossviz -q
 
 # Strict nbval: every stored output is compared (no --nbval-lax).
 test-notebooks: setup
@@ -81,10 +86,12 @@ bench: setup
 	$(PY) benchmarks/bench_network_slice.py
 	$(PY) benchmarks/bench_canvas.py
 
-# Lint and type checks. Not yet part of `make test`: their configuration comes in pyproject.toml.
+# Lint, format and type checks (configured in pyproject.toml), with 0 findings; part of `make test`.
+LINTED := lossviz tests tools benchmarks conftest.py
 lint: setup
-	$(PY) -m ruff check lossviz tests tools benchmarks
-	$(PY) -m mypy lossviz
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m mypy
 
 clean-venv:
 	rm -rf $(VENV)

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["as_float_array", "as_int", "as_scalar", "check_in_unit_interval", "check_same_shape"]
+
 
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
@@ -37,6 +39,15 @@ def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray
     -------
     ndarray of float64
         A new array (never a view of the caller's data).
+
+    Examples
+    --------
+    >>> as_float_array("x", [1, 2.5, True])
+    array([1. , 2.5, 1. ])
+    >>> as_float_array("x", [1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be finite, got nan at index 1
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be numeric array_like, got {_short(value)}")
@@ -69,7 +80,26 @@ def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray
 
 
 def check_in_unit_interval(name: str, arr: np.ndarray) -> None:
-    """Raise ValueError naming ``name`` if any element lies outside [0, 1]."""
+    """Raise ValueError naming ``name`` if any element lies outside [0, 1].
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in the message.
+    arr : ndarray of float
+        Already converted (e.g. by :func:`as_float_array`).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_in_unit_interval("y", np.array([0.0, 1.5]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y must lie in [0, 1], got 1.5 at index 1
+    """
     bad = (arr < 0) | (arr > 1)
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
@@ -77,7 +107,25 @@ def check_in_unit_interval(name: str, arr: np.ndarray) -> None:
 
 
 def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
-    """Raise ValueError if ``a`` and ``b`` differ in shape."""
+    """Raise ValueError if ``a`` and ``b`` differ in shape.
+
+    Parameters
+    ----------
+    name_a, name_b : str
+        The arguments' names, used in the message.
+    a, b : ndarray
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_same_shape("x", np.zeros(3), "y", np.zeros(2))
+    Traceback (most recent call last):
+    ...
+    ValueError: x and y must have the same shape, got (3,) and (2,)
+    """
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
@@ -90,7 +138,33 @@ def as_scalar(
     strict_minimum: bool = False,
     maximum: float | None = None,
 ) -> float:
-    """Convert ``value`` to a finite float within bounds, or raise naming ``name``."""
+    """Convert ``value`` to a finite float within bounds, or raise naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in error messages.
+    value : real number
+        A Python or numpy real number (not a bool), or a 0-d numeric array.
+    minimum : float, optional
+        Lower bound, inclusive unless ``strict_minimum``.
+    strict_minimum : bool, default False
+    maximum : float, optional
+        Upper bound, inclusive.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> as_scalar("lr", 1)
+    1.0
+    >>> as_scalar("lr", 0.0, minimum=0.0, strict_minimum=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be > 0.0, got 0.0
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
         raise TypeError(f"{name} must be a real number, got {_short(value)}")
     if isinstance(value, np.ndarray) and (value.ndim != 0 or value.dtype.kind not in "iuf"):
@@ -109,7 +183,30 @@ def as_scalar(
 
 
 def as_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """Convert an integral ``value`` to int within bounds, or raise naming ``name``."""
+    """Convert an integral ``value`` to int within bounds, or raise naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in error messages.
+    value : int
+        An integer (Python or numpy, not a bool), or a float with an integral value.
+    minimum, maximum : int, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> as_int("epochs", 3.0)
+    3
+    >>> as_int("epochs", 2.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: epochs must be an integer, got 2.5
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if isinstance(value, (float, np.floating)) and float(value).is_integer():
             value = int(value)

@@ -27,6 +27,14 @@ def anchor_sample() -> tuple[np.ndarray, np.ndarray]:
         True labels ``[0, 1, 0, 1, 0]``.
     y_hat : (5,) ndarray of float64
         Predicted churn probabilities.
+
+    Examples
+    --------
+    >>> y, y_hat = anchor_sample()
+    >>> y
+    array([0., 1., 0., 1., 0.])
+    >>> y_hat
+    array([0.541, 0.823, 0.312, 0.791, 0.458])
     """
     y = np.array([0, 1, 0, 1, 0], dtype=np.float64)
     y_hat = np.array([0.541, 0.823, 0.312, 0.791, 0.458], dtype=np.float64)
@@ -59,6 +67,16 @@ def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
         Monthly bill, in hundreds of dollars.
     y : (m,) ndarray of float64
         Labels in {0, 1} (1 = churned).
+
+    Examples
+    --------
+    >>> x, y = make_churn(1000, seed=0)
+    >>> x.shape, y.shape
+    ((1000,), (1000,))
+    >>> sorted(set(y.tolist())), round(float(y.mean()), 2)   # about 40 % churn
+    ([0.0, 1.0], 0.41)
+    >>> bool((make_churn(1000, seed=0)[0] == x).all())       # the same seed, the same data
+    True
     """
     m = as_int("m", m, minimum=1)
     seed = as_int("seed", seed, minimum=0)
@@ -92,6 +110,13 @@ def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndar
         Features with ``predict(params, x) == anchor_sample()[1]`` (to rounding).
     y : (5,) ndarray of float64
         The post's labels.
+
+    Examples
+    --------
+    >>> from lossviz.model import predict
+    >>> x, y = anchor_features((2.0, -1.0))
+    >>> predict((2.0, -1.0), x).round(3)      # the post's predictions
+    array([0.541, 0.823, 0.312, 0.791, 0.458])
     """
     p = check_params(params)
     if p[0] == 0.0:

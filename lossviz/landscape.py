@@ -6,6 +6,8 @@ Taught in notebook 03. The minimum itself is found by :func:`lossviz.minimise`
 
 from __future__ import annotations
 
+from typing import cast
+
 import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
@@ -60,6 +62,14 @@ def cost_grid(
     -----
     The grid for another λ is the λ = 0 grid plus :func:`penalty_grid`; the
     explorer uses that to avoid recomputing the data term.
+
+    Examples
+    --------
+    >>> J = cost_grid([1.0, 2.0], [0.0, 1.0], w_values=[-1.0, 0.0, 1.0], b_values=[0.0, 0.5])
+    >>> J.shape
+    (2, 3)
+    >>> round(float(J[0, 1]), 6)   # w = 0, b = 0: log 2
+    0.693147
     """
     x_arr, y_arr = check_data(x, y)
     w = as_float_array("w_values", w_values)
@@ -72,7 +82,28 @@ def cost_grid(
 
 
 def penalty_grid(w_values: ArrayLike, n_b: int, lam: float) -> np.ndarray:
-    """``λ/2·w²`` broadcast to the ``(n_b, len(w_values))`` shape of :func:`cost_grid`."""
+    """``λ/2·w²`` broadcast to the ``(n_b, len(w_values))`` shape of :func:`cost_grid`.
+
+    Parameters
+    ----------
+    w_values : (nw,) array_like of float
+        The grid's ``w`` (columns).
+    n_b : int
+        Number of rows (values of ``b``), ``>= 1``.
+    lam : float
+        λ ≥ 0.
+
+    Returns
+    -------
+    (n_b, nw) ndarray of float64
+        A read-only broadcast view: every row is ``λ/2·w_values²``.
+
+    Examples
+    --------
+    >>> penalty_grid([0.0, 1.0, 2.0], 2, lam=1.0)
+    array([[0. , 0.5, 2. ],
+           [0. , 0.5, 2. ]])
+    """
     w = as_float_array("w_values", w_values)
     n_b = as_int("n_b", n_b, minimum=1)
     lam_f = check_lam(lam)
@@ -88,9 +119,32 @@ def condition_number(
     valley is than it is wide (squared). Gradient descent needs about this many
     steps to cross it.
 
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+        λ ≥ 0.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
     Returns
     -------
     float
+        ``inf`` when the Hessian is singular (its smallest eigenvalue is 0), the
+        honest answer: the valley has a flat direction.
+
+    Examples
+    --------
+    The eigenvalues of ``[[0.625, 0.375], [0.375, 0.25]]`` (see :func:`lossviz.hessian`):
+
+    >>> round(condition_number((0.0, 0.0), [1.0, 2.0], [0.0, 1.0]), 4)
+    46.9787
+    >>> x, y = [1.0, 2.0], [0.0, 1.0]   # σ′ is even: a logit of +40 and of -40 curve alike
+    >>> bool(condition_number((0.0, 40.0), x, y) == condition_number((0.0, -40.0), x, y))
+    True
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -110,12 +164,17 @@ def default_window(
     ----------
     points : (n, 2) array_like
         ``(w, b)`` pairs to include (e.g. the start and the minimum).
-    margin : float
-        Fraction of the span added on each side.
+    margin : float, default 0.15
+        Fraction of the span added on each side, ``>= 0``; a span below 1 counts as 1.
 
     Returns
     -------
-    ((w_lo, w_hi), (b_lo, b_hi))
+    ((w_lo, w_hi), (b_lo, b_hi)) : tuple of two (float, float)
+
+    Examples
+    --------
+    >>> default_window([(0.0, 0.0), (2.0, -1.0)], margin=0.5)
+    ((-1.0, 3.0), (-1.5, 0.5))
     """
     pts = as_float_array("points", points, ndim=2)
     if pts.shape[1] != 2:
@@ -153,6 +212,18 @@ def contour_lines(
     list of list of (k, 2) ndarray
         For each level, its lines; each line is a ``(k, 2)`` array of ``(w, b)``
         points (closed lines repeat their first point).
+
+    Examples
+    --------
+    The level-1 line of ``w² + b²`` is (close to) the unit circle:
+
+    >>> import numpy as np
+    >>> w = b = np.linspace(-2.0, 2.0, 81)
+    >>> lines = contour_lines(w, b, w[None, :] ** 2 + b[:, None] ** 2, [1.0])
+    >>> len(lines), len(lines[0])
+    (1, 1)
+    >>> bool(np.allclose(np.hypot(*lines[0][0].T), 1.0, atol=1e-3))
+    True
     """
     w = as_float_array("w_values", w_values)
     b = as_float_array("b_values", b_values)
@@ -166,4 +237,5 @@ def contour_lines(
         if v.size < 2 or np.any(np.diff(v) <= 0):
             raise ValueError(f"{name} must hold at least 2 increasing values, got {v!r}")
     gen = contourpy.contour_generator(w, b, grid, line_type=contourpy.LineType.Separate)
-    return [list(gen.lines(float(level))) for level in lv]
+    # LineType.Separate: each level's lines are a list of (k, 2) arrays
+    return [cast("list[np.ndarray]", gen.lines(float(level))) for level in lv]

@@ -142,6 +142,13 @@ def cost(y: ArrayLike, y_hat: ArrayLike) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    Every prediction at 0.5 costs ``log 2`` per sample, whatever the label:
+
+    >>> round(cost([0, 1, 1], [0.5, 0.5, 0.5]), 6)
+    0.693147
     """
     return float(np.mean(bce_loss(y, y_hat)))
 
@@ -164,6 +171,13 @@ def objective(y: ArrayLike, y_hat: ArrayLike, weights: ArrayLike, lam: float) ->
     Returns
     -------
     float
+
+    Examples
+    --------
+    The cost ``log 2`` plus the penalty ``0.1/2 · 2² = 0.2``:
+
+    >>> round(objective([0, 1], [0.5, 0.5], weights=[2.0], lam=0.1), 6)
+    0.893147
     """
     w = as_float_array("weights", weights, ndim=None)
     if w.ndim == 0:
@@ -179,6 +193,18 @@ class LogitLoss(Protocol):
     The model (:mod:`lossviz.model`) needs the loss and its first two
     derivatives with respect to ``z``; the chain rule does the rest. The methods
     take validated ``(m,)`` float arrays and do no checking of their own.
+
+    Attributes
+    ----------
+    name : str
+        A short name for tables and legends.
+
+    Examples
+    --------
+    The course's losses are instances of it (a loss *class* is not a loss):
+
+    >>> isinstance(BCE, LogitLoss), isinstance(FocalLoss(2.0), LogitLoss)
+    (True, True)
     """
 
     name: str
@@ -442,6 +468,15 @@ class FocalLoss:
         Focusing parameter γ ≥ 0; 0 without ``alpha`` is :data:`BCE`.
     alpha : float in [0, 1] or None, default None
         Weight of the positive class (``1 - alpha`` for the negative class).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, z = np.array([1.0, 0.0]), np.array([2.0, -2.0])
+    >>> bool(np.allclose(FocalLoss(gamma=0.0).dz(y, z), BCE.dz(y, z)))   # γ = 0 is cross-entropy
+    True
+    >>> FocalLoss(gamma=2.0).from_logits(y, z) < BCE.from_logits(y, z)    # well classified: shrunk
+    array([ True,  True])
     """
 
     def __init__(self, gamma: float = 2.0, alpha: float | None = None) -> None:

@@ -75,6 +75,11 @@ def predict(params: ArrayLike, x: ArrayLike) -> np.ndarray:
     Returns
     -------
     (m,) ndarray of float64 in [0, 1]
+
+    Examples
+    --------
+    >>> predict((1.0, 0.0), [0.0, 1e6, -1e6])
+    array([0.5, 1. , 0. ])
     """
     p = check_params(params)
     x_arr = as_float_array("x", x)
@@ -86,9 +91,27 @@ def per_sample_losses(
 ) -> np.ndarray:
     """The loss ``L⁽ⁱ⁾`` of every sample at ``params``.
 
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``.
+    x : (m,) array_like of float
+        The feature.
+    y : (m,) array_like of float in [0, 1]
+        The labels.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
     Returns
     -------
     (m,) ndarray of float64
+
+    Examples
+    --------
+    At ``(0, 0)`` every prediction is 0.5 and every loss is ``log 2``:
+
+    >>> per_sample_losses((0.0, 0.0), [1.0, 2.0], [0.0, 1.0]).round(6)
+    array([0.693147, 0.693147])
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -106,7 +129,7 @@ def per_sample_gradients(
 
     Parameters
     ----------
-    params : (2,) array_like
+    params : (2,) array_like of float
         ``(w, b)``.
     x : (m,) array_like of float
     y : (m,) array_like of float in [0, 1]
@@ -116,6 +139,14 @@ def per_sample_gradients(
     Returns
     -------
     (m, 2) ndarray of float64
+
+    Examples
+    --------
+    At ``(0, 0)``, ``∂L/∂z = 0.5 - y``; row ``i`` is that times ``(xᵢ, 1)``:
+
+    >>> per_sample_gradients((0.0, 0.0), [1.0, 2.0], [0.0, 1.0])
+    array([[ 0.5,  0.5],
+           [-1. , -0.5]])
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -132,17 +163,27 @@ def gradient(
 
     Parameters
     ----------
-    params : (2,) array_like
+    params : (2,) array_like of float
         ``(w, b)``.
     x : (m,) array_like of float
     y : (m,) array_like of float in [0, 1]
     lam : float, default 0.0
         λ ≥ 0.
     loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
 
     Returns
     -------
     (2,) ndarray of float64
+
+    Examples
+    --------
+    The mean of the per-sample gradients, plus ``(λ·w, 0)``:
+
+    >>> gradient((0.0, 0.0), [1.0, 2.0], [0.0, 1.0])
+    array([-0.25,  0.  ])
+    >>> gradient((1.0, 0.0), [1.0, 2.0], [0.0, 1.0], lam=2.0) - gradient((1.0, 0.0), [1.0, 2.0], [0.0, 1.0])
+    array([2., 0.])
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -154,9 +195,27 @@ def objective_at(
 ) -> float:
     """The objective ``J(w, b) + λ/2 · w²`` of the model on ``(x, y)``.
 
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+        λ ≥ 0.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> round(objective_at((0.0, 0.0), [1.0, 2.0], [0.0, 1.0]), 6)   # log 2
+    0.693147
+    >>> round(objective_at((0.0, 0.0), [1.0, 2.0], [0.0, 1.0], lam=5.0), 6)   # w = 0: no penalty
+    0.693147
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -170,9 +229,28 @@ def hessian(
 
     ``(1/m) Σᵢ (∂²L/∂z²)ᵢ · [[xᵢ², xᵢ], [xᵢ, 1]] + [[λ, 0], [0, 0]]``.
 
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+        λ ≥ 0.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
     Returns
     -------
     (2, 2) ndarray of float64
+
+    Examples
+    --------
+    At ``(0, 0)`` every ``σ(z)(1 - σ(z))`` is 1/4, so ``H = 1/4 · mean([[x², x], [x, 1]])``:
+
+    >>> hessian((0.0, 0.0), [1.0, 2.0], [0.0, 1.0])
+    array([[0.625, 0.375],
+           [0.375, 0.25 ]])
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -209,6 +287,13 @@ def numerical_gradient(
     Returns
     -------
     (2,) ndarray of float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, y = [0.5, 1.0, 2.0], [0.0, 1.0, 1.0]
+    >>> bool(np.allclose(numerical_gradient((1.0, -0.5), x, y), gradient((1.0, -0.5), x, y), atol=1e-9))
+    True
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)

@@ -1,32 +1,18 @@
-"""Shared set-up of the package's tests: the Agg backend, no figure left open, the churn data sets.
+"""Shared fixtures of the package's tests: the churn data sets.
 
-(The browser tests in tests/browser have their own conftest.py.)
+The Agg backend and closing every figure after each test are set up by the repository's
+``conftest.py``, for the doctests too. (The browser tests in tests/browser have their own conftest.py.)
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
-
-import matplotlib
-
-# Before any test module imports pyplot: figures are drawn off screen, the same on every machine.
-matplotlib.use("Agg")
 
 import numpy as np
 import pytest
 
 import lossviz as lv
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Close every figure a test opened (pyplot keeps them alive otherwise)."""
-    yield
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close("all")
 
 
 @functools.cache

@@ -79,7 +79,8 @@ _NOTE = """\
 
 def _region_placeholder(lines: list[str], where: str) -> list[str]:
     """The placeholder lines that stand in for one solution region."""
-    indent = re.match(r"[ \t]*", lines[0]).group(0) if lines else ""
+    match = re.match(r"[ \t]*", lines[0]) if lines else None
+    indent = match.group(0) if match else ""
     body = textwrap.dedent("".join(lines[1:-1]))
     try:
         tree = ast.parse(body)

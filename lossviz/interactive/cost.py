@@ -23,7 +23,7 @@ import io
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import ipywidgets as widgets
 import matplotlib
@@ -222,7 +222,7 @@ def _is_widget_backend() -> bool:
     return "ipympl" in backend or backend in ("widget", "nbagg")
 
 
-def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
+def _new_figure(figsize: tuple[float, float], dpi: float) -> _LayeredFigure:
     """A :class:`_LayeredFigure`: ipympl's canvas under ``%matplotlib widget``, else Agg."""
     if _is_widget_backend():
         import matplotlib.pyplot as plt
@@ -230,7 +230,7 @@ def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
         with plt.ioff():
             fig = plt.figure(FigureClass=_LayeredFigure, figsize=figsize, dpi=dpi, layout="none")
         if isinstance(fig.canvas, widgets.DOMWidget):
-            return fig
+            return cast(_LayeredFigure, fig)
         plt.close(fig)
     # layout="none": the layers are cached for one layout; a constrained layout (the course style's
     # default) would move the axes under them on every full redraw.

@@ -59,6 +59,17 @@ def minimise(
     RuntimeError
         If Newton's method does not converge (for separable data, where the
         unregularised minimum is at infinity).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(200, seed=1)
+    >>> p = minimise(x, y)
+    >>> float(np.linalg.norm(lv.gradient(p, x, y))) < 1e-10   # a stationary point
+    True
+    >>> bool(abs(minimise(x, y, lam=1.0)[0]) < abs(p[0]))      # λ pulls w toward 0
+    True
     """
     x_arr, y_arr = check_data(x, y)
     lam_f = check_lam(lam)

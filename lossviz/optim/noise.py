@@ -78,6 +78,17 @@ def minibatch_gradients(
     -------
     (n_batches, 2) ndarray of float64
         Row ``j`` is ``(1/k) Σ_{i∈batch j} ∂L⁽ⁱ⁾/∂(w, b)``.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> G = minibatch_gradients((0.0, 0.0), x, y, batch_size=10, n_batches=20)
+    >>> G.shape
+    (20, 2)
+    >>> full = minibatch_gradients((0.0, 0.0), x, y, batch_size=100, n_batches=3)
+    >>> bool(np.allclose(full, lv.gradient((0.0, 0.0), x, y)))   # a full batch has no noise
+    True
     """
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
@@ -102,9 +113,30 @@ def minibatch_gradient_variance(
     zero at ``k = m`` (full batch) and ``tr(Σ)`` at ``k = 1``. Taught in
     notebooks 04 and 06.
 
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    batch_size : int
+        ``k``, ``1 <= k <= m``.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=100)
+    0.0
+    >>> one = minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=1)   # tr(Σ)
+    >>> bool(np.isclose(minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=10), one / 10 * 90 / 99))
+    True
     """
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
@@ -152,6 +184,15 @@ def measured_minibatch_variance(
     float
         The sample mean over ``n_batches`` batches (its relative standard error is
         a few percent for the default).
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> measured = measured_minibatch_variance((0.0, 0.0), x, y, batch_size=10)
+    >>> formula = minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=10)
+    >>> bool(abs(measured / formula - 1) < 0.1)
+    True
     """
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
@@ -182,6 +223,13 @@ class NoiseScale:
         ``tr(Σ)``: total variance of one sample's gradient.
     grad_sq : float
         ``|G|²``: squared norm of the full-batch gradient of the objective.
+
+    Examples
+    --------
+    >>> NoiseScale(trace_sigma=2.0, grad_sq=0.5).b_simple
+    4.0
+    >>> NoiseScale(trace_sigma=2.0, grad_sq=0.0).b_simple   # a stationary point
+    inf
     """
 
     trace_sigma: float
@@ -234,6 +282,18 @@ def gradient_noise_scale(
     -------
     NoiseScale
         Its ``b_simple`` is ``tr(Σ)/|G|²``.
+
+    Examples
+    --------
+    ``tr(Σ)`` is the variance of a one-sample gradient:
+
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> ns = gradient_noise_scale((0.0, 0.0), x, y)
+    >>> bool(np.isclose(ns.trace_sigma, minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=1)))
+    True
+    >>> bool(np.isclose(ns.grad_sq, np.sum(lv.gradient((0.0, 0.0), x, y) ** 2)))
+    True
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -259,6 +319,15 @@ def noise_scale_along(
     trace_sigma : (n_updates + 1,) ndarray
     grad_sq : (n_updates + 1,) ndarray
         ``b_simple`` along the run is ``trace_sigma / grad_sq``.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> run = lv.train(x, y, batch_size=100, lr=1.0, epochs=5)
+    >>> trace, g2 = noise_scale_along(run, x, y)
+    >>> trace.shape, bool(np.isclose(g2[0], gradient_noise_scale((0.0, 0.0), x, y).grad_sq))
+    ((6,), True)
     """
     if not isinstance(result, TrainResult):
         raise TypeError(f"result must be a TrainResult from lossviz.train, got {type(result).__name__}")
@@ -299,6 +368,14 @@ def noise_scale_from_norms(
     -------
     NoiseScale
         The estimates; either may come out negative when the means are noisy.
+
+    Examples
+    --------
+    With replacement, ``E|G_B|² = |G|² + tr(Σ)/B``; for ``|G|² = 1`` and ``tr(Σ) = 4``
+    the means at ``B = 1`` and ``B = 4`` are 5 and 2:
+
+    >>> noise_scale_from_norms(5.0, 2.0, 1, 4)
+    NoiseScale(trace_sigma=4.0, grad_sq=1.0)
     """
     s_small = as_scalar("sq_norm_small", sq_norm_small, minimum=0.0)
     s_big = as_scalar("sq_norm_big", sq_norm_big, minimum=0.0)
@@ -350,6 +427,15 @@ def estimate_noise_scale(
     Returns
     -------
     NoiseScale
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(200, seed=0)
+    >>> est = estimate_noise_scale((0.0, 0.0), x, y, b_small=5, b_big=50, n_batches=2000)
+    >>> exact = gradient_noise_scale((0.0, 0.0), x, y)
+    >>> bool(0.8 < est.b_simple / exact.b_simple < 1.25)
+    True
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)

@@ -70,6 +70,14 @@ def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list
     -------
     list of (k,) ndarray of int
         ``ceil(m / batch_size)`` index arrays.
+
+    Examples
+    --------
+    >>> batches = minibatch_indices(5, 2, np.random.default_rng(0))
+    >>> [b.size for b in batches]
+    [2, 2, 1]
+    >>> sorted(np.concatenate(batches).tolist())   # every sample once
+    [0, 1, 2, 3, 4]
     """
     m = as_int("m", m, minimum=1)
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
@@ -105,6 +113,13 @@ class BatchProblem(Protocol):
         gradients averaged, plus the penalty's gradient).
     objective_rows(params)
         ``(n, p)`` -> ``(n,)``: the objective on the whole training set.
+
+    Examples
+    --------
+    Anything with these four members is a problem the engine can train:
+
+    >>> isinstance(LogisticProblem([0.0, 1.0], [0.0, 1.0]), BatchProblem)
+    True
     """
 
     @property
@@ -191,6 +206,11 @@ class UpdateRule(Protocol):
     state, t)`` returns the new ``(R, p)`` parameters for the ``t``-th update
     (counting from 1), with ``lr`` ``(R, 1)``, and may update ``state``'s arrays
     in place. The engine hands a step only the rows of runs still going.
+
+    Examples
+    --------
+    >>> isinstance(SGD(), UpdateRule)
+    True
     """
 
     def init_state(self, params: np.ndarray) -> dict[str, np.ndarray]: ...
@@ -288,6 +308,17 @@ class Runs:
     batch_size : int
     m : int
         Training-set size (for the batch sizes of each update).
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(m=50, seed=0)
+    >>> runs = run_sgd(LogisticProblem(x, y, lam=1.0), (0.0, 0.0), batch_size=20, lr=[0.5, 1e40],
+    ...                n_updates=6, seeds=[0, 1])   # the second run's w grows ~1e40-fold per update
+    >>> runs.n_runs, runs.n_updates.tolist(), runs.diverged.tolist()
+    (2, [6, 3], [False, True])
+    >>> runs.batch_sizes(4)   # 50 samples in batches of 20, 20 and 10
+    array([20, 20, 10, 20])
     """
 
     params: np.ndarray
@@ -586,6 +617,16 @@ class TrainResult:
     batch_sizes : (n_updates,) ndarray of int
         The number of samples each update used.
     batch_size, lr, lam, epochs : the settings of the run.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(m=50, seed=0)
+    >>> run = lv.train(x, y, batch_size=20, lr=0.5, epochs=2)
+    >>> run.params.shape, run.costs.shape, run.n_updates
+    ((7, 2), (7,), 6)
+    >>> run.examples_seen.tolist()
+    [0, 20, 40, 50, 70, 90, 100]
     """
 
     params: np.ndarray
@@ -773,6 +814,14 @@ def online_pass(
     (n + 1, 2) ndarray of float64
         ``(w, b)`` at the start and after each sample. Row ``-1`` is the end.
         A run whose parameters stop being finite raises :class:`ValueError`.
+
+    Examples
+    --------
+    One sample ``(x, y) = (1, 1)`` from ``(0, 0)``: the gradient is ``(σ(0) - 1)·(1, 1)``:
+
+    >>> online_pass((0.0, 0.0), [1.0], [1.0], lr=1.0)
+    array([[0. , 0. ],
+           [0.5, 0.5]])
     """
     p = check_params(params0, "params0")
     problem = LogisticProblem(x, y, lam, loss=loss)

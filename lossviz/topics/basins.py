@@ -60,6 +60,17 @@ class TwoBasinProblem:
         ``a_s, a_f``: the heights of the two Gaussian wells.
     bowl : float
         ``c``.
+
+    Examples
+    --------
+    >>> problem = make_two_basin(m=50, seed=0)
+    >>> problem.sharp_minimum < problem.ridge < problem.flat_minimum
+    True
+    >>> bool(np.isclose(problem.per_sample_losses(0.3).mean(), problem.cost(0.3)))   # the cost is their mean
+    True
+    >>> curvature = problem.cost_curvature([problem.sharp_minimum, problem.flat_minimum])
+    >>> bool(curvature[0] > 10 * curvature[1] > 0)   # the sharp well curves far more
+    True
     """
 
     xi: np.ndarray
@@ -205,6 +216,15 @@ def make_two_basin(
     Returns
     -------
     TwoBasinProblem
+
+    Examples
+    --------
+    >>> problem = make_two_basin(m=50, noise=2.0, seed=0)
+    >>> round(float(problem.xi.mean()), 12) + 0.0, round(float(problem.xi.std()), 12)
+    (0.0, 2.0)
+    >>> J = problem.cost([problem.sharp_minimum, problem.flat_minimum])
+    >>> bool(abs(J[0] - J[1]) < 1e-12)   # equally deep
+    True
     """
     m = as_int("m", m, minimum=2)
     noise = as_scalar("noise", noise, minimum=0.0, strict_minimum=True)
@@ -259,6 +279,14 @@ class Reparametrisation:
         ``> 0``.
     sharpness : float
         ``k > 0``: how quickly the slope changes near ``φ = 0``.
+
+    Examples
+    --------
+    >>> r = Reparametrisation()
+    >>> float(r.theta(0.0)), bool(np.isclose(r.phi(r.theta(1.3)), 1.3))
+    (0.0, True)
+    >>> r.slope([-10.0, 10.0]).round(6)   # the slopes far left and far right
+    array([0.2, 5. ])
     """
 
     left_slope: float = 0.2
@@ -375,6 +403,15 @@ def run_basins(
     ------
     RuntimeError
         If a run diverges (lower ``lr``).
+
+    Examples
+    --------
+    Without noise (a full batch) each run rolls into the basin it starts in:
+
+    >>> problem = make_two_basin(m=50, seed=0)
+    >>> ends = run_basins(problem, [-1.3, 1.0], batch_size=problem.m, lr=0.01, steps=2000)
+    >>> bool(np.allclose(ends, [problem.sharp_minimum, problem.flat_minimum], atol=1e-6))
+    True
     """
     from ..optim.sgd import run_seeds, run_sgd
 
@@ -416,6 +453,12 @@ class BasinCounts:
         Runs within ``within`` flat-well widths of the flat minimum.
     between : int
         The others: still travelling, or caught between the wells.
+
+    Examples
+    --------
+    >>> counts = BasinCounts(sharp=2, flat=5, between=1)
+    >>> counts.total, counts.sharp_share, counts.flat_share
+    (8, 0.25, 0.625)
     """
 
     sharp: int
@@ -455,6 +498,12 @@ def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 
     Returns
     -------
     BasinCounts
+
+    Examples
+    --------
+    >>> problem = make_two_basin(m=50, seed=0)
+    >>> count_basins(problem, [problem.sharp_minimum, problem.flat_minimum, problem.ridge])
+    BasinCounts(sharp=1, flat=1, between=1)
     """
     if not isinstance(problem, TwoBasinProblem):
         raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")

@@ -77,6 +77,11 @@ def updates_per_epoch(m: int, batch_size: int) -> int:
     Returns
     -------
     int
+
+    Examples
+    --------
+    >>> updates_per_epoch(10, 3), updates_per_epoch(10, 10), updates_per_epoch(10, 1)
+    (4, 1, 10)
     """
     m = as_int("m", m, minimum=1)
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
@@ -92,9 +97,9 @@ def _train_for_updates(
     lr: float,
     lam: float,
     seed: int,
-    params0: np.ndarray,
+    params0: ArrayLike,
     loss: LogitLoss,
-):
+) -> tuple[np.ndarray, np.ndarray, int | None]:
     """Run :func:`lossviz.train` for enough epochs, then keep the first ``n_updates``."""
     epochs = -(-n_updates // updates_per_epoch(x.size, batch_size))
     result = train(
@@ -121,6 +126,16 @@ class WallClockRun:
     seconds_per_step : float
     diverged_at : int or None
         As in :class:`lossviz.TrainResult`.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> run = simulate_wall_clock(x, y, batch_size=10, seconds_per_step=0.5, seconds=3.0, lr=0.5)
+    >>> run.times
+    array([0. , 0.5, 1. , 1.5, 2. , 2.5, 3. ])
+    >>> run.time_to_cost(run.costs[0])    # the start is already at its own cost
+    0.0
     """
 
     times: np.ndarray
@@ -178,6 +193,17 @@ def simulate_wall_clock(
     Returns
     -------
     WallClockRun
+
+    Examples
+    --------
+    In the same 10 simulated seconds, a step that costs half as long makes twice the updates:
+
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> slow = simulate_wall_clock(x, y, batch_size=100, seconds_per_step=1.0, seconds=10.0, lr=1.0)
+    >>> fast = simulate_wall_clock(x, y, batch_size=10, seconds_per_step=0.5, seconds=10.0, lr=1.0)
+    >>> slow.costs.size - 1, fast.costs.size - 1
+    (10, 20)
     """
     x_arr, y_arr = check_data(x, y)
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=x_arr.size)
@@ -236,6 +262,15 @@ def cost_reduction_target(
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> round(cost_reduction_target(x, y, 0.0), 6)   # the start (0, 0): log 2
+    0.693147
+    >>> bool(np.isclose(cost_reduction_target(x, y, 1.0), lv.objective_at(lv.minimise(x, y), x, y)))
+    True
     """
     x_arr, y_arr = check_data(x, y)
     fraction = as_scalar("fraction", fraction, minimum=0.0, maximum=1.0)
@@ -260,7 +295,14 @@ def time_to_cost(times: ArrayLike, costs: ArrayLike, target: float) -> float:
     -------
     float
         ``times[j]`` for the first ``j`` with ``costs[j] <= target``; ``inf`` when
-        the run never gets there.
+        the run never gets there (the honest answer, not an error).
+
+    Examples
+    --------
+    >>> time_to_cost([0.0, 1.0, 2.0], [3.0, 2.0, 1.0], target=2.5)
+    1.0
+    >>> time_to_cost([0.0, 1.0, 2.0], [3.0, 2.0, 1.0], target=0.5)
+    inf
     """
     t = as_float_array("times", times)
     c = as_float_array("costs", costs)
@@ -304,6 +346,16 @@ def order_effect(
     Returns
     -------
     (k,) ndarray of float64
+
+    Examples
+    --------
+    Doubling η makes the gap about four times larger:
+
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(10, seed=0)
+    >>> gap = order_effect((0.0, 0.0), x, y, [0.01, 0.02])
+    >>> round(float(gap[1] / gap[0]), 1)
+    3.9
     """
     x_arr, y_arr = check_data(x, y)
     etas = as_float_array("lrs", lrs)
@@ -335,6 +387,14 @@ def loglog_slope(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
         The fitted exponent ``p``.
     intercept : float
         ``log10 c``.
+
+    Examples
+    --------
+    ``y = 3·x²``:
+
+    >>> slope, intercept = loglog_slope([1.0, 10.0, 100.0], [3.0, 300.0, 30000.0])
+    >>> round(slope, 12), round(10**intercept, 12)
+    (2.0, 3.0)
     """
     xa = as_float_array("x", x)
     ya = as_float_array("y", y)
@@ -369,6 +429,11 @@ def trajectory_roughness(costs: ArrayLike) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> trajectory_roughness([1.0, 2.0, 1.0])   # two jumps of size 1
+    1.0
     """
     c = as_float_array("costs", costs)
     if c.size < 2:
@@ -418,6 +483,16 @@ def roughness_by_batch_size(
     ------
     ValueError
         If a run diverges (lower ``lr``): the roughness of a divergent run means nothing.
+
+    Examples
+    --------
+    From the minimum, full-batch descent stays put; one-sample updates jump around it:
+
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> r = roughness_by_batch_size(x, y, [1, 100], lr=0.5, n_updates=50, params0=lv.minimise(x, y))
+    >>> bool(r[1] < 1e-12 < 1e-4 < r[0])
+    True
     """
     x_arr, y_arr = check_data(x, y)
     ks = [as_int("batch_sizes", k, minimum=1, maximum=x_arr.size) for k in batch_sizes]
@@ -459,6 +534,14 @@ class StepsToTarget:
     hold : int
     max_steps : (nB,) ndarray of int
         The update budget of each batch size.
+
+    Examples
+    --------
+    >>> result = StepsToTarget(batch_sizes=np.array([10, 100]), lrs=np.array([0.5, 1.0]),
+    ...                        steps=np.array([[40.0, 30.0], [np.inf, np.inf]]), target=0.6,
+    ...                        n_seeds=1, hold=1, max_steps=np.array([100, 100]))
+    >>> result.best_lr, result.best_steps, result.best_examples
+    (array([ 1., nan]), array([30., inf]), array([300.,  inf]))
     """
 
     batch_sizes: np.ndarray
@@ -641,6 +724,16 @@ def steps_to_target(
     Returns
     -------
     StepsToTarget
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> target = cost_reduction_target(x, y, 0.5)
+    >>> result = steps_to_target(x, y, batch_sizes=[10, 100], lrs=[0.5, 2.0], target=target,
+    ...                          n_seeds=2, max_steps=2000)
+    >>> result.steps.shape, bool(np.isfinite(result.best_steps).all())
+    ((2, 2), True)
     """
     x_arr, y_arr = check_data(x, y)
     m = x_arr.size
@@ -689,6 +782,12 @@ class TradeOff:
         Fewest updates possible (the limit of a very large batch).
     e_min : float
         Fewest examples possible (the limit of a very small batch).
+
+    Examples
+    --------
+    >>> curve = TradeOff(s_min=100.0, e_min=1000.0)
+    >>> curve.b_crit, curve.steps([10, 1000]), curve.examples([10])
+    (10.0, array([200., 101.]), array([2000.]))
     """
 
     s_min: float
@@ -733,6 +832,14 @@ def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
     ValueError
         Fewer than two finite measurements, or a fit with a non-positive
         ``S_min`` or ``E_min`` (the data show no trade-off).
+
+    Examples
+    --------
+    Steps measured exactly on ``S = 100 + 1000/B`` give the curve back:
+
+    >>> fit = fit_tradeoff([1, 10, 100, 1000], [1100.0, 200.0, 110.0, np.inf])
+    >>> round(fit.s_min, 9), round(fit.e_min, 9), round(fit.b_crit, 9)
+    (100.0, 1000.0, 10.0)
     """
     B = as_float_array("batch_sizes", batch_sizes)
     if np.any(B < 1):
@@ -773,6 +880,13 @@ def simulated_step_time(
     Returns
     -------
     (n,) ndarray of float
+
+    Examples
+    --------
+    Up to 8 samples take one wave, 9 take two:
+
+    >>> simulated_step_time([1, 8, 9], overhead=1.0, per_example=0.5, parallel=8)
+    array([1.5, 1.5, 2. ])
     """
     B = as_float_array("batch_size", batch_size)
     if np.any(B < 1):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.polynomial import legendre
@@ -70,6 +71,16 @@ def poly_features(x: ArrayLike, degree: int, *, centre: float, half_width: float
     -------
     (m, d) ndarray of float64
         Column ``k - 1`` is ``Pₖ(t)``; the constant ``P₀ = 1`` is left to the bias.
+
+    Examples
+    --------
+    ``P₁(t) = t`` and ``P₂(t) = (3t² - 1)/2`` at ``t = -1, 0, 1``; the bill 5 is clipped to ``t = 1``:
+
+    >>> poly_features([0.0, 1.0, 2.0, 5.0], 2, centre=1.0, half_width=1.0)
+    array([[-1. ,  1. ],
+           [ 0. , -0.5],
+           [ 1. ,  1. ],
+           [ 1. ,  1. ]])
     """
     x_arr = as_float_array("x", x)
     d = _check_degree(degree)
@@ -98,6 +109,16 @@ class PolyLogistic:
     bias : float
     n_iter : int
         Newton iterations used.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(30, seed=0)
+    >>> model = fit_poly_logistic(x, y, degree=3, lam=0.01)
+    >>> model.weights.shape, model.logits([0.5, 1.5]).shape
+    ((3,), (2,))
+    >>> bool(np.allclose(model.predict(x), 1 / (1 + np.exp(-model.logits(x)))))
+    True
     """
 
     degree: int
@@ -165,6 +186,16 @@ def fit_poly_logistic(
     RuntimeError
         If the gradient's norm is still above ``1e-6`` when Newton stops; the
         message suggests ``lam > 0`` in case the data are separable.
+
+    Examples
+    --------
+    Degree 1 is the course's model in a rescaled feature: the same minimum cost.
+
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> model = fit_poly_logistic(x, y, degree=1)
+    >>> bool(np.isclose(model.cost(x, y), lv.objective_at(lv.minimise(x, y), x, y), rtol=1e-10))
+    True
     """
     x_arr, y_arr = check_data(x, y)
     d = _check_degree(degree)
@@ -230,6 +261,14 @@ class CapacityCurve:
         held-out set.
     train_error, test_error : (r, n) ndarray
         Error rates at threshold 0.5.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> sets = [lv.make_churn(20, seed=s) for s in range(3)]
+    >>> curve = lam_curve(sets, *lv.make_churn(200, seed=99), [1e-3, 1e-1, 10.0], degree=4)
+    >>> curve.name, curve.train_cost.shape, curve.best_value in (1e-3, 1e-1, 10.0)
+    ('lam', (3, 3), True)
     """
 
     name: str
@@ -254,7 +293,8 @@ class CapacityCurve:
 def _check_train_sets(
     train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    if isinstance(train_sets, tuple) and len(train_sets) == 2 and np.ndim(train_sets[0]) == 1:
+    first: Any = train_sets[0] if isinstance(train_sets, tuple) and len(train_sets) == 2 else None
+    if first is not None and np.ndim(first) == 1:
         raise TypeError("train_sets must be a sequence of (x, y) pairs; wrap one set as [(x, y)]")
     try:
         sets = list(train_sets)
@@ -327,6 +367,18 @@ def degree_curve(
     Returns
     -------
     CapacityCurve
+
+    Examples
+    --------
+    A higher degree contains the lower one, so its training cost is never higher:
+
+    >>> import lossviz as lv
+    >>> sets = [lv.make_churn(20, seed=s) for s in range(3)]
+    >>> curve = degree_curve(sets, *lv.make_churn(200, seed=99), degrees=[1, 6])
+    >>> curve.train_cost.shape
+    (3, 2)
+    >>> bool((curve.train_cost[:, 1] <= curve.train_cost[:, 0] + 1e-6).all())
+    True
     """
     degs = np.array([_check_degree(d) for d in degrees], dtype=int)
     if degs.size == 0:
@@ -347,14 +399,29 @@ def lam_curve(
 
     Parameters
     ----------
-    lams : (n,) array_like of float
+    train_sets : sequence of (x, y) pairs of (m,) arrays
+        Small training sets.
+    x_test, y_test : (n,) array_like
+        One large held-out set from the same distribution.
+    lams : (k,) array_like of float
         λ values, each ``>= 0`` (use ``> 0`` when the degree can separate the
         training sets).
     degree : int
+        ``1 <= degree <= 40``.
 
     Returns
     -------
     CapacityCurve
+
+    Examples
+    --------
+    A stronger penalty never lowers the training cost:
+
+    >>> import lossviz as lv
+    >>> sets = [lv.make_churn(20, seed=s) for s in range(3)]
+    >>> curve = lam_curve(sets, *lv.make_churn(200, seed=99), lams=[1e-4, 1.0], degree=5)
+    >>> bool((curve.train_cost[:, 0] <= curve.train_cost[:, 1]).all())
+    True
     """
     lam_arr = as_float_array("lams", lams)
     if np.any(lam_arr < 0):

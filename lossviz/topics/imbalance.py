@@ -75,6 +75,12 @@ def make_imbalanced_churn(
         Monthly bill in hundreds of dollars.
     y : (m,) ndarray of float64
         Labels in {0, 1}, exactly ``n₊`` of them 1.
+
+    Examples
+    --------
+    >>> x, y = make_imbalanced_churn(200, positive_rate=0.05, seed=0)
+    >>> x.shape, int(y.sum())
+    ((200,), 10)
     """
     m = as_int("m", m, minimum=2)
     rate = as_scalar("positive_rate", positive_rate, minimum=0.0, strict_minimum=True, maximum=1.0)
@@ -107,6 +113,11 @@ def balancing_pos_weight(y: ArrayLike) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> balancing_pos_weight([0, 0, 0, 1])
+    3.0
     """
     is_pos = _hard_labels(as_float_array("y", y))
     n_pos = int(is_pos.sum())
@@ -129,6 +140,11 @@ def balancing_alpha(y: ArrayLike) -> float:
     Returns
     -------
     float in (0, 1)
+
+    Examples
+    --------
+    >>> balancing_alpha([0, 0, 0, 1])   # α/(1 - α) = 3
+    0.75
     """
     pw = balancing_pos_weight(y)
     return pw / (1.0 + pw)
@@ -152,6 +168,13 @@ def class_cost_shares(
     -------
     (2,) ndarray of float64
         ``[share of class 0, share of class 1]``, summing to 1.
+
+    Examples
+    --------
+    At ``(0, 0)`` every loss is ``log 2``, so each class's share is its share of the samples:
+
+    >>> class_cost_shares((0.0, 0.0), [1.0, 2.0, 3.0, 4.0], [0, 0, 0, 1])
+    array([0.75, 0.25])
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -179,6 +202,11 @@ class ClassMetrics:
         Share of the negatives predicted positive.
     accuracy : float
     n_predicted_positive : int
+
+    Examples
+    --------
+    >>> class_metrics((1.0, -1.5), [0.0, 1.0, 2.0, 3.0], [0, 1, 0, 1])   # predicts x >= 2 positive
+    ClassMetrics(recall=0.5, precision=0.5, false_positive_rate=0.5, accuracy=0.5, n_predicted_positive=2)
     """
 
     recall: float
@@ -204,6 +232,14 @@ def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: f
     Returns
     -------
     ClassMetrics
+
+    Examples
+    --------
+    The logit ``x - 1.5`` predicts churn for bills 2 and 3:
+
+    >>> m = class_metrics((1.0, -1.5), [0.0, 1.0, 2.0, 3.0], [0, 0, 1, 1])
+    >>> m.recall, m.precision, m.false_positive_rate
+    (1.0, 1.0, 0.0)
     """
     p = check_params(params)
     x_arr, y_arr = check_data(x, y)
@@ -238,6 +274,14 @@ class LossFit:
         Each class's share of the training cost at ``params`` (under ``loss``).
     metrics : ClassMetrics
         On the held-out set, at the threshold ``ŷ = 0.5``.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = make_imbalanced_churn(400, seed=0)
+    >>> (fit,) = fit_losses([lv.BCE], x, y, *make_imbalanced_churn(400, seed=1))
+    >>> round(float(lv.predict(fit.params, [fit.decision_bill])[0]), 12)   # ŷ = 0.5 at the decision bill
+    0.5
     """
 
     loss: LogitLoss
@@ -281,6 +325,17 @@ def fit_losses(
     -------
     list of LossFit
         One per loss, in order.
+
+    Examples
+    --------
+    Weighting the minority class 19-fold finds more of it on held-out data:
+
+    >>> import lossviz as lv
+    >>> x, y = make_imbalanced_churn(400, seed=0)
+    >>> x_test, y_test = make_imbalanced_churn(400, seed=1)
+    >>> bce, weighted = fit_losses([lv.BCE, lv.WeightedBCE(19.0)], x, y, x_test, y_test)
+    >>> bce.metrics.recall < weighted.metrics.recall
+    True
     """
     x_arr, y_arr = check_data(x, y)
     xt, yt = check_data(x_test, y_test)
@@ -321,6 +376,17 @@ def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = make_imbalanced_churn(400, seed=0)
+    >>> fits = fit_losses([lv.BCE, lv.WeightedBCE(19.0)], x, y, *make_imbalanced_churn(400, seed=1))
+    >>> print(format_loss_table(fits, digits=1))
+    loss                              w*      b*   bill >  minority  recall  precision    FPR
+                                                             cost %
+    bce                              2.4    -5.4      2.2        74     0.0          -    0.0
+    weighted_bce(pos_weight=19)      2.5    -2.6      1.0        50     0.7        0.1    0.4
     """
     fits = list(fits)
     if not fits or not all(isinstance(f, LossFit) for f in fits):

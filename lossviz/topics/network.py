@@ -97,6 +97,15 @@ class ChurnFeatures:
         The training set's mean and standard deviation of the raw features (bill in dollars a month,
         tenure in months, support calls in the last quarter).
     feature_names : tuple of str
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=100, m_held_out=20, seed=0)
+    >>> data.feature_names
+    ('monthly bill', 'tenure', 'support calls')
+    >>> bills = data.x_train[:, 0] * data.std[0] + data.mean[0]   # undo the standardisation
+    >>> bool(19.999 < bills.min() and bills.max() < 150.001)
+    True
     """
 
     x_train: np.ndarray
@@ -175,7 +184,17 @@ def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int 
 
 
 class Layers(NamedTuple):
-    """The parameters of ``R`` networks, unflattened (views of the flat array where possible)."""
+    """The parameters of ``R`` networks, unflattened (views of the flat array where possible).
+
+    Examples
+    --------
+    >>> net = MLP(n_inputs=3, n_hidden=4)
+    >>> layers = net.unflatten(net.init_params(seed=[0, 1]))
+    >>> [a.shape for a in layers]
+    [(2, 4, 3), (2, 4), (2, 4), (2,)]
+    >>> bool((net.flatten(layers) == net.init_params(seed=[0, 1])).all())
+    True
+    """
 
     W1: np.ndarray
     """``(R, h, d)``: row ``j`` holds hidden unit ``j``'s incoming weights."""
@@ -621,7 +640,17 @@ def filter_normalised_directions(
 
 
 class TrajectoryPlane(NamedTuple):
-    """The plane of an optimiser's path's first two principal directions (:func:`trajectory_plane`)."""
+    """The plane of an optimiser's path's first two principal directions (:func:`trajectory_plane`).
+
+    Examples
+    --------
+    >>> path = np.array([[2.0, 1.0, 0.0], [1.0, 0.5, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> plane = trajectory_plane(path)
+    >>> plane.centre, plane.coords.shape
+    (array([0., 0., 0.]), (4, 2))
+    >>> bool(np.allclose(plane.lift(plane.coords), path))   # a path in the plane lifts back exactly
+    True
+    """
 
     centre: np.ndarray
     """``(p,)``: the path's last point, the origin of the plane."""
@@ -933,6 +962,13 @@ class Sharpness:
         ``λ/(λ - λ₂)``.
     converged : (R,) ndarray of bool
         ``residuals <= rtol``.
+
+    Examples
+    --------
+    >>> problem = NetworkProblem(MLP(1, 1), [[0.0], [1.0]], [0.0, 1.0], lam=0.1)
+    >>> top = top_hessian_eigenvalue(problem, np.zeros(4))
+    >>> top.values.shape, top.vectors.shape, bool(top.converged[0])
+    ((1,), (1, 4), True)
     """
 
     values: np.ndarray
@@ -1028,6 +1064,16 @@ class Endpoints:
         ``‖∇(objective)‖`` on the whole training set: how far from a stationary point each run stopped.
     params : (R, p) ndarray
         The points themselves.
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=50, m_held_out=20, seed=0)
+    >>> net = MLP(3, 2)
+    >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
+    >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
+    >>> ends = describe_endpoints(train, test, net.init_params([0, 1]))
+    >>> ends.objective.shape, ends.params.shape
+    ((2,), (2, 11))
     """
 
     sharpness: np.ndarray
@@ -1128,6 +1174,16 @@ def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
 def format_spread(values: ArrayLike, digits: int = 3) -> str:
     """``"median [lower quartile, upper quartile] (min … max)"`` of a sample, rounded.
 
+    Parameters
+    ----------
+    values : (n,) array_like of float
+    digits : int, default 3
+        Decimals kept, ``>= 0``.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_spread([0.1, 0.2, 0.3, 0.4, 0.5], digits=2)
@@ -1149,6 +1205,17 @@ class BatchComparison:
         The small and the large batch size.
     small, large : Endpoints
         Where the runs of each batch size ended; run ``r`` of both started at the same point.
+
+    Examples
+    --------
+    >>> data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    >>> net = MLP(3, 2)
+    >>> train = NetworkProblem(net, data.x_train, data.y_train, lam=0.01)
+    >>> test = NetworkProblem(net, data.x_held_out, data.y_held_out)
+    >>> c = compare_batch_sizes(train, test, net.init_params([0, 1, 2]), lr=0.5, n_updates=30,
+    ...                         seeds=[0, 1, 2], small=4)
+    >>> 0 <= c.flatter_pairs <= 3, c.summary().startswith("flatter in")
+    (True, True)
     """
 
     batch_sizes: tuple[int, int]

@@ -113,12 +113,14 @@ def test_explorer_lesson_runs_clean_and_shows_the_explorer(explorer):
     assert guard.problems() == []
 
 
-def test_explorer_sliders_move_the_picture_quickly(explorer, record_latency):
+def test_explorer_sliders_each_redraw_the_picture_and_their_latency_is_recorded(explorer, record_latency):
     # First of the slider tests, so that its changes meet a kernel that has computed little yet.
+    # What it asserts: every keyboard step redraws the picture (ex.sweep checks each) and at least 20
+    # changes were timed. The latencies go to the end-of-run report; no speed is asserted here.
     ex, guard = explorer
     changes = ex.sweep(LATENCY_STEPS_PER_SLIDER)
     summary = record_latency("JupyterLab", "explorer: all three sliders", changes)
-    assert summary["n"] >= 20
+    assert summary["n"] >= 20, f"only {summary['n']} slider changes were timed"
     for name in ex.sliders:
         record_latency(
             "JupyterLab", f"explorer: {name}", [c for c in changes if c.what.startswith(name + " ")]

@@ -1,7 +1,7 @@
 """Presentation mode: the dashboard ``dashboards/explorer.ipynb`` served by Voilà, as ``make present`` does.
 
 A teacher sees the explorer with no code; every slider still moves the picture, by keyboard and by a
-typed value, quickly enough to demonstrate live.
+typed value. How long each change takes is recorded for the end-of-run report (not asserted).
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ def test_dashboard_shows_the_explorer_and_no_code(dashboard):
     assert guard.problems() == []
 
 
-def test_dashboard_sliders_move_the_picture_quickly(dashboard, record_latency):
+def test_dashboard_sliders_each_redraw_the_picture_and_their_latency_is_recorded(dashboard, record_latency):
+    # Every keyboard step redraws (explorer.sweep checks each); the latencies go to the report.
     explorer, guard = dashboard
     changes = explorer.sweep(LATENCY_STEPS_PER_SLIDER)
     summary = record_latency("Voilà", "explorer: all three sliders", changes)
-    assert summary["n"] >= 20
+    assert summary["n"] >= 20, f"only {summary['n']} slider changes were timed"
     assert guard.problems() == []
 
 
