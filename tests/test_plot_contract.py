@@ -129,6 +129,30 @@ CASES: dict[str, Callable[[Axes | None], object]] = {
     "segment_cost_curve": lambda ax: lv.plot.segment_cost_curve(
         np.linspace(0, 1, 11), 1 + np.sin(np.pi * np.linspace(0, 1, 11)), ax=ax
     ),
+    "optimiser_paths": lambda ax: lv.plot.optimiser_paths(
+        {
+            "momentum": np.array([[0.0, 0.0], [1.0, -1.0], [2.0, -1.5]]),
+            "Adam": np.array([[0.0, 0.0], [0.3, -0.3]]),
+        },
+        ax=ax,
+    ),
+    "stability_scan": lambda ax: (
+        lambda eta: lv.plot.stability_scan(eta, np.abs(1 - eta * 0.45) ** 10, threshold=2 / 0.45, ax=ax)
+    )(np.linspace(3.0, 5.0, 5)),
+    "rate_map": lambda ax: lv.plot.rate_map(
+        [1.0, 2.0],
+        [0.0, 0.5],
+        np.array([[40.0, 30.0], [20.0, np.inf]]),
+        marks=[("best", 2.0, 0.0, "o")],
+        ax=ax,
+    ),
+    "spread_curves": lambda ax: lv.plot.spread_curves(
+        {
+            "gradient descent": np.array([[1.0, 0.5, 0.25], [1.0, 0.6, 0.2]]),
+            "Adam": np.array([[1.0, 0.3, 0.1]]),
+        },
+        ax=ax,
+    ),
     "sharpness_scatter": lambda ax: lv.plot.sharpness_scatter(
         {"batch 8": ([1, 2], [0.3, 0.4]), "full": ([3, 4], [0.35, 0.3])},
         roles=("mini_batch", "full_batch"),
@@ -248,7 +272,7 @@ def test_the_palette_check_catches_a_colour_outside_the_palette():
     assert _drawn_colours(ax) - _palette() == {"#d62728"}
 
 
-MODULES = ["core", "batch_size", "imbalance", "capacity", "basins", "network", "style"]
+MODULES = ["core", "batch_size", "imbalance", "capacity", "basins", "network", "optimisers", "style"]
 
 
 @pytest.mark.parametrize("module", MODULES)

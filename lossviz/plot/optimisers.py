@@ -20,16 +20,20 @@ from numpy.typing import ArrayLike
 
 from .._validation import _short, as_float_array, as_scalar
 from .core import _axes
+from .style import COLOURS, LINESTYLES
 
 __all__ = ["OPTIMISER_STYLES", "optimiser_paths", "rate_map", "spread_curves", "stability_scan"]
 
 #: Colour (Okabe-Ito) and line style of each optimiser; full-batch gradient descent is black,
 #: as everywhere in the course.
 OPTIMISER_STYLES: Mapping[str, Mapping[str, str]] = {
-    "gradient descent": {"color": "#000000", "linestyle": "-"},
-    "momentum": {"color": "#0072B2", "linestyle": "--"},
-    "Nesterov": {"color": "#009E73", "linestyle": "-."},
-    "Adam": {"color": "#E69F00", "linestyle": ":"},
+    label: {"color": COLOURS[role], "linestyle": LINESTYLES[role]}
+    for label, role in (
+        ("gradient descent", "gradient_descent"),
+        ("momentum", "momentum"),
+        ("Nesterov", "nesterov"),
+        ("Adam", "adam"),
+    )
 }
 _OTHER = ("#CC79A7", "#56B4E9", "#D55E00")
 

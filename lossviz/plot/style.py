@@ -138,6 +138,11 @@ _ROLES: dict[str, tuple[str, str, str]] = {
     # gradient clouds
     "gradient": (_OI["sky_blue"], "none", "."),
     "mean_gradient": (_OI["black"], "-", "o"),
+    # the four update rules of lesson 11 (plain gradient descent is black, like the full batch)
+    "gradient_descent": (_OI["black"], "-", "o"),
+    "momentum": (_OI["blue"], "--", "s"),
+    "nesterov": (_OI["bluish_green"], "-.", "^"),
+    "adam": (_OI["orange"], ":", "D"),
     # measurements against what a formula or a fit predicts
     "measured": (_OI["black"], "none", "o"),
     "formula": (_OI["bluish_green"], "-", "none"),
@@ -169,6 +174,7 @@ GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "basins": ("sharp", "flat", "cost", "loss", "reference"),
         "cost_loss_objective": ("cost", "loss", "objective"),
         "gradients": ("gradient", "mean_gradient"),
+        "optimisers": ("gradient_descent", "momentum", "nesterov", "adam", "minimum", "start"),
     }
 )
 """Figure kind -> the roles drawn together in it; their colours and styles must stay distinct."""
