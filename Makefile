@@ -45,7 +45,8 @@ hygiene:
 	@if [ -f ../shared/tools/nbhygiene.py ]; then $(PYTHON) ../shared/tools/nbhygiene.py notebooks; \
 	else echo "nbhygiene: ../shared/tools/nbhygiene.py not found, skipped"; fi
 
-# The student copy of the exercises (notebooks/student/05_exercises.ipynb) from the worked notebook:
+# The student copy of the exercises (notebooks/student/06_the_posts_five_questions.ipynb)
+# from the worked notebook:
 # solutions out, outputs cleared. A copy a learner has edited is kept; the new one goes beside it.
 student: setup
 	$(PY) tools/student.py
@@ -71,7 +72,7 @@ test-browser: setup browser-deps
 	$(PY) -m pytest tests/browser -q
 
 # Slider-change times of the cost explorer against rebuilding the figure (half a minute);
-# lesson 07's batch-size sweep against a loop over lossviz.train (about a minute);
+# lesson 09's batch-size sweep against a loop over lossviz.train (about a minute);
 # a 51 x 51 slice of the network's cost, vectorised against a loop over grid points (a few seconds).
 bench: setup
 	$(PY) benchmarks/bench_explorer.py

@@ -78,7 +78,7 @@ def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndar
     inputs. To run optimisers on its samples, give each one the feature ``xᵢ``
     for which the course's model ``σ(w·xᵢ + b)`` at ``params`` predicts exactly
     the post's ``ŷᵢ``: ``xᵢ = (logit(ŷᵢ) - b) / w``. With the default
-    ``(w, b) = (1, 0)`` the feature is the logit itself. Taught in notebook 05
+    ``(w, b) = (1, 0)`` the feature is the logit itself. Taught in notebook 06
     (question 2).
 
     Parameters

@@ -237,7 +237,7 @@ BCE = BinaryCrossEntropy()
 
 # ----------------------------------------------------------------------------
 # Losses for class imbalance: weighted cross-entropy and focal loss.
-# Taught in notebook 06.
+# Taught in notebook 07.
 # ----------------------------------------------------------------------------
 
 __all__ += [
@@ -271,7 +271,7 @@ def weighted_bce_loss(y: ArrayLike, y_hat: ArrayLike, pos_weight: float) -> np.n
     loss of a positive sample is multiplied by ``pos_weight``, that of a
     negative sample is unchanged. ``pos_weight = n_negative / n_positive`` gives
     both classes the same total say in the cost. ``pos_weight = 1`` is
-    :func:`bce_loss`. Taught in notebook 06.
+    :func:`bce_loss`. Taught in notebook 07.
 
     Parameters
     ----------
@@ -314,7 +314,7 @@ def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0, alpha: float 
     weighting when ``alpha`` is None. The factor ``(1 - p_t)^γ`` shrinks the
     loss of samples that are already classified well, so the hard ones carry
     more of the cost. With ``gamma = 0`` and no ``alpha`` it is exactly
-    :func:`bce_loss`. Taught in notebook 06.
+    :func:`bce_loss`. Taught in notebook 07.
 
     For a soft label ``y`` in (0, 1) the loss is the same mixture of the two
     hard-label cases as binary cross-entropy is:
@@ -376,7 +376,7 @@ class WeightedBCE:
     * ``∂²L/∂z² = (w₊·y + 1 - y)·s·(1 - s)``.
 
     Every term is computed from ``z`` without forming ``log s`` from ``s``, so it
-    is exact and quiet for every finite logit. Taught in notebook 06.
+    is exact and quiet for every finite logit. Taught in notebook 07.
 
     Parameters
     ----------
@@ -434,7 +434,7 @@ class FocalLoss:
     cross-entropy the focal loss is not convex in ``z`` for ``γ > 0``: a sample
     that is badly misclassified has a negative second derivative (its loss
     grows only about linearly, more slowly as it gets worse). Taught in
-    notebook 06.
+    notebook 07.
 
     Parameters
     ----------

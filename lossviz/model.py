@@ -193,7 +193,7 @@ def numerical_gradient(
 
     ``∂J/∂θₖ ≈ [J(θ + h·eₖ) - J(θ - h·eₖ)] / (2h)``: knows nothing of the chain
     rule or of per-sample gradients, so it is an independent check of
-    :func:`lossviz.gradient`. Taught in notebook 05 (question 3).
+    :func:`lossviz.gradient`. Taught in notebook 06 (question 3).
 
     Parameters
     ----------

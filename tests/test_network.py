@@ -660,7 +660,7 @@ def test_docstring_examples_run(module):
 
 
 def test_lesson_figures_fit_a_notebook_column():
-    lesson = ROOT / "notebooks" / "08_network_landscape.ipynb"
+    lesson = ROOT / "notebooks" / "12_network_landscape.ipynb"
     if not lesson.exists():
         pytest.skip(f"{lesson.name} is not written yet")
     widths = []

@@ -17,8 +17,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKED = ROOT / "notebooks" / "05_exercises.ipynb"
-COPY = ROOT / "notebooks" / "student" / "05_exercises.ipynb"
+WORKED = ROOT / "notebooks" / "06_the_posts_five_questions.ipynb"
+COPY = ROOT / "notebooks" / "student" / "06_the_posts_five_questions.ipynb"
 
 
 def _worked_example() -> nbformat.NotebookNode:

@@ -1,8 +1,8 @@
 """Write the student copy of the exercises from the worked notebook.
 
-One source, two versions: ``notebooks/05_exercises.ipynb`` holds the questions,
+One source, two versions: ``notebooks/06_the_posts_five_questions.ipynb`` holds the questions,
 the worked answers and the checks; this script writes
-``notebooks/student/05_exercises.ipynb`` from it::
+``notebooks/student/06_the_posts_five_questions.ipynb`` from it::
 
     python tools/student.py          # or: make student
     python tools/student.py --check  # exit 1 if the student copy is out of date
@@ -26,7 +26,7 @@ outputs and execution count cleared, and a note on how to use the copy is put
 after the title. The copy's metadata records a SHA-256 of its cells' types,
 sources and tags as generated. Running it again compares the copy on disk with
 that hash: a copy whose cells a learner has edited is never overwritten -- the
-new version is written beside it (``05_exercises.new.ipynb``, then ``.new2``, ...)
+new version is written beside it (``06_the_posts_five_questions.new.ipynb``, then ``.new2``, ...)
 and the command says so. Outputs are not the learner's writing: a copy that was
 only run is treated as unedited.
 """
@@ -66,8 +66,8 @@ END = "### END SOLUTION"
 
 #: The repository this script belongs to (it lives in ``<root>/tools``).
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = ROOT / "notebooks" / "05_exercises.ipynb"
-DEFAULT_DEST = ROOT / "notebooks" / "student" / "05_exercises.ipynb"
+DEFAULT_SOURCE = ROOT / "notebooks" / "06_the_posts_five_questions.ipynb"
+DEFAULT_DEST = ROOT / "notebooks" / "student" / "06_the_posts_five_questions.ipynb"
 _META_KEY = "lossviz"
 
 _NOTE = """\
@@ -171,7 +171,9 @@ def _relink(markdown: str, link_base: str) -> str:
 
 
 def make_student_notebook(
-    worked: nbformat.NotebookNode, source_name: str = "../05_exercises.ipynb", link_base: str = ".."
+    worked: nbformat.NotebookNode,
+    source_name: str = "../06_the_posts_five_questions.ipynb",
+    link_base: str = "..",
 ) -> nbformat.NotebookNode:
     """The student version of a worked notebook (a new notebook; ``worked`` is not changed).
 

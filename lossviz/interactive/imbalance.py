@@ -1,4 +1,4 @@
-"""The imbalance explorer: sliders for the churn rate and the focal loss's γ (notebook 06)."""
+"""The imbalance explorer: sliders for the churn rate and the focal loss's γ (notebook 07)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class ImbalanceExplorer:
     rate. Moving the churn-rate slider redraws the data and refits all four
     losses; moving γ refits only the two focal losses. Artists are updated in
     place. Needs the ipympl backend (``%matplotlib widget``). Taught in
-    notebook 06.
+    notebook 07.
 
     Parameters
     ----------

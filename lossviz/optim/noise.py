@@ -3,7 +3,7 @@
 A mini-batch gradient is an unbiased estimate of the full gradient ``g``;
 :func:`minibatch_gradients` draws it as :func:`lossviz.train` does,
 :func:`minibatch_gradient_variance` gives ``E‖ĝ_k - g‖²`` by formula and
-:func:`measured_minibatch_variance` measures it (notebooks 02, 04, 05).
+:func:`measured_minibatch_variance` measures it (notebooks 02, 04, 06).
 
 McCandlish, Kaplan, Amodei et al. (2018), *An Empirical Model of Large-Batch
 Training*, summarise that noise in one number, the *simple noise scale*
@@ -16,7 +16,7 @@ per-sample gradients. A batch of ``B`` samples has ``E|G_B - G|² = tr(Σ)/B``
 large as the signal: :func:`gradient_noise_scale` computes it exactly,
 :func:`estimate_noise_scale` from two batch sizes as one would for a large
 model. What it predicts about batch size is in :mod:`lossviz.topics.batch_size`.
-Taught in notebook 07.
+Taught in notebook 09.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def minibatch_gradient_variance(
     ``E‖ĝ_k - g‖² = tr(Σ)/k · (m - k)/(m - 1)``, where ``Σ`` is the covariance
     (divided by ``m``) of the per-sample gradients and ``g`` their mean. It is
     zero at ``k = m`` (full batch) and ``tr(Σ)`` at ``k = 1``. Taught in
-    notebooks 04-05.
+    notebooks 04 and 06.
 
     Returns
     -------
@@ -132,7 +132,7 @@ def measured_minibatch_variance(
     ``numpy.random.default_rng(seed)`` -- keeps the full-size ones, and averages
     the squared distance between each batch's mean gradient ``ĝ_k`` and the full
     gradient ``g``. Compare :func:`lossviz.minibatch_gradient_variance`, the
-    formula ``tr(Σ)/k · (m - k)/(m - 1)``. Taught in notebook 05 (question 4).
+    formula ``tr(Σ)/k · (m - k)/(m - 1)``. Taught in notebook 06 (question 4).
 
     Parameters
     ----------

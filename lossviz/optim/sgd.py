@@ -12,7 +12,7 @@ Divergence is detected per run, and every run has an update budget.
 
 :func:`train` is the engine with ``R = 1`` on the logistic model: ``batch_size = m``
 is full-batch gradient descent, ``batch_size = 1`` is online learning and anything
-between is mini-batch SGD. Taught in notebook 04; the sweeps of lesson 07, the
+between is mini-batch SGD. Taught in notebook 04; the sweeps of lesson 09, the
 basins, the exercises' experiments and the explorer all call :func:`run_sgd`.
 """
 
@@ -755,7 +755,7 @@ def online_pass(
     ``(w, b) ← (w, b) - lr · [∂L⁽ⁱ⁾/∂(w, b) + (λ·w, 0)]`` for ``i = 0, 1, ...`` in
     array order -- the update :func:`lossviz.train` makes with ``batch_size = 1``,
     but in an order you choose (pass ``x[[1, 0]]`` to reverse two samples).
-    Taught in notebook 05 (question 2).
+    Taught in notebook 06 (question 2).
 
     Parameters
     ----------

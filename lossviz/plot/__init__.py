@@ -8,12 +8,12 @@ package does not.
   :func:`update_cost_landscape`), :func:`trajectory`, :func:`cost_curve`,
   :func:`gradient_cloud` (notebooks 01-04);
 * :mod:`lossviz.plot.imbalance` -- :func:`loss_landscape`, :func:`fitted_probabilities`,
-  :func:`minority_scores` (notebook 06);
-* :mod:`lossviz.plot.capacity` -- :func:`capacity_curve`, :func:`poly_fits` (notebook 06);
+  :func:`minority_scores` (notebook 07);
+* :mod:`lossviz.plot.capacity` -- :func:`capacity_curve`, :func:`poly_fits` (notebook 08);
 * :mod:`lossviz.plot.batch_size` -- :func:`cost_against_time`, :func:`loglog_fit`
-  (notebook 05), :func:`cost_curves`, :func:`noise_scale`, :func:`steps_vs_batch`,
-  :func:`tradeoff`, :func:`best_lr` (notebook 07);
-* :mod:`lossviz.plot.basins` -- :func:`two_basin`, :func:`basin_endpoints` (notebook 07);
+  (notebook 06), :func:`cost_curves`, :func:`noise_scale`, :func:`steps_vs_batch`,
+  :func:`tradeoff`, :func:`best_lr` (notebook 09);
+* :mod:`lossviz.plot.basins` -- :func:`two_basin`, :func:`basin_endpoints` (notebook 10);
 * :mod:`lossviz.plot.network` -- :func:`cost_slice_contours`, :func:`segment_cost_curve`,
   :func:`sharpness_scatter` (the network lesson);
 * :mod:`lossviz.plot.style` -- the course style: ``COLOURS``, ``figsize``, ``use_course_style``.

@@ -1,4 +1,4 @@
-"""Drawings for sharp against flat minima (notebook 07): the two-basin cost and where runs end.
+"""Drawings for sharp against flat minima (notebook 10): the two-basin cost and where runs end.
 
 The problem comes from :func:`lossviz.topics.basins.make_two_basin`, the runs from
 :func:`lossviz.topics.basins.run_basins`.

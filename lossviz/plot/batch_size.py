@@ -1,4 +1,4 @@
-"""Drawings for batch size (notebooks 05 and 07): cost curves, time races, the noise scale, the trade-off.
+"""Drawings for batch size (notebooks 06 and 09): cost curves, time races, the noise scale, the trade-off.
 
 The results come from :mod:`lossviz.topics.batch_size` (simulated time, steps to a
 target, the trade-off fit), :func:`lossviz.train` and :mod:`lossviz.optim.noise`.

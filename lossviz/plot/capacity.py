@@ -1,4 +1,4 @@
-"""Drawings for overfitting (notebook 06): training against held-out cost, and the fitted curves.
+"""Drawings for overfitting (notebook 08): training against held-out cost, and the fitted curves.
 
 The curves come from :func:`lossviz.topics.capacity.degree_curve` and
 :func:`lossviz.topics.capacity.lam_curve`, the models from

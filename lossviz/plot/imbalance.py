@@ -1,4 +1,4 @@
-"""Drawings for class imbalance (notebook 06): one loss's cost surface, fitted curves, minority scores.
+"""Drawings for class imbalance (notebook 07): one loss's cost surface, fitted curves, minority scores.
 
 The fits come from :func:`lossviz.topics.imbalance.fit_losses`. The ``k``-th loss is
 drawn with the ``k``-th colour and marker in every panel, so a loss looks the same

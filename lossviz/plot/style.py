@@ -105,7 +105,7 @@ _GREY_LIGHT, _GREY_DARK = "#999999", "#555555"
 
 # role: (colour, line style, marker). "none" = the role is not drawn that way.
 _ROLES: dict[str, tuple[str, str, str]] = {
-    # the three optimiser regimes (lessons 04, 05, 07 and the explorer) and their markers
+    # the three optimiser regimes (lessons 04, 05, 06, 09 and the explorer) and their markers
     "full_batch": (_OI["black"], "-", "o"),
     "mini_batch": (_OI["vermillion"], "--", "s"),
     "online": (_OI["sky_blue"], ":", "^"),

@@ -1,14 +1,14 @@
 """The course's topics beyond the core: one module per question a lesson asks.
 
 * :mod:`lossviz.topics.imbalance` -- a 95/5 churn set, each class's share of the
-  cost, minority recall under BCE, weighted BCE and focal loss (notebook 06);
+  cost, minority recall under BCE, weighted BCE and focal loss (notebook 07);
 * :mod:`lossviz.topics.capacity` -- overfitting: logistic regression on polynomial
-  features, training against held-out cost over the degree or λ (notebook 06);
+  features, training against held-out cost over the degree or λ (notebook 08);
 * :mod:`lossviz.topics.batch_size` -- what batch size trades: simulated time, the
   order of online updates, steps to a target and the critical batch size
-  (notebooks 05 and 07);
+  (notebooks 06 and 09);
 * :mod:`lossviz.topics.basins` -- sharp against flat minima: a two-basin problem, its
-  reparametrisation and many-seed basin counts (notebook 07);
+  reparametrisation and many-seed basin counts (notebook 10);
 * :mod:`lossviz.topics.network` -- the landscape of a small network: an MLP with its
   backpropagation, filter-normalised and trajectory directions, slices and sharpness.
 

@@ -24,7 +24,7 @@ in. :class:`Reparametrisation` writes the same model as ``θ = r(φ)`` with a
 smooth increasing ``r`` that stretches one basin and squeezes the other, so
 that the basin that is sharp in ``θ`` is flat in ``φ``. Every prediction and
 every cost value is unchanged; only what gradient descent "sees" changes.
-Taught in notebook 07; the drawings are in :mod:`lossviz.plot.basins`.
+Taught in notebook 10; the drawings are in :mod:`lossviz.plot.basins`.
 """
 
 from __future__ import annotations

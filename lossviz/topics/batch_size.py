@@ -3,13 +3,13 @@
 The post's claims about batch size, measured on the course's data:
 
 * updates per second and per epoch, and a race under simulated wall-clock time
-  (notebook 05, question 1): :func:`updates_per_epoch`, :func:`simulate_wall_clock`,
+  (notebook 06, question 1): :func:`updates_per_epoch`, :func:`simulate_wall_clock`,
   :func:`cost_reduction_target`, :func:`time_to_cost`;
 * online learning in two orders (question 2): :func:`order_effect` (built on
   :func:`lossviz.optim.online_pass`) and :func:`loglog_slope`;
 * the roughness of the cost curve (question 4): :func:`trajectory_roughness`,
   :func:`roughness_by_batch_size`;
-* updates to a target against batch size (notebook 07). McCandlish, Kaplan, Amodei
+* updates to a target against batch size (notebook 09). McCandlish, Kaplan, Amodei
   et al. (2018) found that the updates ``S`` and the examples ``E = B·S`` needed to
   reach a given cost trade off as
 
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 
-# ----------------------------------------------- updates, epochs and simulated time (notebook 05, question 1)
+# ----------------------------------------------- updates, epochs and simulated time (notebook 06, question 1)
 
 
 def updates_per_epoch(m: int, batch_size: int) -> int:
@@ -154,7 +154,7 @@ def simulate_wall_clock(
     :func:`lossviz.train` (epoch after epoch, batches from
     :func:`lossviz.minibatch_indices`) and stamps each with the time it would have
     finished. Nothing is timed for real: the clock is the question's per-step time,
-    so the comparison is the same on every machine. Taught in notebook 05
+    so the comparison is the same on every machine. Taught in notebook 06
     (question 1).
 
     Parameters
@@ -289,7 +289,7 @@ def order_effect(
     :func:`online_pass` over the samples in array order and one in reverse
     order, both from ``params0``. Full-batch gradient descent has no order, so
     this is zero for it; for online learning it grows like η² for small η.
-    Taught in notebook 05 (question 2).
+    Taught in notebook 06 (question 2).
 
     Parameters
     ----------
@@ -360,7 +360,7 @@ def trajectory_roughness(costs: ArrayLike) -> float:
 
     ``sqrt(mean((J_{t+1} - J_t)²))``: zero for a curve that does not move, and,
     for a run that starts at the minimum, a measure of how much the cost jumps
-    around it. Taught in notebook 05 (question 4).
+    around it. Taught in notebook 06 (question 4).
 
     Parameters
     ----------
@@ -393,7 +393,7 @@ def roughness_by_batch_size(
     Every run starts at ``params0`` with the same learning rate and seed; start
     at the minimum (:func:`lossviz.minimise`) to see only the noise: full-batch
     gradient descent then stays put and its roughness is zero (to rounding).
-    Taught in notebook 05 (question 4).
+    Taught in notebook 06 (question 4).
 
     Parameters
     ----------
@@ -438,7 +438,7 @@ def roughness_by_batch_size(
     return out
 
 
-# ------------------------------------------------- updates to a target against batch size (notebook 07)
+# ------------------------------------------------- updates to a target against batch size (notebook 09)
 @dataclass(frozen=True)
 class StepsToTarget:
     """Updates needed to bring the expected objective to a target, per batch size and learning rate.

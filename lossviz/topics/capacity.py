@@ -10,7 +10,7 @@ The objective is the usual one,
 
 and the functions here sweep the degree ``d`` or the strength ``λ`` and report
 the *cost* (mean binary cross-entropy, no penalty) and the error rate on the
-training set and on held-out data. Taught in notebook 06.
+training set and on held-out data. Taught in notebook 08.
 
 Legendre polynomials rather than the powers ``x, x², …`` keep the problem well
 conditioned up to degree 20 or so (``|Pₖ(t)| ≤ 1`` on ``[-1, 1]``), so what the

@@ -7,7 +7,7 @@ between the classes, fit the model under different losses
 (:data:`lossviz.BCE`, :class:`lossviz.WeightedBCE`, :class:`lossviz.FocalLoss`)
 and score the minority class on held-out data. The drawings are in
 :mod:`lossviz.plot.imbalance`, and :class:`lossviz.interactive.ImbalanceExplorer`
-puts them behind two sliders. Taught in notebook 06.
+puts them behind two sliders. Taught in notebook 07.
 """
 
 from __future__ import annotations
