@@ -25,12 +25,12 @@ SHEETS = (
     "gradient_of_the_cost",
     "cost_landscape",
     "full_batch_vs_minibatch",
-    # "five_questions",
-    # "class_imbalance",
-    # "overfitting",
-    # "batch_size_and_time",
-    # "sharp_and_flat_minima",
-    # "network_landscape",
+    "five_questions",
+    "class_imbalance",
+    "overfitting",
+    "batch_size_and_time",
+    "sharp_and_flat_minima",
+    "network_landscape",
 )
 
 

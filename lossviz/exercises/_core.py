@@ -374,6 +374,8 @@ class Sheet:
         The section's heading.
     question_heading : str
         Each question's heading; ``{number}`` and ``{title}`` are filled in.
+    module : str
+        The module's name in :mod:`lossviz.exercises`, when it is not the lesson's slug.
     """
 
     lesson: str
@@ -382,6 +384,7 @@ class Sheet:
     intro: str = ""
     heading: str = "## Exercises"
     question_heading: str = "### Exercise {number} · {title}"
+    module: str = ""
 
     def __post_init__(self) -> None:
         names = [q.name for q in self.questions]
@@ -390,6 +393,8 @@ class Sheet:
 
     @property
     def slug(self) -> str:
-        """The lesson's name without its number: ``"loss_cost_objective"``."""
+        """The module's name: the lesson's name without its number (``"loss_cost_objective"``) by default."""
+        if self.module:
+            return self.module
         stem = self.lesson.removesuffix(".ipynb")
         return stem.split("_", 1)[1] if stem[:2].isdigit() else stem
