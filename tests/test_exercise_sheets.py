@@ -93,7 +93,7 @@ def test_each_declared_mistake_gets_its_message(solved, sheet, q):
     for a, i, mistake in _mistake_cases(q):
         wrong = mistake.value if isinstance(a, Function) else resolve(mistake.value, values)
         if isinstance(a, Number) and a.integer:
-            wrong = int(round(float(wrong))) if float(wrong).is_integer() else float(wrong)
+            wrong = round(float(wrong)) if float(wrong).is_integer() else float(wrong)
         fb = q.check(**{**right, a.name: wrong})
         message = mistake.message(values) if callable(mistake.message) else mistake.message.format_map(values)
         assert fb.status == "Incorrect", f"{a.name} mistake {i}: {fb}"
@@ -121,7 +121,9 @@ def test_no_message_gives_the_answer_away(solved, sheet, q):
     for a in q.answers:
         if isinstance(a, (Number, Vector)):
             want = np.atleast_1d(a.expected(values))
-            fb = q.check(**{**right, a.name: (want * 1.37) if isinstance(a, Vector) else float(want[0]) * 1.37 + 1})
+            fb = q.check(
+                **{**right, a.name: (want * 1.37) if isinstance(a, Vector) else float(want[0]) * 1.37 + 1}
+            )
             assert fb.status == "Incorrect", str(fb)
             for w in want:
                 for digits in (3, 4, 6):

@@ -104,7 +104,9 @@ def _hand_minibatch_gradient(params, x, y, batch, lam):
 def test_02_minibatch_gradient():
     _correct(goc.q1.check(_hand_minibatch_gradient))
     _incorrect(goc.q1.check(lambda p, x, y, b, lam: _hand_minibatch_gradient(p, x, y, b, 0.0)), "penalty")
-    _incorrect(goc.q1.check(lambda p, x, y, b, lam: _hand_minibatch_gradient(p, x, y, b, lam)[::-1]), "wrong on")
+    _incorrect(
+        goc.q1.check(lambda p, x, y, b, lam: _hand_minibatch_gradient(p, x, y, b, lam)[::-1]), "wrong on"
+    )
     _incorrect(goc.q1.check(lambda p, x, y, b: 0), "should be called as")
 
 
@@ -258,7 +260,9 @@ def test_06_q3_wrong_answers_say_what_was_mixed_up():
     _incorrect(q3.check(why, g / M), "divide by m once")
     _incorrect(q3.check(why, -g), "wrong sign")
     _incorrect(q3.check(why, g[::-1]), "wrong order")
-    _incorrect(q3.check(why, lv.per_sample_gradients(q3.params, X, Y)), f"({M}, 2)", "one gradient per sample")
+    _incorrect(
+        q3.check(why, lv.per_sample_gradients(q3.params, X, Y)), f"({M}, 2)", "one gradient per sample"
+    )
     _incorrect(q3.check(why, lv.gradient((0.0, 0.0), X, Y)), "grad_of_cost")
     _incorrect(q3.check("a", g), "chain rule")
 
@@ -323,7 +327,7 @@ def test_06_a_value_inside_the_tolerance_passes_and_one_outside_says_so():
 
 
 def test_07_cost_shares_and_weights():
-    x, y = lv.imbalance.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
+    _, y = lv.imbalance.make_imbalanced_churn(1000, positive_rate=0.05, seed=0)
     n_pos = int(y.sum())
     assert n_pos == 50
     churners, stayers = n_pos * -math.log(0.05), (y.size - n_pos) * -math.log(0.95)
@@ -450,11 +454,25 @@ def test_a_question_refuses_a_choice_without_feedback_for_every_wrong_option():
     from lossviz.exercises import Choice, Question
 
     with pytest.raises(ValueError, match="feedback"):
-        Question("q9", "t", "?", [Choice("c", {"a": "x", "b": "y"}, "a", {})], solution="c = 'a'",
-                 explanation=".", hints=["."])
+        Question(
+            "q9",
+            "t",
+            "?",
+            [Choice("c", {"a": "x", "b": "y"}, "a", {})],
+            solution="c = 'a'",
+            explanation=".",
+            hints=["."],
+        )
     with pytest.raises(ValueError, match="hint"):
-        Question("q9", "t", "?", [Choice("c", {"a": "x", "b": "y"}, "a", {"b": "no"})], solution="c = 'a'",
-                 explanation=".", hints=[])
+        Question(
+            "q9",
+            "t",
+            "?",
+            [Choice("c", {"a": "x", "b": "y"}, "a", {"b": "no"})],
+            solution="c = 'a'",
+            explanation=".",
+            hints=[],
+        )
 
 
 @pytest.mark.parametrize(

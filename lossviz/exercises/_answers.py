@@ -156,7 +156,9 @@ def read_array(name: str, value: Any, what: str) -> np.ndarray:
         with quiet():
             arr = np.asarray(value, dtype=float)
     except OverflowError:
-        raise Unusable(f"`{name}` holds a number too large for floating point; it should be {what}.") from None
+        raise Unusable(
+            f"`{name}` holds a number too large for floating point; it should be {what}."
+        ) from None
     except Exception:  # ragged lists, complex or text inside, a learner's __array__ that raises ...
         raise Unusable(f"`{name}` should be {what}, got {describe(value)}.") from None
     return arr
@@ -354,7 +356,9 @@ class Vector(Answer):
         if arr.shape in shapes:
             raise Unusable(f"`{self.name}` has shape {arr.shape}: {shapes[arr.shape]}")
         if arr.shape != (size,):
-            raise Unusable(f"`{self.name}` should be {self.what} -- shape ({size},) -- got shape {arr.shape}.")
+            raise Unusable(
+                f"`{self.name}` should be {self.what} -- shape ({size},) -- got shape {arr.shape}."
+            )
         if not np.all(np.isfinite(arr)):
             raise Unusable(f"`{self.name}` should be {self.what}, but it holds nan or inf.")
         return arr
@@ -368,9 +372,7 @@ class Vector(Answer):
                 return f"`{self.name}` {render(mistake.message, values)}"
         labels = self._labels(values, want.size)
         wrong = [
-            (label, g, w)
-            for label, g, w in zip(labels, got, want)
-            if not close(g, w, self.rtol, self.atol)
+            (label, g, w) for label, g, w in zip(labels, got, want) if not close(g, w, self.rtol, self.atol)
         ]
         right = [label for label, g, w in zip(labels, got, want) if close(g, w, self.rtol, self.atol)]
         text = "; ".join(f"its {label} {direction(g, w)}" for label, g, w in wrong)
@@ -583,7 +585,8 @@ class Function(Answer):
             try:
                 arr = read_array(self.name, out, self.returns)
             except Unusable:
-                return f"`{self.name}` returned {describe(out)} on {case.label}; it should return {self.returns}."
+                shown = describe(out)
+                return f"`{self.name}` returned {shown} on {case.label}; it should return {self.returns}."
             if arr.shape != w.shape:
                 why = self.wrong_shape or f"it should return {self.returns}"
                 return f"`{self.name}` returned shape {arr.shape} on {case.label}: {why}"
@@ -603,10 +606,14 @@ class Function(Answer):
             if not np.all(np.isfinite(g)):
                 bad = g[~np.isfinite(g)].flat[0] if g.ndim else g
                 note = f" {self.nonfinite}" if self.nonfinite else ""
-                return f"`{self.name}` returned {float(bad)} on {case.label}; the right result is finite.{note}"
+                return (
+                    f"`{self.name}` returned {float(bad)} on {case.label}; the right result is finite.{note}"
+                )
             if not close(g, w, self.rtol, self.atol):
                 if g.ndim == 0:
-                    return f"`{self.name}` is wrong on {case.label}: its result {direction(float(g), float(w))}."
+                    return (
+                        f"`{self.name}` is wrong on {case.label}: its result {direction(float(g), float(w))}."
+                    )
                 labels = list(self.labels) or [f"component {i + 1}" for i in range(g.size)]
                 parts = [
                     f"its {label} {direction(a, b)}"

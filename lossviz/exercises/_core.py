@@ -121,8 +121,8 @@ class Question:
     ...              hints=["Invert."], givens={"seconds": 5.0})
     >>> q.seconds
     5.0
-    >>> q.check(____)
-    Not attempted: replace each `____` in the answer cell with your answer (`ups`), run it, then run this check again.
+    >>> q.check(____)  # doctest: +ELLIPSIS
+    Not attempted: replace each `____` in the answer cell with your answer (`ups`), run it, ...
     >>> q.check(5)
     Incorrect: `ups` is the seconds per update.
     >>> q.check(0.2)
@@ -130,6 +130,22 @@ class Question:
     >>> q.check("fast")
     Incorrect: `ups` should be a number, got str 'fast'.
     """
+
+    name: str
+    title: str
+    text: str
+    answers: tuple[Answer, ...]
+    solution_code: str
+    explanation: str
+    hints: tuple[str, ...]
+    givens: dict[str, Any]
+    preamble: str
+    relations: tuple[Relation, ...]
+    praise: str | Callable[[Values], str]
+    points: int
+    _compute: Callable[[Values], Mapping[str, Any]] | None
+    _values: Values | None
+    _signature: inspect.Signature
 
     def __init__(
         self,
@@ -186,7 +202,9 @@ class Question:
         try:
             return self.__dict__["givens"][attr]
         except KeyError:
-            raise AttributeError(f"{self.__dict__.get('name', 'question')} has no attribute {attr!r}") from None
+            raise AttributeError(
+                f"{self.__dict__.get('name', 'question')} has no attribute {attr!r}"
+            ) from None
 
     @property
     def answer_names(self) -> tuple[str, ...]:
@@ -267,7 +285,8 @@ class Question:
         if blank:
             return Feedback(
                 "Not attempted",
-                f"still `____`: {', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then check again.",
+                f"still `____`: {', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then check "
+                "again.",
             )
         got: dict[str, Any] = {}
         unusable: list[str] = []
@@ -309,7 +328,8 @@ class Question:
         Raises
         ------
         NotCorrect
-            Unless the check says Correct; its message is the feedback.
+            Unless the check says Correct; its message starts with the status (the feedback
+            itself is displayed above it).
 
         Examples
         --------
@@ -321,14 +341,14 @@ class Question:
         >>> q.grade({})
         Traceback (most recent call last):
         ...
-        lossviz.exercises._core.NotCorrect: Not attempted: `a` is not defined yet: ...
+        lossviz.exercises._core.NotCorrect: Not attempted -- q9 scores 0 (the feedback above says why).
         """
         __tracebackhide__ = True  # IPython: the traceback ends at the grade cell
         missing = [n for n in self.answer_names if n not in namespace]
         feedback = self._check({n: namespace.get(n, ____) for n in self.answer_names}, missing)
         _display(feedback)
         if not feedback.correct:
-            raise NotCorrect(str(feedback))
+            raise NotCorrect(f"{feedback.status} -- {self.name} scores 0 (the feedback above says why).")
 
     # -- help
     def hint(self, n: int = 1) -> Feedback:

@@ -31,7 +31,7 @@ def _epoch_seconds(batch_sizes: tuple[int, ...], m: int, step: np.ndarray) -> np
 
 def _q1_values(v: Values) -> dict:
     bs = np.array(v.batch_sizes)
-    step = simulated_step_time(bs, **_CLOCK)
+    step = simulated_step_time(bs, overhead=v.overhead, per_example=v.per_example, parallel=v.parallel)
     waves_down = np.floor(bs / v.parallel) * v.per_example
     return {
         "epoch_seconds": _epoch_seconds(v.batch_sizes, v.m, step),
@@ -45,7 +45,8 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "the time of an epoch",
-    "The lesson's device model charges each update $t(B) = 5 + \\lceil B/64 \\rceil$ ms: a fixed overhead and\n"
+    "The lesson's device model charges each update $t(B) = 5 + \\lceil B/64 \\rceil$ ms: a fixed overhead "
+    "and\n"
     "1 ms per wave of 64 samples processed in parallel. How long does one epoch over the $m = 1000$\n"
     "customers take, in seconds, for each batch size in `q1.batch_sizes` (= 1, 100 and 1000)?\n\n"
     "**Your answer:** `epoch_seconds`, three numbers.",
@@ -123,7 +124,8 @@ q2 = Question(
             mistakes=[
                 Mistake(
                     "no_one",
-                    "leaves out the 1 (this is the small-batch asymptote E_min/B alone): even a perfectly clean "
+                    "leaves out the 1 (this is the small-batch asymptote E_min/B alone): even a perfectly "
+                    "clean "
                     "gradient needs S_min updates.",
                 ),
                 Mistake("swapped", "has B and B_crit swapped: S = S_min·(1 + B_crit/B)."),
@@ -137,7 +139,9 @@ q2 = Question(
             rtol=1e-4,
             mistakes=[
                 Mistake("updates", "is updates; examples are E = B·S."),
-                Mistake("e_min", "is E_min, the fewest examples any batch size needs; batches of 64 need more."),
+                Mistake(
+                    "e_min", "is E_min, the fewest examples any batch size needs; batches of 64 need more."
+                ),
             ],
             fmt=".5g",
         ),
@@ -147,8 +151,10 @@ b_crit = q2.e_min / q2.s_min
 updates = q2.s_min * (1 + b_crit / q2.batch_size)
 examples = q2.batch_size * updates""",
     explanation=(
-        "(S/S_min − 1)(E/E_min − 1) = 1 with E = B·S gives S = S_min·(1 + B_crit/B), B_crit = E_min/S_min = 130. "
-        "Batches of 64, half the critical size, need about three times S_min updates and half again E_min examples."
+        "(S/S_min − 1)(E/E_min − 1) = 1 with E = B·S gives S = S_min·(1 + B_crit/B), B_crit = E_min/S_min = "
+        "130. "
+        "Batches of 64, half the critical size, need about three times S_min updates and half again E_min "
+        "examples."
     ),
     hints=[
         "The lesson rewrote the curve as S = S_min·(1 + B_crit/B), with B_crit = E_min/S_min.",
@@ -186,9 +192,12 @@ def _q3_cases(v: Values) -> list[Case]:
 q3 = Question(
     "q3",
     "the noise scale",
-    "Write `b_simple(G)`: the gradient noise scale $B_{\\text{simple}} = \\operatorname{tr}\\Sigma/\\lVert G\\rVert^2$ from\n"
-    "the per-sample gradients `G`, an `(m, p)` array with one row per sample. $G$ in the denominator is their\n"
-    "mean, the full gradient, and $\\Sigma$ their covariance (dividing by $m$). The check tries it on gradient\n"
+    "Write `b_simple(G)`: the gradient noise scale $B_{\\text{simple}} = \\operatorname{tr}\\Sigma/\\lVert "
+    "G\\rVert^2$ from\n"
+    "the per-sample gradients `G`, an `(m, p)` array with one row per sample. $G$ in the denominator is "
+    "their\n"
+    "mean, the full gradient, and $\\Sigma$ their covariance (dividing by $m$). The check tries it on "
+    "gradient\n"
     "clouds you have not seen, with other numbers of samples and parameters.",
     [
         Function(
@@ -205,16 +214,19 @@ q3 = Question(
                 ),
                 Mistake(
                     lambda G: float(G.var(axis=0, ddof=1).sum() / (G.mean(axis=0) @ G.mean(axis=0))),
-                    "divides Σ by m − 1; the course's Σ is the covariance over the m samples themselves, dividing by m.",
+                    "divides Σ by m − 1; the course's Σ is the covariance over the m samples themselves, "
+                    "dividing by m.",
                 ),
                 Mistake(
                     lambda G: float((G**2).sum(axis=1).mean() / (G.mean(axis=0) @ G.mean(axis=0))),
-                    "uses the mean squared length of the per-sample gradients, which includes the signal ‖G‖²: "
+                    "uses the mean squared length of the per-sample gradients, which includes the signal "
+                    "‖G‖²: "
                     "subtract the mean gradient first.",
                 ),
                 Mistake(
                     lambda G: float(G.var(axis=0).sum() / (G.mean(axis=0) @ G.mean(axis=0)) / len(G)),
-                    "divides by m: B_simple is the noise of one sample's gradient against the signal, a batch size.",
+                    "divides by m: B_simple is the noise of one sample's gradient against the signal, a "
+                    "batch size.",
                 ),
                 Mistake(
                     lambda G: float((G.mean(axis=0) @ G.mean(axis=0)) / G.var(axis=0).sum()),
@@ -250,7 +262,8 @@ def b_simple(G):
 q4 = Question(
     "q4",
     "past the critical batch size",
-    "The linear scaling rule says: multiply the batch by $k$, multiply the learning rate by $k$. What did the\n"
+    "The linear scaling rule says: multiply the batch by $k$, multiply the learning rate by $k$. What did "
+    "the\n"
     "lesson measure for batches well above $B_{\\text{crit}}$, and why?\n\n"
     "**Your answer:** `past_b_crit`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
@@ -258,7 +271,8 @@ q4 = Question(
             "past_b_crit",
             {
                 "a": "The rule holds at every batch size: the best η kept growing in proportion to B.",
-                "b": "The best η stopped growing, near the full-batch stability limit: a bigger batch's cleaner "
+                "b": "The best η stopped growing, near the full-batch stability limit: a bigger batch's "
+                "cleaner "
                 "gradient cannot buy a longer step, so the extra examples buy few fewer updates.",
                 "c": "The noise grows again past B_crit, so the best η had to shrink.",
                 "d": "Full-batch descent diverged whenever η was scaled linearly.",
@@ -267,19 +281,24 @@ q4 = Question(
             {
                 "a": "The rule held only for the smallest batches, up to about 8 to 16 samples here; past "
                 "that the best η grew more slowly and then stopped.",
-                "c": "The noise keeps shrinking like 1/B at every batch size; what stops is the benefit of less noise.",
-                "d": "With λ = 0, full-batch descent stayed bounded on this cost even at η = 100, oscillating "
+                "c": "The noise keeps shrinking like 1/B at every batch size; what stops is the benefit of "
+                "less noise.",
+                "d": "With λ = 0, full-batch descent stayed bounded on this cost even at η = 100, "
+                "oscillating "
                 "across the valley; the trouble is wasted examples, not divergence.",
             },
         )
     ],
     solution='past_b_crit = "b"',
     explanation=(
-        "Below B_crit noise limits the step, and a cleaner gradient allows a proportionally longer one. Above "
+        "Below B_crit noise limits the step, and a cleaner gradient allows a proportionally longer one. "
+        "Above "
         "it the step is capped by the steep direction (η < 2/λ_max) at a fraction of what the gradient's "
         "direction would reward, so the best η saturates and a bigger batch mostly costs examples."
     ),
-    hints=["Look at the lesson's best-learning-rate plot: where does the measured curve leave the dashed line?"],
+    hints=[
+        "Look at the lesson's best-learning-rate plot: where does the measured curve leave the dashed line?"
+    ],
     praise="linear scaling holds below B_crit; above it, stability caps the step.",
 )
 

@@ -54,7 +54,8 @@ q1 = Question(
             mistakes=[
                 Mistake(
                     "sample_share",
-                    "is the churners' share of the *samples*; their share of the cost weighs each sample by its loss.",
+                    "is the churners' share of the *samples*; their share of the cost weighs each sample by "
+                    "its loss.",
                 ),
                 Mistake(
                     lambda v: 1 - v.churner_share,
@@ -84,7 +85,8 @@ churner_share = losses[y == 1].sum() / losses.sum()""",
     ],
     givens={"prediction": 0.05},
     compute=_q1_values,
-    praise="the 50 churners carry {churner_share:.0%} of the cost: each one's loss is sixty times a non-churner's.",
+    praise="the 50 churners carry {churner_share:.0%} of the cost: each one's loss is sixty times a "
+    "non-churner's.",
 )
 
 
@@ -100,7 +102,8 @@ def _q2_values(v: Values) -> dict:
 q2 = Question(
     "q2",
     "pos_weight and the threshold",
-    "Weighted BCE multiplies every churner's loss by `pos_weight`. Compute the `pos_weight` that gives the two\n"
+    "Weighted BCE multiplies every churner's loss by `pos_weight`. Compute the `pos_weight` that gives the "
+    "two\n"
     "classes of the lesson's training set equal total weight, and the threshold on *plain* BCE's $\\hat y$\n"
     "that the lesson found equivalent to weighting by it.\n\n"
     "**Your answer:** `pos_weight` and `threshold`.",
@@ -115,7 +118,10 @@ q2 = Question(
                     "is upside down: the churners are the rare class, so their weight is above 1.",
                 ),
                 Mistake(0.05, "is the churn rate; the weight is the number of non-churners per churner."),
-                Mistake(0.95, "is the share of non-churners; the weight is the number of non-churners per churner."),
+                Mistake(
+                    0.95,
+                    "is the share of non-churners; the weight is the number of non-churners per churner.",
+                ),
             ],
             fmt=".4g",
         ),
@@ -129,7 +135,10 @@ q2 = Question(
                     "is 1/w₊: adding log w₊ to every logit moves the threshold to σ(−log w₊) = 1/(1 + w₊).",
                 ),
                 Mistake(0.5, "is the usual threshold; weighting moves it."),
-                Mistake(lambda v: 1 - v.threshold, "is on the wrong side of 0.5: weighting the churners up lowers it."),
+                Mistake(
+                    lambda v: 1 - v.threshold,
+                    "is on the wrong side of 0.5: weighting the churners up lowers it.",
+                ),
             ],
             fmt=".4g",
         ),
@@ -139,7 +148,8 @@ n_churners = y.sum()
 pos_weight = (y.size - n_churners) / n_churners        # = lv.imbalance.balancing_pos_weight(y)
 threshold = 1 / (1 + pos_weight)                       # σ(−log pos_weight)""",
     explanation=(
-        "Equal total weight: w₊·m₊ = m₋, so w₊ = m₋/m₊ = 950/50. For this correctly specified model weighting "
+        "Equal total weight: w₊·m₊ = m₋, so w₊ = m₋/m₊ = 950/50. For this correctly specified model "
+        "weighting "
         "adds about log w₊ to every logit, so ŷ_weighted ≥ 0.5 is ŷ_plain ≥ σ(−log w₊) = 1/(1 + w₊)."
     ),
     hints=[
@@ -156,7 +166,8 @@ threshold = 1 / (1 + pos_weight)                       # σ(−log pos_weight)""
 q3 = Question(
     "q3",
     "what γ does",
-    "The focal loss with $\\gamma = 2$ made the model much less confident ($w^*$ fell from about 3.7 to 1.4)\n"
+    "The focal loss with $\\gamma = 2$ made the model much less confident ($w^*$ fell from about 3.7 to "
+    "1.4)\n"
     "but barely moved the bill at which it predicts churn. Why?\n\n"
     "**Your answer:** `why_gamma`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
@@ -173,7 +184,8 @@ q3 = Question(
             {
                 "a": "The slider of the lesson's explorer moves γ: larger γ flattens the curves further, "
                 "without moving where they cross 0.5. γ does not pick a class.",
-                "c": "The focal loss has a minimum, found by Newton's method like the others; the fit converged.",
+                "c": "The focal loss has a minimum, found by Newton's method like the others; the fit "
+                "converged.",
                 "d": "It is defined for any data; Lin et al. designed it for heavily imbalanced detection.",
             },
         )
@@ -185,7 +197,9 @@ q3 = Question(
         "balance -- the boundary -- barely moves. The α-balanced focal loss moved it exactly as far as "
         "weighted BCE: the class weight does the work."
     ),
-    hints=["Compare the table's rows for focal(γ = 2) and focal(γ = 2, α = 0.95): which one moved the boundary?"],
+    hints=[
+        "Compare the table's rows for focal(γ = 2) and focal(γ = 2, α = 0.95): which one moved the boundary?"
+    ],
     praise="γ reshapes the confidence, α moves the decision.",
 )
 

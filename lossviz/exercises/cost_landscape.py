@@ -32,7 +32,8 @@ q1 = Question(
     "one sample's contours",
     "Take sample `q1.sample` (= 0) of the course's data. In the $(w, b)$ plane -- $w$ across, $b$ up, as in\n"
     "the lesson's figures -- the contours of its loss $L^{(0)}(w, b)$ are parallel straight lines.\n"
-    "**Predict** their slope $db/dw$ from the sample's bill $x_0$, and say whether this loss has a minimum.\n\n"
+    "**Predict** their slope $db/dw$ from the sample's bill $x_0$, and say whether this loss has a "
+    "minimum.\n\n"
     "**Your answer:** `contour_slope`, a number, and `has_minimum`, `'yes'` or `'no'`.",
     [
         Number(
@@ -42,11 +43,13 @@ q1 = Question(
             mistakes=[
                 Mistake(
                     lambda v: -v.contour_slope,
-                    "has the wrong sign: along a contour w·x + b stays the same, so when w goes up, b must go down.",
+                    "has the wrong sign: along a contour w·x + b stays the same, so when w goes up, b must "
+                    "go down.",
                 ),
                 Mistake(
                     lambda v: 1 / v.contour_slope,
-                    "is dw/db, the slope with b across: the plane has w across and b up, so the slope is db/dw.",
+                    "is dw/db, the slope with b across: the plane has w across and b up, so the slope is "
+                    "db/dw.",
                 ),
                 Mistake(
                     lambda v: -1 / v.contour_slope,
@@ -108,7 +111,8 @@ q2 = Question(
     "q2",
     "a stable step with λ",
     "Gradient descent on the objective is stable near a minimum while $\\eta < 2/\\lambda_{\\max}$, where\n"
-    "$\\lambda_{\\max}$ is the largest eigenvalue of the objective's Hessian there. For $\\lambda$ = `q2.lam`\n"
+    "$\\lambda_{\\max}$ is the largest eigenvalue of the objective's Hessian there. For $\\lambda$ = "
+    "`q2.lam`\n"
     "(= 0.1), compute the largest stable learning rate at the objective's minimum.\n\n"
     "**Your answer:** `largest_stable_lr`.",
     [
@@ -119,7 +123,8 @@ q2 = Question(
             mistakes=[
                 Mistake(
                     "with_smallest",
-                    "uses the smallest eigenvalue: stability across the valley is set by the steepest curvature.",
+                    "uses the smallest eigenvalue: stability across the valley is set by the steepest "
+                    "curvature.",
                 ),
                 Mistake(
                     lambda v: v.largest_stable_lr / 2,
@@ -143,7 +148,8 @@ p_lam = lv.minimise(x, y, q2.lam)                           # the objective's mi
 eigenvalues = np.linalg.eigvalsh(lv.hessian(p_lam, x, y, q2.lam))
 largest_stable_lr = 2 / eigenvalues[-1]""",
     explanation=(
-        "The penalty λ/2·w² adds λ to the Hessian's (w, w) entry, and the minimum moves toward w = 0, where the "
+        "The penalty λ/2·w² adds λ to the Hessian's (w, w) entry, and the minimum moves toward w = 0, where "
+        "the "
         "data's curvature is different. At the minimum of the λ = 0.1 objective the largest eigenvalue sets "
         "the limit 2/λ_max."
     ),
@@ -154,7 +160,8 @@ largest_stable_lr = 2 / eigenvalues[-1]""",
     ],
     givens={"lam": 0.1},
     compute=_q2_values,
-    praise="η < {largest_stable_lr:.3f} at this objective's minimum: the penalty changes the limit as well as the minimum.",
+    praise="η < {largest_stable_lr:.3f} at this objective's minimum: the penalty changes the limit as well "
+    "as the minimum.",
 )
 
 
@@ -174,8 +181,10 @@ def _q3_values(v: Values) -> dict:
 q3 = Question(
     "q3",
     "the bias as λ grows",
-    "As $\\lambda$ grows, the objective's minimum slides toward $w = 0$. **Predict** the value the bias $b^*$\n"
-    "tends to as $\\lambda \\to \\infty$, from the data alone (the course's 1000 customers), then compute it.\n\n"
+    "As $\\lambda$ grows, the objective's minimum slides toward $w = 0$. **Predict** the value the bias "
+    "$b^*$\n"
+    "tends to as $\\lambda \\to \\infty$, from the data alone (the course's 1000 customers), then compute "
+    "it.\n\n"
     "**Your answer:** `b_limit`.",
     [
         Number(
@@ -185,7 +194,8 @@ q3 = Question(
             mistakes=[
                 Mistake(
                     0.0,
-                    "would hold if the bias were penalised too. It is not: with w = 0 it is still fitted to the data.",
+                    "would hold if the bias were penalised too. It is not: with w = 0 it is still fitted to "
+                    "the data.",
                 ),
                 Mistake("rate", "is a probability; b is a logit -- the model predicts ŷ = σ(b) when w = 0."),
                 Mistake(
@@ -194,7 +204,8 @@ q3 = Question(
                 ),
                 Mistake(
                     "b_at_1",
-                    "is the bias at λ = 1, still on its way; as λ → ∞ the weight vanishes and the bias settles.",
+                    "is the bias at λ = 1, still on its way; as λ → ∞ the weight vanishes and the bias "
+                    "settles.",
                 ),
             ],
             fmt=".4f",

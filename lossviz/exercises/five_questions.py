@@ -12,6 +12,8 @@ Every expected answer is computed by :mod:`lossviz` (the model, the optimisers a
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..data import anchor_features, make_churn
@@ -36,7 +38,7 @@ LESSON = "06_the_posts_five_questions.ipynb"
 
 # --------------------------------------------------------------------------- question 1
 
-_Q1 = {
+_Q1: dict[str, Any] = {
     "m": 1000,
     "batch_size": 32,
     "seconds_full": 5.0,
@@ -95,14 +97,23 @@ def _rate_mistakes(seconds: str, k: str) -> list[Mistake]:
 q1 = Question(
     "q1",
     "Updates per second",
-    "> A dataset has 1,000 samples. You run full-batch gradient descent (batch size = 1,000) and also mini-batch\n"
-    "> SGD with batch size = 32. Full-batch takes 5 seconds per step; mini-batch takes 0.02 seconds per step. How\n"
-    "> many weight updates per second does each approach give? Which is faster for reducing the cost by a fixed\n"
+    "> A dataset has 1,000 samples. You run full-batch gradient descent (batch size = 1,000) and also "
+    "mini-batch\n"
+    "> SGD with batch size = 32. Full-batch takes 5 seconds per step; mini-batch takes 0.02 seconds per "
+    "step. How\n"
+    "> many weight updates per second does each approach give? Which is faster for reducing the cost by a "
+    "fixed\n"
     "> amount, assuming the noisy mini-batch gradient points in approximately the right direction?\n\n"
-    "**Your answer:** the updates per second of each, the number of updates mini-batch SGD makes in one epoch\n"
+    "**Your answer:** the updates per second of each, the number of updates mini-batch SGD makes in one "
+    "epoch\n"
     '(one pass over the 1,000 samples), and which is faster: `"full-batch"` or `"mini-batch"`.',
     [
-        Number("full_batch_updates_per_second", "full_ups", rtol=1e-3, mistakes=_rate_mistakes("seconds_full", "m")),
+        Number(
+            "full_batch_updates_per_second",
+            "full_ups",
+            rtol=1e-3,
+            mistakes=_rate_mistakes("seconds_full", "m"),
+        ),
         Number(
             "minibatch_updates_per_second",
             "mini_ups",
@@ -117,7 +128,8 @@ q1 = Question(
             mistakes=[
                 Mistake(
                     lambda v: v.m // v.batch_size,
-                    "is one short: 1000 is not a multiple of 32, and the last, smaller batch is an update too.",
+                    "is one short: 1000 is not a multiple of 32, and the last, smaller batch is an update "
+                    "too.",
                 ),
                 Mistake(1, "is full batch's: one update per epoch is full-batch gradient descent."),
             ],
@@ -128,11 +140,20 @@ q1 = Question(
             {"full-batch": "full-batch gradient descent", "mini-batch": "mini-batch SGD"},
             lambda v: v.faster,
             {
-                "full-batch": "Compare the time each needs to reduce the cost by the same amount, not the work per update.",
-                "mini-batch": "Compare the time each needs to reduce the cost by the same amount, not the work per update.",
+                "full-batch": "Compare the time each needs to reduce the cost by the same amount, not the "
+                "work per update.",
+                "mini-batch": "Compare the time each needs to reduce the cost by the same amount, not the "
+                "work per update.",
             },
             aliases={
-                "full-batch": ("full", "fullbatchgd", "fullbatchgradientdescent", "gd", "gradientdescent", "batch"),
+                "full-batch": (
+                    "full",
+                    "fullbatchgd",
+                    "fullbatchgradientdescent",
+                    "gd",
+                    "gradientdescent",
+                    "batch",
+                ),
                 "mini-batch": ("mini", "minibatchsgd", "sgd", "minibatchgd"),
             },
         ),
@@ -143,23 +164,31 @@ minibatch_updates_per_second = 1 / q1.seconds_mini
 minibatch_updates_per_epoch = math.ceil(q1.m / q1.batch_size)   # 31 batches of 32 and one of 8
 faster = "mini-batch\"""",
     explanation=(
-        "Updates per second is 1 / (seconds per update), whatever the batch size. Per epoch, full batch makes one "
-        "update; mini-batch makes ⌈1000/32⌉, the last batch smaller. When a noisy step makes about the progress of "
-        "a full one, more steps per second win: in a race on the course's data under simulated time, mini-batch "
+        "Updates per second is 1 / (seconds per update), whatever the batch size. Per epoch, full batch "
+        "makes one "
+        "update; mini-batch makes ⌈1000/32⌉, the last batch smaller. When a noisy step makes about the "
+        "progress of "
+        "a full one, more steps per second win: in a race on the course's data under simulated time, "
+        "mini-batch "
         "SGD went 90 % of the way to the minimum's cost hundreds of times sooner."
     ),
     hints=[
-        "One update takes a fixed time, so updates per second is one over the seconds per update -- whatever the "
-        "batch size. An epoch is one pass over all m samples: how many batches of 32 does it take to cover 1,000 "
+        "One update takes a fixed time, so updates per second is one over the seconds per update -- whatever "
+        "the "
+        "batch size. An epoch is one pass over all m samples: how many batches of 32 does it take to cover "
+        "1,000 "
         "samples?",
-        "For `faster`, compare the time each needs for the same progress. If the noisy step makes about as much "
-        "progress as the full step (the question's assumption), the one that makes more updates per second wins.",
+        "For `faster`, compare the time each needs for the same progress. If the noisy step makes about as "
+        "much "
+        "progress as the full step (the question's assumption), the one that makes more updates per second "
+        "wins.",
     ],
     givens=_Q1,
     compute=_q1_values,
     praise=(
         "mini-batch SGD makes {ratio:.0f} times as many updates per second, {per_epoch} per epoch to full "
-        "batch's one. In the race on the course's data it reached the target in {time_mini:.3g} s, full batch "
+        "batch's one. In the race on the course's data it reached the target in {time_mini:.3g} s, full "
+        "batch "
         "in {time_full:.3g} s."
     ),
 )
@@ -167,7 +196,7 @@ faster = "mini-batch\"""",
 
 # --------------------------------------------------------------------------- question 2
 
-_Q2 = {
+_Q2: dict[str, Any] = {
     "params0": (1.0, 0.0),
     "lr": 1.0,
     "lrs": tuple(float(v) for v in np.logspace(-3, -1, 9)),
@@ -231,7 +260,9 @@ def _same(got: dict, v: Values) -> bool:
 
 def _same_message(got: dict, v: Values) -> str:
     known = [
-        m.message for m in _COMMON if close(got["params_1_then_2"], v[m.value], *_Q2_TOL) and isinstance(m.message, str)
+        m.message
+        for m in _COMMON
+        if close(got["params_1_then_2"], v[m.value], *_Q2_TOL) and isinstance(m.message, str)
     ]
     return (
         "your two orders end at the same (w, b)"
@@ -243,7 +274,8 @@ def _same_message(got: dict, v: Values) -> str:
 
 def _vector_12(name: str, key: str) -> Vector:
     shapes = {
-        (n, 2): "that looks like a whole trajectory -- take its last row, `trajectory[-1]`." for n in range(2, 6)
+        (n, 2): "that looks like a whole trajectory -- take its last row, `trajectory[-1]`."
+        for n in range(2, 6)
     }
     return Vector(
         name,
@@ -262,17 +294,26 @@ q2 = Question(
     "q2",
     "Online learning in two orders",
     "> In the anchor example, Sample 1 has loss $L_1 = 0.779$ and Sample 2 has loss $L_2 = 0.195$. During\n"
-    "> full-batch gradient descent, both contribute equally to the weight update. During online learning (batch\n"
-    "> size = 1), if Sample 1 arrives first, what happens to the weights relative to processing Sample 2 first?\n\n"
-    "**The samples.** The post gives each sample's prediction $\\hat y$ and label, not its inputs, so it cannot be\n"
-    "trained on as it stands. We give each sample a feature: with the course's model $\\hat y = \\sigma(w x + b)$\n"
-    "at the starting point $\\theta_0 = (w, b) = (1, 0)$, sample $i$ gets the $x_i$ for which the model predicts\n"
-    "exactly the post's $\\hat y_i$, that is $x_i = \\operatorname{logit}(\\hat y_i)$ (`lv.anchor_features`). At\n"
+    "> full-batch gradient descent, both contribute equally to the weight update. During online learning "
+    "(batch\n"
+    "> size = 1), if Sample 1 arrives first, what happens to the weights relative to processing Sample 2 "
+    "first?\n\n"
+    "**The samples.** The post gives each sample's prediction $\\hat y$ and label, not its inputs, so it "
+    "cannot be\n"
+    "trained on as it stands. We give each sample a feature: with the course's model $\\hat y = \\sigma(w x "
+    "+ b)$\n"
+    "at the starting point $\\theta_0 = (w, b) = (1, 0)$, sample $i$ gets the $x_i$ for which the model "
+    "predicts\n"
+    "exactly the post's $\\hat y_i$, that is $x_i = \\operatorname{logit}(\\hat y_i)$ "
+    "(`lv.anchor_features`). At\n"
     "$\\theta_0$ samples 1 and 2 then have the post's losses.\n\n"
-    "**Your answer:** with learning rate $\\eta$ = `q2.lr` (= 1) and one update per sample from `q2.params0`, the\n"
+    "**Your answer:** with learning rate $\\eta$ = `q2.lr` (= 1) and one update per sample from "
+    "`q2.params0`, the\n"
     "final $(w, b)$ after sample 1 then sample 2 (`params_1_then_2`) and after sample 2 then sample 1\n"
-    "(`params_2_then_1`); the `slope` of $\\log_{10}\\lVert\\text{gap}\\rVert$ against $\\log_{10}\\eta$, where the gap\n"
-    "is the distance between the two final $(w, b)$, fitted over the learning rates in `q2.lrs` ($10^{-3}$ to\n"
+    "(`params_2_then_1`); the `slope` of $\\log_{10}\\lVert\\text{gap}\\rVert$ against $\\log_{10}\\eta$, "
+    "where the gap\n"
+    "is the distance between the two final $(w, b)$, fitted over the learning rates in `q2.lrs` ($10^{-3}$ "
+    "to\n"
     "$10^{-1}$); and `why_orders_differ`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         _vector_12("params_1_then_2", "params_1_then_2"),
@@ -294,7 +335,8 @@ q2 = Question(
         Choice(
             "why_orders_differ",
             {
-                "a": "The second sample's gradient is taken at the weights the first update produced, so each "
+                "a": "The second sample's gradient is taken at the weights the first update produced, so "
+                "each "
                 "order evaluates a different gradient second.",
                 "b": "Sample 1 has the larger loss, so it has to come first for the weights to be right.",
                 "c": "Floating-point rounding differs between the two orders.",
@@ -302,10 +344,13 @@ q2 = Question(
             },
             "a",
             {
-                "b": "Neither order is 'right': both are valid passes, and the sample seen last has the last word. "
+                "b": "Neither order is 'right': both are valid passes, and the sample seen last has the last "
+                "word. "
                 "What differs is where each gradient is evaluated.",
-                "c": "The gap at η = 1 is far beyond rounding, and it shrinks as η shrinks -- rounding errors do not.",
-                "d": "That scales each step the same way in both orders; they would still agree if both gradients "
+                "c": "The gap at η = 1 is far beyond rounding, and it shrinks as η shrinks -- rounding "
+                "errors do not.",
+                "d": "That scales each step the same way in both orders; they would still agree if both "
+                "gradients "
                 "were taken at the same weights.",
             },
         ),
@@ -338,12 +383,14 @@ why_orders_differ = "a\"""",
         "The weights end in different places. Whichever sample comes second is seen at weights the first has "
         "already moved, and has the last word. Expanding two steps θ₁ = θ₀ − η∇L₁(θ₀), θ₂ = θ₁ − η∇L₂(θ₁) to "
         "second order, the first-order terms are the same in both orders and the gap is "
-        "η²·(H₂∇L₁ − H₁∇L₂) + O(η³): it shrinks like η². Full-batch gradient descent has no order: it averages "
+        "η²·(H₂∇L₁ − H₁∇L₂) + O(η³): it shrinks like η². Full-batch gradient descent has no order: it "
+        "averages "
         "both gradients at the same weights."
     ),
     hints=[
         "Online learning updates after every sample: start at `q2.params0`, update with sample 1's gradient, "
-        "then with sample 2's gradient *at the new weights* (`lv.optim.online_pass` does this in the order of "
+        "then with sample 2's gradient *at the new weights* (`lv.optim.online_pass` does this in the order "
+        "of "
         "the arrays you pass). Then the other order.",
         "For the slope, compute the gap between the two orders' final (w, b) for each learning rate in "
         "`q2.lrs` (`lv.batch_size.order_effect`), and fit a line to log(gap) against log(η) "
@@ -369,11 +416,14 @@ def _q3_values(v: Values) -> dict:
 q3 = Question(
     "q3",
     "The gradient of the cost",
-    "> The cost function $J = (1/m) \\sum L$ is differentiable with respect to the weights $W$. The individual loss\n"
-    "> $L^{(i)}$ is also differentiable. Show that $\\partial J/\\partial W = (1/m) \\sum_i \\partial L^{(i)}/\\partial W$ —\n"
+    "> The cost function $J = (1/m) \\sum L$ is differentiable with respect to the weights $W$. The "
+    "individual loss\n"
+    "> $L^{(i)}$ is also differentiable. Show that $\\partial J/\\partial W = (1/m) \\sum_i \\partial "
+    "L^{(i)}/\\partial W$ —\n"
     "> that is, the gradient of the cost is the average of the gradients of the individual losses.\n\n"
     "**Your answer:** `why_mean`, the property of differentiation the proof rests on (one of `'a'`, `'b'`,\n"
-    "`'c'`, `'d'`); and, to see it hold, the gradient of the cost, $(\\partial J/\\partial w, \\partial J/\\partial b)$,\n"
+    "`'c'`, `'d'`); and, to see it hold, the gradient of the cost, $(\\partial J/\\partial w, \\partial "
+    "J/\\partial b)$,\n"
     "on the course's data at $(w, b)$ = `q3.params`, computed from the per-sample gradients\n"
     "(`lv.per_sample_gradients`) as `grad_of_cost`.",
     [
@@ -381,15 +431,18 @@ q3 = Question(
             "why_mean",
             {
                 "a": "The chain rule.",
-                "b": "Linearity: the derivative of a sum is the sum of the derivatives, and a constant factor "
+                "b": "Linearity: the derivative of a sum is the sum of the derivatives, and a constant "
+                "factor "
                 "such as 1/m comes out.",
                 "c": "The convexity of the loss.",
                 "d": "The samples being independent draws.",
             },
             "b",
             {
-                "a": "The chain rule gives each ∂L⁽ⁱ⁾/∂W (through ŷ and z); going from J to the L⁽ⁱ⁾ needs another property.",
-                "c": "Nothing about the loss's shape is used: the identity holds for any differentiable losses, "
+                "a": "The chain rule gives each ∂L⁽ⁱ⁾/∂W (through ŷ and z); going from J to the L⁽ⁱ⁾ needs "
+                "another property.",
+                "c": "Nothing about the loss's shape is used: the identity holds for any differentiable "
+                "losses, "
                 "convex or not -- a network's, for one.",
                 "d": "No probability is involved: the identity holds for any fixed, finite data set.",
             },
@@ -404,10 +457,13 @@ q3 = Question(
             mistakes=[
                 Mistake(
                     lambda v: v.m * v.grad_of_cost,
-                    "is {m} times too large: that is the sum of the per-sample gradients. J has a 1/m in front, "
+                    "is {m} times too large: that is the sum of the per-sample gradients. J has a 1/m in "
+                    "front, "
                     "and so does its gradient.",
                 ),
-                Mistake(lambda v: v.grad_of_cost / v.m, "is {m} times too small: divide by m once, not twice."),
+                Mistake(
+                    lambda v: v.grad_of_cost / v.m, "is {m} times too small: divide by m once, not twice."
+                ),
                 Mistake(
                     lambda v: -v.grad_of_cost,
                     "has the wrong sign: that is the descent direction −∇J, not the gradient.",
@@ -417,7 +473,11 @@ q3 = Question(
                 ),
             ],
             shapes=lambda v: {
-                (v.m, 2): "one gradient per sample. The cost's gradient is a single (∂J/∂w, ∂J/∂b) made from these rows."
+                (
+                    v.m,
+                    2,
+                ): "one gradient per sample. The cost's gradient is a single (∂J/∂w, ∂J/∂b) made from these "
+                "rows."
             },
             fmt=".6f",
         ),
@@ -426,14 +486,18 @@ q3 = Question(
 why_mean = "b"
 grad_of_cost = lv.per_sample_gradients(q3.params, x, y).mean(axis=0)""",
     explanation=(
-        "∂J/∂W = ∂/∂W [(1/m) Σᵢ L⁽ⁱ⁾] = (1/m) Σᵢ ∂L⁽ⁱ⁾/∂W: differentiation is linear, so it passes through the "
-        "constant 1/m and through the finite sum. Numerically: average the per-sample gradients over the samples "
+        "∂J/∂W = ∂/∂W [(1/m) Σᵢ L⁽ⁱ⁾] = (1/m) Σᵢ ∂L⁽ⁱ⁾/∂W: differentiation is linear, so it passes through "
+        "the "
+        "constant 1/m and through the finite sum. Numerically: average the per-sample gradients over the "
+        "samples "
         "(`lv.gradient` and the finite differences of `lv.numerical_gradient` agree)."
     ),
     hints=[
-        "`lv.per_sample_gradients(params, x, y)` has one row per sample, ∂L⁽ⁱ⁾/∂(w, b). What does J = (1/m) Σ L⁽ⁱ⁾ "
+        "`lv.per_sample_gradients(params, x, y)` has one row per sample, ∂L⁽ⁱ⁾/∂(w, b). What does J = (1/m) "
+        "Σ L⁽ⁱ⁾ "
         "make of them?",
-        "The derivative of a sum is the sum of the derivatives, and the constant 1/m comes out of the derivative. "
+        "The derivative of a sum is the sum of the derivatives, and the constant 1/m comes out of the "
+        "derivative. "
         "Average the rows: axis 0.",
     ],
     givens={"params": (1.0, -1.0)},
@@ -465,12 +529,16 @@ q4 = Question(
     "q4",
     "Batch size and smoothness",
     "> A practitioner uses batch size = 1 and observes that the training loss oscillates wildly rather than\n"
-    "> decreasing monotonically. They switch to batch size = 32 and observe smoother but still noisy convergence. At\n"
-    "> batch size = 1000 (full batch), the loss decreases smoothly. Why does larger batch size produce smoother loss\n"
+    "> decreasing monotonically. They switch to batch size = 32 and observe smoother but still noisy "
+    "convergence. At\n"
+    "> batch size = 1000 (full batch), the loss decreases smoothly. Why does larger batch size produce "
+    "smoother loss\n"
     "> trajectories, and what is the theoretical trade-off?\n\n"
     "**Your answer:** `variances`, how far a mini-batch gradient strays from the full gradient,\n"
-    "$\\mathbb{E}\\lVert \\hat g_k - g\\rVert^2$, for each batch size $k$ in `q4.batch_sizes`, on the course's data at\n"
-    "$(w, b)$ = `q4.params` -- exactly, from the per-sample gradients (the answer cell's set-up line gives them),\n"
+    "$\\mathbb{E}\\lVert \\hat g_k - g\\rVert^2$, for each batch size $k$ in `q4.batch_sizes`, on the "
+    "course's data at\n"
+    "$(w, b)$ = `q4.params` -- exactly, from the per-sample gradients (the answer cell's set-up line gives "
+    "them),\n"
     "not by sampling batches: work out how it depends on $k$ for batches of $k$ distinct samples out of $m$\n"
     "(the hints help). And `tradeoff`, one of `'a'`, `'b'`, `'c'`, `'d'`: the theoretical trade-off.",
     [
@@ -489,9 +557,13 @@ q4 = Question(
                 ),
                 Mistake(
                     "no_averaging",
-                    "does not shrink like 1/k: averaging k independent-ish gradients divides their variance by k.",
+                    "does not shrink like 1/k: averaging k independent-ish gradients divides their variance "
+                    "by k.",
                 ),
-                Mistake("std", "looks like a standard deviation (a square root); the question asks for the variance."),
+                Mistake(
+                    "std",
+                    "looks like a standard deviation (a square root); the question asks for the variance.",
+                ),
             ],
             near=(
                 0.15,
@@ -503,7 +575,8 @@ q4 = Question(
         Choice(
             "tradeoff",
             {
-                "a": "A batch of k costs k gradient evaluations, but its gradient's variance falls only like 1/k "
+                "a": "A batch of k costs k gradient evaluations, but its gradient's variance falls only like "
+                "1/k "
                 "(the typical error like 1/√k): past some size, more compute per update buys little.",
                 "b": "Larger batches are biased toward sharp minima, so their loss is smoother but wrong.",
                 "c": "Larger batches always reach a given cost with fewer examples.",
@@ -513,7 +586,8 @@ q4 = Question(
             {
                 "b": "A mini-batch gradient is unbiased at every k; the smoothness comes from its smaller "
                 "variance. What minima the noise favours is lesson 10's question.",
-                "c": "Per example seen, small batches won in lesson 04; larger batches need fewer *updates*, not "
+                "c": "Per example seen, small batches won in lesson 04; larger batches need fewer *updates*, "
+                "not "
                 "fewer examples.",
                 "d": "Averaging k samples divides a variance by k, not k²: doubling the batch halves it.",
             },
@@ -526,8 +600,10 @@ m = x.size""",
 variances = [G.var(axis=0).sum() / k * (m - k) / (m - 1) for k in q4.batch_sizes]
 tradeoff = "a\"""",
     explanation=(
-        "A mini-batch gradient is the mean of k per-sample gradients drawn without replacement, so its squared "
-        "error about the full gradient is tr(Σ)/k · (m − k)/(m − 1). Each update's direction is off by about the "
+        "A mini-batch gradient is the mean of k per-sample gradients drawn without replacement, so its "
+        "squared "
+        "error about the full gradient is tr(Σ)/k · (m − k)/(m − 1). Each update's direction is off by about "
+        "the "
         "square root of this, so small batches zig-zag and the cost jumps; the full batch does not. The "
         "trade-off: an update costs k gradient evaluations while its noise falls only like 1/k."
     ),
@@ -535,13 +611,15 @@ tradeoff = "a\"""",
         "The variance here is E‖ĝ_k − g‖², the mean squared distance between a batch's gradient and the full "
         "gradient. For k = 1 it is tr(Σ), the summed variance of the per-sample gradients "
         "(`G.var(axis=0).sum()`, dividing by m).",
-        "Averaging k samples divides the variance by k; drawing them without replacement from only m multiplies "
+        "Averaging k samples divides the variance by k; drawing them without replacement from only m "
+        "multiplies "
         "it by (m − k)/(m − 1), so a full batch (k = m) has none.",
     ],
     givens={"params": (0.0, 0.0), "batch_sizes": (1, 8, 32, 128, 512, 1000)},
     compute=_q4_values,
     praise=(
-        "the squared error falls from {variances[0]:.3g} at k = 1 to {variances[4]:.3g} at k = 512 and to 0 at "
+        "the squared error falls from {variances[0]:.3g} at k = 1 to {variances[4]:.3g} at k = 512 and to 0 "
+        "at "
         "k = 1000: the larger the batch, the closer each step to the true gradient -- at k times the compute."
     ),
 )
@@ -565,14 +643,20 @@ def _q5_values(v: Values) -> dict:
 q5 = Question(
     "q5",
     "The gradient of the L2 penalty",
-    "> The objective function in L2 regularization is $J_{reg} = J + \\lambda/2 \\times \\sum w^2$. This is the cost\n"
-    "> function plus a penalty term. When computing the gradient $\\partial J_{reg}/\\partial w_j$, what does the\n"
-    "> regularization term contribute? How does this differ from computing $\\partial L^{(i)}/\\partial w_j$ for a\n"
+    "> The objective function in L2 regularization is $J_{reg} = J + \\lambda/2 \\times \\sum w^2$. This is "
+    "the cost\n"
+    "> function plus a penalty term. When computing the gradient $\\partial J_{reg}/\\partial w_j$, what "
+    "does the\n"
+    "> regularization term contribute? How does this differ from computing $\\partial L^{(i)}/\\partial w_j$ "
+    "for a\n"
     "> single sample?\n\n"
-    "**Your answer:** on the course's data at $(w, b)$ = `q5.params` with $\\lambda$ = `q5.lam`: the penalty's\n"
-    "contribution to the gradient, $(\\partial/\\partial w, \\partial/\\partial b)$ of $\\lambda/2 \\cdot w^2$\n"
+    "**Your answer:** on the course's data at $(w, b)$ = `q5.params` with $\\lambda$ = `q5.lam`: the "
+    "penalty's\n"
+    "contribution to the gradient, $(\\partial/\\partial w, \\partial/\\partial b)$ of $\\lambda/2 \\cdot "
+    "w^2$\n"
     "(`penalty_gradient`); and the gradient of the first sample's loss,\n"
-    "$(\\partial L^{(1)}/\\partial w, \\partial L^{(1)}/\\partial b)$ (`sample_gradient`, sample index `q5.sample` = 0).\n"
+    "$(\\partial L^{(1)}/\\partial w, \\partial L^{(1)}/\\partial b)$ (`sample_gradient`, sample index "
+    "`q5.sample` = 0).\n"
     "The bias is not penalised.",
     [
         Vector(
@@ -582,11 +666,13 @@ q5 = Question(
             what="(∂/∂w, ∂/∂b) of the penalty, 2 numbers",
             rtol=1e-6,
             atol=1e-12,
-            scalar="should be (∂/∂w, ∂/∂b) of the penalty -- one number per parameter, w and b -- not a single number.",
+            scalar="should be (∂/∂w, ∂/∂b) of the penalty -- one number per parameter, w and b -- not a "
+            "single number.",
             mistakes=[
                 Mistake(
                     lambda v: -v.penalty_gradient,
-                    "has the wrong sign. The penalty grows as |w| grows, so its gradient points the way w does; "
+                    "has the wrong sign. The penalty grows as |w| grows, so its gradient points the way w "
+                    "does; "
                     "the update −η·λw then shrinks w toward 0 (weight decay).",
                 ),
                 Mistake(
@@ -607,7 +693,8 @@ q5 = Question(
                 ),
                 Mistake(
                     lambda v: v.penalty_gradient / v.m,
-                    "is {m} times too small: the penalty is not averaged over the samples; it is added once, whole.",
+                    "is {m} times too small: the penalty is not averaged over the samples; it is added once, "
+                    "whole.",
                 ),
             ],
             fmt=".4g",
@@ -622,7 +709,8 @@ q5 = Question(
             mistakes=[
                 Mistake(
                     lambda v: v.sample_gradient + v.penalty_gradient,
-                    "includes the penalty's λ·w. One sample's loss has no λ in it: the penalty belongs to the "
+                    "includes the penalty's λ·w. One sample's loss has no λ in it: the penalty belongs to "
+                    "the "
                     "objective, not to a sample.",
                 ),
                 Mistake(
@@ -631,7 +719,8 @@ q5 = Question(
                 ),
                 Mistake(
                     lambda v: v.cost_gradient + v.penalty_gradient,
-                    "is the objective's gradient (all samples, with the penalty); the question asks for one sample's.",
+                    "is the objective's gradient (all samples, with the penalty); the question asks for one "
+                    "sample's.",
                 ),
                 Mistake(
                     "next_sample_gradient",
@@ -646,20 +735,25 @@ q5 = Question(
 penalty_gradient = np.array([q5.lam * q5.params[0], 0.0])
 sample_gradient = lv.per_sample_gradients(q5.params, x[:1], y[:1])[0]""",
     explanation=(
-        "∂/∂wⱼ [λ/2 · Σₖ wₖ²] = λ·wⱼ: the penalty pulls each weight toward 0 in proportion to its size (weight "
-        "decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not depend on any sample and is added once per update, whatever "
+        "∂/∂wⱼ [λ/2 · Σₖ wₖ²] = λ·wⱼ: the penalty pulls each weight toward 0 in proportion to its size "
+        "(weight "
+        "decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not depend on any sample and is added once per update, "
+        "whatever "
         "the batch size. ∂L⁽ⁱ⁾/∂wⱼ = (ŷᵢ − yᵢ)·xᵢⱼ depends on sample i alone and has no λ."
     ),
     hints=[
-        "Differentiate λ/2 · Σⱼ wⱼ² with respect to one weight wⱼ: only the j-th term depends on it. The bias b is "
+        "Differentiate λ/2 · Σⱼ wⱼ² with respect to one weight wⱼ: only the j-th term depends on it. The "
+        "bias b is "
         "not in the penalty.",
-        "One sample's loss L⁽ⁱ⁾ is the cross-entropy of that sample alone; the penalty belongs to the objective "
+        "One sample's loss L⁽ⁱ⁾ is the cross-entropy of that sample alone; the penalty belongs to the "
+        "objective "
         "J_reg, not to any sample. `lv.per_sample_gradients(params, x[i:i+1], y[i:i+1])[0]` is its gradient.",
     ],
     givens={"params": (2.5, -3.0), "lam": 0.1, "sample": 0},
     compute=_q5_values,
     praise=(
-        "the penalty adds λ·w to ∂/∂w (and nothing to ∂/∂b), whatever the data; one sample's gradient depends "
+        "the penalty adds λ·w to ∂/∂w (and nothing to ∂/∂b), whatever the data; one sample's gradient "
+        "depends "
         "on that sample and has no λ in it."
     ),
 )

@@ -40,7 +40,8 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "counting updates and examples",
-    "`lv.train` with batches of `q1.batch_size` (= 64) on the $m = 1000$ customers: how many updates does one\n"
+    "`lv.train` with batches of `q1.batch_size` (= 64) on the $m = 1000$ customers: how many updates does "
+    "one\n"
     "epoch make, and how many examples has the run seen after `q1.n_updates` (= 100) updates? Work it out\n"
     "from how an epoch is cut into batches, then check it against `lv.train(...).examples_seen`.\n\n"
     "**Your answer:** `updates_per_epoch` and `examples_seen`, two whole numbers.",
@@ -53,9 +54,12 @@ q1 = Question(
             mistakes=[
                 Mistake(
                     lambda v: v.m // v.batch_size,
-                    "is one short: 1000 is not a multiple of 64, and the last, smaller batch is an update too.",
+                    "is one short: 1000 is not a multiple of 64, and the last, smaller batch is an update "
+                    "too.",
                 ),
-                Mistake(1, "is full batch's: one update per epoch only when the batch is the whole data set."),
+                Mistake(
+                    1, "is full batch's: one update per epoch only when the batch is the whole data set."
+                ),
             ],
             fmt="d",
         ),
@@ -91,11 +95,13 @@ examples_seen = full_epochs * q1.m + extra * q1.batch_size  # whole epochs, then
     hints=[
         "An epoch is one pass over the 1000 samples, cut into batches of 64. How many batches, and how big "
         "is the last?",
-        "100 updates are some whole epochs and a few batches of the next; each whole epoch is exactly 1000 examples.",
+        "100 updates are some whole epochs and a few batches of the next; each whole epoch is exactly 1000 "
+        "examples.",
     ],
     givens={"m": 1000, "batch_size": 64, "n_updates": 100},
     compute=_q1_values,
-    praise="{updates_per_epoch} updates per epoch, and {examples_seen} examples after 100 updates -- as `lv.train` counts.",
+    praise="{updates_per_epoch} updates per epoch, and {examples_seen} examples after 100 updates -- as "
+    "`lv.train` counts.",
 )
 
 
@@ -112,7 +118,8 @@ q2 = Question(
             "why_worse",
             {
                 "a": "A one-sample gradient is biased: on average it does not point along ∇J.",
-                "b": "A one-sample gradient's noise is many times its signal (about 58 times at the start), and "
+                "b": "A one-sample gradient's noise is many times its signal (about 58 times at the start), "
+                "and "
                 "η = 0.5 turns that noise into large random steps; a smaller η tames it.",
                 "c": "It diverged, because η·λ > 2.",
                 "d": "One epoch is too few updates to make progress.",
@@ -128,10 +135,14 @@ q2 = Question(
     ],
     solution='why_worse = "b"',
     explanation=(
-        "The one-sample estimate is unbiased, but its squared error tr Σ was about 58 times the squared signal ‖∇J‖² at the start. With η = 0.5 each step moves mostly at random, up the "
+        "The one-sample estimate is unbiased, but its squared error tr Σ was about 58 times the squared "
+        "signal ‖∇J‖² at the start. With η = 0.5 each step moves mostly at random, up the "
         "valley's walls; the lesson's η = 0.05 made online learning the best of all after one epoch."
     ),
-    hints=["The lesson's section *Where the noise comes from* compares the noise of k = 1, 32 and 1000 with the signal."],
+    hints=[
+        "The lesson's section *Where the noise comes from* compares the noise of k = 1, 32 and 1000 with the "
+        "signal."
+    ],
     praise="unbiased but noisy: at η = 0.5 the noise wins; shrink η and online learning works.",
 )
 
@@ -156,7 +167,8 @@ q3 = Question(
     "q3",
     "noise against signal",
     "At the start, $(w, b) = (0, 0)$, compare the noise of a 100-sample batch's gradient with the signal:\n"
-    "compute $\\mathbb{E}\\lVert \\hat g_{100} - g\\rVert^2 / \\lVert g\\rVert^2$, where $g = \\nabla J$ on the\n"
+    "compute $\\mathbb{E}\\lVert \\hat g_{100} - g\\rVert^2 / \\lVert g\\rVert^2$, where $g = \\nabla J$ on "
+    "the\n"
     "course's data.\n\n"
     "**Your answer:** `noise_to_signal`.",
     [
@@ -173,7 +185,9 @@ q3 = Question(
                     lambda v: np.sqrt(v.noise_to_signal),
                     "compares lengths; the question compares the squared error with the squared length ‖g‖².",
                 ),
-                Mistake("one_sample", "is the noise of a single sample's gradient (k = 1), not of a batch of 100."),
+                Mistake(
+                    "one_sample", "is the noise of a single sample's gradient (k = 1), not of a batch of 100."
+                ),
             ],
             fmt=".4f",
         )
@@ -189,7 +203,8 @@ noise_to_signal = noise / (g @ g)""",
     ),
     hints=[
         "The lesson computed the same ratio for k = 1, 32 and 1000.",
-        "`lv.minibatch_gradient_variance(params, x, y, batch_size)` is the noise; `g @ g` the squared signal.",
+        "`lv.minibatch_gradient_variance(params, x, y, batch_size)` is the noise; `g @ g` the squared "
+        "signal.",
     ],
     givens={"params": (0.0, 0.0), "batch_size": 100},
     compute=_q3_values,

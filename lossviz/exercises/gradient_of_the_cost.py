@@ -53,7 +53,8 @@ q1 = Question(
     "a mini-batch gradient",
     "Write `minibatch_gradient(params, x, y, batch, lam)`: the gradient with respect to $(w, b)$ that one\n"
     "mini-batch SGD update follows, for the model $\\hat y = \\sigma(w x + b)$ with the objective\n"
-    "$J + \\frac{\\lambda}{2} w^2$. `params` is $(w, b)$, `x` and `y` the whole data set, `batch` an array of\n"
+    "$J + \\frac{\\lambda}{2} w^2$. `params` is $(w, b)$, `x` and `y` the whole data set, `batch` an array "
+    "of\n"
     "the batch's sample indices and `lam` is $\\lambda$. Write it from the formulas of this lesson, with\n"
     "numpy; the check tries it on data, batches and $\\lambda$ you have not seen.",
     [
@@ -69,13 +70,15 @@ q1 = Question(
             rtol=1e-9,
             mistakes=[
                 Mistake(
-                    lambda params, x, y, batch, lam: _batch_rows(params, x, y, batch).sum(axis=0)
-                    + _penalty(params, lam),
+                    lambda params, x, y, batch, lam: (
+                        _batch_rows(params, x, y, batch).sum(axis=0) + _penalty(params, lam)
+                    ),
                     "sums the batch's per-sample gradients; a mini-batch gradient is their mean.",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: _batch_rows(params, x, y, batch).sum(axis=0) / x.size
-                    + _penalty(params, lam),
+                    lambda params, x, y, batch, lam: (
+                        _batch_rows(params, x, y, batch).sum(axis=0) / x.size + _penalty(params, lam)
+                    ),
                     "divides by the size of the whole data set; a batch's mean divides by the batch's size.",
                 ),
                 Mistake(
@@ -83,18 +86,21 @@ q1 = Question(
                     "leaves out the penalty: the objective's gradient has λ·w in its ∂/∂w.",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: gradient(params, x[batch], y[batch])
-                    + np.array([lam * params[0], lam * params[1]]),
+                    lambda params, x, y, batch, lam: (
+                        gradient(params, x[batch], y[batch]) + np.array([lam * params[0], lam * params[1]])
+                    ),
                     "penalises the bias: the penalty is λ/2·w², so its gradient is (λ·w, 0).",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: gradient(params, x[batch], y[batch])
-                    + _penalty(params, lam) * len(batch),
+                    lambda params, x, y, batch, lam: (
+                        gradient(params, x[batch], y[batch]) + _penalty(params, lam) * len(batch)
+                    ),
                     "adds the penalty's gradient once per sample of the batch; it is added once per update.",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: gradient(params, x[batch], y[batch])
-                    + _penalty(params, lam) / 2,
+                    lambda params, x, y, batch, lam: (
+                        gradient(params, x[batch], y[batch]) + _penalty(params, lam) / 2
+                    ),
                     "adds λ·w/2: the derivative of λ/2·w² is λ·w.",
                 ),
                 Mistake(
@@ -102,13 +108,15 @@ q1 = Question(
                     "uses every sample of the data set, not just the batch's.",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: -_batch_rows(params, x, y, batch).mean(axis=0)
-                    + _penalty(params, lam),
+                    lambda params, x, y, batch, lam: (
+                        -_batch_rows(params, x, y, batch).mean(axis=0) + _penalty(params, lam)
+                    ),
                     "has the data's part with the wrong sign: ∂L/∂z = ŷ − y, not y − ŷ.",
                 ),
                 Mistake(
-                    lambda params, x, y, batch, lam: np.full(2, _errors(params, x, y, batch).mean())
-                    + _penalty(params, lam),
+                    lambda params, x, y, batch, lam: (
+                        np.full(2, _errors(params, x, y, batch).mean()) + _penalty(params, lam)
+                    ),
                     "forgets the factor x in ∂L/∂w = (ŷ − y)·x.",
                 ),
             ],
@@ -132,7 +140,8 @@ def minibatch_gradient(params, x, y, batch, lam):
         "Compute ŷ − y for the batch's samples only (`x[batch]`), average (ŷ − y)·x and (ŷ − y) over them, "
         "then add λ·w to the first component only -- once.",
     ],
-    praise="a batch's gradient is the mean of its samples' gradients, with the penalty's (λ·w, 0) added once.",
+    praise="a batch's gradient is the mean of its samples' gradients, with the penalty's (λ·w, 0) added "
+    "once.",
 )
 
 
@@ -160,7 +169,8 @@ q2 = Question(
                 "that all pointed the same way would still be 0.7 long.",
                 "c": "At a minimum the *mean* is zero, but the samples' gradients are not: each sample still "
                 "wants to move. And (1, −1) is not the minimum (lesson 03 finds it at about (2.3, −2.7)).",
-                "d": "The finite differences agree with the mean to about 1e-10; they are a check, not the cause.",
+                "d": "The finite differences agree with the mean to about 1e-10; they are a check, not the "
+                "cause.",
             },
         )
     ],
@@ -168,11 +178,14 @@ q2 = Question(
     explanation=(
         "A churner's gradient is (ŷ − 1)·(x, 1), pointing to lower w and b; a stayer's is ŷ·(x, 1), pointing "
         "to higher. The cloud of the lesson's figure is two fans in opposite directions, and their mean -- "
-        "what full-batch gradient descent follows -- is what is left after they cancel. A mini-batch averages "
+        "what full-batch gradient descent follows -- is what is left after they cancel. A mini-batch "
+        "averages "
         "too few arrows to cancel as well: that is its noise."
     ),
-    hints=["Look at the cloud of per-sample gradients in the lesson: which way do the churners' arrows point, "
-           "and the stayers'?"],
+    hints=[
+        "Look at the cloud of per-sample gradients in the lesson: which way do the churners' arrows point, "
+        "and the stayers'?"
+    ],
     praise="opposite fans cancel; the mean is what survives, and a small batch cancels less well.",
 )
 
@@ -186,7 +199,8 @@ q3 = Question(
     "q3",
     "four times the batch",
     "At $(w, b) = (1, -1)$ the squared error of a 10-sample batch's gradient,\n"
-    "$\\mathbb{E}\\,\\lVert \\hat g_{10} - \\nabla J\\rVert^2$, is `q3.variance_10` (about 0.047), on the course's\n"
+    "$\\mathbb{E}\\,\\lVert \\hat g_{10} - \\nabla J\\rVert^2$, is `q3.variance_10` (about 0.047), on the "
+    "course's\n"
     "$m = 1000$ customers. **Predict** the squared error of a 40-sample batch's gradient from how it scales\n"
     "with the batch size -- from `q3.variance_10` and the lesson's formula, without sampling any batch.\n\n"
     "**Your answer:** `variance_40`.",
@@ -198,7 +212,8 @@ q3 = Question(
             mistakes=[
                 Mistake(
                     lambda v: v.variance_10 / 2,
-                    "halves it: four times the batch halves the error's *size* (its square root); the squared "
+                    "halves it: four times the batch halves the error's *size* (its square root); the "
+                    "squared "
                     "error falls by more.",
                 ),
                 Mistake(
@@ -206,8 +221,13 @@ q3 = Question(
                     "divides by 4 but leaves out that batches are drawn without replacement: the factor "
                     "(m − k)/(m − 1) changes with k too.",
                 ),
-                Mistake(lambda v: v.variance_10 / 16, "divides by 16: the squared error falls like 1/k, not 1/k²."),
-                Mistake(lambda v: v.variance_10 * 4, "grows with the batch: a bigger batch's estimate is *closer*."),
+                Mistake(
+                    lambda v: v.variance_10 / 16, "divides by 16: the squared error falls like 1/k, not 1/k²."
+                ),
+                Mistake(
+                    lambda v: v.variance_10 * 4,
+                    "grows with the batch: a bigger batch's estimate is *closer*.",
+                ),
             ],
             fmt=".5f",
         )
@@ -231,7 +251,8 @@ variance_40 = q3.variance_10 * factor(k_big) / factor(k_small)""",
         "variance_10": minibatch_gradient_variance(_PARAMS, _X, _Y, 10),
     },
     compute=lambda v: {"variance_40": minibatch_gradient_variance(v.params, _X, _Y, 40)},
-    praise="about a quarter: {variance_40:.5f}. The 1/k does most of it; drawing without replacement the rest.",
+    praise="about a quarter: {variance_40:.5f}. The 1/k does most of it; drawing without replacement the "
+    "rest.",
 )
 
 

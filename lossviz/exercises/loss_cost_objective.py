@@ -74,9 +74,12 @@ q1 = Question(
             mistakes=[
                 Mistake(0.5, "is ŷ itself. The loss of a prediction of 0.5 is −log 0.5, whatever the label."),
                 Mistake(
-                    np.log10(2.0), "uses the base-10 logarithm; cross-entropy uses the natural log (`np.log`)."
+                    np.log10(2.0),
+                    "uses the base-10 logarithm; cross-entropy uses the natural log (`np.log`).",
                 ),
-                Mistake(1.0, "uses the base-2 logarithm; cross-entropy here uses the natural log (`np.log`)."),
+                Mistake(
+                    1.0, "uses the base-2 logarithm; cross-entropy here uses the natural log (`np.log`)."
+                ),
                 Mistake("sum_at_half", "is the sum of the five losses; the cost is their mean."),
                 Mistake("anchor_cost", "is the cost of the anchor table's predictions, not of ŷ = 0.5."),
             ],
@@ -101,7 +104,8 @@ cost_at_half = lv.cost(y, y_half)""",
     ],
     compute=_q1_values,
     praise=(
-        "every loss becomes log 2 ≈ {cost_at_half:.4f}, so the sample with the smallest loss before -- the most "
+        "every loss becomes log 2 ≈ {cost_at_half:.4f}, so the sample with the smallest loss before -- the "
+        "most "
         "confident right prediction -- loses most, and sample 1, the wrong one, gains."
     ),
 )
@@ -202,7 +206,8 @@ q2 = Question(
                 ),
                 Mistake(
                     _swapped_cost,
-                    "treats its first argument as the logits: the order is `cost_from_logits(y, z)`, labels first.",
+                    "treats its first argument as the logits: the order is `cost_from_logits(y, z)`, labels "
+                    "first.",
                 ),
             ],
             nonfinite="A loss is finite for every finite logit: compute it from z, without forming σ(z).",
@@ -214,8 +219,10 @@ def cost_from_logits(y, z):
     losses = np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))   # exact, never overflows
     return losses.mean()""",
     explanation=(
-        "With ŷ = σ(z), −[y log σ(z) + (1 − y) log(1 − σ(z))] simplifies to max(z, 0) − y·z + log(1 + e^(−|z|)). "
-        "The exponential's argument is never positive, so nothing overflows, and no probability is rounded to "
+        "With ŷ = σ(z), −[y log σ(z) + (1 − y) log(1 − σ(z))] simplifies to max(z, 0) − y·z + log(1 + "
+        "e^(−|z|)). "
+        "The exponential's argument is never positive, so nothing overflows, and no probability is rounded "
+        "to "
         "0 or 1 on the way: a churner with logit −800 costs 800, as it should. The cost is the mean over the "
         "batch. (`lv.bce_loss_from_logits(y, z).mean()` computes the same.)"
     ),
@@ -234,15 +241,17 @@ def cost_from_logits(y, z):
 q3 = Question(
     "q3",
     "where the penalty goes",
-    "A framework *sums* the losses of a batch instead of averaging them (`reduction=\"sum\"`), and the L2\n"
-    "penalty $\\frac{\\lambda}{2}\\sum_j w_j^2$ is put inside every sample's loss. With batches of $k = 32$,\n"
+    'A framework *sums* the losses of a batch instead of averaging them (`reduction="sum"`), and the L2\n'
+    "penalty $\\frac{\\lambda}{2}\\sum_j w_j^2$ is put inside every sample's loss. With batches of $k = "
+    "32$,\n"
     "what happens?\n\n"
     "**Your answer:** `what_happens`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
             "what_happens",
             {
-                "a": "Nothing: the penalty does not depend on the samples, so where it is added makes no difference.",
+                "a": "Nothing: the penalty does not depend on the samples, so where it is added makes no "
+                "difference.",
                 "b": "The penalty is counted 32 times, as if λ were 32 times larger -- and it would change "
                 "with the batch size. It belongs to the objective, added once.",
                 "c": "The penalty is divided by 32, so regularisation is 32 times weaker; each loss should "
@@ -253,7 +262,8 @@ q3 = Question(
             {
                 "a": "It does not depend on the samples -- but with a sum, a penalty inside every loss is "
                 "added once per sample. Lesson 01's five samples counted it five times.",
-                "c": "Summing divides nothing, and the penalty is a property of the parameters, not of any sample.",
+                "c": "Summing divides nothing, and the penalty is a property of the parameters, not of any "
+                "sample.",
                 "d": "The bias is one parameter shared by every sample, and Σ w² leaves it out wherever the "
                 "penalty is added; the trouble is how many times the penalty is counted.",
             },

@@ -35,8 +35,10 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "parameters and copies",
-    "Widen the lesson's network to `q1.n_hidden` (= 5) hidden $\\tanh$ units, still with `q1.n_inputs` (= 3)\n"
-    "inputs and one output. How many parameters does it have, and how many parameter vectors compute exactly\n"
+    "Widen the lesson's network to `q1.n_hidden` (= 5) hidden $\\tanh$ units, still with `q1.n_inputs` (= "
+    "3)\n"
+    "inputs and one output. How many parameters does it have, and how many parameter vectors compute "
+    "exactly\n"
     "the same function as a given one (the minimum itself included), by relabelling the hidden units and\n"
     "flipping their signs?\n\n"
     "**Your answer:** `n_params` and `n_copies`, whole numbers.",
@@ -50,7 +52,8 @@ q1 = Question(
                 Mistake(lambda v: v.n_params - 1, "is one short: the output has a bias too."),
                 Mistake(
                     lambda v: v.n_params - v.n_hidden - 1,
-                    "leaves out some parameters: count W₁, b₁, w₂ and b₂ -- every hidden unit has a bias, and "
+                    "leaves out some parameters: count W₁, b₁, w₂ and b₂ -- every hidden unit has a bias, "
+                    "and "
                     "the output has its weights and a bias.",
                 ),
             ],
@@ -62,9 +65,15 @@ q1 = Question(
             integer=True,
             what="a whole number of copies",
             mistakes=[
-                Mistake("only_permutations", "counts the relabellings only; tanh is odd, so each unit's signs can flip too."),
+                Mistake(
+                    "only_permutations",
+                    "counts the relabellings only; tanh is odd, so each unit's signs can flip too.",
+                ),
                 Mistake("only_signs", "counts the sign flips only; the units can also be relabelled."),
-                Mistake(lambda v: math.factorial(v.n_hidden) * 2, "flips all signs at once; each unit can be flipped on its own."),
+                Mistake(
+                    lambda v: math.factorial(v.n_hidden) * 2,
+                    "flips all signs at once; each unit can be flipped on its own.",
+                ),
             ],
             fmt="d",
         ),
@@ -74,7 +83,8 @@ h, n = q1.n_hidden, q1.n_inputs
 n_params = n * h + h + h + 1                # W1, b1, w2, b2
 n_copies = math.factorial(h) * 2 ** h       # relabel the units, flip each one's signs""",
     explanation=(
-        "W₁ is h×n, b₁ has h entries, w₂ h and b₂ one: n·h + 2h + 1. Any of the h! orders of the hidden units "
+        "W₁ is h×n, b₁ has h entries, w₂ h and b₂ one: n·h + 2h + 1. Any of the h! orders of the hidden "
+        "units "
         "computes the same function, and because tanh is odd, flipping a unit's incoming weights, bias and "
         "outgoing weight does too -- for each unit separately: h!·2ʰ."
     ),
@@ -93,7 +103,8 @@ n_copies = math.factorial(h) * 2 ** h       # relabel the units, flip each one's
 q2 = Question(
     "q2",
     "what a slice shows",
-    "A filter-normalised random 2-D slice through $\\theta^*$ shows a single smooth basin. What can you conclude?\n\n"
+    "A filter-normalised random 2-D slice through $\\theta^*$ shows a single smooth basin. What can you "
+    "conclude?\n\n"
     "**Your answer:** `slice_shows`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -101,7 +112,8 @@ q2 = Question(
             {
                 "a": "The network's cost is convex.",
                 "b": "θ* is the only minimum of the cost.",
-                "c": "Only that θ* is at the bottom of a basin along those two directions: the slice hides the "
+                "c": "Only that θ* is at the bottom of a basin along those two directions: the slice hides "
+                "the "
                 "other dimensions, the steepest among them, and the symmetric copies of θ* with the barriers "
                 "between them.",
                 "d": "The sharpness of θ* is the curvature the slice shows.",
@@ -110,7 +122,8 @@ q2 = Question(
             {
                 "a": "The line from θ* to one of its relabelled copies rose 0.16 above both ends; a convex "
                 "function never rises above the chord.",
-                "b": "Every minimum has its symmetric copies (384 for four units), equally good and well apart; "
+                "b": "Every minimum has its symmetric copies (384 for four units), equally good and well "
+                "apart; "
                 "the slice passes through none of them.",
                 "d": "The random directions saw less than a fifth of λ_max: a plane through θ* misses the "
                 "steepest direction, which power iteration finds.",
@@ -148,17 +161,21 @@ q3 = Question(
             },
             "a",
             {
-                "b": "Polishing does not reshape a basin; it walks to the basin's bottom, where the curvature is "
+                "b": "Polishing does not reshape a basin; it walks to the basin's bottom, where the "
+                "curvature is "
                 "then measured. Full-batch minima polished the same way stayed as sharp as before.",
-                "c": "Polishing from a point near a basin's floor stays in that basin; their training objectives "
+                "c": "Polishing from a point near a basin's floor stays in that basin; their training "
+                "objectives "
                 "fell to the full-batch minima's.",
-                "d": "The held-out costs were no lower: batch 8 won 9 of 16 pairs, and the medians differed by 0.002.",
+                "d": "The held-out costs were no lower: batch 8 won 9 of 16 pairs, and the medians differed "
+                "by 0.002.",
             },
         )
     ],
     solution='flatness = "a"',
     explanation=(
-        "The end of a mini-batch run is not a minimum: its gradient was tens of times larger. Measured there, "
+        "The end of a mini-batch run is not a minimum: its gradient was tens of times larger. Measured "
+        "there, "
         "sharpness is lower because the noise keeps the run on the basin's gentler sides; polished to the "
         "bottom, the same basins are nearly as sharp as the full-batch ones."
     ),

@@ -50,7 +50,8 @@ def _swapped(got: dict, v: Values) -> bool:
 q1 = Question(
     "q1",
     "two costs of one fit",
-    "Fit the degree-`q1.degree` (= 15) model with $\\lambda$ = `q1.lam` (= $10^{-6}$) to the 20 customers of\n"
+    "Fit the degree-`q1.degree` (= 15) model with $\\lambda$ = `q1.lam` (= $10^{-6}$) to the 20 customers "
+    "of\n"
     "training set `q1.train_seed` (= 3), `lv.make_churn(20, seed=3)`, and compute its cost on those 20 and\n"
     "on the validation set of the set-up cell.\n\n"
     "**Your answer:** `train_cost` and `validation_cost`.",
@@ -59,14 +60,18 @@ q1 = Question(
             "train_cost",
             "train_cost",
             rtol=1e-4,
-            mistakes=[Mistake("train_error", "is the training *error rate*; the question asks for the cost.")],
+            mistakes=[
+                Mistake("train_error", "is the training *error rate*; the question asks for the cost.")
+            ],
             fmt=".4f",
         ),
         Number(
             "validation_cost",
             "validation_cost",
             rtol=1e-4,
-            mistakes=[Mistake("validation_error", "is the validation *error rate*; the question asks for the cost.")],
+            mistakes=[
+                Mistake("validation_error", "is the validation *error rate*; the question asks for the cost.")
+            ],
             fmt=".4f",
         ),
     ],
@@ -85,7 +90,8 @@ model = lv.capacity.fit_poly_logistic(x20, y20, q1.degree, q1.lam)
 train_cost = model.cost(x20, y20)
 validation_cost = model.cost(x_val, y_val)""",
     explanation=(
-        "With 15 features for 20 customers the model nearly interpolates its training labels, so its training "
+        "With 15 features for 20 customers the model nearly interpolates its training labels, so its "
+        "training "
         "cost is small, while its cost on 5000 new customers is many times larger: the training cost "
         "measures how well the model remembers its 20 customers."
     ),
@@ -95,7 +101,8 @@ validation_cost = model.cost(x_val, y_val)""",
     ],
     givens={"degree": 15, "lam": 1e-6, "train_seed": 3},
     compute=_q1_values,
-    praise="training cost {train_cost:.3f}, validation cost {validation_cost:.3f}: the model remembered its 20 customers.",
+    praise="training cost {train_cost:.3f}, validation cost {validation_cost:.3f}: the model remembered its "
+    "20 customers.",
 )
 
 
@@ -113,13 +120,15 @@ q2 = Question(
             {
                 "a": "The training cost at the chosen λ.",
                 "b": "The validation cost at the chosen λ.",
-                "c": "The cost on a test set that played no part in the fitting or the choosing, measured once.",
+                "c": "The cost on a test set that played no part in the fitting or the choosing, measured "
+                "once.",
                 "d": "The lowest validation cost over every degree and λ tried.",
             },
             "c",
             {
                 "a": "The training cost says how well the model remembers its training set; the lesson's "
-                "degree-15 fit had a tenth of the others' training cost and thirty times their validation cost.",
+                "degree-15 fit had a tenth of the others' training cost and thirty times their validation "
+                "cost.",
                 "b": "λ was chosen *because* it did best on the validation set, so that cost is optimistic.",
                 "d": "The best of many tries on one set is more optimistic still: the more settings you "
                 "compare, the luckier the winner.",
@@ -147,8 +156,10 @@ def _q3_values(v: Values) -> dict:
 q3 = Question(
     "q3",
     "too much λ",
-    "With a huge $\\lambda$ the weights shrink to nothing and the model predicts its training set's majority\n"
-    "class for everyone: here \"no churn\". **Predict** its error rate on the validation set from what you know\n"
+    "With a huge $\\lambda$ the weights shrink to nothing and the model predicts its training set's "
+    "majority\n"
+    'class for everyone: here "no churn". **Predict** its error rate on the validation set from what you '
+    "know\n"
     "of the data, then compute it.\n\n"
     "**Your answer:** `error_no_churn`.",
     [
@@ -159,7 +170,8 @@ q3 = Question(
             mistakes=[
                 Mistake(
                     lambda v: 1 - v.error_no_churn,
-                    "counts the customers it gets right: predicting \"no churn\" is right for everyone who stayed.",
+                    'counts the customers it gets right: predicting "no churn" is right for everyone who '
+                    "stayed.",
                 ),
                 Mistake(0.5, "is a coin's error rate; this model makes the same prediction for everyone."),
                 Mistake(0.0, "would hold only if no one churned."),
@@ -170,11 +182,11 @@ q3 = Question(
     solution="""\
 error_no_churn = np.mean(y_val != 0)     # wrong exactly on the customers who churned""",
     explanation=(
-        "A model that predicts \"no churn\" for everyone is wrong on every churner and right on everyone else: "
+        'A model that predicts "no churn" for everyone is wrong on every churner and right on everyone else: '
         "its error rate is the churn rate, about 40 % here -- where the lesson's error curve climbs for "
         "large λ."
     ),
-    hints=["On which customers is \"no churn\" wrong?"],
+    hints=['On which customers is "no churn" wrong?'],
     compute=_q3_values,
     praise="{error_no_churn:.1%}, the churn rate: where the lesson's error curve goes for huge λ.",
 )

@@ -32,7 +32,8 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "a stable step in each basin",
-    "Full-batch gradient descent settles into a minimum only while $\\eta\\,J'' < 2$ there. For the lesson's\n"
+    "Full-batch gradient descent settles into a minimum only while $\\eta\\,J'' < 2$ there. For the "
+    "lesson's\n"
     "two-basin cost (`problem` in the set-up cell), compute the largest stable learning rate at the sharp\n"
     "minimum and at the flat one.\n\n"
     "**Your answer:** `lr_limits`, two numbers: (sharp, flat).",
@@ -44,7 +45,10 @@ q1 = Question(
             what="2 numbers, (sharp, flat)",
             rtol=1e-6,
             mistakes=[
-                Mistake(lambda v: v.lr_limits / 2, "is half the limits: a step oscillates without growing until η·J'' = 2."),
+                Mistake(
+                    lambda v: v.lr_limits / 2,
+                    "is half the limits: a step oscillates without growing until η·J'' = 2.",
+                ),
                 Mistake("curvature", "is the curvatures J'' themselves; the limit is 2/J''."),
                 Mistake(lambda v: v.lr_limits[::-1], "is in the wrong order: (sharp, flat)."),
             ],
@@ -64,7 +68,8 @@ lr_limits = 2 / np.asarray(curvature)""",
         "`problem.flat_minimum`.",
     ],
     compute=_q1_values,
-    praise="η < {lr_limits[0]:.3f} in the sharp basin and < {lr_limits[1]:.2f} in the flat one; η = 0.01 is stable in both.",
+    praise="η < {lr_limits[0]:.3f} in the sharp basin and < {lr_limits[1]:.2f} in the flat one; η = 0.01 is "
+    "stable in both.",
 )
 
 
@@ -78,8 +83,10 @@ def _q2_values(v: Values) -> dict:
 q2 = Question(
     "q2",
     "curvature in other coordinates",
-    "A minimum has $d^2J/d\\theta^2$ = `q2.curvature_theta` (= 8). Write the same model with a new parameter,\n"
-    "$\\theta = 3\\varphi$ (`q2.slope` = 3). **Predict** the curvature $d^2J/d\\varphi^2$ at the same minimum.\n\n"
+    "A minimum has $d^2J/d\\theta^2$ = `q2.curvature_theta` (= 8). Write the same model with a new "
+    "parameter,\n"
+    "$\\theta = 3\\varphi$ (`q2.slope` = 3). **Predict** the curvature $d^2J/d\\varphi^2$ at the same "
+    "minimum.\n\n"
     "**Your answer:** `curvature_phi`.",
     [
         Number(
@@ -87,10 +94,22 @@ q2 = Question(
             "curvature_phi",
             rtol=1e-9,
             mistakes=[
-                Mistake(lambda v: v.slope * v.curvature_theta, "multiplies by r' once; the second derivative takes it twice, r'²."),
-                Mistake(lambda v: v.curvature_theta / v.slope**2, "divides by r'²: with θ = 3φ a small step in φ is a 3 times larger step in θ."),
-                Mistake(lambda v: v.curvature_theta / v.slope, "divides by r': with θ = 3φ a small step in φ is a 3 times larger step in θ."),
-                Mistake("curvature_theta", "is the curvature in θ: the same model, in other coordinates, has another curvature."),
+                Mistake(
+                    lambda v: v.slope * v.curvature_theta,
+                    "multiplies by r' once; the second derivative takes it twice, r'².",
+                ),
+                Mistake(
+                    lambda v: v.curvature_theta / v.slope**2,
+                    "divides by r'²: with θ = 3φ a small step in φ is a 3 times larger step in θ.",
+                ),
+                Mistake(
+                    lambda v: v.curvature_theta / v.slope,
+                    "divides by r': with θ = 3φ a small step in φ is a 3 times larger step in θ.",
+                ),
+                Mistake(
+                    "curvature_theta",
+                    "is the curvature in θ: the same model, in other coordinates, has another curvature.",
+                ),
             ],
             fmt=".4g",
         )
@@ -113,7 +132,8 @@ curvature_phi = q2.slope ** 2 * q2.curvature_theta   # d²J/dφ² = r'(φ)² · 
 q3 = Question(
     "q3",
     "the other basin",
-    "Run in $\\varphi$, small-batch SGD ended in the basin that was *sharp* in $\\theta$ -- every time. Why?\n\n"
+    "Run in $\\varphi$, small-batch SGD ended in the basin that was *sharp* in $\\theta$ -- every time. "
+    "Why?\n\n"
     "**Your answer:** `why_other`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -127,7 +147,8 @@ q3 = Question(
             },
             "b",
             {
-                "a": "Every φ names the same model as its θ, with the same cost: both basins are exactly as deep as before.",
+                "a": "Every φ names the same model as its θ, with the same cost: both basins are exactly as "
+                "deep as before.",
                 "c": "The lesson checked that η = 0.01 is still stable in both basins in φ.",
                 "d": "Same starting models, same learning rate, same samples: only the coordinates changed.",
             },
@@ -135,7 +156,8 @@ q3 = Question(
     ],
     solution='why_other = "b"',
     explanation=(
-        "d²J/dφ² = r'²·d²J/dθ²: with r' ≈ 0.2 on the left and 5 on the right, the sharp-in-θ basin is flat in φ "
+        "d²J/dφ² = r'²·d²J/dθ²: with r' ≈ 0.2 on the left and 5 on the right, the sharp-in-θ basin is flat "
+        "in φ "
         "and the other way round. SGD's kicks carry runs over the narrow basin's rim in the coordinates it "
         "uses; 'flat' is a property of those coordinates, not of the model."
     ),
@@ -155,7 +177,8 @@ q4 = Question(
         Choice(
             "why_same",
             {
-                "a": "In one dimension a smooth increasing r(φ) keeps the gradient's sign at every model, so a "
+                "a": "In one dimension a smooth increasing r(φ) keeps the gradient's sign at every model, so "
+                "a "
                 "small-step run still slides into the basin it started in.",
                 "b": "Gradient descent has no noise, and without noise coordinates never matter.",
                 "c": "Gradient descent always finds the global minimum.",
@@ -163,16 +186,19 @@ q4 = Question(
             },
             "a",
             {
-                "b": "Noise is not what protects it: in more dimensions a change of coordinates also turns the "
+                "b": "Noise is not what protects it: in more dimensions a change of coordinates also turns "
+                "the "
                 "gradient, and can change where gradient descent ends.",
-                "c": "The two minima are equally deep, and each run ended in the basin it started in, sharp or flat.",
+                "c": "The two minima are equally deep, and each run ended in the basin it started in, sharp "
+                "or flat.",
                 "d": "The learning rate was the same, η = 0.01, in both coordinates.",
             },
         )
     ],
     solution='why_same = "a"',
     explanation=(
-        "dJ/dφ = r'(φ)·dJ/dθ with r' > 0: the gradient points the same way in both coordinates, only its length "
+        "dJ/dφ = r'(φ)·dJ/dθ with r' > 0: the gradient points the same way in both coordinates, only its "
+        "length "
         "changes, so a stable small-step run goes downhill to the same basin. That is special to one "
         "dimension; in more, a reparametrisation turns gradients too."
     ),
