@@ -390,3 +390,13 @@ def test_a_student_copys_links_to_other_lessons_stay_in_the_copies(path):
     text = "\n".join(c.source for c in copy.cells if c.cell_type == "markdown")
     for other in LESSONS:
         assert f"](../{other.name})" not in text, f"links to the worked {other.name}"
+
+
+@pytest.mark.parametrize("name", ["student", "exercise_cells", "nbgrader_course"])
+def test_the_tools_doctests(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -98,6 +98,12 @@ def section_cells(sheet: Sheet) -> list[nbformat.NotebookNode]:
     list of NotebookNode
         In order: the heading and intro (unless the sheet has no heading), the link to the
         student copy (tagged ``worked-only``), the set-up, and three cells per question.
+
+    Examples
+    --------
+    >>> from lossviz.exercises import loss_cost_objective
+    >>> [c.id for c in section_cells(loss_cost_objective.SHEET)][:5]
+    ['exercises', 'exercises-your-copy', 'exercises-setup', 'exercises-q1', 'exercises-q1-answer']
     """
     new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     cells = []
@@ -119,6 +125,14 @@ def update_lesson(nb: nbformat.NotebookNode, sheet: Sheet) -> bool:
     A generated cell already in the lesson (found by id) gets its source, type and tags
     rewritten (its outputs are kept until the lesson is re-executed); a missing one is inserted
     after the generated cell before it, or at the end of the lesson.
+
+    Examples
+    --------
+    >>> from lossviz.exercises import loss_cost_objective
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · A lesson")])
+    >>> sheet = loss_cost_objective.SHEET
+    >>> update_lesson(nb, sheet), len(nb.cells), update_lesson(nb, sheet)
+    (True, 13, False)
     """
     index = {cell.get("id"): i for i, cell in enumerate(nb.cells)}
     changed = False

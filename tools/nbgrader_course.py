@@ -138,6 +138,18 @@ def assignment_notebook(worked: nbformat.NotebookNode, sheet: Sheet) -> nbformat
         Outputs cleared; the answer cells nbgrader solution cells, with blanks in front of
         each solution region; the check cells locked grade cells calling ``qN.grade(globals())``;
         the set-up cell locked.
+
+    Examples
+    --------
+    >>> import exercise_cells
+    >>> from lossviz.exercises import loss_cost_objective as lesson
+    >>> worked = nbformat.v4.new_notebook(cells=exercise_cells.section_cells(lesson.SHEET))
+    >>> source = assignment_notebook(worked, lesson.SHEET)
+    >>> [c.metadata["nbgrader"]["grade_id"] for c in source.cells if "nbgrader" in c.metadata]
+    ['setup', 'q1-answer', 'q1', 'q2-answer', 'q2', 'q3-answer', 'q3']
+    >>> print(source.cells[-1].source)
+    # Graded (1 point): this cell must say Correct. Run it to check your answer.
+    q3.grade(globals())
     """
     nb = copy.deepcopy(worked)
     by_id = {cell.get("id"): cell for cell in nb.cells}

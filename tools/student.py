@@ -164,7 +164,7 @@ def solution_blanks(region: str, answers: Collection[str] = (), where: str = "a 
 
     Examples
     --------
-    >>> region = "### BEGIN SOLUTION\nrate = y.mean()\nb = rate + 1\n### END SOLUTION"
+    >>> region = "### BEGIN SOLUTION\\nrate = y.mean()\\nb = rate + 1\\n### END SOLUTION"
     >>> print(solution_blanks(region, ["b"]), end="")
     b = ____
     """

@@ -35,7 +35,13 @@ SHEETS = (
 
 
 def sheets() -> list[Sheet]:
-    """Every lesson's :class:`Sheet`, in the order of the course (imports the modules)."""
+    """Every lesson's :class:`Sheet`, in the order of the course (imports the modules).
+
+    Examples
+    --------
+    >>> [(s.lesson[:2], len(s.questions)) for s in sheets()][:3]
+    [('01', 3), ('02', 3), ('03', 3)]
+    """
     return [importlib.import_module(f"{__name__}.{name}").SHEET for name in SHEETS]
 
 

@@ -108,7 +108,7 @@ def direction(got: float, want: float, rtol: float | None = None) -> str:
     if want != 0 and got * want < 0:
         return "has the wrong sign"
     if want == 0:
-        return "should be zero"
+        return "is not right: think about what is special about this case"
     if got == 0:
         return "should not be zero"
     ratio = abs(got) / abs(want)
@@ -352,6 +352,8 @@ class Vector(Answer):
         if self.scalar and isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
             raise Unusable(f"`{self.name}` {self.scalar}")
         arr = read_array(self.name, value, self.what)
+        if arr.ndim == 0:
+            raise Unusable(f"`{self.name}` should be {self.what}, got the single number {describe(value)}.")
         shapes = resolve(self.shapes, values) if self.shapes is not None else {}
         if arr.shape in shapes:
             raise Unusable(f"`{self.name}` has shape {arr.shape}: {shapes[arr.shape]}")
@@ -472,6 +474,11 @@ class Case:
         changes nothing here).
     label : str
         How messages name this input ("a batch with confident mistakes, |z| = 800").
+
+    Examples
+    --------
+    >>> Case((np.array([1.0]), np.array([-800.0])), "a confident mistake").label
+    'a confident mistake'
     """
 
     args: tuple
@@ -506,6 +513,21 @@ class Function(Answer):
     mistakes : sequence of Mistake
         Each value is a wrong implementation; a learner's function that agrees with
         one on every case gets its message.
+
+    Examples
+    --------
+    >>> double = Function("double", "double(x)", reference=lambda v: lambda x: 2 * x,
+    ...                   cases=lambda v: [Case((1.5,), "x = 1.5"), Case((-4.0,), "x = −4")],
+    ...                   mistakes=[Mistake(lambda x: x + x + 1, "adds 1.")])
+    >>> v = Values()
+    >>> double.judge(lambda x: x * 2, v) is None
+    True
+    >>> double.judge(lambda x: 2 * x + 1, v)
+    '`double` adds 1.'
+    >>> double.judge(lambda x: abs(2 * x), v)
+    '`double` is wrong on x = −4: its result has the wrong sign.'
+    >>> double.judge(lambda x: 1 / 0, v)
+    '`double` raised ZeroDivisionError on x = 1.5: division by zero'
     """
 
     name: str
@@ -537,7 +559,7 @@ class Function(Answer):
         for case in self._cases(values):
             try:
                 out.append(np.asarray(self._call(f, case), dtype=float))
-            except Exception:
+            except (Exception, SystemExit):
                 out.append(None)
         return out
 
@@ -556,7 +578,7 @@ class Function(Answer):
             return False
         try:
             return self._call(value, self._cases(values)[0]) is ____
-        except Exception:
+        except (Exception, SystemExit):
             return False
 
     def read(self, value: Any, values: Values) -> Callable[..., Any]:
@@ -580,7 +602,7 @@ class Function(Answer):
         for case, w in zip(cases, want):
             try:
                 out = self._call(f, case)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 return f"`{self.name}` raised {type(exc).__name__} on {case.label}: {_short(exc)}"
             try:
                 arr = read_array(self.name, out, self.returns)

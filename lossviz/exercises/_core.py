@@ -366,7 +366,7 @@ class Question:
     def solution(self) -> Feedback:
         """The worked answer: the reasoning, the code (the one declared solution) and what it gives."""
         values = self.values
-        revealed = "; ".join(a.reveal(values) for a in self.answers)
+        revealed = "; ".join(a.reveal(values).rstrip(".") for a in self.answers)
         return Feedback("Solution", f"{self.explanation}\n\nThe answer: {revealed}.", self.solution_code)
 
     def __repr__(self) -> str:
