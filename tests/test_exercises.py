@@ -333,8 +333,10 @@ def test_07_cost_shares_and_weights():
     churners, stayers = n_pos * -math.log(0.05), (y.size - n_pos) * -math.log(0.95)
     _correct(ci.q1.check(churners / (churners + stayers)))
     _incorrect(ci.q1.check(0.05), "samples")
-    _correct(ci.q2.check(950 / 50, 1 / (1 + 950 / 50)))
-    _incorrect(ci.q2.check(950 / 50, 50 / 950), "1/(1 + w₊)")
+    _, y12 = lv.imbalance.make_imbalanced_churn(1000, positive_rate=0.12, seed=0)
+    assert int(y12.sum()) == 120
+    _correct(ci.q2.check(880 / 120, 1 / (1 + 880 / 120)))
+    _incorrect(ci.q2.check(880 / 120, 120 / 880), "1/(1 + w₊)")
     _correct(ci.q3.check("b"))
 
 

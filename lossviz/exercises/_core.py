@@ -273,8 +273,8 @@ class Question:
             return Feedback(
                 "Not attempted",
                 f"{', '.join(f'`{n}`' for n in missing)} {'is' if len(missing) == 1 else 'are'} not "
-                "defined yet: replace each `____` in the answer cell with your answer, run it, then "
-                "run this cell again.",
+                "defined yet: replace each `____` in the answer cell with your answer, run it, then run this "
+                "cell again.",
             )
         if len(blank) == len(self.answers):
             return Feedback(

@@ -46,9 +46,9 @@ q1 = Question(
     "q1",
     "the time of an epoch",
     "The lesson's device model charges each update $t(B) = 5 + \\lceil B/64 \\rceil$ ms: a fixed overhead "
-    "and\n"
-    "1 ms per wave of 64 samples processed in parallel. How long does one epoch over the $m = 1000$\n"
-    "customers take, in seconds, for each batch size in `q1.batch_sizes` (= 1, 100 and 1000)?\n\n"
+    "and 1 ms per wave of 64 samples processed in parallel. How long does one epoch over the $m = 1000$ "
+    "customers take, in seconds, for each batch size in `q1.batch_sizes` (= 1, 100 and 1000)?\n"
+    "\n"
     "**Your answer:** `epoch_seconds`, three numbers.",
     [
         Vector(
@@ -112,9 +112,10 @@ def _q2_values(v: Values) -> dict:
 q2 = Question(
     "q2",
     "reading the trade-off curve",
-    "Suppose the fit of McCandlish et al.'s curve gave $S_{\\min}$ = `q2.s_min` (= 26) updates and\n"
-    "$E_{\\min}$ = `q2.e_min` (= 3380) examples. How many updates, and how many examples, does it predict\n"
-    "for batches of `q2.batch_size` (= 64) to reach the target?\n\n"
+    "Suppose the fit of McCandlish et al.'s curve gave $S_{\\min}$ = `q2.s_min` (= 26) updates and "
+    "$E_{\\min}$ = `q2.e_min` (= 3380) examples. How many updates, and how many examples, does it predict "
+    "for batches of `q2.batch_size` (= 64) to reach the target?\n"
+    "\n"
     "**Your answer:** `updates` and `examples`.",
     [
         Number(
@@ -125,8 +126,7 @@ q2 = Question(
                 Mistake(
                     "no_one",
                     "leaves out the 1 (this is the small-batch asymptote E_min/B alone): even a perfectly "
-                    "clean "
-                    "gradient needs S_min updates.",
+                    "clean gradient needs S_min updates.",
                 ),
                 Mistake("swapped", "has B and B_crit swapped: S = S_min·(1 + B_crit/B)."),
                 Mistake("examples", "is examples, E = B·S; this answer asks for updates."),
@@ -152,9 +152,8 @@ updates = q2.s_min * (1 + b_crit / q2.batch_size)
 examples = q2.batch_size * updates""",
     explanation=(
         "(S/S_min − 1)(E/E_min − 1) = 1 with E = B·S gives S = S_min·(1 + B_crit/B), B_crit = E_min/S_min = "
-        "130. "
-        "Batches of 64, half the critical size, need about three times S_min updates and half again E_min "
-        "examples."
+        "130. Batches of 64, half the critical size, need about three times S_min updates and half again "
+        "E_min examples."
     ),
     hints=[
         "The lesson rewrote the curve as S = S_min·(1 + B_crit/B), with B_crit = E_min/S_min.",
@@ -193,12 +192,9 @@ q3 = Question(
     "q3",
     "the noise scale",
     "Write `b_simple(G)`: the gradient noise scale $B_{\\text{simple}} = \\operatorname{tr}\\Sigma/\\lVert "
-    "G\\rVert^2$ from\n"
-    "the per-sample gradients `G`, an `(m, p)` array with one row per sample. $G$ in the denominator is "
-    "their\n"
-    "mean, the full gradient, and $\\Sigma$ their covariance (dividing by $m$). The check tries it on "
-    "gradient\n"
-    "clouds you have not seen, with other numbers of samples and parameters.",
+    "G\\rVert^2$ from the per-sample gradients `G`, an `(m, p)` array with one row per sample. $G$ in the "
+    "denominator is their mean, the full gradient, and $\\Sigma$ their covariance (dividing by $m$). The "
+    "check tries it on gradient clouds you have not seen, with other numbers of samples and parameters.",
     [
         Function(
             "b_simple",
@@ -220,8 +216,7 @@ q3 = Question(
                 Mistake(
                     lambda G: float((G**2).sum(axis=1).mean() / (G.mean(axis=0) @ G.mean(axis=0))),
                     "uses the mean squared length of the per-sample gradients, which includes the signal "
-                    "‖G‖²: "
-                    "subtract the mean gradient first.",
+                    "‖G‖²: subtract the mean gradient first.",
                 ),
                 Mistake(
                     lambda G: float(G.var(axis=0).sum() / (G.mean(axis=0) @ G.mean(axis=0)) / len(G)),
@@ -263,8 +258,8 @@ q4 = Question(
     "q4",
     "past the critical batch size",
     "The linear scaling rule says: multiply the batch by $k$, multiply the learning rate by $k$. What did "
-    "the\n"
-    "lesson measure for batches well above $B_{\\text{crit}}$, and why?\n\n"
+    "the lesson measure for batches well above $B_{\\text{crit}}$, and why?\n"
+    "\n"
     "**Your answer:** `past_b_crit`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -272,8 +267,7 @@ q4 = Question(
             {
                 "a": "The rule holds at every batch size: the best η kept growing in proportion to B.",
                 "b": "The best η stopped growing, near the full-batch stability limit: a bigger batch's "
-                "cleaner "
-                "gradient cannot buy a longer step, so the extra examples buy few fewer updates.",
+                "cleaner gradient cannot buy a longer step, so the extra examples buy few fewer updates.",
                 "c": "The noise grows again past B_crit, so the best η had to shrink.",
                 "d": "Full-batch descent diverged whenever η was scaled linearly.",
             },
@@ -284,17 +278,15 @@ q4 = Question(
                 "c": "The noise keeps shrinking like 1/B at every batch size; what stops is the benefit of "
                 "less noise.",
                 "d": "With λ = 0, full-batch descent stayed bounded on this cost even at η = 100, "
-                "oscillating "
-                "across the valley; the trouble is wasted examples, not divergence.",
+                "oscillating across the valley; the trouble is wasted examples, not divergence.",
             },
         )
     ],
     solution='past_b_crit = "b"',
     explanation=(
         "Below B_crit noise limits the step, and a cleaner gradient allows a proportionally longer one. "
-        "Above "
-        "it the step is capped by the steep direction (η < 2/λ_max) at a fraction of what the gradient's "
-        "direction would reward, so the best η saturates and a bigger batch mostly costs examples."
+        "Above it the step is capped by the steep direction (η < 2/λ_max) at a fraction of what the "
+        "gradient's direction would reward, so the best η saturates and a bigger batch mostly costs examples."
     ),
     hints=[
         "Look at the lesson's best-learning-rate plot: where does the measured curve leave the dashed line?"

@@ -42,9 +42,10 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "who carries the cost",
-    "On the lesson's training set (50 churners, 950 non-churners), a model predicts $\\hat y = 0.05$ -- the\n"
-    "churn rate -- for every customer. **Predict first:** do the churners carry more or less than half of\n"
-    "its cost? Then compute their share of the summed loss $\\sum_i L^{(i)}$.\n\n"
+    "On the lesson's training set (50 churners, 950 non-churners), a model predicts $\\hat y = 0.05$ -- the "
+    "churn rate -- for every customer. **Predict first:** do the churners carry more or less than half of "
+    "its cost? Then compute their share of the summed loss $\\sum_i L^{(i)}$.\n"
+    "\n"
     "**Your answer:** `churner_share`, a fraction between 0 and 1.",
     [
         Number(
@@ -94,7 +95,7 @@ churner_share = losses[y == 1].sum() / losses.sum()""",
 
 
 def _q2_values(v: Values) -> dict:
-    _, y = _data()
+    _, y = make_imbalanced_churn(1000, positive_rate=v.positive_rate, seed=0)
     w = balancing_pos_weight(y)
     return {"pos_weight": w, "threshold": 1 / (1 + w)}
 
@@ -102,10 +103,11 @@ def _q2_values(v: Values) -> dict:
 q2 = Question(
     "q2",
     "pos_weight and the threshold",
-    "Weighted BCE multiplies every churner's loss by `pos_weight`. Compute the `pos_weight` that gives the "
-    "two\n"
-    "classes of the lesson's training set equal total weight, and the threshold on *plain* BCE's $\\hat y$\n"
-    "that the lesson found equivalent to weighting by it.\n\n"
+    "Weighted BCE multiplies every churner's loss by `pos_weight`. Take a training set in which 12 % churn, "
+    "`lv.imbalance.make_imbalanced_churn(1000, positive_rate=q2.positive_rate, seed=0)`. Compute the "
+    "`pos_weight` that gives its two classes equal total weight, and the threshold on *plain* BCE's $\\hat "
+    "y$ that is equivalent to weighting by it, by the lesson's argument.\n"
+    "\n"
     "**Your answer:** `pos_weight` and `threshold`.",
     [
         Number(
@@ -117,9 +119,12 @@ q2 = Question(
                     lambda v: 1 / v.pos_weight,
                     "is upside down: the churners are the rare class, so their weight is above 1.",
                 ),
-                Mistake(0.05, "is the churn rate; the weight is the number of non-churners per churner."),
                 Mistake(
-                    0.95,
+                    "positive_rate",
+                    "is the churn rate; the weight is the number of non-churners per churner.",
+                ),
+                Mistake(
+                    lambda v: 1 - v.positive_rate,
                     "is the share of non-churners; the weight is the number of non-churners per churner.",
                 ),
             ],
@@ -144,20 +149,22 @@ q2 = Question(
         ),
     ],
     solution="""\
-n_churners = y.sum()
-pos_weight = (y.size - n_churners) / n_churners        # = lv.imbalance.balancing_pos_weight(y)
+_, y12 = lv.imbalance.make_imbalanced_churn(1000, positive_rate=q2.positive_rate, seed=0)
+n_churners = y12.sum()
+pos_weight = (y12.size - n_churners) / n_churners      # = lv.imbalance.balancing_pos_weight(y12)
 threshold = 1 / (1 + pos_weight)                       # σ(−log pos_weight)""",
     explanation=(
-        "Equal total weight: w₊·m₊ = m₋, so w₊ = m₋/m₊ = 950/50. For this correctly specified model "
-        "weighting "
-        "adds about log w₊ to every logit, so ŷ_weighted ≥ 0.5 is ŷ_plain ≥ σ(−log w₊) = 1/(1 + w₊)."
+        "Equal total weight: w₊·m₊ = m₋, so w₊ = m₋/m₊ = 880/120. For this correctly specified model "
+        "weighting adds about log w₊ to every logit, so ŷ_weighted ≥ 0.5 is ŷ_plain ≥ σ(−log w₊) = 1/(1 + "
+        "w₊)."
     ),
     hints=[
         "How many non-churners are there per churner?",
         "The weight adds about log w₊ to every logit; at which plain ŷ does σ(z + log w₊) reach 0.5?",
     ],
+    givens={"positive_rate": 0.12},
     compute=_q2_values,
-    praise="w₊ = {pos_weight:g} and the threshold {threshold:.3g}: weighting by w₊ is moving the threshold.",
+    praise="w₊ = {pos_weight:.4g} and the threshold {threshold:.3g}: weighting by w₊ moves the threshold.",
 )
 
 
@@ -166,9 +173,9 @@ threshold = 1 / (1 + pos_weight)                       # σ(−log pos_weight)""
 q3 = Question(
     "q3",
     "what γ does",
-    "The focal loss with $\\gamma = 2$ made the model much less confident ($w^*$ fell from about 3.7 to "
-    "1.4)\n"
-    "but barely moved the bill at which it predicts churn. Why?\n\n"
+    "The focal loss with $\\gamma = 2$ made the model much less confident ($w^*$ fell from about 3.7 to 1.4) "
+    "but barely moved the bill at which it predicts churn. Why?\n"
+    "\n"
     "**Your answer:** `why_gamma`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -192,8 +199,8 @@ q3 = Question(
     ],
     solution='why_gamma = "b"',
     explanation=(
-        "The factor (1 − p)^γ shrinks the loss of every well-classified sample, churner or not, so the "
-        "many easy non-churners and the few easy churners are both discounted; where the two classes' pulls "
+        "The factor (1 − p)^γ shrinks the loss of every well-classified sample, churner or not, so the many "
+        "easy non-churners and the few easy churners are both discounted; where the two classes' pulls "
         "balance -- the boundary -- barely moves. The α-balanced focal loss moved it exactly as far as "
         "weighted BCE: the class weight does the work."
     ),

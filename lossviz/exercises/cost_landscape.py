@@ -30,10 +30,10 @@ def _data() -> tuple[np.ndarray, np.ndarray]:
 q1 = Question(
     "q1",
     "one sample's contours",
-    "Take sample `q1.sample` (= 0) of the course's data. In the $(w, b)$ plane -- $w$ across, $b$ up, as in\n"
-    "the lesson's figures -- the contours of its loss $L^{(0)}(w, b)$ are parallel straight lines.\n"
-    "**Predict** their slope $db/dw$ from the sample's bill $x_0$, and say whether this loss has a "
-    "minimum.\n\n"
+    "Take sample `q1.sample` (= 0) of the course's data. In the $(w, b)$ plane -- $w$ across, $b$ up, as in "
+    "the lesson's figures -- the contours of its loss $L^{(0)}(w, b)$ are parallel straight lines. "
+    "**Predict** their slope $db/dw$ from the sample's bill $x_0$, and say whether this loss has a minimum.\n"
+    "\n"
     "**Your answer:** `contour_slope`, a number, and `has_minimum`, `'yes'` or `'no'`.",
     [
         Number(
@@ -110,10 +110,10 @@ def _q2_values(v: Values) -> dict:
 q2 = Question(
     "q2",
     "a stable step with λ",
-    "Gradient descent on the objective is stable near a minimum while $\\eta < 2/\\lambda_{\\max}$, where\n"
+    "Gradient descent on the objective is stable near a minimum while $\\eta < 2/\\lambda_{\\max}$, where "
     "$\\lambda_{\\max}$ is the largest eigenvalue of the objective's Hessian there. For $\\lambda$ = "
-    "`q2.lam`\n"
-    "(= 0.1), compute the largest stable learning rate at the objective's minimum.\n\n"
+    "`q2.lam` (= 0.1), compute the largest stable learning rate at the objective's minimum.\n"
+    "\n"
     "**Your answer:** `largest_stable_lr`.",
     [
         Number(
@@ -149,9 +149,8 @@ eigenvalues = np.linalg.eigvalsh(lv.hessian(p_lam, x, y, q2.lam))
 largest_stable_lr = 2 / eigenvalues[-1]""",
     explanation=(
         "The penalty λ/2·w² adds λ to the Hessian's (w, w) entry, and the minimum moves toward w = 0, where "
-        "the "
-        "data's curvature is different. At the minimum of the λ = 0.1 objective the largest eigenvalue sets "
-        "the limit 2/λ_max."
+        "the data's curvature is different. At the minimum of the λ = 0.1 objective the largest eigenvalue "
+        "sets the limit 2/λ_max."
     ),
     hints=[
         "`lv.minimise(x, y, lam)` finds the objective's minimum, and `lv.hessian(params, x, y, lam)` its "
@@ -182,9 +181,9 @@ q3 = Question(
     "q3",
     "the bias as λ grows",
     "As $\\lambda$ grows, the objective's minimum slides toward $w = 0$. **Predict** the value the bias "
-    "$b^*$\n"
-    "tends to as $\\lambda \\to \\infty$, from the data alone (the course's 1000 customers), then compute "
-    "it.\n\n"
+    "$b^*$ tends to as $\\lambda \\to \\infty$, from the data alone (the course's 1000 customers), then "
+    "compute it.\n"
+    "\n"
     "**Your answer:** `b_limit`.",
     [
         Number(

@@ -98,15 +98,13 @@ q1 = Question(
     "q1",
     "Updates per second",
     "> A dataset has 1,000 samples. You run full-batch gradient descent (batch size = 1,000) and also "
-    "mini-batch\n"
-    "> SGD with batch size = 32. Full-batch takes 5 seconds per step; mini-batch takes 0.02 seconds per "
-    "step. How\n"
-    "> many weight updates per second does each approach give? Which is faster for reducing the cost by a "
-    "fixed\n"
-    "> amount, assuming the noisy mini-batch gradient points in approximately the right direction?\n\n"
+    "mini-batch SGD with batch size = 32. Full-batch takes 5 seconds per step; mini-batch takes 0.02 seconds "
+    "per step. How many weight updates per second does each approach give? Which is faster for reducing the "
+    "cost by a fixed amount, assuming the noisy mini-batch gradient points in approximately the right "
+    "direction?\n"
+    "\n"
     "**Your answer:** the updates per second of each, the number of updates mini-batch SGD makes in one "
-    "epoch\n"
-    '(one pass over the 1,000 samples), and which is faster: `"full-batch"` or `"mini-batch"`.',
+    'epoch (one pass over the 1,000 samples), and which is faster: `"full-batch"` or `"mini-batch"`.',
     [
         Number(
             "full_batch_updates_per_second",
@@ -165,31 +163,24 @@ minibatch_updates_per_epoch = math.ceil(q1.m / q1.batch_size)   # 31 batches of 
 faster = "mini-batch\"""",
     explanation=(
         "Updates per second is 1 / (seconds per update), whatever the batch size. Per epoch, full batch "
-        "makes one "
-        "update; mini-batch makes ⌈1000/32⌉, the last batch smaller. When a noisy step makes about the "
-        "progress of "
-        "a full one, more steps per second win: in a race on the course's data under simulated time, "
-        "mini-batch "
-        "SGD went 90 % of the way to the minimum's cost hundreds of times sooner."
+        "makes one update; mini-batch makes ⌈1000/32⌉, the last batch smaller. When a noisy step makes about "
+        "the progress of a full one, more steps per second win: in a race on the course's data under "
+        "simulated time, mini-batch SGD went 90 % of the way to the minimum's cost hundreds of times sooner."
     ),
     hints=[
         "One update takes a fixed time, so updates per second is one over the seconds per update -- whatever "
-        "the "
-        "batch size. An epoch is one pass over all m samples: how many batches of 32 does it take to cover "
-        "1,000 "
-        "samples?",
+        "the batch size. An epoch is one pass over all m samples: how many batches of 32 does it take to "
+        "cover 1,000 samples?",
         "For `faster`, compare the time each needs for the same progress. If the noisy step makes about as "
-        "much "
-        "progress as the full step (the question's assumption), the one that makes more updates per second "
-        "wins.",
+        "much progress as the full step (the question's assumption), the one that makes more updates per "
+        "second wins.",
     ],
     givens=_Q1,
     compute=_q1_values,
     praise=(
         "mini-batch SGD makes {ratio:.0f} times as many updates per second, {per_epoch} per epoch to full "
         "batch's one. In the race on the course's data it reached the target in {time_mini:.3g} s, full "
-        "batch "
-        "in {time_full:.3g} s."
+        "batch in {time_full:.3g} s."
     ),
 )
 
@@ -293,28 +284,23 @@ def _vector_12(name: str, key: str) -> Vector:
 q2 = Question(
     "q2",
     "Online learning in two orders",
-    "> In the anchor example, Sample 1 has loss $L_1 = 0.779$ and Sample 2 has loss $L_2 = 0.195$. During\n"
-    "> full-batch gradient descent, both contribute equally to the weight update. During online learning "
-    "(batch\n"
-    "> size = 1), if Sample 1 arrives first, what happens to the weights relative to processing Sample 2 "
-    "first?\n\n"
+    "> In the anchor example, Sample 1 has loss $L_1 = 0.779$ and Sample 2 has loss $L_2 = 0.195$. During "
+    "full-batch gradient descent, both contribute equally to the weight update. During online learning "
+    "(batch size = 1), if Sample 1 arrives first, what happens to the weights relative to processing Sample "
+    "2 first?\n"
+    "\n"
     "**The samples.** The post gives each sample's prediction $\\hat y$ and label, not its inputs, so it "
-    "cannot be\n"
-    "trained on as it stands. We give each sample a feature: with the course's model $\\hat y = \\sigma(w x "
-    "+ b)$\n"
-    "at the starting point $\\theta_0 = (w, b) = (1, 0)$, sample $i$ gets the $x_i$ for which the model "
-    "predicts\n"
-    "exactly the post's $\\hat y_i$, that is $x_i = \\operatorname{logit}(\\hat y_i)$ "
-    "(`lv.anchor_features`). At\n"
-    "$\\theta_0$ samples 1 and 2 then have the post's losses.\n\n"
+    "cannot be trained on as it stands. We give each sample a feature: with the course's model $\\hat y = "
+    "\\sigma(w x + b)$ at the starting point $\\theta_0 = (w, b) = (1, 0)$, sample $i$ gets the $x_i$ for "
+    "which the model predicts exactly the post's $\\hat y_i$, that is $x_i = \\operatorname{logit}(\\hat "
+    "y_i)$ (`lv.anchor_features`). At $\\theta_0$ samples 1 and 2 then have the post's losses.\n"
+    "\n"
     "**Your answer:** with learning rate $\\eta$ = `q2.lr` (= 1) and one update per sample from "
-    "`q2.params0`, the\n"
-    "final $(w, b)$ after sample 1 then sample 2 (`params_1_then_2`) and after sample 2 then sample 1\n"
-    "(`params_2_then_1`); the `slope` of $\\log_{10}\\lVert\\text{gap}\\rVert$ against $\\log_{10}\\eta$, "
-    "where the gap\n"
-    "is the distance between the two final $(w, b)$, fitted over the learning rates in `q2.lrs` ($10^{-3}$ "
-    "to\n"
-    "$10^{-1}$); and `why_orders_differ`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
+    "`q2.params0`, the final $(w, b)$ after sample 1 then sample 2 (`params_1_then_2`) and after sample 2 "
+    "then sample 1 (`params_2_then_1`); the `slope` of $\\log_{10}\\lVert\\text{gap}\\rVert$ against "
+    "$\\log_{10}\\eta$, where the gap is the distance between the two final $(w, b)$, fitted over the "
+    "learning rates in `q2.lrs` ($10^{-3}$ to $10^{-1}$); and `why_orders_differ`, one of `'a'`, `'b'`, "
+    "`'c'`, `'d'`.",
     [
         _vector_12("params_1_then_2", "params_1_then_2"),
         _vector_12("params_2_then_1", "params_2_then_1"),
@@ -336,8 +322,7 @@ q2 = Question(
             "why_orders_differ",
             {
                 "a": "The second sample's gradient is taken at the weights the first update produced, so "
-                "each "
-                "order evaluates a different gradient second.",
+                "each order evaluates a different gradient second.",
                 "b": "Sample 1 has the larger loss, so it has to come first for the weights to be right.",
                 "c": "Floating-point rounding differs between the two orders.",
                 "d": "Online learning weights each sample by 1 instead of 1/m.",
@@ -345,13 +330,11 @@ q2 = Question(
             "a",
             {
                 "b": "Neither order is 'right': both are valid passes, and the sample seen last has the last "
-                "word. "
-                "What differs is where each gradient is evaluated.",
+                "word. What differs is where each gradient is evaluated.",
                 "c": "The gap at η = 1 is far beyond rounding, and it shrinks as η shrinks -- rounding "
                 "errors do not.",
                 "d": "That scales each step the same way in both orders; they would still agree if both "
-                "gradients "
-                "were taken at the same weights.",
+                "gradients were taken at the same weights.",
             },
         ),
     ],
@@ -382,16 +365,14 @@ why_orders_differ = "a\"""",
     explanation=(
         "The weights end in different places. Whichever sample comes second is seen at weights the first has "
         "already moved, and has the last word. Expanding two steps θ₁ = θ₀ − η∇L₁(θ₀), θ₂ = θ₁ − η∇L₂(θ₁) to "
-        "second order, the first-order terms are the same in both orders and the gap is "
-        "η²·(H₂∇L₁ − H₁∇L₂) + O(η³): it shrinks like η². Full-batch gradient descent has no order: it "
-        "averages "
-        "both gradients at the same weights."
+        "second order, the first-order terms are the same in both orders and the gap is η²·(H₂∇L₁ − H₁∇L₂) + "
+        "O(η³): it shrinks like η². Full-batch gradient descent has no order: it averages both gradients at "
+        "the same weights."
     ),
     hints=[
         "Online learning updates after every sample: start at `q2.params0`, update with sample 1's gradient, "
         "then with sample 2's gradient *at the new weights* (`lv.optim.online_pass` does this in the order "
-        "of "
-        "the arrays you pass). Then the other order.",
+        "of the arrays you pass). Then the other order.",
         "For the slope, compute the gap between the two orders' final (w, b) for each learning rate in "
         "`q2.lrs` (`lv.batch_size.order_effect`), and fit a line to log(gap) against log(η) "
         "(`lv.batch_size.loglog_slope`). The first-order terms of the two orders are equal.",
@@ -417,14 +398,13 @@ q3 = Question(
     "q3",
     "The gradient of the cost",
     "> The cost function $J = (1/m) \\sum L$ is differentiable with respect to the weights $W$. The "
-    "individual loss\n"
-    "> $L^{(i)}$ is also differentiable. Show that $\\partial J/\\partial W = (1/m) \\sum_i \\partial "
-    "L^{(i)}/\\partial W$ —\n"
-    "> that is, the gradient of the cost is the average of the gradients of the individual losses.\n\n"
-    "**Your answer:** `why_mean`, the property of differentiation the proof rests on (one of `'a'`, `'b'`,\n"
+    "individual loss $L^{(i)}$ is also differentiable. Show that $\\partial J/\\partial W = (1/m) \\sum_i "
+    "\\partial L^{(i)}/\\partial W$ — that is, the gradient of the cost is the average of the gradients of "
+    "the individual losses.\n"
+    "\n"
+    "**Your answer:** `why_mean`, the property of differentiation the proof rests on (one of `'a'`, `'b'`, "
     "`'c'`, `'d'`); and, to see it hold, the gradient of the cost, $(\\partial J/\\partial w, \\partial "
-    "J/\\partial b)$,\n"
-    "on the course's data at $(w, b)$ = `q3.params`, computed from the per-sample gradients\n"
+    "J/\\partial b)$, on the course's data at $(w, b)$ = `q3.params`, computed from the per-sample gradients "
     "(`lv.per_sample_gradients`) as `grad_of_cost`.",
     [
         Choice(
@@ -432,8 +412,7 @@ q3 = Question(
             {
                 "a": "The chain rule.",
                 "b": "Linearity: the derivative of a sum is the sum of the derivatives, and a constant "
-                "factor "
-                "such as 1/m comes out.",
+                "factor such as 1/m comes out.",
                 "c": "The convexity of the loss.",
                 "d": "The samples being independent draws.",
             },
@@ -442,8 +421,7 @@ q3 = Question(
                 "a": "The chain rule gives each ∂L⁽ⁱ⁾/∂W (through ŷ and z); going from J to the L⁽ⁱ⁾ needs "
                 "another property.",
                 "c": "Nothing about the loss's shape is used: the identity holds for any differentiable "
-                "losses, "
-                "convex or not -- a network's, for one.",
+                "losses, convex or not -- a network's, for one.",
                 "d": "No probability is involved: the identity holds for any fixed, finite data set.",
             },
         ),
@@ -458,8 +436,7 @@ q3 = Question(
                 Mistake(
                     lambda v: v.m * v.grad_of_cost,
                     "is {m} times too large: that is the sum of the per-sample gradients. J has a 1/m in "
-                    "front, "
-                    "and so does its gradient.",
+                    "front, and so does its gradient.",
                 ),
                 Mistake(
                     lambda v: v.grad_of_cost / v.m, "is {m} times too small: divide by m once, not twice."
@@ -487,18 +464,14 @@ why_mean = "b"
 grad_of_cost = lv.per_sample_gradients(q3.params, x, y).mean(axis=0)""",
     explanation=(
         "∂J/∂W = ∂/∂W [(1/m) Σᵢ L⁽ⁱ⁾] = (1/m) Σᵢ ∂L⁽ⁱ⁾/∂W: differentiation is linear, so it passes through "
-        "the "
-        "constant 1/m and through the finite sum. Numerically: average the per-sample gradients over the "
-        "samples "
-        "(`lv.gradient` and the finite differences of `lv.numerical_gradient` agree)."
+        "the constant 1/m and through the finite sum. Numerically: average the per-sample gradients over the "
+        "samples (`lv.gradient` and the finite differences of `lv.numerical_gradient` agree)."
     ),
     hints=[
         "`lv.per_sample_gradients(params, x, y)` has one row per sample, ∂L⁽ⁱ⁾/∂(w, b). What does J = (1/m) "
-        "Σ L⁽ⁱ⁾ "
-        "make of them?",
+        "Σ L⁽ⁱ⁾ make of them?",
         "The derivative of a sum is the sum of the derivatives, and the constant 1/m comes out of the "
-        "derivative. "
-        "Average the rows: axis 0.",
+        "derivative. Average the rows: axis 0.",
     ],
     givens={"params": (1.0, -1.0)},
     compute=_q3_values,
@@ -528,19 +501,17 @@ def _q4_values(v: Values) -> dict:
 q4 = Question(
     "q4",
     "Batch size and smoothness",
-    "> A practitioner uses batch size = 1 and observes that the training loss oscillates wildly rather than\n"
-    "> decreasing monotonically. They switch to batch size = 32 and observe smoother but still noisy "
-    "convergence. At\n"
-    "> batch size = 1000 (full batch), the loss decreases smoothly. Why does larger batch size produce "
-    "smoother loss\n"
-    "> trajectories, and what is the theoretical trade-off?\n\n"
-    "**Your answer:** `variances`, how far a mini-batch gradient strays from the full gradient,\n"
+    "> A practitioner uses batch size = 1 and observes that the training loss oscillates wildly rather than "
+    "decreasing monotonically. They switch to batch size = 32 and observe smoother but still noisy "
+    "convergence. At batch size = 1000 (full batch), the loss decreases smoothly. Why does larger batch size "
+    "produce smoother loss trajectories, and what is the theoretical trade-off?\n"
+    "\n"
+    "**Your answer:** `variances`, how far a mini-batch gradient strays from the full gradient, "
     "$\\mathbb{E}\\lVert \\hat g_k - g\\rVert^2$, for each batch size $k$ in `q4.batch_sizes`, on the "
-    "course's data at\n"
-    "$(w, b)$ = `q4.params` -- exactly, from the per-sample gradients (the answer cell's set-up line gives "
-    "them),\n"
-    "not by sampling batches: work out how it depends on $k$ for batches of $k$ distinct samples out of $m$\n"
-    "(the hints help). And `tradeoff`, one of `'a'`, `'b'`, `'c'`, `'d'`: the theoretical trade-off.",
+    "course's data at $(w, b)$ = `q4.params` -- exactly, from the per-sample gradients (the answer cell's "
+    "set-up line gives them), not by sampling batches: work out how it depends on $k$ for batches of $k$ "
+    "distinct samples out of $m$ (the hints help). And `tradeoff`, one of `'a'`, `'b'`, `'c'`, `'d'`: the "
+    "theoretical trade-off.",
     [
         Vector(
             "variances",
@@ -576,8 +547,7 @@ q4 = Question(
             "tradeoff",
             {
                 "a": "A batch of k costs k gradient evaluations, but its gradient's variance falls only like "
-                "1/k "
-                "(the typical error like 1/√k): past some size, more compute per update buys little.",
+                "1/k (the typical error like 1/√k): past some size, more compute per update buys little.",
                 "b": "Larger batches are biased toward sharp minima, so their loss is smoother but wrong.",
                 "c": "Larger batches always reach a given cost with fewer examples.",
                 "d": "The variance falls like 1/k², so doubling the batch quarters the noise.",
@@ -587,8 +557,7 @@ q4 = Question(
                 "b": "A mini-batch gradient is unbiased at every k; the smoothness comes from its smaller "
                 "variance. What minima the noise favours is lesson 10's question.",
                 "c": "Per example seen, small batches won in lesson 04; larger batches need fewer *updates*, "
-                "not "
-                "fewer examples.",
+                "not fewer examples.",
                 "d": "Averaging k samples divides a variance by k, not k²: doubling the batch halves it.",
             },
         ),
@@ -601,26 +570,23 @@ variances = [G.var(axis=0).sum() / k * (m - k) / (m - 1) for k in q4.batch_sizes
 tradeoff = "a\"""",
     explanation=(
         "A mini-batch gradient is the mean of k per-sample gradients drawn without replacement, so its "
-        "squared "
-        "error about the full gradient is tr(Σ)/k · (m − k)/(m − 1). Each update's direction is off by about "
-        "the "
-        "square root of this, so small batches zig-zag and the cost jumps; the full batch does not. The "
-        "trade-off: an update costs k gradient evaluations while its noise falls only like 1/k."
+        "squared error about the full gradient is tr(Σ)/k · (m − k)/(m − 1). Each update's direction is off "
+        "by about the square root of this, so small batches zig-zag and the cost jumps; the full batch does "
+        "not. The trade-off: an update costs k gradient evaluations while its noise falls only like 1/k."
     ),
     hints=[
         "The variance here is E‖ĝ_k − g‖², the mean squared distance between a batch's gradient and the full "
         "gradient. For k = 1 it is tr(Σ), the summed variance of the per-sample gradients "
         "(`G.var(axis=0).sum()`, dividing by m).",
         "Averaging k samples divides the variance by k; drawing them without replacement from only m "
-        "multiplies "
-        "it by (m − k)/(m − 1), so a full batch (k = m) has none.",
+        "multiplies it by (m − k)/(m − 1), so a full batch (k = m) has none.",
     ],
     givens={"params": (0.0, 0.0), "batch_sizes": (1, 8, 32, 128, 512, 1000)},
     compute=_q4_values,
     praise=(
         "the squared error falls from {variances[0]:.3g} at k = 1 to {variances[4]:.3g} at k = 512 and to 0 "
-        "at "
-        "k = 1000: the larger the batch, the closer each step to the true gradient -- at k times the compute."
+        "at k = 1000: the larger the batch, the closer each step to the true gradient -- at k times the "
+        "compute."
     ),
 )
 
@@ -644,19 +610,14 @@ q5 = Question(
     "q5",
     "The gradient of the L2 penalty",
     "> The objective function in L2 regularization is $J_{reg} = J + \\lambda/2 \\times \\sum w^2$. This is "
-    "the cost\n"
-    "> function plus a penalty term. When computing the gradient $\\partial J_{reg}/\\partial w_j$, what "
-    "does the\n"
-    "> regularization term contribute? How does this differ from computing $\\partial L^{(i)}/\\partial w_j$ "
-    "for a\n"
-    "> single sample?\n\n"
+    "the cost function plus a penalty term. When computing the gradient $\\partial J_{reg}/\\partial w_j$, "
+    "what does the regularization term contribute? How does this differ from computing $\\partial "
+    "L^{(i)}/\\partial w_j$ for a single sample?\n"
+    "\n"
     "**Your answer:** on the course's data at $(w, b)$ = `q5.params` with $\\lambda$ = `q5.lam`: the "
-    "penalty's\n"
-    "contribution to the gradient, $(\\partial/\\partial w, \\partial/\\partial b)$ of $\\lambda/2 \\cdot "
-    "w^2$\n"
-    "(`penalty_gradient`); and the gradient of the first sample's loss,\n"
-    "$(\\partial L^{(1)}/\\partial w, \\partial L^{(1)}/\\partial b)$ (`sample_gradient`, sample index "
-    "`q5.sample` = 0).\n"
+    "penalty's contribution to the gradient, $(\\partial/\\partial w, \\partial/\\partial b)$ of $\\lambda/2 "
+    "\\cdot w^2$ (`penalty_gradient`); and the gradient of the first sample's loss, $(\\partial "
+    "L^{(1)}/\\partial w, \\partial L^{(1)}/\\partial b)$ (`sample_gradient`, sample index `q5.sample` = 0). "
     "The bias is not penalised.",
     [
         Vector(
@@ -672,8 +633,7 @@ q5 = Question(
                 Mistake(
                     lambda v: -v.penalty_gradient,
                     "has the wrong sign. The penalty grows as |w| grows, so its gradient points the way w "
-                    "does; "
-                    "the update −η·λw then shrinks w toward 0 (weight decay).",
+                    "does; the update −η·λw then shrinks w toward 0 (weight decay).",
                 ),
                 Mistake(
                     lambda v: v.penalty_gradient / 2,
@@ -710,8 +670,7 @@ q5 = Question(
                 Mistake(
                     lambda v: v.sample_gradient + v.penalty_gradient,
                     "includes the penalty's λ·w. One sample's loss has no λ in it: the penalty belongs to "
-                    "the "
-                    "objective, not to a sample.",
+                    "the objective, not to a sample.",
                 ),
                 Mistake(
                     "cost_gradient",
@@ -736,25 +695,21 @@ penalty_gradient = np.array([q5.lam * q5.params[0], 0.0])
 sample_gradient = lv.per_sample_gradients(q5.params, x[:1], y[:1])[0]""",
     explanation=(
         "∂/∂wⱼ [λ/2 · Σₖ wₖ²] = λ·wⱼ: the penalty pulls each weight toward 0 in proportion to its size "
-        "(weight "
-        "decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not depend on any sample and is added once per update, "
-        "whatever "
-        "the batch size. ∂L⁽ⁱ⁾/∂wⱼ = (ŷᵢ − yᵢ)·xᵢⱼ depends on sample i alone and has no λ."
+        "(weight decay: w ← (1 − ηλ)·w − η·∂J/∂w). It does not depend on any sample and is added once per "
+        "update, whatever the batch size. ∂L⁽ⁱ⁾/∂wⱼ = (ŷᵢ − yᵢ)·xᵢⱼ depends on sample i alone and has no λ."
     ),
     hints=[
         "Differentiate λ/2 · Σⱼ wⱼ² with respect to one weight wⱼ: only the j-th term depends on it. The "
-        "bias b is "
-        "not in the penalty.",
+        "bias b is not in the penalty.",
         "One sample's loss L⁽ⁱ⁾ is the cross-entropy of that sample alone; the penalty belongs to the "
-        "objective "
-        "J_reg, not to any sample. `lv.per_sample_gradients(params, x[i:i+1], y[i:i+1])[0]` is its gradient.",
+        "objective J_reg, not to any sample. `lv.per_sample_gradients(params, x[i:i+1], y[i:i+1])[0]` is its "
+        "gradient.",
     ],
     givens={"params": (2.5, -3.0), "lam": 0.1, "sample": 0},
     compute=_q5_values,
     praise=(
         "the penalty adds λ·w to ∂/∂w (and nothing to ∂/∂b), whatever the data; one sample's gradient "
-        "depends "
-        "on that sample and has no λ in it."
+        "depends on that sample and has no λ in it."
     ),
 )
 

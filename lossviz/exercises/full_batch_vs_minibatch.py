@@ -41,9 +41,9 @@ q1 = Question(
     "q1",
     "counting updates and examples",
     "`lv.train` with batches of `q1.batch_size` (= 64) on the $m = 1000$ customers: how many updates does "
-    "one\n"
-    "epoch make, and how many examples has the run seen after `q1.n_updates` (= 100) updates? Work it out\n"
-    "from how an epoch is cut into batches, then check it against `lv.train(...).examples_seen`.\n\n"
+    "one epoch make, and how many examples has the run seen after `q1.n_updates` (= 100) updates? Work it "
+    "out from how an epoch is cut into batches, then check it against `lv.train(...).examples_seen`.\n"
+    "\n"
     "**Your answer:** `updates_per_epoch` and `examples_seen`, two whole numbers.",
     [
         Number(
@@ -75,8 +75,8 @@ q1 = Question(
                 ),
                 Mistake(
                     lambda v: v.n_updates * v.m / updates_per_epoch(v.m, v.batch_size),
-                    "spreads an epoch's examples evenly over its updates; the batches are 64, 64, ..., and "
-                    "a smaller last one.",
+                    "spreads an epoch's examples evenly over its updates; the batches are 64, 64, ..., and a "
+                    "smaller last one.",
                 ),
                 Mistake("n_updates", "counts updates, not examples."),
             ],
@@ -110,8 +110,9 @@ examples_seen = full_epochs * q1.m + extra * q1.batch_size  # whole epochs, then
 q2 = Question(
     "q2",
     "online learning gone wrong",
-    "In the lesson, online learning ($k = 1$) with $\\eta = 0.5$ ended its first epoch with a *higher* cost\n"
-    "than it started with, after 1000 updates, while the mini-batch run ($k = 32$) came down. Why?\n\n"
+    "In the lesson, online learning ($k = 1$) with $\\eta = 0.5$ ended its first epoch with a *higher* cost "
+    "than it started with, after 1000 updates, while the mini-batch run ($k = 32$) came down. Why?\n"
+    "\n"
     "**Your answer:** `why_worse`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -119,8 +120,7 @@ q2 = Question(
             {
                 "a": "A one-sample gradient is biased: on average it does not point along ∇J.",
                 "b": "A one-sample gradient's noise is many times its signal (about 58 times at the start), "
-                "and "
-                "η = 0.5 turns that noise into large random steps; a smaller η tames it.",
+                "and η = 0.5 turns that noise into large random steps; a smaller η tames it.",
                 "c": "It diverged, because η·λ > 2.",
                 "d": "One epoch is too few updates to make progress.",
             },
@@ -136,8 +136,8 @@ q2 = Question(
     solution='why_worse = "b"',
     explanation=(
         "The one-sample estimate is unbiased, but its squared error tr Σ was about 58 times the squared "
-        "signal ‖∇J‖² at the start. With η = 0.5 each step moves mostly at random, up the "
-        "valley's walls; the lesson's η = 0.05 made online learning the best of all after one epoch."
+        "signal ‖∇J‖² at the start. With η = 0.5 each step moves mostly at random, up the valley's walls; "
+        "the lesson's η = 0.05 made online learning the best of all after one epoch."
     ),
     hints=[
         "The lesson's section *Where the noise comes from* compares the noise of k = 1, 32 and 1000 with the "
@@ -166,10 +166,10 @@ def _q3_values(v: Values) -> dict:
 q3 = Question(
     "q3",
     "noise against signal",
-    "At the start, $(w, b) = (0, 0)$, compare the noise of a 100-sample batch's gradient with the signal:\n"
+    "At the start, $(w, b) = (0, 0)$, compare the noise of a 100-sample batch's gradient with the signal: "
     "compute $\\mathbb{E}\\lVert \\hat g_{100} - g\\rVert^2 / \\lVert g\\rVert^2$, where $g = \\nabla J$ on "
-    "the\n"
-    "course's data.\n\n"
+    "the course's data.\n"
+    "\n"
     "**Your answer:** `noise_to_signal`.",
     [
         Number(

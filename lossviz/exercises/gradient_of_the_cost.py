@@ -51,12 +51,11 @@ def _errors(params: np.ndarray, x: np.ndarray, y: np.ndarray, batch: np.ndarray)
 q1 = Question(
     "q1",
     "a mini-batch gradient",
-    "Write `minibatch_gradient(params, x, y, batch, lam)`: the gradient with respect to $(w, b)$ that one\n"
-    "mini-batch SGD update follows, for the model $\\hat y = \\sigma(w x + b)$ with the objective\n"
-    "$J + \\frac{\\lambda}{2} w^2$. `params` is $(w, b)$, `x` and `y` the whole data set, `batch` an array "
-    "of\n"
-    "the batch's sample indices and `lam` is $\\lambda$. Write it from the formulas of this lesson, with\n"
-    "numpy; the check tries it on data, batches and $\\lambda$ you have not seen.",
+    "Write `minibatch_gradient(params, x, y, batch, lam)`: the gradient with respect to $(w, b)$ that one "
+    "mini-batch SGD update follows, for the model $\\hat y = \\sigma(w x + b)$ with the objective $J + "
+    "\\frac{\\lambda}{2} w^2$. `params` is $(w, b)$, `x` and `y` the whole data set, `batch` an array of the "
+    "batch's sample indices and `lam` is $\\lambda$. Write it from the formulas of this lesson, with numpy; "
+    "the check tries it on data, batches and $\\lambda$ you have not seen.",
     [
         Function(
             "minibatch_gradient",
@@ -150,8 +149,9 @@ def minibatch_gradient(params, x, y, batch, lam):
 q2 = Question(
     "q2",
     "a short mean",
-    "At $(w, b) = (1, -1)$ the median length of one sample's gradient was about 0.70, and the length of\n"
-    "their mean, $\\nabla J$, about 0.10. Why is the mean so much shorter?\n\n"
+    "At $(w, b) = (1, -1)$ the median length of one sample's gradient was about 0.70, and the length of "
+    "their mean, $\\nabla J$, about 0.10. Why is the mean so much shorter?\n"
+    "\n"
     "**Your answer:** `why_short`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -179,8 +179,7 @@ q2 = Question(
         "A churner's gradient is (ŷ − 1)·(x, 1), pointing to lower w and b; a stayer's is ŷ·(x, 1), pointing "
         "to higher. The cloud of the lesson's figure is two fans in opposite directions, and their mean -- "
         "what full-batch gradient descent follows -- is what is left after they cancel. A mini-batch "
-        "averages "
-        "too few arrows to cancel as well: that is its noise."
+        "averages too few arrows to cancel as well: that is its noise."
     ),
     hints=[
         "Look at the cloud of per-sample gradients in the lesson: which way do the churners' arrows point, "
@@ -198,11 +197,11 @@ _PARAMS = (1.0, -1.0)
 q3 = Question(
     "q3",
     "four times the batch",
-    "At $(w, b) = (1, -1)$ the squared error of a 10-sample batch's gradient,\n"
-    "$\\mathbb{E}\\,\\lVert \\hat g_{10} - \\nabla J\\rVert^2$, is `q3.variance_10` (about 0.047), on the "
-    "course's\n"
-    "$m = 1000$ customers. **Predict** the squared error of a 40-sample batch's gradient from how it scales\n"
-    "with the batch size -- from `q3.variance_10` and the lesson's formula, without sampling any batch.\n\n"
+    "At $(w, b) = (1, -1)$ the squared error of a 10-sample batch's gradient, $\\mathbb{E}\\,\\lVert \\hat "
+    "g_{10} - \\nabla J\\rVert^2$, is `q3.variance_10` (about 0.047), on the course's $m = 1000$ customers. "
+    "**Predict** the squared error of a 40-sample batch's gradient from how it scales with the batch size -- "
+    "from `q3.variance_10` and the lesson's formula, without sampling any batch.\n"
+    "\n"
     "**Your answer:** `variance_40`.",
     [
         Number(
@@ -213,13 +212,12 @@ q3 = Question(
                 Mistake(
                     lambda v: v.variance_10 / 2,
                     "halves it: four times the batch halves the error's *size* (its square root); the "
-                    "squared "
-                    "error falls by more.",
+                    "squared error falls by more.",
                 ),
                 Mistake(
                     lambda v: v.variance_10 / 4,
-                    "divides by 4 but leaves out that batches are drawn without replacement: the factor "
-                    "(m − k)/(m − 1) changes with k too.",
+                    "divides by 4 but leaves out that batches are drawn without replacement: the factor (m − "
+                    "k)/(m − 1) changes with k too.",
                 ),
                 Mistake(
                     lambda v: v.variance_10 / 16, "divides by 16: the squared error falls like 1/k, not 1/k²."

@@ -40,10 +40,11 @@ _SAMPLE_ALIASES = {k: (f"sample {k}", f"s{k}", f"sample{k}") for k in "12345"}
 q1 = Question(
     "q1",
     "an uninformed model",
-    "Replace the network by a model that knows nothing and predicts $\\hat y = 0.5$ for every customer.\n"
-    "**Predict first, without computing:** compared with the anchor table, which sample's loss rises\n"
-    "the most? Then compute the cost of the uninformed model.\n\n"
-    "**Your answer:** `rises_most`, the sample's number as a string (`'1'` to `'5'`), and `cost_at_half`,\n"
+    "Replace the network by a model that knows nothing and predicts $\\hat y = 0.5$ for every customer. "
+    "**Predict first, without computing:** compared with the anchor table, which sample's loss rises the "
+    "most? Then compute the cost of the uninformed model.\n"
+    "\n"
+    "**Your answer:** `rises_most`, the sample's number as a string (`'1'` to `'5'`), and `cost_at_half`, "
     "the cost $J$ when every $\\hat y$ is 0.5.",
     [
         Choice(
@@ -92,21 +93,20 @@ rises = lv.bce_loss(y, y_half) - lv.bce_loss(y, y_hat)  # how much each loss cha
 rises_most = str(int(np.argmax(rises)) + 1)             # samples are numbered from 1
 cost_at_half = lv.cost(y, y_half)""",
     explanation=(
-        "At ŷ = 0.5 every loss is −log 0.5 = log 2 ≈ 0.693, whatever the label, so the cost is log 2 too "
-        "-- the cost of knowing nothing, the usual first value of a training curve. A loss rises most where "
-        "the prediction was most confidently *right*: that prediction had the smallest loss. Sample 1, the "
-        "wrong one, gets better."
+        "At ŷ = 0.5 every loss is −log 0.5 = log 2 ≈ 0.693, whatever the label, so the cost is log 2 too -- "
+        "the cost of knowing nothing, the usual first value of a training curve. A loss rises most where the "
+        "prediction was most confidently *right*: that prediction had the smallest loss. Sample 1, the wrong "
+        "one, gets better."
     ),
     hints=[
         "What is −[y log 0.5 + (1 − y) log(1 − 0.5)] for y = 1, and for y = 0?",
-        "Every sample's new loss is the same number, so the sample whose loss rises most is the one "
-        "whose loss was smallest before. `lv.bce_loss(y, np.full_like(y_hat, 0.5))` gives the new losses.",
+        "Every sample's new loss is the same number, so the sample whose loss rises most is the one whose "
+        "loss was smallest before. `lv.bce_loss(y, np.full_like(y_hat, 0.5))` gives the new losses.",
     ],
     compute=_q1_values,
     praise=(
         "every loss becomes log 2 ≈ {cost_at_half:.4f}, so the sample with the smallest loss before -- the "
-        "most "
-        "confident right prediction -- loses most, and sample 1, the wrong one, gains."
+        "most confident right prediction -- loses most, and sample 1, the wrong one, gains."
     ),
 )
 
@@ -162,8 +162,8 @@ def _swapped_cost(y: np.ndarray, z: np.ndarray) -> float:
 q2 = Question(
     "q2",
     "the cost from logits",
-    "Write the function `cost_from_logits(y, z)`: the cost $J$ -- the mean binary cross-entropy -- of the\n"
-    "labels `y` and the logits `z` (both `(m,)` arrays, $\\hat y = \\sigma(z)$). It must be exact for every\n"
+    "Write the function `cost_from_logits(y, z)`: the cost $J$ -- the mean binary cross-entropy -- of the "
+    "labels `y` and the logits `z` (both `(m,)` arrays, $\\hat y = \\sigma(z)$). It must be exact for every "
     "finite logit. The check calls it on batches you have not seen, some with $|z|$ in the hundreds.",
     [
         Function(
@@ -220,11 +220,9 @@ def cost_from_logits(y, z):
     return losses.mean()""",
     explanation=(
         "With ŷ = σ(z), −[y log σ(z) + (1 − y) log(1 − σ(z))] simplifies to max(z, 0) − y·z + log(1 + "
-        "e^(−|z|)). "
-        "The exponential's argument is never positive, so nothing overflows, and no probability is rounded "
-        "to "
-        "0 or 1 on the way: a churner with logit −800 costs 800, as it should. The cost is the mean over the "
-        "batch. (`lv.bce_loss_from_logits(y, z).mean()` computes the same.)"
+        "e^(−|z|)). The exponential's argument is never positive, so nothing overflows, and no probability "
+        "is rounded to 0 or 1 on the way: a churner with logit −800 costs 800, as it should. The cost is the "
+        "mean over the batch. (`lv.bce_loss_from_logits(y, z).mean()` computes the same.)"
     ),
     hints=[
         "Lesson 01 gives the identity frameworks use: L = max(z, 0) − y·z + log(1 + e^(−|z|)). Why is it "
@@ -241,10 +239,10 @@ def cost_from_logits(y, z):
 q3 = Question(
     "q3",
     "where the penalty goes",
-    'A framework *sums* the losses of a batch instead of averaging them (`reduction="sum"`), and the L2\n'
-    "penalty $\\frac{\\lambda}{2}\\sum_j w_j^2$ is put inside every sample's loss. With batches of $k = "
-    "32$,\n"
-    "what happens?\n\n"
+    'A framework *sums* the losses of a batch instead of averaging them (`reduction="sum"`), and the L2 '
+    "penalty $\\frac{\\lambda}{2}\\sum_j w_j^2$ is put inside every sample's loss. With batches of $k = 32$, "
+    "what happens?\n"
+    "\n"
     "**Your answer:** `what_happens`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -271,13 +269,13 @@ q3 = Question(
     ],
     solution='what_happens = "b"',
     explanation=(
-        "Summed, a penalty inside every loss is added once per sample: k·λ/2·Σw², so the effective λ is "
-        "k times the one you set and changes when the batch size changes. The penalty depends on the "
+        "Summed, a penalty inside every loss is added once per sample: k·λ/2·Σw², so the effective λ is k "
+        "times the one you set and changes when the batch size changes. The penalty depends on the "
         "parameters, not on any sample: it belongs to the objective, J + λ/2·Σw², added once."
     ),
     hints=[
-        "Write the batch's summed objective with the penalty inside each of the k losses: "
-        "Σᵢ (Lᵢ + λ/2·Σw²). How many penalties is that?",
+        "Write the batch's summed objective with the penalty inside each of the k losses: Σᵢ (Lᵢ + λ/2·Σw²). "
+        "How many penalties is that?",
         "Lesson 01's last cell did this for its five samples.",
     ],
     praise="a penalty inside every summed loss is counted k times; it belongs once, to the objective.",

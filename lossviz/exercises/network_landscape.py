@@ -35,12 +35,11 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "parameters and copies",
-    "Widen the lesson's network to `q1.n_hidden` (= 5) hidden $\\tanh$ units, still with `q1.n_inputs` (= "
-    "3)\n"
-    "inputs and one output. How many parameters does it have, and how many parameter vectors compute "
-    "exactly\n"
-    "the same function as a given one (the minimum itself included), by relabelling the hidden units and\n"
-    "flipping their signs?\n\n"
+    "Widen the lesson's network to `q1.n_hidden` (= 5) hidden $\\tanh$ units, still with `q1.n_inputs` (= 3) "
+    "inputs and one output. How many parameters does it have, and how many parameter vectors compute exactly "
+    "the same function as a given one (the minimum itself included), by relabelling the hidden units and "
+    "flipping their signs?\n"
+    "\n"
     "**Your answer:** `n_params` and `n_copies`, whole numbers.",
     [
         Number(
@@ -53,8 +52,7 @@ q1 = Question(
                 Mistake(
                     lambda v: v.n_params - v.n_hidden - 1,
                     "leaves out some parameters: count W₁, b₁, w₂ and b₂ -- every hidden unit has a bias, "
-                    "and "
-                    "the output has its weights and a bias.",
+                    "and the output has its weights and a bias.",
                 ),
             ],
             fmt="d",
@@ -84,9 +82,8 @@ n_params = n * h + h + h + 1                # W1, b1, w2, b2
 n_copies = math.factorial(h) * 2 ** h       # relabel the units, flip each one's signs""",
     explanation=(
         "W₁ is h×n, b₁ has h entries, w₂ h and b₂ one: n·h + 2h + 1. Any of the h! orders of the hidden "
-        "units "
-        "computes the same function, and because tanh is odd, flipping a unit's incoming weights, bias and "
-        "outgoing weight does too -- for each unit separately: h!·2ʰ."
+        "units computes the same function, and because tanh is odd, flipping a unit's incoming weights, bias "
+        "and outgoing weight does too -- for each unit separately: h!·2ʰ."
     ),
     hints=[
         "Count W₁, b₁, w₂ and b₂ separately.",
@@ -104,7 +101,8 @@ q2 = Question(
     "q2",
     "what a slice shows",
     "A filter-normalised random 2-D slice through $\\theta^*$ shows a single smooth basin. What can you "
-    "conclude?\n\n"
+    "conclude?\n"
+    "\n"
     "**Your answer:** `slice_shows`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -113,9 +111,8 @@ q2 = Question(
                 "a": "The network's cost is convex.",
                 "b": "θ* is the only minimum of the cost.",
                 "c": "Only that θ* is at the bottom of a basin along those two directions: the slice hides "
-                "the "
-                "other dimensions, the steepest among them, and the symmetric copies of θ* with the barriers "
-                "between them.",
+                "the other dimensions, the steepest among them, and the symmetric copies of θ* with the "
+                "barriers between them.",
                 "d": "The sharpness of θ* is the curvature the slice shows.",
             },
             "c",
@@ -123,8 +120,7 @@ q2 = Question(
                 "a": "The line from θ* to one of its relabelled copies rose 0.16 above both ends; a convex "
                 "function never rises above the chord.",
                 "b": "Every minimum has its symmetric copies (384 for four units), equally good and well "
-                "apart; "
-                "the slice passes through none of them.",
+                "apart; the slice passes through none of them.",
                 "d": "The random directions saw less than a fifth of λ_max: a plane through θ* misses the "
                 "steepest direction, which power iteration finds.",
             },
@@ -146,8 +142,9 @@ q2 = Question(
 q3 = Question(
     "q3",
     "where the flatness came from",
-    "The batch-8 runs ended flatter than the full-batch runs. Polished with 3000 full-batch updates, they\n"
-    "became about as sharp as the full-batch minima. What does that say?\n\n"
+    "The batch-8 runs ended flatter than the full-batch runs. Polished with 3000 full-batch updates, they "
+    "became about as sharp as the full-batch minima. What does that say?\n"
+    "\n"
     "**Your answer:** `flatness`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -162,11 +159,10 @@ q3 = Question(
             "a",
             {
                 "b": "Polishing does not reshape a basin; it walks to the basin's bottom, where the "
-                "curvature is "
-                "then measured. Full-batch minima polished the same way stayed as sharp as before.",
+                "curvature is then measured. Full-batch minima polished the same way stayed as sharp as "
+                "before.",
                 "c": "Polishing from a point near a basin's floor stays in that basin; their training "
-                "objectives "
-                "fell to the full-batch minima's.",
+                "objectives fell to the full-batch minima's.",
                 "d": "The held-out costs were no lower: batch 8 won 9 of 16 pairs, and the medians differed "
                 "by 0.002.",
             },
@@ -175,9 +171,8 @@ q3 = Question(
     solution='flatness = "a"',
     explanation=(
         "The end of a mini-batch run is not a minimum: its gradient was tens of times larger. Measured "
-        "there, "
-        "sharpness is lower because the noise keeps the run on the basin's gentler sides; polished to the "
-        "bottom, the same basins are nearly as sharp as the full-batch ones."
+        "there, sharpness is lower because the noise keeps the run on the basin's gentler sides; polished to "
+        "the bottom, the same basins are nearly as sharp as the full-batch ones."
     ),
     hints=["Compare the gradient norms at the ends of the two groups, before polishing."],
     praise="the noise kept them off the bottom; the basins themselves were about as sharp.",

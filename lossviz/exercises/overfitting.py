@@ -50,10 +50,10 @@ def _swapped(got: dict, v: Values) -> bool:
 q1 = Question(
     "q1",
     "two costs of one fit",
-    "Fit the degree-`q1.degree` (= 15) model with $\\lambda$ = `q1.lam` (= $10^{-6}$) to the 20 customers "
-    "of\n"
-    "training set `q1.train_seed` (= 3), `lv.make_churn(20, seed=3)`, and compute its cost on those 20 and\n"
-    "on the validation set of the set-up cell.\n\n"
+    "Fit the degree-`q1.degree` (= 15) model with $\\lambda$ = `q1.lam` (= $10^{-6}$) to the 20 customers of "
+    "training set `q1.train_seed` (= 3), `lv.make_churn(20, seed=3)`, and compute its cost on those 20 and "
+    "on the validation set of the set-up cell.\n"
+    "\n"
     "**Your answer:** `train_cost` and `validation_cost`.",
     [
         Number(
@@ -91,9 +91,8 @@ train_cost = model.cost(x20, y20)
 validation_cost = model.cost(x_val, y_val)""",
     explanation=(
         "With 15 features for 20 customers the model nearly interpolates its training labels, so its "
-        "training "
-        "cost is small, while its cost on 5000 new customers is many times larger: the training cost "
-        "measures how well the model remembers its 20 customers."
+        "training cost is small, while its cost on 5000 new customers is many times larger: the training "
+        "cost measures how well the model remembers its 20 customers."
     ),
     hints=[
         "`lv.capacity.fit_poly_logistic(x, y, degree, lam)` returns a model with `.cost(x, y)`.",
@@ -111,8 +110,9 @@ validation_cost = model.cost(x_val, y_val)""",
 q2 = Question(
     "q2",
     "which number to report",
-    "You swept $\\lambda$ for the degree-15 model and chose the value with the lowest mean validation cost.\n"
-    "Which number do you report as the cost to expect on new customers?\n\n"
+    "You swept $\\lambda$ for the degree-15 model and chose the value with the lowest mean validation cost. "
+    "Which number do you report as the cost to expect on new customers?\n"
+    "\n"
     "**Your answer:** `report`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -156,11 +156,10 @@ def _q3_values(v: Values) -> dict:
 q3 = Question(
     "q3",
     "too much λ",
-    "With a huge $\\lambda$ the weights shrink to nothing and the model predicts its training set's "
-    "majority\n"
+    "With a huge $\\lambda$ the weights shrink to nothing and the model predicts its training set's majority "
     'class for everyone: here "no churn". **Predict** its error rate on the validation set from what you '
-    "know\n"
-    "of the data, then compute it.\n\n"
+    "know of the data, then compute it.\n"
+    "\n"
     "**Your answer:** `error_no_churn`.",
     [
         Number(
@@ -182,9 +181,9 @@ q3 = Question(
     solution="""\
 error_no_churn = np.mean(y_val != 0)     # wrong exactly on the customers who churned""",
     explanation=(
-        'A model that predicts "no churn" for everyone is wrong on every churner and right on everyone else: '
-        "its error rate is the churn rate, about 40 % here -- where the lesson's error curve climbs for "
-        "large λ."
+        'A model that predicts "no churn" for everyone is wrong on every churner and right on everyone '
+        "else: its error rate is the churn rate, about 40 % here -- where the lesson's error curve climbs "
+        "for large λ."
     ),
     hints=['On which customers is "no churn" wrong?'],
     compute=_q3_values,

@@ -32,10 +32,10 @@ def _q1_values(v: Values) -> dict:
 q1 = Question(
     "q1",
     "a stable step in each basin",
-    "Full-batch gradient descent settles into a minimum only while $\\eta\\,J'' < 2$ there. For the "
-    "lesson's\n"
-    "two-basin cost (`problem` in the set-up cell), compute the largest stable learning rate at the sharp\n"
-    "minimum and at the flat one.\n\n"
+    "Full-batch gradient descent settles into a minimum only while $\\eta\\,J'' < 2$ there. For the lesson's "
+    "two-basin cost (`problem` in the set-up cell), compute the largest stable learning rate at the sharp "
+    "minimum and at the flat one.\n"
+    "\n"
     "**Your answer:** `lr_limits`, two numbers: (sharp, flat).",
     [
         Vector(
@@ -84,9 +84,9 @@ q2 = Question(
     "q2",
     "curvature in other coordinates",
     "A minimum has $d^2J/d\\theta^2$ = `q2.curvature_theta` (= 8). Write the same model with a new "
-    "parameter,\n"
-    "$\\theta = 3\\varphi$ (`q2.slope` = 3). **Predict** the curvature $d^2J/d\\varphi^2$ at the same "
-    "minimum.\n\n"
+    "parameter, $\\theta = 3\\varphi$ (`q2.slope` = 3). **Predict** the curvature $d^2J/d\\varphi^2$ at the "
+    "same minimum.\n"
+    "\n"
     "**Your answer:** `curvature_phi`.",
     [
         Number(
@@ -117,8 +117,8 @@ q2 = Question(
     solution="""\
 curvature_phi = q2.slope ** 2 * q2.curvature_theta   # d²J/dφ² = r'(φ)² · d²J/dθ² at a minimum""",
     explanation=(
-        "With θ = r(φ), dJ/dφ = r'·dJ/dθ and d²J/dφ² = r'²·d²J/dθ² + r''·dJ/dθ; at a minimum dJ/dθ = 0. "
-        "So the same minimum is 9 times sharper in φ: sharpness belongs to the coordinates, not to the model."
+        "With θ = r(φ), dJ/dφ = r'·dJ/dθ and d²J/dφ² = r'²·d²J/dθ² + r''·dJ/dθ; at a minimum dJ/dθ = 0. So "
+        "the same minimum is 9 times sharper in φ: sharpness belongs to the coordinates, not to the model."
     ),
     hints=["Differentiate J(r(φ)) twice with the chain rule, then use dJ/dθ = 0 at the minimum."],
     givens={"curvature_theta": 8.0, "slope": 3.0},
@@ -133,7 +133,8 @@ q3 = Question(
     "q3",
     "the other basin",
     "Run in $\\varphi$, small-batch SGD ended in the basin that was *sharp* in $\\theta$ -- every time. "
-    "Why?\n\n"
+    "Why?\n"
+    "\n"
     "**Your answer:** `why_other`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
@@ -157,9 +158,8 @@ q3 = Question(
     solution='why_other = "b"',
     explanation=(
         "d²J/dφ² = r'²·d²J/dθ²: with r' ≈ 0.2 on the left and 5 on the right, the sharp-in-θ basin is flat "
-        "in φ "
-        "and the other way round. SGD's kicks carry runs over the narrow basin's rim in the coordinates it "
-        "uses; 'flat' is a property of those coordinates, not of the model."
+        "in φ and the other way round. SGD's kicks carry runs over the narrow basin's rim in the coordinates "
+        "it uses; 'flat' is a property of those coordinates, not of the model."
     ),
     hints=["Lesson 10 printed both basins' curvature in θ and in φ. Which one is flat in φ?"],
     praise="noise prefers what is flat in its own coordinates.",
@@ -171,15 +171,15 @@ q3 = Question(
 q4 = Question(
     "q4",
     "full batch, unmoved",
-    "Full-batch descent ended exactly where it did, in $\\theta$ and in $\\varphi$. Why, here?\n\n"
+    "Full-batch descent ended exactly where it did, in $\\theta$ and in $\\varphi$. Why, here?\n"
+    "\n"
     "**Your answer:** `why_same`, one of `'a'`, `'b'`, `'c'`, `'d'`.",
     [
         Choice(
             "why_same",
             {
                 "a": "In one dimension a smooth increasing r(φ) keeps the gradient's sign at every model, so "
-                "a "
-                "small-step run still slides into the basin it started in.",
+                "a small-step run still slides into the basin it started in.",
                 "b": "Gradient descent has no noise, and without noise coordinates never matter.",
                 "c": "Gradient descent always finds the global minimum.",
                 "d": "The learning rate was rescaled by r'(φ) to compensate.",
@@ -187,8 +187,7 @@ q4 = Question(
             "a",
             {
                 "b": "Noise is not what protects it: in more dimensions a change of coordinates also turns "
-                "the "
-                "gradient, and can change where gradient descent ends.",
+                "the gradient, and can change where gradient descent ends.",
                 "c": "The two minima are equally deep, and each run ended in the basin it started in, sharp "
                 "or flat.",
                 "d": "The learning rate was the same, η = 0.01, in both coordinates.",
@@ -198,8 +197,7 @@ q4 = Question(
     solution='why_same = "a"',
     explanation=(
         "dJ/dφ = r'(φ)·dJ/dθ with r' > 0: the gradient points the same way in both coordinates, only its "
-        "length "
-        "changes, so a stable small-step run goes downhill to the same basin. That is special to one "
+        "length changes, so a stable small-step run goes downhill to the same basin. That is special to one "
         "dimension; in more, a reparametrisation turns gradients too."
     ),
     hints=["Write dJ/dφ with the chain rule. What does r' > 0 say about its sign?"],
