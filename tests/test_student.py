@@ -238,6 +238,7 @@ def test_a_student_copy_keeps_every_question_and_check_and_no_answer(path):
     worked = nbformat.read(path, as_version=4)
     copy = nbformat.read(ROOT / "notebooks" / "student" / path.name, as_version=4)
     assert is_unedited(copy)
+    assert "widgets" not in copy.metadata  # re-executing a lesson must not make its copy stale
     checks = [c.source for c in copy.cells if c.cell_type == "code" and ".check(" in c.source]
     assert checks == [c.source for c in worked.cells if c.cell_type == "code" and ".check(" in c.source]
     sheet = SHEETS[path.name]

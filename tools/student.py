@@ -284,7 +284,7 @@ def make_student_notebook(
     -------
     NotebookNode
         Cells tagged ``solution`` or ``worked-only`` dropped, solution regions replaced by
-        placeholders, outputs and execution counts cleared, a note after the
+        placeholders, outputs, execution counts and the widget state cleared, a note after the
         title, and ``metadata["lossviz"]`` holding the content hash.
 
     Raises
@@ -298,6 +298,7 @@ def make_student_notebook(
     student = nbformat.v4.new_notebook()
     student.metadata = copy.deepcopy(worked.metadata)
     student.metadata.pop(_META_KEY, None)
+    student.metadata.pop("widgets", None)  # widget state belongs to the outputs, which the copy has none of
     student.nbformat_minor = worked.nbformat_minor
     marked = False
     code_cells = [c for c in worked.cells if c.cell_type == "code"]
