@@ -2,7 +2,7 @@
 #   make lab    set up (first time only) and open the course in JupyterLab
 #   make test   set up (first time only) and run every test
 # Other targets: make setup, make lint, make test-unit, make test-doctests, make test-browser,
-# make test-notebooks, make student, make present, make bench, make clean-venv.
+# make test-notebooks, make exercises, make student, make nbgrader, make present, make bench, make clean-venv.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,14 +10,14 @@ PY     := $(VENV)/bin/python
 # Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
 STAMP  := $(VENV)/.lossviz-installed
 
-.PHONY: setup lab test test-unit test-doctests test-notebooks hygiene student present bench lint clean-venv
+.PHONY: setup lab test test-unit test-doctests test-notebooks hygiene exercises student nbgrader present bench lint clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[course,test]'
+	$(PY) -m pip install --quiet -e '.[course,grading,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -50,11 +50,21 @@ hygiene:
 	@if [ -f ../shared/tools/nbhygiene.py ]; then $(PYTHON) ../shared/tools/nbhygiene.py notebooks; \
 	else echo "nbhygiene: ../shared/tools/nbhygiene.py not found, skipped"; fi
 
-# The student copy of the exercises (notebooks/student/06_the_posts_five_questions.ipynb)
-# from the worked notebook:
+# Each lesson's Exercises section, from its declared questions (lossviz/exercises/<slug>.py);
+# re-execute the lessons it changes.
+exercises: setup
+	$(PY) tools/exercise_cells.py
+
+# The student copy of every lesson (notebooks/student/NN_name.ipynb) from the worked lesson:
 # solutions out, outputs cleared. A copy a learner has edited is kept; the new one goes beside it.
 student: setup
 	$(PY) tools/student.py
+
+# An nbgrader course in $(COURSE): one source assignment per lesson and nbgrader_config.py
+# (README: "Running the course for a class"). Then nbgrader generate_assignment, autograde, ...
+COURSE ?= course
+nbgrader: setup
+	$(PY) tools/nbgrader_course.py --course "$(COURSE)"
 
 # Presentation mode for class: the explorer in Voilà, sliders and figures, no code. Voilà reads
 # dashboards/voila.json (127.0.0.1 only, with a token) and prints the URL to open, token included;

@@ -13,7 +13,7 @@ optimisation functions (:mod:`lossviz.optim`). The rest is loaded on first use:
 
 * ``lv.plot`` -- every drawing (``lv.plot.cost_landscape(...)``);
 * ``lv.interactive`` -- the explorers (``lv.interactive.CostExplorer(x, y)``);
-* ``lv.exercises`` -- the self-checks of notebook 06;
+* ``lv.exercises`` -- every lesson's exercises (``check``, ``hint``, ``solution``, ``grade``);
 * ``lv.optim`` -- everything about optimisation (``lv.optim.online_pass``);
 * ``lv.topics`` and its modules, also as ``lv.imbalance``, ``lv.capacity``,
   ``lv.batch_size``, ``lv.basins`` and ``lv.network``.

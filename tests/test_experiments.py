@@ -1,4 +1,4 @@
-"""Tests of the computations behind notebook 05's answers: lossviz.topics.batch_size (updates, simulated
+"""Tests of the computations behind lesson 06's answers: lossviz.topics.batch_size (updates, simulated
 time, order effects, roughness), lossviz.data.anchor_features, lossviz.model.numerical_gradient,
 lossviz.optim.online_pass and measured_minibatch_variance, and the two plots of lossviz.plot.batch_size."""
 

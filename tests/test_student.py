@@ -1,9 +1,9 @@
-"""Tests of tools/student.py and of the committed student copy of the exercises.
+"""Tests of tools/student.py and of the committed student copies of the lessons.
 
-The student copy is generated, never edited by hand: it must be exactly what
-`python tools/student.py` (make student) writes, it must run top to bottom with every check saying
-"Not attempted", and a learner who fills in the blanks must get feedback, not errors.
-The generator must never overwrite a copy a learner has edited.
+The student copies are generated, never edited by hand: each must be exactly what
+`python tools/student.py` (make student) writes; its Exercises section must run with every check
+saying "Not attempted" (lesson 06, all exercises, top to bottom), and a learner who fills in the
+blanks must get feedback, not errors. The generator must never overwrite a copy a learner has edited.
 """
 
 import json
@@ -14,11 +14,15 @@ import pytest
 import student  # tools/student.py: pyproject's [tool.pytest.ini_options] puts tools/ on the path
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from student import BEGIN, END, is_unedited, make_student_notebook, write_student_copy
+from student import BEGIN, END, check_names, is_unedited, make_student_notebook, write_student_copy
+
+from lossviz.exercises import sheets
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKED = ROOT / "notebooks" / "06_the_posts_five_questions.ipynb"
 COPY = ROOT / "notebooks" / "student" / "06_the_posts_five_questions.ipynb"
+LESSONS = student.lessons()
+SHEETS = {sheet.lesson: sheet for sheet in sheets()}
 
 
 def _worked_example() -> nbformat.NotebookNode:
@@ -36,6 +40,13 @@ def _worked_example() -> nbformat.NotebookNode:
             ),
             new_code_cell(f"for i in range(2):\n    {BEGIN}\n    total = i\n    {END}\n    pass"),
             new_code_cell(f"{BEGIN}\nprint('no assignment')\n{END}"),
+            new_code_cell(
+                f"# answer\n{BEGIN}\nhelper = 2\ndef f(y, z=1):\n    return y * helper\nkept = f(1)\n{END}"
+            ),
+            new_code_cell("q9.check(f, kept)"),
+            new_markdown_cell(
+                "Teachers: see [the other lesson](02_y.ipynb).", metadata={"tags": ["worked-only"]}
+            ),
         ]
     )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -56,6 +67,9 @@ def test_solutions_are_replaced_and_the_rest_kept():
     assert sources[2].startswith("setup = 1\n")
     assert "    total = ____\n    pass" in sources[3]  # the region's indentation
     assert sources[4] == "# YOUR CODE HERE"
+    # only the names the check cell reads get a blank; a function gets a stub with its signature
+    assert sources[5] == "# answer\nkept = ____\ndef f(y, z=1):\n    return ____"
+    assert not any("Teachers" in s for s in sources)  # worked-only cells are left out
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
@@ -71,6 +85,18 @@ def test_relative_links_are_rebased_for_the_copys_folder():
     assert "](https://example.org)" in title and "](#q)" in title
     same_folder = make_student_notebook(_worked_example(), link_base=".")
     assert "](04_x.ipynb)" in same_folder.cells[0].source
+    # a lesson with a student copy of its own is linked there: the learner stays in the copies
+    among_copies = make_student_notebook(_worked_example(), link_base="..", student_names={"04_x.ipynb"})
+    assert "](04_x.ipynb)" in among_copies.cells[0].source
+
+
+def test_check_names_reads_the_check_call():
+    assert check_names("q2.check(params_1_then_2, params_2_then_1, slope)") == [
+        "params_1_then_2",
+        "params_2_then_1",
+        "slope",
+    ]
+    assert check_names("print(1)") == []
 
 
 @pytest.mark.parametrize(
@@ -192,27 +218,47 @@ def test_command_line(worked_file, tmp_path, capsys):
     assert "not found" in capsys.readouterr().err
 
 
-# ------------------------------------------------------------------ the committed copy
+# ------------------------------------------------------------------ the committed copies
 
 
-def test_the_committed_student_copy_is_what_the_command_writes():
-    assert student.main(["--source", str(WORKED), "--dest", str(COPY), "--check"]) == 0, (
-        "the student copy is out of date: run `make student`"
-    )
+def test_every_lesson_but_the_map_has_a_student_copy_and_exercises():
+    names = [p.name for p in LESSONS]
+    assert "00_start_here.ipynb" not in names
+    assert set(SHEETS) <= set(names)
+    for path in LESSONS:
+        assert (ROOT / "notebooks" / "student" / path.name).is_file(), path.name
 
 
-def test_the_student_copy_keeps_every_question_and_check_and_no_answer():
-    worked = nbformat.read(WORKED, as_version=4)
-    copy = nbformat.read(COPY, as_version=4)
+def test_the_committed_student_copies_are_what_the_command_writes(capsys):
+    assert student.main(["--check"]) == 0, capsys.readouterr().out + "\nrun `make student`"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_student_copy_keeps_every_question_and_check_and_no_answer(path):
+    worked = nbformat.read(path, as_version=4)
+    copy = nbformat.read(ROOT / "notebooks" / "student" / path.name, as_version=4)
     assert is_unedited(copy)
+    assert "widgets" not in copy.metadata  # re-executing a lesson must not make its copy stale
     checks = [c.source for c in copy.cells if c.cell_type == "code" and ".check(" in c.source]
     assert checks == [c.source for c in worked.cells if c.cell_type == "code" and ".check(" in c.source]
-    assert len(checks) == 5
+    sheet = SHEETS[path.name]
+    assert len(checks) == len(sheet.questions)
     text = "\n".join(c.source for c in copy.cells)
     assert "SOLUTION" not in text
-    assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in copy.cells)
-    for q in range(1, 6):
-        assert f"## Question {q}" in text
+    for q in sheet.questions:
+        assert q.solution_code not in text
+    assert not any(
+        {"solution", "worked-only"} & set(c.get("metadata", {}).get("tags", [])) for c in copy.cells
+    )
+    for number, q in enumerate(sheet.questions, start=1):
+        assert sheet.question_heading.format(number=number, title=q.title) in text
+
+
+def _exercises_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The Exercises section of a lesson on its own: it must need nothing from above it."""
+    ids = [c.get("id") for c in nb.cells]
+    nb.cells = nb.cells[ids.index("exercises-setup") :]
+    return nb
 
 
 def _run(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -220,6 +266,17 @@ def _run(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(COPY.parent)}}
     )
     return client.execute()
+
+
+@pytest.mark.parametrize("path", [p for p in LESSONS if p != WORKED], ids=lambda p: p.stem)
+def test_a_student_copys_exercises_run_on_their_own_and_are_not_attempted(path):
+    nb = _run(_exercises_only(nbformat.read(ROOT / "notebooks" / "student" / path.name, as_version=4)))
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", cell.source
+    statuses = _check_outputs(nb)
+    assert len(statuses) == len(SHEETS[path.name].questions)
+    assert all(s.startswith("Not attempted") for s in statuses), statuses
 
 
 def _check_outputs(nb: nbformat.NotebookNode) -> list[str]:
@@ -245,7 +302,7 @@ def test_the_student_copy_runs_top_to_bottom_and_every_check_is_not_attempted():
     assert all(s.startswith("Not attempted") for s in statuses), statuses
 
 
-def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
+def test_a_learner_filling_in_the_blanks_of_the_five_questions_gets_feedback_not_errors():
     nb = nbformat.read(COPY, as_version=4)
     answers = {  # as a learner would type them: right, wrong, wrong type, and untouched
         "full_batch_updates_per_second = ____": "full_batch_updates_per_second = 1 / 5",
@@ -255,6 +312,8 @@ def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
         "grad_of_cost = ____": "grad_of_cost = lv.per_sample_gradients(q3.params, x, y).sum(axis=0)",
         "variances = ____": "variances = 'small'",
         "penalty_gradient = ____": "penalty_gradient = [-q5.lam * q5.params[0], 0]",
+        "why_mean = ____": "why_mean = 'b'",
+        "tradeoff = ____": "tradeoff = 'a'",
     }
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -266,16 +325,79 @@ def test_a_learner_filling_in_the_blanks_gets_feedback_not_errors():
     q1_fb, q2_fb, q3_fb, q4_fb, q5_fb = _check_outputs(nb)
     assert q1_fb.startswith("Correct")
     assert q2_fb.startswith("Not attempted")
-    assert q3_fb.startswith("Incorrect") and "1000 times too large" in q3_fb
-    assert q4_fb.startswith("Incorrect") and "should be 6 numbers" in q4_fb
+    assert q3_fb.startswith("Incorrect") and "1000 times too large" in q3_fb and "why_mean" not in q3_fb
+    assert q4_fb.startswith("Incorrect") and "should be 6 numbers" in q4_fb and "checked once" in q4_fb
     assert q5_fb.startswith("Not attempted") and "sample_gradient" in q5_fb
     hint, solution = (c.outputs[0]["data"]["text/plain"] for c in nb.cells[-2:])
     assert hint.startswith("Hint:")
     assert solution.startswith("Solution:") and "penalty_gradient" in solution
 
 
+def test_a_learner_writing_functions_and_choosing_gets_feedback_not_errors():
+    nb = _exercises_only(
+        nbformat.read(ROOT / "notebooks" / "student" / "01_loss_cost_objective.ipynb", as_version=4)
+    )
+    typed = {  # a right prediction with a wrong cost, the textbook formula, and an untouched choice
+        "rises_most = ____\ncost_at_half = ____": "rises_most = '2'\ncost_at_half = np.log10(2)",
+        "    return ____": "    p = 1 / (1 + np.exp(-z))\n    return np.mean(-(y * np.log(p) + (1 - y) * "
+        "np.log(1 - p)))",
+    }
+    for cell in nb.cells:
+        for blank, answer in typed.items():
+            cell.source = cell.source.replace(blank, answer)
+    nb.cells += [new_code_cell("q2.hint(2)"), new_code_cell("q2.solution()")]
+    nb = _run(nb)
+    for cell in nb.cells:
+        assert all(o["output_type"] != "error" for o in cell.get("outputs", [])), cell.source
+    q1_fb, q2_fb, q3_fb = _check_outputs(nb)
+    assert q1_fb.startswith("Incorrect") and "base-10" in q1_fb and "rises_most" not in q1_fb
+    assert q2_fb.startswith("Incorrect") and "textbook formula" in q2_fb
+    assert q3_fb.startswith("Not attempted")
+    hint, solution = (c.outputs[0]["data"]["text/plain"] for c in nb.cells[-2:])
+    assert hint.startswith("Hint:") and "np.log1p" in hint
+    assert solution.startswith("Solution:") and "def cost_from_logits(y, z):" in solution
+
+
 def test_the_defaults_are_in_the_repository_whatever_the_current_directory(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)  # nothing to find here
     assert student.DEFAULT_SOURCE == WORKED and student.DEFAULT_DEST == COPY
     assert student.main(["--check"]) == 0
-    assert "up to date" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert all(f"{p.name} is up to date" in out for p in LESSONS)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_worked_lesson_sends_learners_to_their_copy(path):
+    worked = nbformat.read(path, as_version=4)
+    notes = [
+        c.source
+        for c in worked.cells
+        if c.cell_type == "markdown"
+        and {"worked-only", "solution"} & set(c.get("metadata", {}).get("tags", []))
+    ]
+    assert any(f"](student/{path.name})" in n for n in notes), "no link to the student copy"
+
+
+def test_lesson_00_links_every_student_copy():
+    start = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    text = "\n".join(c.source for c in start.cells if c.cell_type == "markdown")
+    for path in LESSONS:
+        assert f"](student/{path.name})" in text, path.name
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_student_copys_links_to_other_lessons_stay_in_the_copies(path):
+    copy = nbformat.read(ROOT / "notebooks" / "student" / path.name, as_version=4)
+    text = "\n".join(c.source for c in copy.cells if c.cell_type == "markdown")
+    for other in LESSONS:
+        assert f"](../{other.name})" not in text, f"links to the worked {other.name}"
+
+
+@pytest.mark.parametrize("name", ["student", "exercise_cells", "nbgrader_course"])
+def test_the_tools_doctests(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

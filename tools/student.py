@@ -1,11 +1,12 @@
-"""Write the student copy of the exercises from the worked notebook.
+"""Write the student copy of every lesson: the worked lesson with its answers taken out.
 
-One source, two versions: ``notebooks/06_the_posts_five_questions.ipynb`` holds the questions,
-the worked answers and the checks; this script writes
-``notebooks/student/06_the_posts_five_questions.ipynb`` from it::
+One source, two versions: each lesson ``notebooks/NN_name.ipynb`` (lesson 00 aside) holds
+its exercises with the worked answers; this script writes ``notebooks/student/NN_name.ipynb``
+from it::
 
-    python tools/student.py          # or: make student
-    python tools/student.py --check  # exit 1 if the student copy is out of date
+    python tools/student.py          # or: make student -- every lesson
+    python tools/student.py --check  # exit 1 if a student copy is out of date
+    python tools/student.py --source S --dest D   # one notebook
 
 It is course tooling, not part of the ``lossviz`` package (it needs ``nbformat``,
 from the ``course`` extra). Its default paths are in the repository that holds
@@ -14,21 +15,23 @@ it, whatever the current directory.
 How the worked notebook marks what the student copy leaves out:
 
 * a cell tagged ``solution`` (markdown or code) is dropped whole -- the worked
-  reasoning, experiments and figures;
+  reasoning, experiments and figures -- and so is a cell tagged ``worked-only``
+  (a note for readers of the worked lesson);
 * in a code cell, the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION``
   (as nbgrader marks them) are replaced by one ``name = ____`` line for every
-  name the region assigns at top level, at the region's indentation (or by
-  ``# YOUR CODE HERE`` if it assigns none). Keep answer regions to the
-  assignments of the answers the check cell reads.
+  name the region assigns at top level, and a stub ``def f(...): return ____``
+  for every function it defines, at the region's indentation (or by
+  ``# YOUR CODE HERE`` if it does neither). Keep answer regions to the
+  answers the check cell reads.
 
-Every other cell is kept (the questions, the set-up, the check cells), with its
+Every other cell is kept (the lesson, the questions, the set-up, the check cells), with its
 outputs and execution count cleared, and a note on how to use the copy is put
-after the title. The copy's metadata records a SHA-256 of its cells' types,
-sources and tags as generated. Running it again compares the copy on disk with
-that hash: a copy whose cells a learner has edited is never overwritten -- the
-new version is written beside it (``06_the_posts_five_questions.new.ipynb``, then ``.new2``, ...)
-and the command says so. Outputs are not the learner's writing: a copy that was
-only run is treated as unedited.
+after the title. Links to other lessons point to their student copies. The copy's metadata
+records a SHA-256 of its cells' types, sources and tags as generated. Running it again
+compares the copy on disk with that hash: a copy whose cells a learner has edited is never
+overwritten -- the new version is written beside it (``NN_name.new.ipynb``, then
+``.new2``, ...) and the command says so. Outputs are not the learner's writing: a copy that
+was only run is treated as unedited.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import nbformat
@@ -51,15 +54,20 @@ __all__ = [
     "BEGIN",
     "END",
     "SOLUTION_TAG",
+    "WORKED_ONLY_TAG",
     "content_hash",
     "is_unedited",
+    "lessons",
     "main",
     "make_student_notebook",
+    "solution_blanks",
     "write_student_copy",
 ]
 
-#: Tag of a cell that only the worked notebook has.
+#: Tag of a cell that only the worked notebook has: a worked answer.
 SOLUTION_TAG = "solution"
+#: Tag of a note for readers of the worked lesson (a link to the student copy, say).
+WORKED_ONLY_TAG = "worked-only"
 #: Markers of a solution region inside a code cell.
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -68,17 +76,35 @@ END = "### END SOLUTION"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT / "notebooks" / "06_the_posts_five_questions.ipynb"
 DEFAULT_DEST = ROOT / "notebooks" / "student" / "06_the_posts_five_questions.ipynb"
+#: Where the lessons are, and where their student copies go.
+NOTEBOOKS = ROOT / "notebooks"
+STUDENT = NOTEBOOKS / "student"
 _META_KEY = "lossviz"
 
 _NOTE = """\
-> **Your copy.** The student version of the worked notebook `{source}`, written by `make student` with
+> **Your copy.** The student version of the worked lesson `{source}`, written by `make student` with
 > the worked answers taken out. In each answer cell, replace every `____` with your answer and run it; then
 > run the check cell below it. In a new cell, `qN.hint()` gives a nudge and `qN.solution()` a worked answer.
 > Your edits are safe: regenerating never overwrites a copy you have changed."""
 
 
-def _region_placeholder(lines: list[str], where: str) -> list[str]:
-    """The placeholder lines that stand in for one solution region."""
+def lessons(notebooks: Path = NOTEBOOKS) -> list[Path]:
+    """The lessons that have a student copy: ``NN_*.ipynb`` in ``notebooks``, lesson 00 (the map) aside.
+
+    Examples
+    --------
+    >>> [p.name for p in lessons()][:2]
+    ['01_loss_cost_objective.ipynb', '02_gradient_of_the_cost.ipynb']
+    """
+    return sorted(p for p in Path(notebooks).glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
+
+
+def _region_placeholder(lines: list[str], where: str, answers: Collection[str] = ()) -> list[str]:
+    """The placeholder lines that stand in for one solution region.
+
+    ``answers``, when given, are the names the check cell reads: only they get a placeholder,
+    not the solution's intermediate variables.
+    """
     match = re.match(r"[ \t]*", lines[0]) if lines else None
     indent = match.group(0) if match else ""
     body = textwrap.dedent("".join(lines[1:-1]))
@@ -87,6 +113,7 @@ def _region_placeholder(lines: list[str], where: str) -> list[str]:
     except SyntaxError as exc:
         raise ValueError(f"{where}: the solution region is not valid Python on its own ({exc})") from None
     names: list[str] = []
+    stubs: list[str] = []
 
     def collect(target: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -97,6 +124,11 @@ def _region_placeholder(lines: list[str], where: str) -> list[str]:
                 collect(elt)
 
     for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if answers and node.name not in answers:
+                continue
+            stubs.append(f"{indent}def {node.name}({ast.unparse(node.args)}):\n{indent}    return ____\n")
+            continue
         targets = (
             node.targets
             if isinstance(node, ast.Assign)
@@ -106,12 +138,56 @@ def _region_placeholder(lines: list[str], where: str) -> list[str]:
         )
         for target in targets:
             collect(target)
-    if not names:
+    if answers:
+        names = [n for n in names if n in answers]
+    if not names and not stubs:
         return [f"{indent}# YOUR CODE HERE\n"]
-    return [f"{indent}{name} = ____\n" for name in names]
+    return [f"{indent}{name} = ____\n" for name in names] + stubs
 
 
-def _strip_solutions(source: str, where: str) -> str:
+def solution_blanks(region: str, answers: Collection[str] = (), where: str = "a solution region") -> str:
+    """The blanks that stand in for a solution region (``### BEGIN SOLUTION`` ... ``### END SOLUTION``).
+
+    Parameters
+    ----------
+    region : str
+        The region, its two marker lines included.
+    answers : collection of str
+        The names the check cell reads; only they get a blank (all assigned names when empty).
+    where : str
+        How error messages name the region.
+
+    Returns
+    -------
+    str
+        One ``name = ____`` line per answer, a stub ``def f(...): return ____`` per function,
+        or ``""`` when the region assigns none of them.
+
+    Examples
+    --------
+    >>> region = "### BEGIN SOLUTION\\nrate = y.mean()\\nb = rate + 1\\n### END SOLUTION"
+    >>> print(solution_blanks(region, ["b"]), end="")
+    b = ____
+    """
+    lines = _region_placeholder(region.splitlines(keepends=True), where, answers)
+    return "" if [line.strip() for line in lines] == ["# YOUR CODE HERE"] else "".join(lines)
+
+
+_CHECK_CALL = re.compile(r"\b\w+\.check\(([^()]*)\)")
+
+
+def check_names(source: str) -> list[str]:
+    """The names a check cell passes to ``qN.check(...)`` (empty if it is not one).
+
+    Examples
+    --------
+    >>> check_names("q1.check(rises_most, cost_at_half)")
+    ['rises_most', 'cost_at_half']
+    """
+    return [n for m in _CHECK_CALL.finditer(source) for n in re.findall(r"[A-Za-z_]\w*", m.group(1))]
+
+
+def _strip_solutions(source: str, where: str, answers: Collection[str] = ()) -> str:
     """Replace each BEGIN/END SOLUTION region of a code cell's source."""
     lines = source.splitlines(keepends=True)
     out: list[str] = []
@@ -126,7 +202,7 @@ def _strip_solutions(source: str, where: str) -> str:
             if region is None:
                 raise ValueError(f"{where}: '{END}' without a '{BEGIN}' before it")
             region.append(line)
-            out += _region_placeholder(region, where)
+            out += _region_placeholder(region, where, answers)
             region = None
         elif region is not None:
             region.append(line)
@@ -164,17 +240,29 @@ def content_hash(nb: nbformat.NotebookNode) -> str:
 _RELATIVE_LINK = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)\s]+)\)")
 
 
-def _relink(markdown: str, link_base: str) -> str:
-    """Prefix relative links (``](04_x.ipynb)``) with ``link_base``, for a copy in another folder."""
+def _relink(markdown: str, link_base: str, keep: Collection[str] = ()) -> str:
+    """Prefix relative links (``](04_x.ipynb)``) with ``link_base``, for a copy in another folder.
+
+    Links to a name in ``keep`` (the lessons that have a student copy beside this one) are left
+    as they are, so that a learner stays in the student copies.
+    """
     if not link_base or link_base == ".":
         return markdown
-    return _RELATIVE_LINK.sub(lambda m: f"]({link_base}/{m.group(1)})", markdown)
+
+    def fix(m: re.Match[str]) -> str:
+        target = m.group(1)
+        if target.split("#", 1)[0] in keep:
+            return m.group(0)
+        return f"]({link_base}/{target})"
+
+    return _RELATIVE_LINK.sub(fix, markdown)
 
 
 def make_student_notebook(
     worked: nbformat.NotebookNode,
     source_name: str = "../06_the_posts_five_questions.ipynb",
     link_base: str = "..",
+    student_names: Collection[str] = (),
 ) -> nbformat.NotebookNode:
     """The student version of a worked notebook (a new notebook; ``worked`` is not changed).
 
@@ -189,12 +277,15 @@ def make_student_notebook(
         The worked notebook's folder as seen from the student copy's: relative
         links in markdown cells are prefixed with it so that they still resolve
         (``"."`` or ``""`` leaves them alone).
+    student_names : collection of str
+        File names of the lessons that have a student copy in the copy's folder: links to
+        them are kept, so that they lead to the other student copies.
 
     Returns
     -------
     NotebookNode
-        Cells tagged ``solution`` dropped, solution regions replaced by
-        placeholders, outputs and execution counts cleared, a note after the
+        Cells tagged ``solution`` or ``worked-only`` dropped, solution regions replaced by
+        placeholders, outputs, execution counts and the widget state cleared, a note after the
         title, and ``metadata["lossviz"]`` holding the content hash.
 
     Raises
@@ -208,20 +299,26 @@ def make_student_notebook(
     student = nbformat.v4.new_notebook()
     student.metadata = copy.deepcopy(worked.metadata)
     student.metadata.pop(_META_KEY, None)
+    student.metadata.pop("widgets", None)  # widget state belongs to the outputs, which the copy has none of
     student.nbformat_minor = worked.nbformat_minor
     marked = False
+    code_cells = [c for c in worked.cells if c.cell_type == "code"]
     for i, cell in enumerate(worked.cells, start=1):
         tags = cell.get("metadata", {}).get("tags", [])
         if SOLUTION_TAG in tags:
             marked = True
             continue
+        if WORKED_ONLY_TAG in tags:
+            continue
         new = copy.deepcopy(cell)
         new.metadata = {k: v for k, v in new.get("metadata", {}).items() if k == "tags"}
         if new.cell_type == "markdown":
-            new.source = _relink(_text(new.source), link_base)
+            new.source = _relink(_text(new.source), link_base, student_names)
         elif new.cell_type == "code":
             src = _text(new.source)
-            stripped = _strip_solutions(src, f"cell {i}")
+            later = code_cells[code_cells.index(cell) + 1 :]
+            answers = check_names(_text(later[0].source)) if later else []
+            stripped = _strip_solutions(src, f"cell {i}", answers)
             marked = marked or stripped != src
             new.source = stripped
             new.outputs = []
@@ -322,7 +419,9 @@ def _generate(source: Path, dest: Path) -> str:
     here = dest.resolve().parent
     link_base = Path(os.path.relpath(source.resolve().parent, here)).as_posix()
     name = Path(os.path.relpath(source.resolve(), here)).as_posix()
-    return _serialise(make_student_notebook(worked, name, link_base))
+    # the other lessons of the course get their student copies in the same folder
+    siblings = {p.name for p in lessons(source.resolve().parent)} if here.name == "student" else set()
+    return _serialise(make_student_notebook(worked, name, link_base, siblings))
 
 
 def _is_current(source: Path, dest: Path) -> bool:
@@ -332,43 +431,50 @@ def _is_current(source: Path, dest: Path) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python tools/student.py [--source S] [--dest D] [--check]``."""
+    """Command line: ``python tools/student.py [--check] [--source S --dest D]``."""
     parser = argparse.ArgumentParser(
         prog="python tools/student.py",
-        description="Write the student copy of the exercises (solutions out, outputs cleared). "
+        description="Write the student copy of every lesson (solutions out, outputs cleared). "
         "A copy a learner has edited is never overwritten.",
     )
     parser.add_argument(
         "--source",
         type=Path,
-        default=DEFAULT_SOURCE,
-        help=f"worked notebook (default {DEFAULT_SOURCE.relative_to(ROOT)})",
+        help=f"one worked notebook (default: every lesson in {NOTEBOOKS.relative_to(ROOT)})",
     )
     parser.add_argument(
         "--dest",
         type=Path,
-        default=DEFAULT_DEST,
-        help=f"student copy (default {DEFAULT_DEST.relative_to(ROOT)})",
+        help=f"its student copy (default: the same name in {STUDENT.relative_to(ROOT)})",
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 if the student copy differs from what would be generated",
+        help="write nothing; exit 1 if a student copy differs from what would be generated",
     )
     args = parser.parse_args(argv)
-    try:
-        if args.check:
-            if _is_current(args.source, args.dest):
-                print(f"{args.dest} is up to date")
-                return 0
-            print(f"{args.dest} differs from what {args.source} generates; run `make student`")
-            return 1
-        _, report = write_student_copy(args.source, args.dest)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(report)
-    return 0
+    if args.source is None:
+        if args.dest is not None:
+            parser.error("--dest needs --source")
+        pairs = [(lesson, STUDENT / lesson.name) for lesson in lessons()]
+    else:
+        pairs = [(args.source, args.dest if args.dest is not None else STUDENT / args.source.name)]
+    status = 0
+    for source, dest in pairs:
+        try:
+            if args.check:
+                if _is_current(source, dest):
+                    print(f"{dest} is up to date")
+                else:
+                    print(f"{dest} differs from what {source} generates; run `make student`")
+                    status = 1
+                continue
+            _, report = write_student_copy(source, dest)
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"error: {source}: {exc}", file=sys.stderr)
+            return 2
+        print(report)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,351 +1,420 @@
-"""The machinery of the self-checks: the blank ``____``, ``Feedback`` and the ``Exercise`` base.
+"""Declarative questions: what a question is, and how ``check``, ``hint``, ``solution`` and ``grade`` work.
 
-An :class:`Exercise` has ``check()``, ``hint()`` and ``solution()`` (the pattern
-of Kaggle's learntools). ``check`` says *Correct*; *Incorrect*, with what is wrong
-and in which direction but not the answer; or *Not attempted*, while an answer is
-still the placeholder ``____``. It never raises on an answer of the wrong type or
-shape: the readers here (``_number``, ``_vector``, ``_choice``) turn it into a
-message, and the judges (``_judge_number``, ``_judge_vector``) compare within a
-stated tolerance. Each lesson's questions are in their own module
-(:mod:`lossviz.exercises.lesson05`).
+A :class:`Question` declares, and computes nothing itself:
+
+* its **answers** -- :class:`~lossviz.exercises._answers.Number`, ``Vector``,
+  ``Choice`` or ``Function`` -- each with the mistakes it knows and the message
+  each one gets (naming the mistake, never the answer);
+* **relations**: mistakes that involve several answers at once (two swapped);
+* its **givens** (``q2.params0``) and a ``compute`` function that derives the
+  expected numbers from them with :mod:`lossviz` (run once, the first time a
+  check needs them; none is typed in);
+* **hints**, and **one solution**: the code of the worked answer, which
+  ``solution()`` shows, the worked notebook's answer cell holds (generated from
+  it), and the tests run and require to be judged Correct.
+
+``check`` says *Correct*; *Incorrect*, with what is wrong; or *Not attempted*,
+while an answer is still ``____``. It never raises, whatever it is given: an
+answer of the wrong type or shape gets a message saying what was expected.
+``grade`` is the same check for nbgrader's grade cells: it reads the answers
+from the notebook's namespace and raises unless the check says Correct.
+
+A lesson's questions form a :class:`Sheet`, from which ``tools/exercise_cells.py``
+writes the lesson's Exercises section. Display is :mod:`lossviz.exercises._view`.
 """
 
 from __future__ import annotations
 
-import html
 import inspect
-import math
 import numbers
-import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from ._answers import Answer, Choice, Unusable, Values
+from ._feedback import Feedback, ____
 
-__all__ = ["Exercise", "Feedback", "Placeholder", "____"]
-
-
-class Placeholder:
-    """The blank ``____`` that an answer cell starts with; there is only one."""
-
-    _instance: Placeholder | None = None
-
-    def __new__(cls) -> Placeholder:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "____"
+__all__ = ["NotCorrect", "Question", "Relation", "Sheet"]
 
 
-#: Replace this with your answer. A check that still sees it says "Not attempted".
-____ = Placeholder()
-
-
-# --------------------------------------------------------------------------- feedback
-
-_STYLE = {
-    "Correct": ("#1a7f37", "#e8f5ec"),
-    "Incorrect": ("#b42318", "#fdecea"),
-    "Not attempted": ("#5f6b7a", "#f2f4f7"),
-    "Hint": ("#1d4ed8", "#eaf1fe"),
-    "Solution": ("#6b21a8", "#f4ecfb"),
-}
+class NotCorrect(AssertionError):
+    """Raised by :meth:`Question.grade` when the check does not say Correct (nbgrader scores 0)."""
 
 
 @dataclass(frozen=True)
-class Feedback:
-    """What ``check``, ``hint`` and ``solution`` return; Jupyter displays it.
+class Relation:
+    """A mistake that involves several answers at once, such as two answers swapped.
 
     Attributes
     ----------
-    status : str
-        ``"Correct"``, ``"Incorrect"``, ``"Not attempted"``, ``"Hint"`` or ``"Solution"``.
-    message : str
-        Plain text; ```code``` in backticks is shown as code.
-    code : str
-        For a solution, the code that computes the answer (else ``""``).
+    names : tuple of str
+        The answers it is about; when it applies, its message replaces theirs.
+    applies : callable
+        ``applies(got, values)``: True when the read answers (a dict) show it.
+    message : str or callable
+        The message, or ``message(got, values)``.
+    example : callable
+        ``example(right, values)``: from the right answers (a dict), answers that
+        show the mistake. Only the tests use it.
     """
 
-    status: str
-    message: str
-    code: str = ""
+    names: tuple[str, ...]
+    applies: Callable[[dict[str, Any], Values], bool]
+    message: str | Callable[[dict[str, Any], Values], str]
+    example: Callable[[dict[str, Any], Values], dict[str, Any]]
 
-    def __post_init__(self) -> None:
-        if self.status not in _STYLE:
-            raise ValueError(f"status must be one of {sorted(_STYLE)}, got {self.status!r}")
 
-    @property
-    def correct(self) -> bool:
-        """True only for a correct answer."""
-        return self.status == "Correct"
+def _display(feedback: Feedback) -> None:
+    """Show feedback in Jupyter (rich), or print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - Jupyter always has IPython
+        print(feedback)
+        return
+    if get_ipython() is None:
+        print(feedback)
+    else:
+        display(feedback)
 
-    def __str__(self) -> str:
-        text = f"{self.status}: {self.message}"
-        return text + ("\n\n" + self.code if self.code else "")
 
-    def __repr__(self) -> str:
-        return str(self)
+class Question:
+    """One exercise: declared answers, mistakes, hints and one solution.
 
-    def _repr_html_(self) -> str:
-        colour, background = _STYLE[self.status]
-        paragraphs = [_inline_code(html.escape(p)) for p in self.message.split("\n\n")]
-        paragraphs[0] = f"<b style='color:{colour}'>{self.status}:</b> {paragraphs[0]}"
-        body = "".join(f"<p style='margin:0.3em 0'>{p}</p>" for p in paragraphs)
-        if self.code:
-            body += f"<pre style='margin:0.4em 0 0 0'>{html.escape(self.code)}</pre>"
-        return (
-            f"<div style='border-left:4px solid {colour};background:{background};"
-            f"padding:0.4em 0.8em'>{body}</div>"
+    Parameters
+    ----------
+    name : str
+        The object's name in the notebook (``"q1"``); messages use it.
+    title : str
+        A few words ("updates per second").
+    text : str
+        The question, in Markdown, as the lesson shows it.
+    answers : sequence of Answer
+        In the order ``check`` takes them.
+    solution : str
+        The code of the worked answer: run after the sheet's set-up and the
+        ``preamble``, it assigns every answer.
+    explanation : str
+        The reasoning ``solution()`` shows above the code.
+    hints : sequence of str
+        Nudges, first the gentlest; none gives the answer away.
+    givens : mapping, optional
+        The question's data, also attributes of the question (``q4.batch_sizes``).
+    compute : callable, optional
+        ``compute(values)`` returns a dict of the numbers the answers are judged
+        against (from the givens, with :mod:`lossviz`).
+    preamble : str
+        Code the answer cell holds above the learner's part (kept in the student copy).
+    relations : sequence of Relation
+    praise : str or callable
+        The message of a correct answer (``{name}`` fields from the values).
+    points : int
+        What the question is worth in nbgrader.
+
+    Examples
+    --------
+    >>> from lossviz.exercises import Mistake, Number
+    >>> q = Question("q9", "one over", "How many updates per second at 5 s per update?",
+    ...              [Number("ups", lambda v: 1 / v.seconds, rtol=1e-3,
+    ...                      mistakes=[Mistake("seconds", "is the seconds per update.")])],
+    ...              solution="ups = 1 / q9.seconds", explanation="Updates per second is 1 / seconds.",
+    ...              hints=["Invert."], givens={"seconds": 5.0})
+    >>> q.seconds
+    5.0
+    >>> q.check(____)  # doctest: +ELLIPSIS
+    Not attempted: replace each `____` in the answer cell with your answer (`ups`), run it, ...
+    >>> q.check(5)
+    Incorrect: `ups` is the seconds per update.
+    >>> q.check(0.2)
+    Correct: well done.
+    >>> q.check("fast")
+    Incorrect: `ups` should be a number, got str 'fast'.
+    """
+
+    name: str
+    title: str
+    text: str
+    answers: tuple[Answer, ...]
+    solution_code: str
+    explanation: str
+    hints: tuple[str, ...]
+    givens: dict[str, Any]
+    preamble: str
+    relations: tuple[Relation, ...]
+    praise: str | Callable[[Values], str]
+    points: int
+    _compute: Callable[[Values], Mapping[str, Any]] | None
+    _values: Values | None
+    _signature: inspect.Signature
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        text: str,
+        answers: Sequence[Answer],
+        *,
+        solution: str,
+        explanation: str,
+        hints: Sequence[str],
+        givens: Mapping[str, Any] | None = None,
+        compute: Callable[[Values], Mapping[str, Any]] | None = None,
+        preamble: str = "",
+        relations: Sequence[Relation] = (),
+        praise: str | Callable[[Values], str] = "well done.",
+        points: int = 1,
+    ) -> None:
+        names = [a.name for a in answers]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"{name}: answers must have distinct names, got {names}")
+        if not hints:
+            raise ValueError(f"{name}: a question needs at least one hint")
+        for a in answers:
+            if isinstance(a, Choice):
+                computed = callable(a.answer)
+                missing = set(a.options) - ({a.answer} if not computed else set()) - set(a.feedback)
+                if len(missing) > computed or (not computed and a.answer not in a.options):
+                    raise ValueError(f"{name}.{a.name}: every wrong option needs feedback; missing {missing}")
+        if isinstance(points, bool) or not isinstance(points, numbers.Integral) or points < 1:
+            raise ValueError(f"{name}: points must be a positive integer, got {points!r}")
+        self.name = name
+        self.title = title
+        self.text = text
+        self.answers = tuple(answers)
+        self.solution_code = solution.strip("\n")
+        self.explanation = explanation
+        self.hints = tuple(hints)
+        self.givens = dict(givens or {})
+        self.preamble = preamble.strip("\n")
+        self.relations = tuple(relations)
+        self.praise = praise
+        self.points = int(points)
+        self._compute = compute
+        self._values: Values | None = None
+        self._signature = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=____) for n in names]
         )
 
+    # -- the givens and the computed numbers
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        try:
+            return self.__dict__["givens"][attr]
+        except KeyError:
+            raise AttributeError(
+                f"{self.__dict__.get('name', 'question')} has no attribute {attr!r}"
+            ) from None
 
-def _inline_code(escaped: str) -> str:
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    @property
+    def answer_names(self) -> tuple[str, ...]:
+        """The answers' names, in the order ``check`` takes them."""
+        return tuple(a.name for a in self.answers)
 
+    @property
+    def values(self) -> Values:
+        """The givens and the computed numbers (computed once, on first use)."""
+        if self._values is None:
+            values = Values(self.givens)
+            if self._compute is not None:
+                values.update(self._compute(values))
+            self._values = values
+        return self._values
 
-# --------------------------------------------------------------------------- reading answers
-
-
-class _Unusable(Exception):
-    """An answer of the wrong type or shape; its message says what was expected."""
-
-
-def _describe(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a learner's object whose repr fails still gets a message
-        text = "(unprintable)"
-    if len(text) > 40:
-        text = text[:37] + "..."
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"{type(value).__name__} {text}"
-
-
-def _number(name: str, value: Any, *, what: str = "a number") -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise _Unusable(f"`{name}` should be {what}, not True/False.")
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, numbers.Real):
-        out = float(value)
-        if not math.isfinite(out):
-            raise _Unusable(f"`{name}` should be {what}, got {out}.")
-        return out
-    raise _Unusable(f"`{name}` should be {what}, got {_describe(value)}.")
-
-
-def _vector(name: str, value: Any, size: int, what: str) -> np.ndarray:
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise _Unusable(f"`{name}` should be {what}, got {_describe(value)}.")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise _Unusable(f"`{name}` should be {what}, got {_describe(value)}.") from None
-    if arr.shape != (size,):
-        raise _Unusable(f"`{name}` should be {what} -- shape ({size},) -- got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
-        raise _Unusable(f"`{name}` should be {what}, but it holds nan or inf.")
-    return arr
-
-
-def _choice(name: str, value: Any, options: dict[str, tuple[str, ...]]) -> str:
-    names = " or ".join(repr(k) for k in options)
-    if not isinstance(value, str):
-        raise _Unusable(f"`{name}` should be a string, {names}; got {_describe(value)}.")
-    key = re.sub(r"[\s_\-]+", "", value.lower())
-    for canonical, spellings in options.items():
-        if key in spellings:
-            return canonical
-    raise _Unusable(f"`{name}` should be {names}; got {value!r}.")
-
-
-def _close(got: Any, want: Any, rtol: float, atol: float) -> bool:
-    return bool(np.allclose(got, want, rtol=rtol, atol=atol))
-
-
-def _direction(got: float, want: float, rtol: float | None = None) -> str:
-    """ "too large"/"too small" with a rough size, never the value itself."""
-    if want != 0 and got * want < 0:
-        return "has the wrong sign"
-    if want == 0:
-        return "should be zero"
-    if got == 0:
-        return "should not be zero"
-    ratio = abs(got) / abs(want)
-    word = "too large" if ratio > 1 else "too small"
-    if max(ratio, 1 / ratio) > 10:
-        return f"is much {word} (off by more than a factor of 10)"
-    if abs(ratio - 1) < 0.1 and rtol is not None:
-        return f"is slightly {word} (answers must agree within {rtol:.2g} relative)"
-    return f"is {word}"
-
-
-def _shape(value: Any) -> tuple[int, ...] | None:
-    """``np.shape(value)``, or None for ragged or odd objects."""
-    try:
-        return np.shape(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# --------------------------------------------------------------------------- the base class
-
-
-class Exercise:
-    """One question: ``check(...)``, ``hint()``, ``solution()``.
-
-    Subclasses name their answers (``answers``), say how to read each one
-    (``_read``), compute the expected answers with the package (``_compute``) and
-    judge an attempt (``_judge``, a list of problems; empty means correct).
-    """
-
-    number: int = 0
-    title: str = ""
-    answers: tuple[str, ...] = ()
-    tolerance: str = ""
-    hints: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        self._expected: dict[str, Any] | None = None
-
-    # -- what a subclass provides
-    def _read(self, name: str, value: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _compute(self) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _judge(self, got: dict[str, Any], want: dict[str, Any]) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
-
-    def _solution(self, want: dict[str, Any]) -> tuple[str, str]:  # pragma: no cover
-        raise NotImplementedError
-
-    # -- the learner's interface
     @property
     def expected(self) -> dict[str, Any]:
-        """The expected answers, computed by the package (once, then cached)."""
-        if self._expected is None:
-            self._expected = self._compute()
-        return self._expected
+        """The right answers, as the checks compute them."""
+        return {a.name: a.expected(self.values) for a in self.answers}
 
+    @property
+    def tolerance(self) -> str:
+        """How close an answer must be, in words."""
+        parts = [t for t in (a.tolerance() for a in self.answers) if t]
+        return "; ".join(parts)
+
+    # -- checking
     def check(self, *args: Any, **kwargs: Any) -> Feedback:
-        """Check an attempt: *Correct*, *Incorrect* (and why) or *Not attempted*.
+        """Check an attempt: *Correct*, *Incorrect* (and why) or *Not attempted*. Never raises.
 
-        Pass the answers in the order of ``answers`` (or by name). Never raises.
+        Parameters
+        ----------
+        *args, **kwargs
+            The answers, in the order of :attr:`answer_names` (or by name).
+
+        Returns
+        -------
+        Feedback
         """
-        signature = inspect.Signature(
-            [
-                inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=____)
-                for n in self.answers
-            ]
-        )
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
             return Feedback(
                 "Incorrect",
-                f"q{self.number}.check takes the answers ({', '.join(self.answers)}), in that order: {exc}.",
+                f"`{self.name}.check` takes the answers ({', '.join(self.answer_names)}), "
+                f"in that order: {exc}.",
             )
         bound.apply_defaults()
-        given = dict(bound.arguments)
-        blank = [n for n, v in given.items() if v is ____]
+        return self._check(dict(bound.arguments), ())
+
+    def _check(self, given: dict[str, Any], missing: Sequence[str]) -> Feedback:
+        try:
+            return self._judge(given, missing)
+        except Exception as exc:  # a last resort: whatever a learner passes gets a message
+            return Feedback(
+                "Incorrect",
+                f"your answers could not be checked ({type(exc).__name__}: {exc}). Check that each "
+                f"one is what the question asks for: {', '.join(self.answer_names)}.",
+            )
+
+    def _judge(self, given: dict[str, Any], missing: Sequence[str]) -> Feedback:
+        values = self.values
+        blank = [a.name for a in self.answers if a.name in missing or a.is_blank(given[a.name], values)]
+        if missing:
+            return Feedback(
+                "Not attempted",
+                f"{', '.join(f'`{n}`' for n in missing)} {'is' if len(missing) == 1 else 'are'} not "
+                "defined yet: replace each `____` in the answer cell with your answer, run it, then run this "
+                "cell again.",
+            )
         if len(blank) == len(self.answers):
             return Feedback(
                 "Not attempted",
-                "replace each `____` in the answer cell with your "
-                f"answer ({', '.join(f'`{n}`' for n in blank)}), run it, then "
-                "run this check again.",
+                "replace each `____` in the answer cell with your answer "
+                f"({', '.join(f'`{n}`' for n in blank)}), run it, then run this check again.",
             )
         if blank:
             return Feedback(
                 "Not attempted",
-                "still `____`: "
-                f"{', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then "
-                "check again.",
+                f"still `____`: {', '.join(f'`{n}`' for n in blank)}. Fill in every answer, then check "
+                "again.",
             )
-        got, unusable = {}, []
-        for name, value in given.items():
+        got: dict[str, Any] = {}
+        unusable: list[str] = []
+        for a in self.answers:
             try:
-                got[name] = self._read(name, value)
-            except _Unusable as exc:
+                got[a.name] = a.read(given[a.name], values)
+            except Unusable as exc:
                 unusable.append(str(exc))
         if unusable:
             if len(unusable) < len(self.answers):
                 unusable.append("The other answers are checked once these are fixed.")
             return Feedback("Incorrect", "\n\n".join(unusable))
-        problems = self._judge(got, self.expected)
+        problems: list[str] = []
+        settled: set[str] = set()
+        for relation in self.relations:
+            if settled.isdisjoint(relation.names) and relation.applies(got, values):
+                message = relation.message
+                problems.append(message(got, values) if callable(message) else message)
+                settled.update(relation.names)
+        for a in self.answers:
+            if a.name not in settled:
+                problem = a.judge(got[a.name], values)
+                if problem:
+                    problems.append(problem)
         if problems:
             return Feedback("Incorrect", "\n\n".join(problems))
-        return Feedback("Correct", self._praise(self.expected))
+        praise = self.praise(values) if callable(self.praise) else self.praise.format_map(values)
+        return Feedback("Correct", praise)
 
+    def grade(self, namespace: Mapping[str, Any]) -> None:
+        """The check of an nbgrader grade cell: show the feedback, raise unless Correct.
+
+        Parameters
+        ----------
+        namespace : mapping
+            Where the answers are, by name: ``globals()`` in a notebook. An answer
+            that is not there counts as not attempted (not a ``NameError``).
+
+        Raises
+        ------
+        NotCorrect
+            Unless the check says Correct; its message starts with the status (the feedback
+            itself is displayed above it).
+
+        Examples
+        --------
+        >>> from lossviz.exercises import Number
+        >>> q = Question("q9", "t", "?", [Number("a", 1.0)], solution="a = 1.0",
+        ...              explanation=".", hints=["."])
+        >>> q.grade({"a": 1})
+        Correct: well done.
+        >>> q.grade({})
+        Traceback (most recent call last):
+        ...
+        lossviz.exercises._core.NotCorrect: Not attempted -- q9 scores 0 (the feedback above says why).
+        """
+        __tracebackhide__ = True  # IPython: the traceback ends at the grade cell
+        missing = [n for n in self.answer_names if n not in namespace]
+        feedback = self._check({n: namespace.get(n, ____) for n in self.answer_names}, missing)
+        _display(feedback)
+        if not feedback.correct:
+            raise NotCorrect(f"{feedback.status} -- {self.name} scores 0 (the feedback above says why).")
+
+    # -- help
     def hint(self, n: int = 1) -> Feedback:
-        """Hint number ``n`` (1, 2, ...): nudges, not the answer."""
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= len(self.hints):
-            return Feedback("Hint", f"q{self.number} has hints 1 to {len(self.hints)}; got {n!r}.")
+        """Hint number ``n`` (1, 2, ...): a nudge, not the answer."""
+        count = len(self.hints)
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= count:
+            return Feedback("Hint", f"{self.name} has hints 1 to {count}; got {n!r}.")
         more = (
-            f"\n\n(Hint {n} of {len(self.hints)}; `q{self.number}.hint({n + 1})` for the next.)"
-            if n < len(self.hints)
-            else ""
+            f"\n\n(Hint {n} of {count}; `{self.name}.hint({n + 1})` for the next.)"
+            if n < count
+            else ("\n\n(The last hint; `" + self.name + ".solution()` shows the worked answer.)")
         )
         return Feedback("Hint", self.hints[n - 1] + more)
 
     def solution(self) -> Feedback:
-        """A worked answer: the reasoning, the code and the numbers it gives."""
-        message, code = self._solution(self.expected)
-        return Feedback("Solution", message, code)
-
-    def _praise(self, want: dict[str, Any]) -> str:
-        return "well done."
+        """The worked answer: the reasoning, the code (the one declared solution) and what it gives."""
+        values = self.values
+        revealed = "; ".join(a.reveal(values).rstrip(".") for a in self.answers)
+        return Feedback("Solution", f"{self.explanation}\n\nThe answer: {revealed}.", self.solution_code)
 
     def __repr__(self) -> str:
         return (
-            f"Question {self.number} ({self.title}): q{self.number}.check("
-            f"{', '.join(self.answers)}), q{self.number}.hint(), q{self.number}.solution()"
+            f"Exercise {self.name} ({self.title}): {self.name}.check({', '.join(self.answer_names)}), "
+            f"{self.name}.hint(), {self.name}.solution()"
         )
 
 
-def _judge_number(
-    name: str, got: float, want: float, *, rtol: float, atol: float, mistakes: list[tuple[float, str]]
-) -> str | None:
-    """None when close; else the message of a known mistake it matches, or a direction."""
-    if _close(got, want, rtol, atol):
-        return None
-    for value, message in mistakes:
-        if _close(got, value, rtol, atol):
-            return f"`{name}` {message}"
-    return f"`{name}` {_direction(got, want, rtol)}."
+@dataclass(frozen=True)
+class Sheet:
+    """A lesson's exercises: the set-up its section starts with, and its questions.
 
+    Attributes
+    ----------
+    lesson : str
+        The lesson's notebook, e.g. ``"01_loss_cost_objective.ipynb"``.
+    setup : str
+        The section's first code cell: imports and data, so that the section runs
+        on its own, whatever the lesson above it defines.
+    questions : tuple of Question
+    intro : str
+        Markdown after the section's heading.
+    heading : str
+        The section's heading.
+    question_heading : str
+        Each question's heading; ``{number}`` and ``{title}`` are filled in.
+    module : str
+        The module's name in :mod:`lossviz.exercises`, when it is not the lesson's slug.
+    """
 
-def _judge_vector(
-    name: str,
-    got: np.ndarray,
-    want: np.ndarray,
-    labels: tuple[str, ...],
-    *,
-    rtol: float,
-    atol: float,
-    mistakes: list[tuple[np.ndarray, str]],
-) -> str | None:
-    """None when close; else a known mistake's message, or each wrong component's direction."""
-    if _close(got, want, rtol, atol):
-        return None
-    for value, message in mistakes:
-        if _close(got, value, rtol, atol):
-            return f"`{name}` {message}"
-    wrong = [(label, g, w) for label, g, w in zip(labels, got, want) if not _close(g, w, rtol, atol)]
-    right = [label for label, g, w in zip(labels, got, want) if _close(g, w, rtol, atol)]
-    text = "; ".join(f"its {label} {_direction(g, w)}" for label, g, w in wrong)
-    if right:
-        text += f" ({', '.join(right)} {'is' if len(right) == 1 else 'are'} right)"
-    return f"`{name}`: {text}.{_tolerance_note(wrong, rtol)}"
+    lesson: str
+    setup: str
+    questions: tuple[Question, ...]
+    intro: str = ""
+    heading: str = "## Exercises"
+    question_heading: str = "### Exercise {number} · {title}"
+    module: str = ""
 
+    def __post_init__(self) -> None:
+        names = [q.name for q in self.questions]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.lesson}: question names must be distinct, got {names}")
 
-def _tolerance_note(wrong: list[tuple[Any, float, float]], rtol: float) -> str:
-    """Say the tolerance when some wrong value is within 10 % of the expected one."""
-    if any(w != 0 and abs(g - w) < 0.1 * abs(w) for _, g, w in wrong):
-        return f" (Answers must agree within {rtol:.2g} relative.)"
-    return ""
+    @property
+    def slug(self) -> str:
+        """The module's name: the lesson's name without its number (``"loss_cost_objective"``) by default."""
+        if self.module:
+            return self.module
+        stem = self.lesson.removesuffix(".ipynb")
+        return stem.split("_", 1)[1] if stem[:2].isdigit() else stem
