@@ -124,7 +124,7 @@ def test_trajectory_draws_the_path_and_its_start_in_its_role():
     with pytest.raises(ValueError, match=r"params must have shape \(n, 2\)"):
         lv.plot.trajectory(P.T, ax=ax)
     with pytest.raises(ValueError, match="role must be one of"):
-        lv.plot.trajectory(P, role="adam")
+        lv.plot.trajectory(P, role="rmsprop")
 
 
 def test_cost_curve_against_updates_or_examples():
