@@ -52,6 +52,7 @@ def cost_curves(
     step_times: ArrayLike | None = None,
     j_star: float | None = None,
     target: float | None = None,
+    linewidth: float = 1.2,
     legend: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
@@ -83,6 +84,9 @@ def cost_curves(
     target : float, optional
         A cost to reach: drawn as a reference line, with a marker where each run first
         reaches it (:func:`lossviz.topics.batch_size.time_to_cost`).
+    linewidth : float, default 1.2
+        Of every curve. Runs of larger batches (the smoother curves) are drawn over
+        those of smaller ones.
     legend : bool, default True
     ax : matplotlib Axes, optional
 
@@ -134,6 +138,7 @@ def cost_curves(
         raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
     low = None if j_star is None else as_scalar("j_star", j_star)
     ax = _axes(ax)
+    rank = np.argsort(np.argsort([r.batch_size for r in runs], kind="stable"), kind="stable")
     seen: dict[str | None, int] = {}
     for k, (run, role, label) in enumerate(zip(runs, role_list, labels)):
         t = _run_axis(run, against, seconds[k])
@@ -149,9 +154,9 @@ def cost_curves(
             marker=_REPEAT_MARKERS[repeat % len(_REPEAT_MARKERS)] if repeat else "none",
             markevery=0.12,
             markersize=6,
-            linewidth=1.2,
+            linewidth=linewidth,
             label=label,
-            zorder=2 + len(runs) - k,
+            zorder=2 + int(rank[k]),
         )
     if target is not None:
         level = as_scalar("target", target)
