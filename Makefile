@@ -22,11 +22,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 setup: $(STAMP)
 
-# JupyterLab on this machine only (127.0.0.1), with its login token; it prints the URL to open.
-# (--allow-root only when run as root, e.g. in a container.)
+# JupyterLab on this machine only (127.0.0.1), with its login token. The URL it prints (token included)
+# opens lesson 00 itself, not the launcher: LabApp.default_url is the lesson's /lab/tree/ path, which is
+# also where a browser that JupyterLab opens by itself goes. (--allow-root only when run as root.)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+START_PAGE := /lab/tree/notebooks/00_start_here.ipynb
 lab: setup
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=$(START_PAGE) $(ROOT_FLAG)
 
 # Everything: lint and types, the package's tests, its doctests, the browser tests, every notebook,
 # notebook hygiene.

@@ -16,7 +16,7 @@ optimisation functions (:mod:`lossviz.optim`). The rest is loaded on first use:
 * ``lv.exercises`` -- every lesson's exercises (``check``, ``hint``, ``solution``, ``grade``);
 * ``lv.optim`` -- everything about optimisation (``lv.optim.online_pass``);
 * ``lv.topics`` and its modules, also as ``lv.imbalance``, ``lv.capacity``,
-  ``lv.batch_size``, ``lv.basins`` and ``lv.network``.
+  ``lv.batch_size``, ``lv.basins``, ``lv.network`` and ``lv.loss_curves``.
 
 ``import lossviz`` imports neither matplotlib nor anything of Jupyter.
 """
@@ -72,6 +72,7 @@ _LAZY = {
     "batch_size": "lossviz.topics.batch_size",
     "basins": "lossviz.topics.basins",
     "network": "lossviz.topics.network",
+    "loss_curves": "lossviz.topics.loss_curves",
 }
 
 __all__ = [*data.__all__, *losses.__all__, *model.__all__, *landscape.__all__, *_FROM_OPTIM, *_LAZY]

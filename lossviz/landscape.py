@@ -6,7 +6,7 @@ Taught in notebook 03. The minimum itself is found by :func:`lossviz.minimise`
 
 from __future__ import annotations
 
-from typing import cast
+from typing import NamedTuple, cast
 
 import contourpy
 import numpy as np
@@ -18,10 +18,13 @@ from .losses import LogitLoss
 from .model import check_data, check_lam, check_loss, check_params
 
 __all__ = [
+    "CostWindow",
     "condition_number",
     "contour_lines",
     "cost_grid",
+    "cost_window",
     "default_window",
+    "largest_stable_lr",
     "penalty_grid",
 ]
 
@@ -184,6 +187,140 @@ def default_window(
     span = np.maximum(hi - lo, 1.0)
     lo, hi = lo - margin * span, hi + margin * span
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+class CostWindow(NamedTuple):
+    """A grid over a window of the ``(w, b)`` plane and the objective on it (:func:`cost_window`).
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(200, seed=0)
+    >>> window = lv.cost_window(x, y, [(0.0, 0.0), (3.0, -3.5)], n=20)
+    >>> window.w_values.shape, window.J.shape
+    ((20,), (20, 20))
+    """
+
+    w_values: np.ndarray
+    """``(n,)`` the grid's ``w`` (columns), increasing."""
+    b_values: np.ndarray
+    """``(n,)`` the grid's ``b`` (rows), increasing."""
+    J: np.ndarray
+    """``(n, n)`` the objective at ``(w_values[j], b_values[i])``, as :func:`cost_grid` returns it."""
+
+
+def cost_window(
+    x: ArrayLike,
+    y: ArrayLike,
+    points: ArrayLike,
+    *,
+    n: int = 160,
+    margin: float = 0.2,
+    square: bool = False,
+    lam: float = 0.0,
+    loss: LogitLoss | None = None,
+) -> CostWindow:
+    """The objective on an ``n × n`` grid over a window that holds ``points``, in one call.
+
+    :func:`default_window` around ``points`` (e.g. the start and the minimum), ``n``
+    evenly spaced values of ``w`` and of ``b`` across it, and :func:`cost_grid` on them.
+    Taught in notebook 03.
+
+    Parameters
+    ----------
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    points : (k, 2) array_like of float
+        ``(w, b)`` pairs the window must hold.
+    n : int, default 160
+        Grid values along each axis, ``>= 2``.
+    margin : float, default 0.2
+        Fraction of the span added on each side, ``>= 0``.
+    square : bool, default False
+        Widen the shorter side about its centre to the longer one's length, so that a
+        drawing with equal aspect (one unit of ``w`` as long as one of ``b``) fills a
+        square panel.
+    lam : float, default 0.0
+        λ ≥ 0 of the objective.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
+    Returns
+    -------
+    CostWindow
+        ``(w_values, b_values, J)``: unpack it as ``w, b, J = lv.cost_window(...)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an argument is invalid; the message names it.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> w, b, J = lv.cost_window(x, y, [(0.0, 0.0), (2.0, -2.0)], n=5, margin=0.5)
+    >>> w.tolist(), b.tolist(), J.shape
+    ([-1.0, 0.0, 1.0, 2.0, 3.0], [-3.0, -2.0, -1.0, 0.0, 1.0], (5, 5))
+    >>> bool(J[3, 1] == lv.cost_grid(x, y, [0.0], [0.0])[0, 0])  # J[i, j] is at (w[j], b[i])
+    True
+    >>> w, b, _ = lv.cost_window(x, y, [(0.0, 0.0), (2.0, -1.0)], n=3, margin=0.0, square=True)
+    >>> w.tolist(), b.tolist()
+    ([0.0, 1.0, 2.0], [-1.5, -0.5, 0.5])
+    """
+    n = as_int("n", n, minimum=2)
+    if not isinstance(square, (bool, np.bool_)):
+        raise TypeError(f"square must be a bool, got {square!r}")
+    (w_lo, w_hi), (b_lo, b_hi) = default_window(points, margin)
+    if square:
+        half = max(w_hi - w_lo, b_hi - b_lo) / 2
+        (w_lo, w_hi), (b_lo, b_hi) = ((c - half, c + half) for c in ((w_lo + w_hi) / 2, (b_lo + b_hi) / 2))
+    w = np.linspace(w_lo, w_hi, n)
+    b = np.linspace(b_lo, b_hi, n)
+    return CostWindow(w, b, cost_grid(x, y, w, b, lam, loss=loss))
+
+
+def largest_stable_lr(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
+) -> float:
+    """``2 / λ_max``: the largest learning rate at which full-batch descent is stable near ``params``.
+
+    ``λ_max`` is the largest eigenvalue of the objective's Hessian at ``params``. On a
+    quadratic with that Hessian, gradient descent with ``η < 2/λ_max`` contracts along every
+    axis and with ``η > 2/λ_max`` oscillates with a growing amplitude across the steepest
+    one; on the logistic cost the bound holds near ``params``, where the quadratic model
+    does. Taught in notebooks 03 and 04.
+
+    Parameters
+    ----------
+    params : (2,) array_like of float
+        ``(w, b)``, e.g. the minimum from :func:`lossviz.minimise`.
+    x : (m,) array_like of float
+    y : (m,) array_like of float in [0, 1]
+    lam : float, default 0.0
+        λ ≥ 0 of the objective.
+    loss : LogitLoss, optional
+        Binary cross-entropy when omitted.
+
+    Returns
+    -------
+    float
+        ``2 / λ_max`` (``inf`` if the Hessian is zero).
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> x, y = lv.make_churn(100, seed=0)
+    >>> p = lv.minimise(x, y)
+    >>> lam_max = np.linalg.eigvalsh(lv.hessian(p, x, y))[-1]
+    >>> bool(np.isclose(lv.largest_stable_lr(p, x, y), 2 / lam_max))
+    True
+    """
+    p = check_params(params)
+    x_arr, y_arr = check_data(x, y)
+    H = logistic_hessian(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    top = float(np.linalg.eigvalsh(H)[-1])
+    return float("inf") if top <= 0 else 2.0 / top
 
 
 def contour_lines(

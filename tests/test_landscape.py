@@ -133,3 +133,57 @@ def test_minimise_says_when_separable_data_have_no_finite_minimum():
     p = lv.minimise(x, y, lam=0.1)
     assert np.all(np.isfinite(p))
     np.testing.assert_allclose(lv.gradient(p, x, y, lam=0.1), 0.0, atol=1e-9)
+
+
+# --- the lessons' set-up: a window, its grid and the cost on it; the largest stable step -------------
+
+
+def test_cost_window_is_the_window_its_grid_and_the_cost_on_it(data):
+    x, y = data
+    points = [(0.0, 0.0), (2.3, -2.7)]
+    w, b, J = lv.cost_window(x, y, points, n=31, margin=0.2)
+    (w_lo, w_hi), (b_lo, b_hi) = lv.default_window(points, margin=0.2)
+    np.testing.assert_array_equal(w, np.linspace(w_lo, w_hi, 31))
+    np.testing.assert_array_equal(b, np.linspace(b_lo, b_hi, 31))
+    np.testing.assert_array_equal(J, lv.cost_grid(x, y, w, b))
+    # an independent check of one grid point: the mean loss at (w[j], b[i])
+    i, j = 7, 20
+    z = w[j] * x + b[i]
+    assert J[i, j] == pytest.approx(np.mean(np.logaddexp(0, z) - y * z), rel=1e-12)
+    lam = 0.3
+    np.testing.assert_allclose(lv.cost_window(x, y, points, n=31, lam=lam).J, J + 0.5 * lam * w**2)
+    with pytest.raises(ValueError, match="n must be >= 2"):
+        lv.cost_window(x, y, points, n=1)
+    with pytest.raises(ValueError, match="points must be 2-dimensional"):
+        lv.cost_window(x, y, [1.0, 2.0, 3.0])
+
+
+def test_largest_stable_lr_is_where_gradient_descent_on_the_quadratic_turns_unstable(data):
+    x, y = data
+    p = lv.minimise(x, y)
+    H = lv.hessian(p, x, y)
+    limit = lv.largest_stable_lr(p, x, y)
+    assert limit == pytest.approx(2 / np.linalg.eigvalsh(H)[-1])
+    # independent: GD on the quadratic model 0.5 dᵀHd contracts just below the limit, grows just above
+    d0 = np.array([1.0, 1.0])
+    for lr, grows in ((0.98 * limit, False), (1.02 * limit, True)):
+        d = d0.copy()
+        for _ in range(2000):
+            d = d - lr * H @ d
+        assert bool(np.linalg.norm(d) > np.linalg.norm(d0)) is grows
+    # the penalty adds λ to the curvature in w: the limit falls
+    assert lv.largest_stable_lr(p, x, y, lam=1.0) < limit
+
+
+def test_a_square_cost_window_has_equal_spans_about_the_same_centre(data):
+    x, y = data
+    points = [(0.0, 0.0), (2.3, -0.4)]
+    w, b, _ = lv.cost_window(x, y, points, n=11)
+    ws, bs, Js = lv.cost_window(x, y, points, n=11, square=True)
+    assert ws[-1] - ws[0] == pytest.approx(bs[-1] - bs[0])
+    assert ws[-1] - ws[0] == pytest.approx(max(w[-1] - w[0], b[-1] - b[0]))
+    assert (ws[0] + ws[-1]) / 2 == pytest.approx((w[0] + w[-1]) / 2)
+    assert (bs[0] + bs[-1]) / 2 == pytest.approx((b[0] + b[-1]) / 2)
+    np.testing.assert_array_equal(Js, lv.cost_grid(x, y, ws, bs))
+    with pytest.raises(TypeError, match="square must be a bool"):
+        lv.cost_window(x, y, points, square="yes")

@@ -28,6 +28,7 @@ def test_the_lesson_list_is_the_courses():
         "02_gradient_of_the_cost",
         "03_cost_landscape",
         "04_full_batch_vs_minibatch",
+        "05_reading_a_loss_curve",
         "06_the_posts_five_questions",
         "07_class_imbalance",
         "08_overfitting",
@@ -62,6 +63,23 @@ def test_the_map_links_every_lesson():
     start_here = "\n".join(_markdown(ROOT / "notebooks" / "00_start_here.ipynb"))
     for path in LESSONS[1:]:
         assert f"]({path.name})" in start_here, f"lesson 00 does not link {path.name}"
+
+
+def test_the_map_gives_each_lesson_the_time_it_takes():
+    start_here = "\n".join(_markdown(ROOT / "notebooks" / "00_start_here.ipynb"))
+    rows = re.findall(r"\]\((\d\d_\w+\.ipynb)\) \|[^\n]*\| (\d+) min \|", start_here)
+    stated = dict(rows)
+    assert set(stated) == {p.name for p in LESSONS[1:]}, "lessons without a time in lesson 00's map"
+    for path in LESSONS[1:]:
+        estimate = lesson_report.minutes(lesson_report.read_lesson(path))
+        assert abs(int(stated[path.name]) - estimate) <= 10, (path.name, stated[path.name], estimate)
+
+
+def test_lesson_00_has_the_notation_table():
+    start_here = "\n".join(_markdown(ROOT / "notebooks" / "00_start_here.ipynb"))
+    assert "## Notation" in start_here
+    for symbol in ("$m$", "$B$", "$\\eta$", "$\\lambda$", "$\\hat y", "$z = w", "$J = ", "$L(\\hat y, y)$"):
+        assert symbol in start_here, symbol
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])

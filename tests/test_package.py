@@ -44,6 +44,7 @@ LAZY = {
     "batch_size": "lossviz.topics.batch_size",
     "basins": "lossviz.topics.basins",
     "network": "lossviz.topics.network",
+    "loss_curves": "lossviz.topics.loss_curves",
 }
 
 
@@ -83,6 +84,7 @@ def test_the_topics_and_the_exercises_compute_without_matplotlib():
     loaded = _loaded_after(
         "import lossviz.topics.imbalance, lossviz.topics.capacity, "
         "lossviz.topics.batch_size, lossviz.topics.basins, lossviz.topics.network, "
+        "lossviz.topics.loss_curves, "
         "lossviz.exercises"
     )
     assert not set(HEAVY) & set(loaded["top"])
@@ -167,4 +169,4 @@ def test_the_layout_one_module_or_package_per_concern():
     old = {"experiments", "noise", "plotting", "widgets", "imbalance", "capacity", "basins", "student"}
     assert not old & set(top)
     topics = {m.name for m in pkgutil.iter_modules(importlib.import_module("lossviz.topics").__path__)}
-    assert {"imbalance", "capacity", "batch_size", "basins", "network"} <= topics
+    assert {"imbalance", "capacity", "batch_size", "basins", "network", "loss_curves"} <= topics

@@ -96,6 +96,14 @@ CASES: dict[str, Callable[[Axes | None], object]] = {
         lv.per_sample_gradients((1.0, -1.0), *lv.make_churn(60, seed=1)), ax=ax
     ),
     "cost_curves": lambda ax: lv.plot.cost_curves(_runs("train"), against="examples", m=100, ax=ax),
+    "logged_loss": lambda ax: lv.plot.logged_loss(
+        np.arange(1, 6),
+        [0.7, 0.6, 0.72, 0.58, 0.62],
+        cost=[0.69, 0.66, 0.65, 0.64, 0.63],
+        smoothed={"EMA": [0.7, 0.63, 0.69, 0.62, 0.62]},
+        held_out=([1, 5], [0.69, 0.62]),
+        ax=ax,
+    ),
     "noise_scale": lambda ax: lv.plot.noise_scale(
         [0, 10, 20], [58.0, 360.0, 600.0], estimates=([10], [340.0]), ax=ax
     ),

@@ -25,6 +25,7 @@ SHEETS = (
     "gradient_of_the_cost",
     "cost_landscape",
     "full_batch_vs_minibatch",
+    "reading_a_loss_curve",
     "five_questions",
     "class_imbalance",
     "overfitting",

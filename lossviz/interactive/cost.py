@@ -527,9 +527,9 @@ class CostExplorer:
         styles = {name: plot.LINESTYLES[role] for name, role in _ROLES.items()}
         widths = {"online": 0.7, "chosen": 1.3, "full": 1.8}
         labels = {
-            "full": f"full batch (k = m = {self._m})",
-            "chosen": "chosen batch size k",
-            "online": "online (k = 1)",
+            "full": f"full batch (B = m = {self._m})",
+            "chosen": "chosen batch size B",
+            "online": "online (B = 1)",
         }
         here = np.array([self._p0, self._p0])
         self._paths, self._curves = {}, {}

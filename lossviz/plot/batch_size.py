@@ -7,7 +7,7 @@ target, the trade-off fit), :func:`lossviz.train` and :mod:`lossviz.optim.noise`
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -17,11 +17,12 @@ from .._validation import _short, as_float_array, as_scalar, check_same_shape
 from ..optim.sgd import TrainResult
 from ..topics.batch_size import StepsToTarget, TradeOff, WallClockRun, time_to_cost
 from .core import _axes, _check_roles, _style
-from .style import COLOURS, regime, role_style
+from .style import COLOURS, SERIES_LINESTYLES, regime, role_style
 
 __all__ = [
     "best_lr",
     "cost_curves",
+    "logged_loss",
     "loglog_fit",
     "noise_scale",
     "steps_vs_batch",
@@ -52,6 +53,7 @@ def cost_curves(
     step_times: ArrayLike | None = None,
     j_star: float | None = None,
     target: float | None = None,
+    linewidth: float = 1.2,
     legend: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
@@ -83,6 +85,9 @@ def cost_curves(
     target : float, optional
         A cost to reach: drawn as a reference line, with a marker where each run first
         reaches it (:func:`lossviz.topics.batch_size.time_to_cost`).
+    linewidth : float, default 1.2
+        Of every curve. Runs of larger batches (the smoother curves) are drawn over
+        those of smaller ones.
     legend : bool, default True
     ax : matplotlib Axes, optional
 
@@ -134,6 +139,7 @@ def cost_curves(
         raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
     low = None if j_star is None else as_scalar("j_star", j_star)
     ax = _axes(ax)
+    rank = np.argsort(np.argsort([r.batch_size for r in runs], kind="stable"), kind="stable")
     seen: dict[str | None, int] = {}
     for k, (run, role, label) in enumerate(zip(runs, role_list, labels)):
         t = _run_axis(run, against, seconds[k])
@@ -149,9 +155,9 @@ def cost_curves(
             marker=_REPEAT_MARKERS[repeat % len(_REPEAT_MARKERS)] if repeat else "none",
             markevery=0.12,
             markersize=6,
-            linewidth=1.2,
+            linewidth=linewidth,
             label=label,
-            zorder=2 + len(runs) - k,
+            zorder=2 + int(rank[k]),
         )
     if target is not None:
         level = as_scalar("target", target)
@@ -498,5 +504,87 @@ def loglog_fit(
     ax.plot(xa, 10.0**intercept * xa**slope, label=f"fitted line, slope {slope:.2f}", **role_style("formula"))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def logged_loss(
+    steps: ArrayLike,
+    batch_loss: ArrayLike,
+    *,
+    cost: ArrayLike | None = None,
+    smoothed: Mapping[str, ArrayLike] | None = None,
+    held_out: tuple[ArrayLike, ArrayLike] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A training log's loss per step (faint), its smoothed versions, and the cost ``J`` beside it.
+
+    The logged mini-batch losses (:attr:`lossviz.topics.loss_curves.TrainingLog.batch_loss`) are drawn
+    thin and faint in the mini-batch colour, each smoothed version of them (e.g.
+    :func:`lossviz.topics.loss_curves.ema`) in the same colour at full strength with its own line style,
+    the cost on the whole training set in the colour of ``train`` and the cost on held-out data, when
+    given, as points in the colour of ``held_out``.
+
+    Parameters
+    ----------
+    steps : (n,) array_like of float
+        Step numbers of the logged values.
+    batch_loss : (n,) array_like of float
+    cost : (n,) array_like of float, optional
+        ``J`` on the training set at the same steps.
+    smoothed : mapping of str to (n,) array_like, optional
+        Smoothed curves by legend label, drawn in order.
+    held_out : ((k,) array_like, (k,) array_like), optional
+        Steps and the cost on a held-out set there.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Its first line is the log, then the smoothed curves, the cost and the held-out points.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite or their shapes differ.
+    TypeError
+        If ``smoothed`` is not a mapping or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = np.arange(1, 6)
+    >>> ax = logged_loss(t, [0.7, 0.6, 0.72, 0.58, 0.62], cost=[0.69, 0.66, 0.65, 0.64, 0.63],
+    ...                  smoothed={"EMA 0.5": [0.7, 0.63, 0.69, 0.62, 0.62]}, held_out=([1, 5], [0.69, 0.62]))
+    >>> [line.get_label()[:12] for line in ax.lines]
+    ['logged: the ', 'EMA 0.5', 'cost $J$ on ', 'cost on held']
+    """
+    t = as_float_array("steps", steps)
+    logged = as_float_array("batch_loss", batch_loss)
+    check_same_shape("steps", t, "batch_loss", logged)
+    ax = _axes(ax)
+    colour = COLOURS["mini_batch"]
+    ax.plot(t, logged, color=colour, lw=0.7, alpha=0.35, label="logged: the loss of each mini-batch")
+    if smoothed is not None:
+        if not isinstance(smoothed, Mapping):
+            raise TypeError(f"smoothed must be a mapping of label to values, got {_short(smoothed)}")
+        for k, (label, values) in enumerate(smoothed.items()):
+            v = as_float_array(f"smoothed[{label!r}]", values)
+            check_same_shape("steps", t, f"smoothed[{label!r}]", v)
+            ax.plot(t, v, color=colour, lw=1.8, ls=SERIES_LINESTYLES[k % len(SERIES_LINESTYLES)], label=label)
+    if cost is not None:
+        J = as_float_array("cost", cost)
+        check_same_shape("steps", t, "cost", J)
+        ax.plot(t, J, lw=1.8, label="cost $J$ on the whole training set", **role_style("train"))
+    if held_out is not None:
+        if len(held_out) != 2:
+            raise ValueError(f"held_out must be a pair (steps, values), got {_short(held_out)}")
+        hs = as_float_array("held_out[0]", held_out[0])
+        hv = as_float_array("held_out[1]", held_out[1])
+        check_same_shape("held_out[0]", hs, "held_out[1]", hv)
+        ax.plot(hs, hv, ms=6, label="cost on held-out data", **role_style("held_out", markers=True))
+    ax.set_xlabel("step (update)")
+    ax.set_ylabel("loss")
     ax.legend()
     return ax

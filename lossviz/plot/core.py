@@ -286,7 +286,7 @@ def cost_landscape_artists(
     minimum_value: float | None = None,
     levels: int | ArrayLike = 10,
     colorbar: bool = True,
-    colorbar_label: str = "height above the minimum, $J - J^*$",
+    colorbar_label: str = "$J - J^*$",
     label: str = "minimum",
     ax: Axes | None = None,
 ) -> LandscapeArtists:
@@ -355,7 +355,7 @@ def cost_landscape(
     minimum_value: float | None = None,
     levels: int | ArrayLike = 10,
     colorbar: bool = True,
-    colorbar_label: str = "height above the minimum, $J - J^*$",
+    colorbar_label: str = "$J - J^*$",
     label: str = "minimum",
     ax: Axes | None = None,
 ) -> Axes:
@@ -383,8 +383,8 @@ def cost_landscape(
         How many levels, or the levels themselves (increasing, above ``J*``).
     colorbar : bool, default True
         Draw the colour bar beside the panel.
-    colorbar_label : str
-        Its label: what the colour measures.
+    colorbar_label : str, default "$J - J^*$"
+        Its label: what the colour measures (the height above the minimum).
     label : str, default "minimum"
         Legend label of the minimum's marker.
     ax : matplotlib Axes, optional

@@ -8,6 +8,7 @@ the course style (:func:`loss_role`: ``"bce"``, ``"weighted_bce"``, ``"focal"``,
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -165,7 +166,7 @@ def fitted_probabilities(
     ax.set_xlabel("monthly bill $x$ (\\$100s)")
     ax.set_ylabel(r"$\hat y = \sigma(w^* x + b^*)$")
     ax.set_ylim(-0.08, 1.08)
-    ax.legend(loc="center left")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside the panel: the curves fill it
     return ax
 
 
@@ -241,4 +242,10 @@ def minority_scores(
 
 
 def _wrap(names: list[str]) -> list[str]:
-    return [n.replace("(", "\n(").replace(", ", ",\n") if "(" in n else n for n in names]
+    """Tick labels on two or more lines: a loss's name at its parenthesis, a long label at its spaces."""
+    return [
+        n.replace("(", "\n(").replace(", ", ",\n")
+        if "(" in n
+        else textwrap.fill(n, 12, break_long_words=False)
+        for n in names
+    ]

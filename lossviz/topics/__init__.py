@@ -1,5 +1,7 @@
 """The course's topics beyond the core: one module per question a lesson asks.
 
+* :mod:`lossviz.topics.loss_curves` -- what a training log prints: the mini-batch loss of
+  each step beside the cost ``J``, its noise at frozen parameters, smoothing (notebook 05);
 * :mod:`lossviz.topics.imbalance` -- a 95/5 churn set, each class's share of the
   cost, minority recall under BCE, weighted BCE and focal loss (notebook 07);
 * :mod:`lossviz.topics.capacity` -- overfitting: logistic regression on polynomial
@@ -13,8 +15,8 @@
   backpropagation, filter-normalised and trajectory directions, slices and sharpness.
 
 Each is also at the top of the package, loaded on first use: ``lv.imbalance``,
-``lv.capacity``, ``lv.batch_size``, ``lv.basins``, ``lv.network``. Their drawings are in
+``lv.capacity``, ``lv.batch_size``, ``lv.basins``, ``lv.network``, ``lv.loss_curves``. Their drawings are in
 :mod:`lossviz.plot`. Importing this package imports none of them.
 """
 
-__all__ = ["basins", "batch_size", "capacity", "imbalance", "network"]
+__all__ = ["basins", "batch_size", "capacity", "imbalance", "loss_curves", "network"]
