@@ -124,7 +124,7 @@ def test_all_is_the_core_modules_all_plus_the_optimisers_and_the_lazy_parts():
     for name in lv.__all__:
         assert getattr(lv, name) is not None
     functions = [n for n in lv.__all__ if not isinstance(getattr(lv, n), types.ModuleType)]
-    assert 30 <= len(functions) <= 40  # curated, not everything
+    assert 30 <= len(functions) <= 45  # curated, not everything
 
 
 @pytest.mark.parametrize(
