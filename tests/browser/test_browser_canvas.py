@@ -208,14 +208,25 @@ def _measure(page, where: str, dpr: int, record_latency, record_drag) -> None:
                 assert drag.painted >= 0.8 * drag.crossed, drag
 
 
+def _course_problems(page) -> list[str]:
+    """``output_problems`` without ipympl's own image-swap error in the comparison scaffold.
+
+    Under load, ipympl sometimes draws a frame whose image has not decoded ("Error setting state:
+    Failed to execute 'drawImage' ... 'broken' state"); the course's canvas draws no image with
+    ``drawImage`` (its background is an <img> swapped only after ``decode()``), so that message is
+    ipympl's, in the comparison it is measured against.
+    """
+    return [p for p in output_problems(page) if not ("drawImage" in p and "'broken' state" in p)]
+
+
 @pytest.mark.parametrize("dpr", [1, 2])
 def test_canvas_in_jupyterlab(dpr, new_page, lab_kernels, record_latency, record_drag):
     page, guard = new_page(device_scale_factor=dpr)
     open_notebook(page, lab_kernels, CANVAS_SCAFFOLD)
     run_all(page, CANVAS_SCAFFOLD, code_cells_to_run(lab_kernels.root / CANVAS_SCAFFOLD))
-    assert output_problems(page) == []
+    assert _course_problems(page) == []
     _measure(page, "JupyterLab", dpr, record_latency, record_drag)
-    assert output_problems(page) == []
+    assert _course_problems(page) == []
     assert (
         page.locator(
             ".canvas-frames .lossviz-canvas-error:not([hidden]), "
@@ -234,7 +245,7 @@ def test_canvas_in_voila(dpr, new_page, voila_server, voila_tool_urls, record_la
     _measure(page, "Voilà", dpr, record_latency, record_drag)
     if dpr == 1:
         _check_js_string(page)
-    assert output_problems(page) == []
+    assert _course_problems(page) == []
     assert (
         page.locator(
             ".canvas-frames .lossviz-canvas-error:not([hidden]), "
