@@ -337,3 +337,16 @@ def test_generated_non_options_are_refused_in_one_line(slot, bad):
     answers = _cached_right(sheet, q)
     fb, caught = _check_quietly(q, {**answers, a.name: bad})
     _assert_one_clear_line(fb, caught, a.name, repr(bad)[:60] if not isinstance(bad, int) else "a big int")
+
+
+def test_the_last_resort_is_one_line_too(monkeypatch):
+    """Should a check itself fail on some input, the learner still reads one line, not a traceback."""
+    q = SHEETS[0].questions[0]
+
+    def broken(self, given, missing):
+        raise RuntimeError("a long\nmulti-line\n" + "x" * 500)
+
+    monkeypatch.setattr(type(q), "_judge", broken)
+    fb = q.check(*[1] * len(q.answers))
+    assert fb.status == "Incorrect" and "could not be checked" in fb.message
+    assert "\n" not in fb.message and len(fb.message) < 300

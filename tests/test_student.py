@@ -547,11 +547,24 @@ def test_a_save_with_the_same_size_and_time_is_still_seen(worked_file, tmp_path,
     assert "a = 7___" in dest.read_text() and path.name == "05_w.new.ipynb"
 
 
-def test_a_corrupt_copy_is_kept_reported_and_the_new_one_goes_beside_it(worked_file, tmp_path, capsys):
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda good: good[: len(good) // 2],  # a save cut short
+        lambda good: b"\xff\xfe" + good[2:],  # not UTF-8
+        lambda good: json.dumps({"cells": [{"source": "x"}], "metadata": {}, "nbformat": 4}).encode(),
+    ],
+    ids=["cut-short", "not-utf8", "cells-without-type"],
+)
+def test_a_corrupt_copy_is_kept_reported_and_the_new_one_goes_beside_it(
+    worked_file, tmp_path, capsys, corrupt
+):
     dest = tmp_path / "student" / "05_w.ipynb"
     write_student_copy(worked_file, dest)
-    cut = dest.read_bytes()[: dest.stat().st_size // 2]  # a save cut short
+    cut = corrupt(dest.read_bytes())
     dest.write_bytes(cut)
+    assert student.main(["--source", str(worked_file), "--dest", str(dest), "--check"]) == 1
+    assert "differs" in capsys.readouterr().out
     path, report = write_student_copy(worked_file, dest)
     assert dest.read_bytes() == cut
     assert path == dest.with_name("05_w.new.ipynb") and is_unedited(nbformat.read(path, as_version=4))

@@ -410,11 +410,11 @@ def _state(path: Path) -> _State:
         return _State("missing")
     stamp, data = found
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception as exc:  # cut short, not JSON, not a notebook: someone's file, keep it
-        why = " ".join(str(exc).split())
+        unedited = is_unedited(nbformat.reads(data.decode("utf-8"), as_version=4))
+    except Exception as exc:  # cut short, not UTF-8, not JSON, not a notebook: someone's file, keep it
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())
         return _State("corrupt", stamp, (why[:100] + "...") if len(why) > 100 else why)
-    return _State("unedited" if is_unedited(nb) else "edited", stamp)
+    return _State("unedited" if unedited else "edited", stamp)
 
 
 def _may_replace(path: Path) -> bool:
@@ -628,7 +628,7 @@ def _generate(source: Path, dest: Path) -> str:
 def _is_current(source: Path, dest: Path) -> bool:
     if not source.is_file():
         raise FileNotFoundError(f"source notebook {source} not found; pass --source")
-    return dest.is_file() and dest.read_text(encoding="utf-8") == _generate(source, dest)
+    return dest.is_file() and dest.read_bytes() == _generate(source, dest).encode("utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -677,8 +677,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except PermissionError as exc:
             where = exc.filename or dest.parent
             print(
-                f"error: cannot write the student copy {dest}: permission denied on {where}; "
-                "check that you may write to that folder (or pass --dest)",
+                f"error: the student copy {dest} was not written: permission denied on {where}; "
+                "check that you may read the lesson and write to that folder (or pass --dest)",
                 file=sys.stderr,
             )
             return 2
