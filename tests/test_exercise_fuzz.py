@@ -350,3 +350,22 @@ def test_the_last_resort_is_one_line_too(monkeypatch):
     fb = q.check(*[1] * len(q.answers))
     assert fb.status == "Incorrect" and "could not be checked" in fb.message
     assert "\n" not in fb.message and len(fb.message) < 300
+
+
+@pytest.mark.parametrize("sheet, q", QUESTIONS, ids=IDS)
+def test_right_answers_as_numpy_scalars_arrays_or_tuples_are_still_correct(right, sheet, q):
+    """The refusals above refuse types, not numbers: numpy scalars, 0-d arrays and tuples are read."""
+    answers = right[(sheet.slug, q.name)]
+    for a in q.answers:
+        value = answers[a.name]
+        if isinstance(a, Number):
+            forms = [np.float64(value), np.array(float(value))]
+            if a.integer:
+                forms.append(np.int64(round(float(value))))
+        elif isinstance(a, Vector):
+            forms = [tuple(float(v) for v in np.ravel(value)), np.asarray(value, dtype=np.float64)]
+        else:
+            continue
+        for form in forms:
+            fb = q.check(**{**answers, a.name: form})
+            assert fb.correct, f"{a.name} = {form!r}: {fb}"
