@@ -87,15 +87,10 @@ class Unusable(Exception):
 
 #: Longest description of a learner's value in a message; lists are cut after a few items.
 _REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = (
-    2,
-    4,
-    4,
-    3,
-    30,
-    30,
-)
-_REPR.maxlong = 30
+_REPR.maxlevel = 2  # a list that holds itself is shown as [0.5, [0.5, [...]]]
+_REPR.maxlist = _REPR.maxtuple = 4
+_REPR.maxdict = 3
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 30  # 10**400 is cut short (10**5000: "(unprintable)")
 
 
 def describe(value: Any) -> str:
