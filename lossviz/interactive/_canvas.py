@@ -515,7 +515,8 @@ class LayeredCanvas(anywidget.AnyWidget):
             self.on_msg(self._on_message)
             self.observe(self._on_view_size, names=["css_width", "dpr"])
             for w in keys + context:
-                w.observe(self._on_context_change, names=["value", "index"])
+                # "value" only: once per change (a selection sets its index, then its value)
+                w.observe(self._on_context_change, names=["value"])
             self.redraw()
         except BaseException:
             self.close()
@@ -842,6 +843,31 @@ class LayeredCanvas(anywidget.AnyWidget):
         with self.hold_sync():
             self.background = png
             self.geometry = geometry
+
+    def prerender(self, *, cache_key: Any, only: Sequence[Any] | None = None) -> bool:
+        """Render a background into the cache without showing it; returns False if it was there.
+
+        For a state the user is likely to ask for next (a λ stop nearby): set the figure's
+        artists to that state, call this, and set them back; a later :meth:`redraw` with the
+        same ``cache_key`` (at the same size and pixel ratio) then sends it without drawing.
+
+        Parameters
+        ----------
+        cache_key : hashable
+            As for :meth:`redraw`.
+        only : sequence of artists, optional
+            As for :meth:`redraw`.
+        """
+        self._check_open()
+        width, height = self._size()
+        ratio = as_scalar("dpr", self.dpr, minimum=0.25, maximum=8.0)
+        state = (width, height, ratio)
+        if (cache_key, state) in self._backgrounds:
+            return False
+        self._backgrounds[(cache_key, state)] = self._render(width, height, ratio, only)
+        while len(self._backgrounds) > _BACKGROUND_CACHE_SIZE:
+            self._backgrounds.popitem(last=False)
+        return True
 
     def _render(
         self, width: int, height: int, ratio: float, only: Sequence[Any] | None = None
@@ -1475,7 +1501,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._closed = True
         for w in list(self.frame_keys) + list(self.frame_context):
             with contextlib.suppress(ValueError):
-                w.unobserve(self._on_context_change, names=["value", "index"])
+                w.unobserve(self._on_context_change, names=["value"])
         self._pointer_callbacks = []
         self._frames.clear()
         self._backgrounds.clear()

@@ -66,9 +66,12 @@ _RUN_CACHE = 4096
 #: Prefetch: stops each side of the current one, and learning rates per slice.
 PREFETCH_LR_RADIUS = 12
 PREFETCH_BATCH_RADIUS = 8
+PREFETCH_LAM_RADIUS = 2
 _PREFETCH_LRS_PER_SLICE = 4
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
 PREFETCH_DELAY = 0.03
+#: Seconds a change from the browser waits for the next one (merged into one refresh).
+COALESCE_SECONDS = 0.004
 
 
 def _batch_stops(m: int) -> list[int]:
@@ -329,6 +332,7 @@ class CostExplorer(Explorer):
         self._grid0 = cost_grid(self._x, self._y, self._w, self._b, 0.0, loss=self._loss)
 
         self._suspended = False
+        self._pending: dict[str, Any] = {}
         self._prefetch_generation = 0
         self.auto_prefetch = True
         self._current: dict[str, _Run] = {}
@@ -489,8 +493,8 @@ class CostExplorer(Explorer):
 
     def _wire(self) -> None:
         g = self.guarded
-        self.batch_size.observe(g(lambda change: self._changed(("chosen",))), "value")
-        self.lr.observe(g(lambda change: self._changed(_RUNS)), "value")
+        self.batch_size.observe(g(lambda change: self._changed(("chosen",), source=self.batch_size)), "value")
+        self.lr.observe(g(lambda change: self._changed(_RUNS, source=self.lr)), "value")
         self.lam.observe(g(self._on_lam), "value")
         self.x_axis.observe(g(lambda change: self._changed(_RUNS, background=True)), "value")
         self.update.observe(g(lambda change: self._changed(_RUNS, prefetch=False)), "value")
@@ -673,7 +677,7 @@ class CostExplorer(Explorer):
         """``2/λ_max`` at the current λ: above it full-batch descent oscillates with a growing amplitude."""
         return self._stable_lr(float(self.lam.value))
 
-    def _set_lam(self, lam: float) -> None:
+    def _set_lam(self, lam: float, *, mark: bool = True) -> None:
         """Everything that depends on λ alone: the landscape, its minimum, the title, the lr mark."""
         p_star, J_star = self._minimum(lam)
         grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
@@ -683,7 +687,8 @@ class CostExplorer(Explorer):
         self._minimum0_marker.set_visible(lam > 0)
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
         self._title.set_text(f"objective J + λw²/2 for λ = {fmt(lam)}")
-        self._mark_stable_lr()
+        if mark:
+            self._mark_stable_lr()
 
     def _mark_stable_lr(self) -> None:
         """A ▲ under the learning-rate slider at 2/λ_max (log position among the stops)."""
@@ -791,10 +796,40 @@ class CostExplorer(Explorer):
 
     # -- changes ---------------------------------------------------------------------------
 
-    def _changed(self, names: Sequence[str], *, background: bool = False, prefetch: bool = True) -> None:
+    def _changed(
+        self,
+        names: Sequence[str],
+        *,
+        background: bool | str = False,
+        prefetch: bool = True,
+        source: widgets.Widget | None = None,
+    ) -> None:
         if self._suspended or self._closed:
             return
-        self._refresh(names, background=background, prefetch=prefetch)
+        loop = _running_loop() if source is not None and source._property_lock else None
+        if loop is None:  # set from Python (or no event loop): the picture follows before it returns
+            self._refresh(names, background=background, prefetch=prefetch)
+            return
+        # From the browser, in a notebook: a drag sends a change per stop crossed, faster than the
+        # runs can be made. Coalesce: the changes waiting in the kernel's queue are merged into one
+        # refresh for the latest values (the browser meanwhile shows prefetched frames).
+        pending = self._pending
+        pending["names"] = set(pending.get("names", ())) | set(names)
+        level = {False: 0, "lam": 1, True: 2}
+        if level[background] > level[pending.get("background", False)]:
+            pending["background"] = background
+        if not pending.get("scheduled"):
+            pending["scheduled"] = True
+            loop.call_later(COALESCE_SECONDS, self._run_pending)
+
+    def _run_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        if self._closed or not pending:
+            return
+        with self.canvas.showing_errors():
+            if pending.get("lam"):
+                self._set_lam(float(self.lam.value))
+            self._refresh(tuple(pending.get("names", _RUNS)), background=pending.get("background", False))
 
     def _refresh(
         self, names: Sequence[str] = _RUNS, *, background: bool | str = False, prefetch: bool = True
@@ -819,7 +854,7 @@ class CostExplorer(Explorer):
                 self._ytop = ytop
                 self._ax_cost.set_ylim(self._gap_floor, ytop)
                 self._set_x_axis()
-                canvas.redraw(cache_key=("cost", lam, self.x_axis.value, self._n_updates, ytop), only=only)
+                canvas.redraw(cache_key=self._background_key(lam, ytop), only=only)
             data = self._layer_data(current, J_star)
             canvas.set_text("note", data.pop("note"))
             for name, (xs, ys) in data.items():
@@ -829,8 +864,15 @@ class CostExplorer(Explorer):
         if prefetch:
             self._schedule_prefetch()
 
+    def _background_key(self, lam: float, ytop: float) -> tuple:
+        return ("cost", lam, self.x_axis.value, self._n_updates, ytop)
+
     def _on_lam(self, change: Any) -> None:
         if self._suspended:
+            return
+        if self.lam._property_lock and _running_loop() is not None:
+            self._pending["lam"] = True
+            self._changed(_RUNS, background="lam", source=self.lam)
             return
         self._set_lam(float(change.new))
         self._refresh(_RUNS, background="lam")
@@ -930,19 +972,43 @@ class CostExplorer(Explorer):
 
     # -- prefetch --------------------------------------------------------------------------
 
-    def _prefetch_plan(self) -> list[tuple[int, list[float]]]:
-        """The engine calls of a prefetch, nearest stops first: (batch size, learning rates)."""
+    def _prefetch_plan(self) -> list[tuple[Any, Any]]:
+        """The slices of a prefetch, nearest stops first.
+
+        ``(batch size, learning rates)``: one engine call; ``("lam", λ)``: the runs and the
+        background for a λ stop nearby (λ is not a frame key -- the browser waits for the kernel --
+        but the kernel then has all it needs).
+        """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
-        plan: list[tuple[int, list[float]]] = []
+        plan: list[tuple[Any, Any]] = []
         lrs = self.lr.neighbours(PREFETCH_LR_RADIUS)
+        lams = [("lam", float(v)) for v in self.lam.neighbours(PREFETCH_LAM_RADIUS)]
         for i in range(0, len(lrs), _PREFETCH_LRS_PER_SLICE):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
-            if i == 0:  # after the nearest learning rates, the nearest batch sizes
+            if i == 0:  # after the nearest learning rates, the nearest batch sizes and λ stops
                 plan.extend((int(kk), [lr]) for kk in self.batch_size.neighbours(2))
+                plan.extend(lams[:2])
         plan.extend((int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)[4:])
+        plan.extend(lams[2:])
         return plan
+
+    def _prefetch_lam(self, lam: float, settings: tuple) -> int:
+        """The runs at λ for the current batch size and learning rate, and that λ's background."""
+        lr = float(self.lr.value)
+        other = (lam, *settings[1:])
+        runs = [self._compute(k, [lr], other)[0] for k in self._sizes().values()]
+        ytop = self._y_top(runs, self._minimum(lam)[1])
+        if ytop != self._ytop:
+            return 0  # another y-range: a full render, left for when it is asked for
+        now = float(self.lam.value)
+        self._set_lam(lam, mark=False)
+        try:
+            self.canvas.prerender(cache_key=self._background_key(lam, ytop), only=self._landscape_artists())
+        finally:
+            self._set_lam(now, mark=False)
+        return 0
 
     def _frames_for(
         self, batch_size: int, lrs: Sequence[float], settings: tuple
@@ -985,9 +1051,11 @@ class CostExplorer(Explorer):
             sent += self._prefetch_slice(batch_size, lrs, token, settings)
         return sent
 
-    def _prefetch_slice(self, batch_size: int, lrs: Sequence[float], token: str, settings: tuple) -> int:
+    def _prefetch_slice(self, batch_size: Any, lrs: Any, token: str, settings: tuple) -> int:
         if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
             return 0
+        if batch_size == "lam":
+            return self._prefetch_lam(float(lrs), settings)
         self._compute(batch_size, lrs, settings)
         frames = self._frames_for(batch_size, lrs, settings)
         if frames and self.canvas.add_frames(frames, token=token):
