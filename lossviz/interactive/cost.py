@@ -651,12 +651,17 @@ class CostExplorer(Explorer):
             axc.set_xlabel("examples seen (log scale)")
 
     def _y_top(self, runs: Sequence[_Run], J_star: float) -> float:
-        """The y-axis' top for these runs: a decade above their highest point, at least 30·(J(start) - J*)."""
+        """The y-axis' top for these runs: ``30·(J(start) - J*)`` times the smallest power of 1000
+        that holds their highest point three times over (at most 1000³; diverged runs shoot off
+        the top and are named on the picture). Few values: a new one means a new background."""
         base = 30 * self._span
         high = max((float(np.max(r.costs)) - J_star for r in runs if r.diverged_at is None), default=0.0)
-        if high * 3 <= base:
-            return base
-        return min(10.0 ** math.ceil(math.log10(high * 3)), 1e8 * self._span)
+        top = base
+        for _ in range(3):
+            if 3 * high <= top:
+                break
+            top *= 1000.0
+        return top
 
     def _minimum(self, lam: float) -> tuple[np.ndarray, float]:
         if lam not in self._minima:
