@@ -63,9 +63,10 @@ _RUNS = ("full", "chosen", "online")
 _OPTIMISERS = ("SGD", "Momentum", "Nesterov", "Adam")
 #: Runs kept in the cache (a run of 200 updates is about 6 KB).
 _RUN_CACHE = 4096
-#: Prefetch: stops each side of the current one, and learning rates per slice.
-PREFETCH_LR_RADIUS = 12
-PREFETCH_BATCH_RADIUS = 8
+#: Prefetch: stops each side of the current one (nearest first, so a longer reach only uses idle
+#: time: every change starts again from the new stop), and learning rates per slice.
+PREFETCH_LR_RADIUS = 64
+PREFETCH_BATCH_RADIUS = 32
 PREFETCH_LAM_RADIUS = 2
 _PREFETCH_LRS_PER_SLICE = 4
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
@@ -1035,6 +1036,8 @@ class CostExplorer(Explorer):
             if self._y_top(list(runs.values()), J_star) != self._ytop:
                 continue  # another y-range: another background; the kernel draws it
             label = (self.batch_size._label(kk), self.lr._label(lr))
+            if self.canvas.frame_key(label) in self.canvas._frames:
+                continue  # sent already for these settings (the browser holds it)
             frames[label] = self._layer_data(runs, J_star)
         return frames
 

@@ -121,14 +121,21 @@ def sweep_slider(explorer: Explorer, name: str, n: int) -> list[Change]:
     return changes
 
 
+#: Seconds the explorer is left alone at the slider's start before a drag (a person looks first;
+#: the kernel prefetches meanwhile).
+IDLE_BEFORE_DRAG_S = 2.0
+
+
 def drag_slider(
     explorer: Explorer, name: str, seconds: float = 1.0, moves_per_second: int = 60
 ) -> ExplorerDrag:
-    """Drag slider ``name`` from its start to the end of its track, paced like a hand."""
+    """Drag slider ``name`` from its start to the end of its track, paced like a hand, after
+    ``IDLE_BEFORE_DRAG_S`` at the start."""
     slider = explorer.sliders[name]
     page = explorer.page
     slider.press("Home")
     wait_current(explorer.root)
+    time.sleep(IDLE_BEFORE_DRAG_S)
     handle = slider.handle
     track = slider.widget.locator(".noUi-target").first
     slider.widget.scroll_into_view_if_needed()
