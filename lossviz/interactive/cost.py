@@ -990,14 +990,16 @@ class CostExplorer(Explorer):
         plan: list[tuple[Any, Any]] = []
         lrs = self.lr.neighbours(PREFETCH_LR_RADIUS)
         lams = [("lam", float(v)) for v in self.lam.neighbours(PREFETCH_LAM_RADIUS)]
-        for i in range(0, len(lrs), _PREFETCH_LRS_PER_SLICE):
+        sizes = [(int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)]
+        for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
-            if i == 0:  # after the nearest learning rates, the nearest batch sizes and λ stops
-                plan.extend((int(kk), [lr]) for kk in self.batch_size.neighbours(2))
+            if j == 0:  # after the nearest learning rates, the nearest λ stops
                 plan.extend(lams[:2])
-        plan.extend((int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)[4:])
-        plan.extend(lams[2:])
+            plan.extend(sizes[4 * j : 4 * j + 4])  # and batch sizes, outwards with the learning rates
+            if j == 0:
+                plan.extend(lams[2:])
+        plan.extend(sizes[4 * (len(lrs) // _PREFETCH_LRS_PER_SLICE + 1) :])
         return plan
 
     def _prefetch_lam(self, lam: float, settings: tuple) -> int:
