@@ -271,7 +271,8 @@ def test_explorer_sliders_refit_only_what_they_change(ipympl_backend):
     for k, fit in enumerate(ex.fits):
         line = ex.ax_fit.lines[k]
         w, b = fit.params
-        np.testing.assert_allclose(line.get_ydata(), 1 / (1 + np.exp(-(w * line.get_xdata() + b))))
+        # the line is a layer drawn by the browser from float32 buffers, and the artist holds those values
+        np.testing.assert_allclose(line.get_ydata(), 1 / (1 + np.exp(-(w * line.get_xdata() + b))), rtol=1e-5)
         assert ex.ax_bars.containers[0].patches[k].get_height() == pytest.approx(fit.metrics.recall)
 
     ex.rate_slider.value = 0.02
@@ -279,6 +280,26 @@ def test_explorer_sliders_refit_only_what_they_change(ipympl_backend):
     assert ex.fits[1].loss == lv.WeightedBCE(294 / 6)
     assert ex.fits[0].metrics == lv.imbalance.class_metrics(ex.fits[0].params, ex.x_test, ex.y_test)
     assert ex.ax_fit.collections[1].get_offsets().shape == (6, 2)
+
+
+@pytest.mark.parametrize("bad", [None, float("nan"), "0.1", True, 0.07, 0.6, -1.0])
+def test_explorer_refuses_bad_slider_values_and_keeps_working(bad):
+    # issue 10, item 5: a refused value leaves the explorer exactly as it was
+    from traitlets import TraitError
+
+    ex = lv.interactive.ImbalanceExplorer(m=300, m_test=1000, positive_rate=0.1, gamma=2.0, seed=5)
+    try:
+        fits, text = list(ex.fits), repr(ex)
+        with pytest.raises(TraitError, match="churn rate must be"):
+            ex.rate_slider.value = bad
+        if bad not in (0.07, 0.6):  # valid values of γ
+            with pytest.raises(TraitError, match="focal γ must be"):
+                ex.gamma_slider.value = bad
+        assert ex.fits == fits and repr(ex) == text and ex.error == ""
+        ex.gamma_slider.value = 1.0
+        assert ex.fits[2].loss == lv.FocalLoss(1.0) and repr(ex).endswith("gamma=1)")
+    finally:
+        ex.close()
 
 
 def test_explorer_rejects_rates_off_its_slider():

@@ -71,7 +71,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             tr.write_line(url)
     drags = config.stash.get(_DRAGS, [])
     if drags:
-        tr.section("browser: a drag across a 61-stop slider (goal: every stop painted, lag <= 50 ms)")
+        tr.section("browser: a drag across a slider (goal: every stop painted, lag <= 50 ms)")
         tr.write_line(
             f"{'where':<12} {'what':<34} {'painted/crossed':>16} {'behind':>7} {'lag ms':>7} {'drag ms':>8}"
         )
