@@ -285,12 +285,12 @@ def start_lab(root: Path, state: Path) -> Server:
 def start_voila(root: Path, state: Path) -> Server:
     """Voilà serving the folder ``root`` with the settings of ``make present``.
 
-    ``make present`` runs ``voila explorer.ipynb`` in ``dashboards/``, where ``voila.json`` asks for
-    127.0.0.1 and a token. Here Voilà runs in ``root`` (a copy of ``dashboards/``), so it reads the
-    same ``voila.json``; the token comes from ``JUPYTER_TOKEN`` and the port is fixed so that the
-    tests know it. The folder is served rather than one notebook, so that the infrastructure's
-    scaffold notebook can be opened from the same server; each notebook is at
-    ``voila/render/<name>``.
+    ``make present`` (``tools/present.py``) runs Voilà on the folder in ``dashboards/``, where
+    ``voila.json`` asks for 127.0.0.1 and a token and culls idle kernels. Here Voilà runs in
+    ``root`` (a copy of ``dashboards/``), so it reads the same ``voila.json``; the token comes
+    from ``JUPYTER_TOKEN`` and the port is fixed so that the tests know it. The folder is served
+    rather than one notebook, so that the infrastructure's scaffold notebook can be opened from
+    the same server; each notebook is at ``voila/render/<name>``.
     """
     if not (root / "voila.json").is_file():
         raise FileNotFoundError(f"{root / 'voila.json'} is missing: the dashboards' Voilà settings")
