@@ -167,9 +167,10 @@ def test_landing_page_links_every_dashboard(new_page, voila_server, voila_tool_u
     page.locator('a[href="figures.ipynb?lesson=07"]').click()  # a link opens that lesson's figure
     page.wait_for_function(_RENDERED, arg=DASHBOARDS["figures.ipynb"], polling=250, timeout=180_000)
     assert page.locator(".lossviz-slide").get_attribute("data-lesson") == "07"
-    # Leaving a page, Voilà's page asks /voila/api/shutdown/<kernel> to end its kernel; Voilà
-    # refuses it (403) under token login, so the kernel stays until the culler ends it (the reason
-    # voila.json culls idle kernels; tests/test_servers.py). That refusal is Voilà's, not the course's.
+    # Leaving a page, Voilà's page asks /voila/api/shutdown/<kernel> to end its kernel; Voilà 0.5.13
+    # refuses it (403: "'_xsrf' argument missing from POST"), so the kernel stays until the culler
+    # ends it (the reason voila.json culls idle kernels; tests/test_servers.py). That refusal is
+    # Voilà's, not the course's.
     assert all("/voila/api/shutdown/" in url for url in refused), refused
     forbidden = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
     problems = [p for p in guard.problems() if not (refused and p == f"console error: {forbidden}")]
