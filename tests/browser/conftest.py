@@ -279,6 +279,22 @@ def lab_server(browser_state):
 
 
 @pytest.fixture(scope="session")
+def notebook_server(browser_state):
+    """Jupyter Notebook 7 on a temporary, empty folder; tests write their notebooks into it.
+
+    Stopped at the end of the session; kernels that outlive it are ended by their process id.
+    """
+    from browser_servers import start_notebook
+
+    root = browser_state / "notebook-root"
+    root.mkdir()
+    server = start_notebook(root, browser_state / "notebook-state")
+    yield server
+    leftovers = server.stop()
+    assert not leftovers, f"kernels outlived Notebook 7 and were killed: {leftovers}"
+
+
+@pytest.fixture(scope="session")
 def voila_server(browser_state):
     """Voilà on a temporary copy of ``dashboards/`` (plus the scaffold); stopped at the end."""
     from browser_servers import (
