@@ -196,6 +196,7 @@ def test_make_lab_makes_a_fresh_token_unless_one_is_asked_for(tmp_path):
         try:
             url = _printed_url(proc, log, port)
             token = url.rsplit("token=", 1)[1]
+            _wait_until_serving(port)
             assert _api_status(port, token) == 200
             assert _api_status(port, inherited) == 403, "the inherited JUPYTER_TOKEN became the token"
             assert _api_status(port, env["TOKEN"]) == 403, "a TOKEN in the environment became the token"
@@ -209,6 +210,7 @@ def test_make_lab_makes_a_fresh_token_unless_one_is_asked_for(tmp_path):
     proc, port, log = _run_lab(_lab_command([f"TOKEN={chosen}"], env), env, state)
     try:
         _printed_url_or_masked(proc, log, port)
+        _wait_until_serving(port)
         assert _api_status(port, chosen) == 200, "make lab TOKEN=... did not use the token asked for"
         assert _api_status(port, inherited) == 403
     finally:
