@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 
 import lossviz as lv
-from lossviz.topics import _checks
 from lossviz.topics import basins, batch_size, capacity, imbalance, loss_curves
 
 
@@ -78,11 +77,11 @@ def test_a_loss_class_is_refused_by_name(churn):
     x, y, xt, yt = churn
     with pytest.raises(TypeError, match=r"losses\[1\] must be an instance.*the class WeightedBCE itself"):
         imbalance.fit_losses([lv.BCE, lv.WeightedBCE], x, y, xt, yt)
-    with pytest.raises(TypeError, match="loss must be an instance.*the class FocalLoss itself"):
+    with pytest.raises(TypeError, match=r"loss must be an instance.*the class FocalLoss itself"):
         imbalance.class_cost_shares((1.0, -2.0), x, y, loss=lv.FocalLoss)
-    with pytest.raises(TypeError, match="loss must be an instance.*the class FocalLoss itself"):
+    with pytest.raises(TypeError, match=r"loss must be an instance.*the class FocalLoss itself"):
         loss_curves.training_log(x, y, batch_size=10, lr=0.5, loss=lv.FocalLoss)
-    with pytest.raises(TypeError, match="loss must be an instance.*the class WeightedBCE itself"):
+    with pytest.raises(TypeError, match=r"loss must be an instance.*the class WeightedBCE itself"):
         batch_size.cost_reduction_target(x, y, 0.5, loss=lv.WeightedBCE)
 
 
@@ -127,3 +126,111 @@ def test_class_cost_shares_at_extreme_parameters_is_finite_or_refused(churn):
 def test_huge_sample_counts_are_refused_with_the_limit():
     with pytest.raises(ValueError, match="MAX_SAMPLES"):
         imbalance.make_imbalanced_churn(10**9)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: loss_curves.frozen_batch_losses((1.0, -2.0), *lv.make_churn(60, seed=0), 5, n_batches=10**9),
+        lambda: loss_curves.training_log(*lv.make_churn(60, seed=0), batch_size=1, lr=0.5, epochs=10**9),
+        lambda: batch_size.simulate_wall_clock(
+            *lv.make_churn(60, seed=0), batch_size=1, seconds_per_step=1e-9, seconds=1e6, lr=0.5
+        ),
+        lambda: batch_size.roughness_by_batch_size(
+            *lv.make_churn(60, seed=0), [1] * 10, lr=0.5, n_updates=10**7, params0=(0.0, 0.0)
+        ),
+        lambda: batch_size.steps_to_target(
+            *lv.make_churn(60, seed=0), batch_sizes=[1], lrs=[0.1], target=0.5, n_seeds=10**9
+        ),
+        lambda: batch_size.steps_to_target(
+            *lv.make_churn(60, seed=0),
+            batch_sizes=[60] * 50,
+            lrs=[0.1] * 40,
+            target=0.5,
+            n_seeds=200,
+            max_examples=10**12,
+            max_steps=10**6,
+        ),
+        lambda: basins.run_basins(
+            basins.make_two_basin(20), np.zeros(1000), batch_size=1, lr=0.01, steps=10**6
+        ),
+        lambda: basins.make_two_basin(10**9),
+        lambda: capacity.degree_curve(
+            [lv.make_churn(10, seed=0)] * 2000, *lv.make_churn(10, seed=1), [1] * 20
+        ),
+    ],
+)
+def test_long_or_huge_work_is_refused_at_once_with_the_limit(call):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="limit"):
+        call()
+    assert time.perf_counter() - start < 5.0  # refused before any of the work
+
+
+def test_ema_without_smoothing_is_the_curve_itself_and_needs_no_n_by_n_matrix():
+    values = np.arange(200_000, dtype=float)
+    assert np.array_equal(loss_curves.ema(values, 0.0), values)
+
+
+def test_epoch_means_names_steps_per_epoch():
+    with pytest.raises(ValueError, match="steps_per_epoch = 4"):
+        loss_curves.epoch_means([1.0] * 6, 4)
+
+
+# ------------------------------------------------------------------ the two-basin problem: finite or refused
+@pytest.fixture(scope="module")
+def problem():
+    return basins.make_two_basin(m=20, seed=0)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("theta", [1e50, -1e100, 1e100, [1e-300, 1e99]])
+def test_two_basin_cost_is_finite_for_any_allowed_theta(problem, theta):
+    for f in (problem.cost, problem.cost_gradient, problem.cost_curvature):
+        assert np.all(np.isfinite(f(theta)))
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_two_basin_refuses_theta_past_its_limit_and_extreme_settings(problem):
+    with pytest.raises(ValueError, match="theta is too large"):
+        problem.cost(1e200)
+    with pytest.raises(ValueError, match="theta"):
+        problem.per_sample_losses(1e200)
+    for kwargs in (
+        {"noise": 1e308},
+        {"bowl": 1e308},
+        {"depth": 1e308},
+        {"flat_width": 1e308},
+        {"sharp_width": 1e-300},
+    ):
+        with pytest.raises(ValueError, match=next(iter(kwargs))):
+            basins.make_two_basin(20, **kwargs)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_run_basins_divergence_is_a_value_error_naming_lr(problem):
+    with pytest.raises(ValueError, match="diverged: lower lr"):
+        basins.run_basins(problem, [0.1, 1e90], batch_size=20, lr=1000.0, steps=50)
+    with pytest.raises(TypeError, match="reparam must be an instance of Reparametrisation"):
+        basins.run_basins(problem, [0.1], batch_size=20, lr=0.1, steps=5, reparam=3.7)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: batch_size.simulated_step_time([1, 1e150], overhead=1e150, per_example=1e150, parallel=1),
+        lambda: batch_size.order_effect((0.0, 0.0), *lv.make_churn(30, seed=0), [1e150]),
+        lambda: batch_size.fit_tradeoff([1, 2, 4], [1e-300, 1e300, 1.0]),
+        lambda: loss_curves.training_log(*lv.make_churn(30, seed=0), batch_size=5, lr=1e150).batch_loss,
+    ],
+)
+def test_overflow_is_refused_with_a_value_error_and_no_warning(call):
+    try:
+        out = call()
+    except (ValueError, TypeError) as exc:
+        assert "Overflow" not in type(exc).__name__
+    else:
+        assert np.all(np.isfinite(out))

@@ -39,12 +39,13 @@ __all__ = [
     "SEED",
     "Checked",
     "MappingOf",
+    "array",
     "check_pair",
     "count",
+    "labels_for",
     "positive",
     "real",
     "str_or_none",
-    "labels_for",
 ]
 
 #: Most samples a data generator makes (``m`` of :func:`lossviz.imbalance.make_imbalanced_churn`,
@@ -125,7 +126,7 @@ class MappingOf(Constraint):
     >>> c("points", [(1, 2)])
     Traceback (most recent call last):
     ...
-    TypeError: points must be a dict of an instance of str (e.g. 'GD') to (w, b), a sequence of 2 numbers, got [(1, 2)]
+    TypeError: points must be a dict of an instance of str (e.g. 'GD') to (w, b), a sequence of 2 ...
     """
 
     key: Constraint = field(default_factory=lambda: InstanceOf(str, "'GD'", example_factory=lambda: "GD"))
@@ -154,7 +155,11 @@ class MappingOf(Constraint):
         return {self.key.example(): self.value.example()}
 
     def bad_values(self) -> list[tuple[str, Any]]:
-        out: list[tuple[str, Any]] = [("a list", [self.value.example()]), ("a number", 3.0), ("a string", "abc")]
+        out: list[tuple[str, Any]] = [
+            ("a list", [self.value.example()]),
+            ("a number", 3.0),
+            ("a string", "abc"),
+        ]
         if not self.none_ok:
             out.append(("None", None))
         if self.min_len >= 1:
@@ -197,10 +202,16 @@ class Checked(Constraint):
         return out
 
 
-def check_pair(
-    x_name: str, x: np.ndarray, y_name: str, y: np.ndarray, *, hard: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def array(value: Any) -> np.ndarray:
+    """A declared array argument, already converted, typed as an ndarray (no copy)."""
+    return np.asarray(value)
+
+
+def check_pair(x_name: str, x: Any, y_name: str, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Check that the converted arrays ``x`` and ``y`` have one shape; the message names both.
+
+    ``x`` and ``y`` are arrays already converted by their declarations (typed as the public
+    signature's ``ArrayLike``); they are returned as ndarrays, not copied.
 
     Examples
     --------
@@ -209,6 +220,7 @@ def check_pair(
     ...
     ValueError: x_test and y_test must have the same shape, got (3,) and (2,)
     """
-    if x.shape != y.shape:
-        raise ValueError(f"{x_name} and {y_name} must have the same shape, got {x.shape} and {y.shape}")
-    return x, y
+    xa, ya = np.asarray(x), np.asarray(y)
+    if xa.shape != ya.shape:
+        raise ValueError(f"{x_name} and {y_name} must have the same shape, got {xa.shape} and {ya.shape}")
+    return xa, ya

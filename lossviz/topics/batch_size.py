@@ -41,8 +41,21 @@ from ..losses import LogitLoss
 from ..model import check_loss
 from ..optim.newton import minimise
 from ..optim.sgd import LogisticProblem, online_pass, run_seeds, run_sgd, train
-from ._checks import FEATURE, LABELS, LAM, LOSS, MAX_RUNS, MAX_UPDATES, PARAMS, SEED, check_pair, count, positive
-from ._checks import real
+from ._checks import (
+    FEATURE,
+    LABELS,
+    LAM,
+    LOSS,
+    MAX_RUNS,
+    MAX_UPDATES,
+    PARAMS,
+    SEED,
+    array,
+    check_pair,
+    count,
+    positive,
+    real,
+)
 
 __all__ = [
     "StepsToTarget",
@@ -265,7 +278,7 @@ def simulate_wall_clock(
         lam=lam,
         seed=seed,
         params0=params0,
-        loss=loss,
+        loss=check_loss(loss),
     )
     times = np.arange(costs.size) * step
     return WallClockRun(
@@ -320,14 +333,14 @@ def cost_reduction_target(
     True
     """
     x_arr, y_arr = check_pair("x", x, "y", y)
-    p0, lam_f, loss_f = params0, lam, check_loss(loss)
+    p0, lam_f, loss_f = array(params0), lam, check_loss(loss)
     p_star = minimise(x_arr, y_arr, lam_f, loss=loss_f)
     j0, j_star = objective_rows(np.vstack([p0, p_star]), x_arr, y_arr, lam_f, loss_f)
     out = float(j_star + (1.0 - fraction) * (j0 - j_star))
     if not math.isfinite(out):
         raise ValueError(
-            f"params0 = {tuple(float(v) for v in p0)} is too far from the minimum: its objective {j0:g} is not"
-            " finite; start nearer (0, 0)"
+            f"params0 = {tuple(float(v) for v in p0)} is too far from the minimum: its objective"
+            f" {j0:g} is not finite; start nearer (0, 0)"
         )
     return out
 
@@ -425,7 +438,7 @@ def order_effect(
     3.9
     """
     x_arr, y_arr = check_pair("x", x, "y", y)
-    etas = lrs
+    etas = array(lrs)
     _check_updates("lrs x 2 passes x m", 2.0 * etas.size * x_arr.size, how="fewer learning rates or samples")
     out = np.empty(etas.size)
     for i, eta in enumerate(etas):
@@ -843,17 +856,20 @@ def steps_to_target(
         if b > m:
             raise ValueError(f"batch_sizes[{i}] must be <= m = {m}, got {b}")
     bs = np.array(batch_sizes, dtype=int)
-    lr_arr, lam_f, p0, loss_f, per_decade = lrs, lam, params0, check_loss(loss), checkpoints_per_decade
+    lr_arr, p0, loss_f = array(lrs), array(params0), check_loss(loss)
+    lam_f, per_decade = lam, checkpoints_per_decade
     if lr_arr.size * n_seeds > MAX_RUNS:
         raise ValueError(
-            f"lrs x n_seeds is {lr_arr.size} x {n_seeds} = {lr_arr.size * n_seeds} runs at once, over the limit"
-            f" of {MAX_RUNS} (lossviz.topics._checks.MAX_RUNS): use fewer learning rates or seeds"
+            f"lrs x n_seeds is {lr_arr.size} x {n_seeds} = {lr_arr.size * n_seeds} runs at once,"
+            f" over the limit of {MAX_RUNS} (lossviz.topics._checks.MAX_RUNS):"
+            " use fewer learning rates or seeds"
         )
     budgets = np.array([max(1, min(max_steps, max_examples // int(b))) for b in bs], dtype=int)
     worst = float(lr_arr.size * n_seeds) * float(np.sum(bs.astype(float) * budgets))
     if worst > MAX_SWEEP_EXAMPLES:
         raise ValueError(
-            f"this sweep may process up to {worst:.3g} examples (lrs x n_seeds x sum of batch_size x its budget),"
+            f"this sweep may process up to {worst:.3g} examples"
+            " (lrs x n_seeds x the sum of batch_size x its budget),"
             f" over the limit of {MAX_SWEEP_EXAMPLES:g} (lossviz.topics.batch_size.MAX_SWEEP_EXAMPLES):"
             " lower max_examples or max_steps, or use fewer learning rates, seeds or batch sizes"
         )
@@ -958,7 +974,9 @@ def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
     with np.errstate(all="ignore"):
         s_min, e_min = np.linalg.lstsq(A, np.ones(ok.sum()), rcond=None)[0]
     if not (np.isfinite(s_min) and np.isfinite(e_min)):
-        raise ValueError("steps span too wide a range to fit (the fit is not finite): pass measured step counts")
+        raise ValueError(
+            "steps span too wide a range to fit (the fit is not finite): pass measured step counts"
+        )
     if s_min <= 0 or e_min <= 0:
         raise ValueError(f"the fit gave S_min = {s_min:.3g}, E_min = {e_min:.3g}: no trade-off in these data")
     return TradeOff(s_min=float(s_min), e_min=float(e_min))
@@ -1002,9 +1020,10 @@ def simulated_step_time(
     array([1.5, 1.5, 2. ])
     """
     with np.errstate(over="ignore"):
-        out = overhead + per_example * np.ceil(batch_size / parallel)
+        out = overhead + per_example * np.ceil(array(batch_size) / parallel)
     if not np.all(np.isfinite(out)):
         raise ValueError(
-            f"per_example = {per_example:g} times the batch size overflows double precision: use smaller times"
+            f"per_example = {per_example:g} times the batch size overflows double precision:"
+            " use smaller times"
         )
     return out

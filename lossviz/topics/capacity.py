@@ -37,7 +37,7 @@ from .._validation import as_float_array
 from ..data import make_churn
 from ..model import check_data
 from ..optim.newton import damped_newton
-from ._checks import FEATURE, LABELS, LAM, MAX_RUNS, Checked, check_pair, count, positive, real
+from ._checks import FEATURE, LABELS, LAM, MAX_RUNS, Checked, array, check_pair, count, positive, real
 
 __all__ = [
     "CapacityCurve",
@@ -130,7 +130,7 @@ def poly_features(x: ArrayLike, degree: int, *, centre: float, half_width: float
            [ 1. ,  1. ],
            [ 1. ,  1. ]])
     """
-    return _features(x, degree, centre, half_width)
+    return _features(array(x), degree, centre, half_width)
 
 
 def _features(x: np.ndarray, degree: int, centre: float, half_width: float) -> np.ndarray:
@@ -359,8 +359,9 @@ def _sweep(
     if len(sets) * len(settings) > MAX_FITS:
         what = "degrees" if name == "degree" else "lams"
         raise ValueError(
-            f"train_sets x {what} is {len(sets)} x {len(settings)} = {len(sets) * len(settings)} fits, over the"
-            f" limit of {MAX_FITS} (lossviz.topics.capacity.MAX_FITS): use fewer training sets or {what}"
+            f"train_sets x {what} is {len(sets)} x {len(settings)} = {len(sets) * len(settings)} fits,"
+            f" over the limit of {MAX_FITS} (lossviz.topics.capacity.MAX_FITS):"
+            f" use fewer training sets or {what}"
         )
     shape = (len(sets), len(settings))
     tr_c, te_c, tr_e, te_e = (np.empty(shape) for _ in range(4))
@@ -432,7 +433,8 @@ def degree_curve(
     True
     """
     degs = np.array(degrees, dtype=int)
-    return _sweep("degree", [(int(d), lam) for d in degs], degs, lam, train_sets, x_test, y_test)
+    sets: Any = train_sets
+    return _sweep("degree", [(int(d), lam) for d in degs], degs, lam, sets, array(x_test), array(y_test))
 
 
 @validate_params(
@@ -481,4 +483,14 @@ def lam_curve(
     >>> bool((curve.train_cost[:, 0] <= curve.train_cost[:, 1]).all())
     True
     """
-    return _sweep("lam", [(degree, float(v)) for v in lams], lams, float(degree), train_sets, x_test, y_test)
+    sets: Any = train_sets
+    lam_arr = array(lams)
+    return _sweep(
+        "lam",
+        [(degree, float(v)) for v in lam_arr],
+        lam_arr,
+        float(degree),
+        sets,
+        array(x_test),
+        array(y_test),
+    )

@@ -24,8 +24,20 @@ from ..data import make_churn
 from ..losses import BCE, LogitLoss, WeightedBCE
 from ..model import check_loss
 from ..optim.newton import minimise
-from ._checks import FEATURE, HARD_LABELS, LAM, LOSS, MAX_RUNS, MAX_SAMPLES, PARAMS, SEED, check_pair
-from ._checks import count, real
+from ._checks import (
+    FEATURE,
+    HARD_LABELS,
+    LAM,
+    LOSS,
+    MAX_RUNS,
+    MAX_SAMPLES,
+    PARAMS,
+    SEED,
+    array,
+    check_pair,
+    count,
+    real,
+)
 
 __all__ = [
     "ClassMetrics",
@@ -136,7 +148,7 @@ def balancing_pos_weight(y: ArrayLike) -> float:
     >>> balancing_pos_weight([0, 0, 0, 1])
     3.0
     """
-    is_pos = _hard_labels(y)
+    is_pos = _hard_labels(array(y))
     n_pos = int(is_pos.sum())
     if n_pos == 0 or n_pos == is_pos.size:
         raise ValueError(f"y must contain both classes, got {n_pos} positives of {is_pos.size}")
@@ -195,7 +207,7 @@ def class_cost_shares(
     >>> class_cost_shares((0.0, 0.0), [1.0, 2.0, 3.0, 4.0], [0, 0, 0, 1])
     array([0.75, 0.25])
     """
-    p = params
+    p = array(params)
     x_arr, y_arr = check_pair("x", x, "y", y)
     is_pos = _hard_labels(y_arr)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -203,7 +215,8 @@ def class_cost_shares(
         total = float(losses.sum())
     if not np.isfinite(total):
         raise ValueError(
-            f"params = {tuple(float(v) for v in p)} are too large for x (max |x| = {float(np.max(np.abs(x_arr))):g}):"
+            f"params = {tuple(float(v) for v in p)} are too large for x"
+            f" (max |x| = {float(np.max(np.abs(x_arr))):g}):"
             " the losses overflow double precision; use smaller parameters or features"
         )
     if total == 0.0:
@@ -269,7 +282,7 @@ def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: f
     >>> m.recall, m.precision, m.false_positive_rate
     (1.0, 1.0, 0.0)
     """
-    p = params
+    p = array(params)
     x_arr, y_arr = check_pair("x", x, "y", y)
     is_pos = _hard_labels(y_arr)
     if is_pos.all() or not is_pos.any():
@@ -380,7 +393,9 @@ def fit_losses(
     x_arr, y_arr = check_pair("x", x, "y", y)
     xt, yt = check_pair("x_test", x_test, "y_test", y_test)
     if yt.all() or not yt.any():
-        raise ValueError(f"y_test must contain both classes to score recall, got {int(yt.sum())} of {yt.size}")
+        raise ValueError(
+            f"y_test must contain both classes to score recall, got {int(yt.sum())} of {yt.size}"
+        )
     lam_f = lam
     out = []
     for loss in losses:

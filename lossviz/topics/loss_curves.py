@@ -26,7 +26,20 @@ from ..data import make_churn
 from ..losses import LogitLoss
 from ..model import check_loss, per_sample_losses
 from ..optim.sgd import TrainResult, minibatch_indices, train
-from ._checks import FEATURE, LABELS, LAM, LOSS, MAX_UPDATES, PARAMS, SEED, check_pair, count, positive, real
+from ._checks import (
+    FEATURE,
+    LABELS,
+    LAM,
+    LOSS,
+    MAX_UPDATES,
+    PARAMS,
+    SEED,
+    array,
+    check_pair,
+    count,
+    positive,
+    real,
+)
 
 __all__ = ["TrainingLog", "batch_loss_variance", "ema", "epoch_means", "frozen_batch_losses", "training_log"]
 
@@ -154,8 +167,9 @@ def training_log(
     per_epoch = -(-x_arr.size // batch_size)
     if per_epoch * epochs > MAX_UPDATES:
         raise ValueError(
-            f"epochs x updates per epoch is {epochs} x {per_epoch} = {epochs * per_epoch} updates, over the limit"
-            f" of {MAX_UPDATES} (lossviz.topics._checks.MAX_UPDATES): use fewer epochs or a larger batch_size"
+            f"epochs x updates per epoch is {epochs} x {per_epoch} = {epochs * per_epoch} updates,"
+            f" over the limit of {MAX_UPDATES} (lossviz.topics._checks.MAX_UPDATES):"
+            " use fewer epochs or a larger batch_size"
         )
     _check_entries(
         f"the log of {per_epoch * epochs} steps x batch_size {batch_size}",
@@ -185,7 +199,7 @@ def training_log(
     if not np.all(np.isfinite(logged)):
         raise ValueError(
             f"the logged loss overflows double precision (lr = {lr:g}, lam = {lam:g}, params0 ="
-            f" {tuple(float(v) for v in params0)}): use a smaller lr, lam or params0"
+            f" {tuple(array(params0).tolist())}): use a smaller lr, lam or params0"
         )
     return TrainingLog(logged, run.costs[:-1].copy(), -(-m // run.batch_size), run)
 
@@ -288,7 +302,7 @@ def batch_loss_variance(
     """
     x_arr, y_arr = check_pair("x", x, "y", y)
     m, B = x_arr.size, batch_size
-    if B > m:
+    if m < B:
         raise ValueError(f"batch_size must be <= m = {m}, got {B}")
     L = per_sample_losses(params, x_arr, y_arr, loss=loss)
     if m == 1:
@@ -297,14 +311,18 @@ def batch_loss_variance(
         var = float(L.var())
     if not np.isfinite(var):
         raise ValueError(
-            f"params = {tuple(float(v) for v in params)} are too large for x: the losses' variance overflows"
+            f"params = {tuple(array(params).tolist())} are too large for x: the losses' variance overflows"
             " double precision; use smaller parameters"
         )
     return var / B * (m - B) / (m - 1)
 
 
 @validate_params(
-    {"values": RealArray(example_value=[1.0, 2.0, 3.0]), "smoothing": real(0.0, 1.0, closed="left"), "debias": Boolean()}
+    {
+        "values": RealArray(example_value=[1.0, 2.0, 3.0]),
+        "smoothing": real(0.0, 1.0, closed="left"),
+        "debias": Boolean(),
+    }
 )
 def ema(values: ArrayLike, smoothing: float = 0.9, *, debias: bool = True) -> np.ndarray:
     """Exponential moving average of a logged curve, as TensorBoard's smoothing slider computes it.
@@ -334,7 +352,7 @@ def ema(values: ArrayLike, smoothing: float = 0.9, *, debias: bool = True) -> np
     >>> ema([2.0, 4.0], 0.0).tolist()
     [2.0, 4.0]
     """
-    v, beta = values, smoothing
+    v, beta = array(values), smoothing
     if beta == 0.0:
         return v.copy()
     out = np.empty_like(v)
@@ -377,7 +395,7 @@ def epoch_means(values: ArrayLike, steps_per_epoch: int) -> np.ndarray:
     >>> epoch_means([1.0, 3.0, 5.0, 7.0], 2).tolist()
     [2.0, 6.0]
     """
-    v, k = values, steps_per_epoch
+    v, k = array(values), steps_per_epoch
     if v.size % k:
         raise ValueError(f"values must hold whole epochs of steps_per_epoch = {k} steps, got {v.size} values")
     return v.reshape(-1, k).mean(axis=1)
