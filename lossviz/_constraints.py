@@ -196,7 +196,7 @@ def to_real_array(
            [3., 1.]])
     """
     what = "numeric array_like"
-    if value is None:
+    if value is None or isinstance(value, (bool, np.bool_)):
         raise _kind_error(name, what, value)
     _refuse_common(name, value, what)
     if isinstance(value, np.ndarray):
@@ -284,6 +284,15 @@ def to_real(name: str, value: Any, *, finite: bool = True, max_abs: float = MAX_
             f"(lossviz._constraints.MAX_ABS; larger values overflow), got {out:g}"
         )
     return out
+
+
+def arr(value: object) -> np.ndarray:
+    """``value`` as a declared array parameter arrives in the body: an ndarray.
+
+    A no-op at run time, for the type checker: the public signature says ``ArrayLike``
+    (what callers may pass), the decorator has converted it to a float64 array.
+    """
+    return value  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------------------- constraints
@@ -414,6 +423,14 @@ class Interval(Constraint):
                 raise ValueError(
                     f"{name} must be <= {hi:g} (the limit), got {short(shown, 40)}: {self.ceiling_hint}"
                 )
+            if hi is None or lo is None or self.closed == "both":  # say it as an inequality
+                op = (
+                    (">" if self.closed in ("right", "neither") else ">=")
+                    if bad_lo
+                    else ("<" if self.closed in ("left", "neither") else "<=")
+                )
+                bound = lo if bad_lo else hi
+                raise ValueError(f"{name} must be {op} {bound:g}, got {short(shown, 40)}")
             raise ValueError(f"{name} must be in {self._bounds_text()}, got {short(shown, 40)}")
         return out
 
@@ -426,7 +443,7 @@ class Interval(Constraint):
             v = 0.5
         elif lo is None:
             v = float(hi) - 1  # type: ignore[arg-type]
-        elif hi is None:
+        elif hi is None or float(lo) + 1 < float(hi):  # near the lower end: counts stay small
             v = float(lo) + 1
         else:
             v = (float(lo) + float(hi)) / 2
@@ -565,14 +582,15 @@ class RealArray(Constraint):
                 want is None or want == got for want, got in zip(self.shape, arr.shape, strict=False)
             )
             if not ok:
+                if self.what:
+                    raise ValueError(f"{name} must be {self.what}, got shape {arr.shape}")
                 dims = ", ".join("n" if d is None else str(d) for d in self.shape)
-                extra = f" ({self.what})" if self.what else ""
-                raise ValueError(
-                    f"{name} must have shape ({dims}{',' if len(self.shape) == 1 else ''}){extra}, "
-                    f"got shape {arr.shape}"
-                )
+                comma = "," if len(self.shape) == 1 else ""
+                raise ValueError(f"{name} must have shape ({dims}{comma}), got shape {arr.shape}")
         if arr.size < self.min_size:
-            raise ValueError(f"{name} must have at least {self.min_size} element(s), got shape {arr.shape}")
+            if arr.size == 0:
+                raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+            raise ValueError(f"{name} must have at least {self.min_size} elements, got shape {arr.shape}")
         if self.lo is not None or self.hi is not None:
             bad = np.zeros(arr.shape, dtype=bool)
             if self.lo is not None:
@@ -581,10 +599,13 @@ class RealArray(Constraint):
                 bad |= (arr >= self.hi) if self.hi_open else (arr > self.hi)
             if bad.any():
                 i = int(np.flatnonzero(bad.ravel())[0])
-                raise ValueError(
-                    f"{name} must lie in {self._range_text()}, got {arr.ravel()[i]} "
-                    f"at index {_index(i, arr.shape)}"
-                )
+                where = f"got {arr.ravel()[i]} at index {_index(i, arr.shape)}"
+                if self.hi is None and self.lo is not None:  # one bound: an inequality
+                    raise ValueError(f"{name} must be {'>' if self.lo_open else '>='} {self.lo:g}, {where}")
+                if self.lo is None and self.hi is not None:
+                    raise ValueError(f"{name} must be {'<' if self.hi_open else '<='} {self.hi:g}, {where}")
+                verb = "be" if self.lo_open or self.hi_open else "lie"  # the helpers' wording, kept
+                raise ValueError(f"{name} must {verb} in {self._range_text()}, {where}")
         if self.hard:
             bad = (arr != 0) & (arr != 1)
             if bad.any():
@@ -693,7 +714,7 @@ def Params(n: int = 2, **kwargs: Any) -> RealArray:
     >>> Params()("params", [1.0, 2.0, 3.0])
     Traceback (most recent call last):
     ...
-    ValueError: params must have shape (2,) ((w, b), a sequence of 2 numbers), got shape (3,)
+    ValueError: params must be (w, b), a sequence of 2 numbers, got shape (3,)
     """
     kwargs.setdefault("what", "(w, b), a sequence of 2 numbers" if n == 2 else f"a sequence of {n} numbers")
     kwargs.setdefault("example_value", [0.5, -0.25][:n] if n <= 2 else [0.1] * n)
@@ -783,6 +804,8 @@ class InstanceOf(Constraint):
     none_ok : bool, default False
     example_factory : callable, optional
         Makes a valid instance for the boundary tests.
+    what : str, optional
+        The messages' name for the kind (default ``"a <class name>"``).
 
     Examples
     --------
@@ -797,11 +820,15 @@ class InstanceOf(Constraint):
     hint: str = ""
     none_ok: bool = False
     example_factory: Callable[[], Any] | None = None
+    what: str = ""
 
     def describe(self) -> str:
+        if self.what:
+            return self.what + (f" (e.g. {self.hint})" if self.hint else "")
         names = self.cls if isinstance(self.cls, tuple) else (self.cls,)
         text = " or ".join(getattr(c, "__name__", str(c)) for c in names)
-        return f"an instance of {text}" + (f" (e.g. {self.hint})" if self.hint else "")
+        article = "an" if text[:1].lower() in "aeiou" else "a"
+        return f"{article} {text}" + (f" (e.g. {self.hint})" if self.hint else "")
 
     def convert(self, name: str, value: Any) -> Any:
         if isinstance(value, type):
@@ -888,7 +915,7 @@ class SequenceOf(Constraint):
     >>> SequenceOf(Interval(numbers.Integral, 1, None))("batch_sizes", [4, 0])
     Traceback (most recent call last):
     ...
-    ValueError: batch_sizes[1] must be in [1, inf), got 0
+    ValueError: batch_sizes[1] must be >= 1, got 0
     """
 
     item: Constraint = field(default_factory=lambda: Interval(numbers.Real))
@@ -962,7 +989,7 @@ class OneOf(Constraint):
     >>> c("lr", -1.0)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be in (0, inf), got -1.0
+    ValueError: lr must be > 0, got -1.0
     """
 
     members: tuple[Constraint, ...] = ()
