@@ -142,11 +142,11 @@ def test_runs_are_reproducible_and_each_run_draws_its_own_batches(problem):
 def test_run_basins_rejects_bad_arguments(problem):
     with pytest.raises(ValueError, match="batch_size must be <= m = 200"):
         lv.basins.run_basins(problem, [0.0], batch_size=201, lr=0.01, steps=1)
-    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\)"):
+    with pytest.raises(ValueError, match="lr must be > 0"):
         lv.basins.run_basins(problem, [0.0], batch_size=1, lr=0.0, steps=1)
-    with pytest.raises(TypeError, match="problem must be an instance of TwoBasinProblem"):
+    with pytest.raises(TypeError, match="problem must be a TwoBasinProblem"):
         lv.basins.run_basins("toy", [0.0], batch_size=1, lr=0.01, steps=1)
-    with pytest.raises(TypeError, match="reparam must be an instance of Reparametrisation"):
+    with pytest.raises(TypeError, match="reparam must be a Reparametrisation"):
         lv.basins.run_basins(problem, [0.0], batch_size=1, lr=0.01, steps=1, reparam=lambda t: t)
     with pytest.raises(ValueError, match="diverged: lower lr"):  # the bowl alone: θ ← (1 - 4)·θ
         lv.basins.run_basins(problem, [3.0], batch_size=problem.m, lr=200.0, steps=1000)

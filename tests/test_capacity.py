@@ -94,34 +94,22 @@ def test_lam_curve_finds_the_lowest_mean_held_out_cost(sets):
 @pytest.mark.parametrize(
     "call, exc, match",
     [
-        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 0), ValueError, r"degree must be in \[1, 40\]"),
+        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 0), ValueError, "degree must be >= 1"),
         (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2.5), TypeError, "degree must be an integer"),
-        (
-            lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2, lam=-1),
-            ValueError,
-            r"lam must be in \[0, inf\)",
-        ),
+        (lambda x, y: lv.capacity.fit_poly_logistic(x, y, 2, lam=-1), ValueError, "lam must be >= 0"),
         (lambda x, y: lv.capacity.fit_poly_logistic(np.ones(5), y[:5], 2), ValueError, "two distinct values"),
         (
             lambda x, y: lv.capacity.poly_features(x, 2, centre=1.0, half_width=0.0),
             ValueError,
-            r"half_width must be in \(0, inf\)",
+            "half_width must be > 0",
         ),
         (lambda x, y: lv.capacity.degree_curve((x, y), x, y, [1]), TypeError, "sequence of \\(x, y\\) pairs"),
-        (
-            lambda x, y: lv.capacity.degree_curve([], x, y, [1]),
-            ValueError,
-            "train_sets must hold at least one",
-        ),
-        (
-            lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []),
-            ValueError,
-            "degrees must hold at least 1",
-        ),
+        (lambda x, y: lv.capacity.degree_curve([], x, y, [1]), ValueError, "train_sets must hold at least one"),
+        (lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []), ValueError, "degrees must hold at least 1"),
         (
             lambda x, y: lv.capacity.lam_curve([(x, y)], x, y, [-1.0], degree=2),
             ValueError,
-            r"lams must lie in \[0, inf\)",
+            "lams must be >= 0",
         ),
         (
             lambda x, y: lv.capacity.lam_curve([x], x, y, [1.0], degree=2),

@@ -58,8 +58,8 @@ def test_a_pool_that_runs_short_is_grown():
         ({"positive_rate": 0.0001}, ValueError, "both classes"),
         ({"positive_rate": 1.0}, ValueError, "both classes"),
         ({"positive_rate": "5%"}, TypeError, "positive_rate must be a real number"),
-        ({"m": 1}, ValueError, r"m must be in \[2, "),
-        ({"seed": -1}, ValueError, r"seed must be in \[0, "),
+        ({"m": 1}, ValueError, "m must be >= 2"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
     ],
 )
 def test_imbalanced_churn_rejects_bad_arguments(kwargs, exc, match):
@@ -203,7 +203,7 @@ def test_fit_losses_rejects_bad_input(imbalanced):
     x, y, xt, yt = imbalanced
     with pytest.raises(ValueError, match=r"losses must hold at least 1 item"):
         lv.imbalance.fit_losses([], x, y, xt, yt)
-    with pytest.raises(TypeError, match=r"losses\[0\] must be an instance of LogitLoss"):
+    with pytest.raises(TypeError, match=r"losses\[0\] must be a LogitLoss"):
         lv.imbalance.fit_losses(["bce"], x, y, xt, yt)
 
 

@@ -213,7 +213,7 @@ def test_two_basin_refuses_theta_past_its_limit_and_extreme_settings(problem):
 def test_run_basins_divergence_is_a_value_error_naming_lr(problem):
     with pytest.raises(ValueError, match="diverged: lower lr"):
         basins.run_basins(problem, [0.1, 1e90], batch_size=20, lr=1000.0, steps=50)
-    with pytest.raises(TypeError, match="reparam must be an instance of Reparametrisation"):
+    with pytest.raises(TypeError, match="reparam must be a Reparametrisation"):
         basins.run_basins(problem, [0.1], batch_size=20, lr=0.1, steps=5, reparam=3.7)
 
 

@@ -126,7 +126,7 @@ class MappingOf(Constraint):
     >>> c("points", [(1, 2)])
     Traceback (most recent call last):
     ...
-    TypeError: points must be a dict of an instance of str (e.g. 'GD') to (w, b), a sequence of 2 ...
+    TypeError: points must be a dict of ... got [(1, 2)]
     """
 
     key: Constraint = field(default_factory=lambda: InstanceOf(str, "'GD'", example_factory=lambda: "GD"))
