@@ -234,3 +234,79 @@ def test_overflow_is_refused_with_a_value_error_and_no_warning(call):
         assert "Overflow" not in type(exc).__name__
     else:
         assert np.all(np.isfinite(out))
+
+
+# ------------------------------------------------------------------ the drawings
+def _sweep(steps):
+    B = np.array([1, 4, 16])
+    return batch_size.StepsToTarget(
+        B,
+        np.array([0.1, 0.2]),
+        np.array(steps, dtype=float),
+        target=0.62,
+        n_seeds=4,
+        hold=5,
+        max_steps=np.full(3, 50),
+    )
+
+
+@pytest.mark.parametrize("name", ["best_lr", "steps_vs_batch", "tradeoff"])
+def test_a_sweep_that_never_reached_the_target_is_said_in_the_figure(name):
+    inf = np.inf
+    fit = batch_size.TradeOff(s_min=20.0, e_min=500.0)
+    for steps, said in (
+        ([[inf, inf], [40.0, 30.0], [20.0, 25.0]], "not reached at B = 1"),
+        ([[inf, inf]] * 3, "no learning rate reached the target"),
+    ):
+        draw = getattr(lv.plot, name)
+        ax = draw(_sweep(steps), fit=fit)
+        assert any(said in t.get_text() for t in ax.texts), [t.get_text() for t in ax.texts]
+
+
+def test_plot_cost_landscape_names_levels_and_minimum_value():
+    w, b = np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)
+    J = np.add.outer(b**2, w**2) + 0.1
+    for levels in (0, -3, 10**9, 2.5, "10", [1.0, 0.5]):
+        with pytest.raises((TypeError, ValueError), match="levels"):
+            lv.plot.cost_landscape(w, b, J, levels=levels)
+    with pytest.raises(ValueError, match="minimum_value must be <="):
+        lv.plot.cost_landscape(w, b, J, minimum_value=5.0)
+    with pytest.raises(ValueError, match="n_levels"):
+        lv.plot.cost_slice_contours(w, b, J, n_levels=0)
+
+
+@pytest.mark.parametrize("value", [None, 3.7, lv.BCE])
+def test_drawings_check_their_lists(churn, value):
+    x, y, xt, yt = churn
+    fits = imbalance.fit_losses([lv.BCE, lv.WeightedBCE(9.0)], x, y, xt, yt)
+    run = lv.train(*lv.make_churn(30, seed=0), batch_size=10, lr=0.5)
+    calls = {
+        "runs": lambda: lv.plot.cost_curves(value),
+        "fits": lambda: lv.plot.minority_scores(value),
+        "models": lambda: lv.plot.poly_fits(x, y, value),
+        "labels": lambda: lv.plot.cost_curves([run], labels=value if value is not None else 3),
+        "roles": lambda: lv.plot.minimisers({"a": (1, 2)}, roles=value if value is not None else 3),
+    }
+    for name, call in calls.items():
+        with pytest.raises(TypeError, match=name):
+            call()
+    with pytest.raises(TypeError, match="labels"):
+        lv.plot.fitted_probabilities(x, y, fits, labels=3.7)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_drawings_refuse_what_would_overflow_or_is_not_a_number():
+    with pytest.raises(ValueError, match="slope = 1e\\+09"):
+        lv.plot.loglog_fit([1.0, 10.0, 100.0], [2.0, 0.2, 0.02], 1e9, 0.3)
+    with pytest.raises(ValueError, match="intercept"):
+        lv.plot.loglog_fit([1.0, 10.0], [2.0, 0.2], -1.0, 1e9)
+    with pytest.raises((TypeError, ValueError), match="linewidth"):
+        lv.plot.trajectory([[0, 0], [1, 1]], linewidth="abc")
+    with pytest.raises(TypeError, match="zorder"):
+        lv.plot.trajectory([[0, 0], [1, 1]], zorder=None)
+    with pytest.raises(TypeError, match="highlight"):
+        lv.plot.minimisers({"a": (1, 2)}, highlight=["a"])
+    with pytest.raises(TypeError, match="reparam"):
+        lv.plot.two_basin(basins.make_two_basin(20), reparam=3.7)
+    with pytest.raises(TypeError, match="color"):
+        lv.plot.cost_curve([0.7, 0.6], color="no such colour")
