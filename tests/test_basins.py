@@ -163,7 +163,7 @@ def test_drawing_functions_return_their_axes(problem, theta0):
     ax = lv.plot.basin_endpoints({"GD": counts})
     assert ax.patches[0].get_width() == pytest.approx(counts.sharp_share)
     assert ax.patches[2].get_width() == pytest.approx(counts.flat_share)
-    with pytest.raises(TypeError, match="counts must be a non-empty mapping"):
+    with pytest.raises(ValueError, match="counts must hold at least 1 item"):
         lv.plot.basin_endpoints({})
-    with pytest.raises(TypeError, match="counts must be a non-empty mapping"):
+    with pytest.raises(TypeError, match=r"counts\[.GD.\] must be a BasinCounts"):
         lv.plot.basin_endpoints({"GD": ends})  # final θ, not counts: the plot counts nothing

@@ -243,7 +243,7 @@ def test_drawing_functions_reject_bad_arguments(imbalanced):
         lv.plot.minimisers({"a": (1, 1)}, highlight="b")
     with pytest.raises(ValueError, match="roles must name one role per series"):
         lv.plot.minimisers({"a": (1, 1)}, roles=["bce", "focal"])
-    with pytest.raises(ValueError, match="role must be one of"):
+    with pytest.raises(ValueError, match=r"roles\[0\] must be one of"):
         lv.plot.minimisers({"a": (1, 1)}, roles=["no such role"])
     fits = lv.imbalance.fit_losses([lv.BCE], x, y, xt, yt)
     with pytest.raises(ValueError, match="labels must have 1 entries"):

@@ -636,7 +636,7 @@ def test_sharpness_scatter_takes_its_colours_from_roles():
         assert matplotlib.colors.to_hex(collection.get_facecolor()[0]) == COLOURS[role].lower()
     _raises(
         ValueError,
-        "role must be one of",
+        r"roles\[0\] must be one of",
         plot_network.sharpness_scatter,
         {"a": ([1], [2])},
         roles=("no such role",),
