@@ -310,3 +310,45 @@ def test_drawings_refuse_what_would_overflow_or_is_not_a_number():
         lv.plot.two_basin(basins.make_two_basin(20), reparam=3.7)
     with pytest.raises(TypeError, match="color"):
         lv.plot.cost_curve([0.7, 0.6], color="no such colour")
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_network_sizes_and_overflow_are_refused_by_name():
+    from lossviz.topics import network as nw
+
+    with pytest.raises(ValueError, match="m_train.*MAX_SAMPLES"):
+        nw.make_network_churn(10**9)
+    with pytest.raises(ValueError, match="n must be <= 2000"):
+        nw.path_window([[0.0, 0.0], [1.0, 1.0]], n=10**9)
+    with pytest.raises(ValueError, match="margin"):
+        nw.path_window([[0.0, 0.0], [1.0, 1.0]], margin=1e308)
+    with pytest.raises(ValueError, match="digits"):
+        nw.format_spread([1.0, 2.0], digits=10**9)
+    assert nw.format_spread([1e150, -1e150], digits=2)
+
+
+# ------------------------------------------------------------------ every public function is declared
+def _public_functions():
+    import importlib
+    import inspect
+
+    for module in ("imbalance", "capacity", "batch_size", "basins", "loss_curves", "network"):
+        mod = importlib.import_module(f"lossviz.topics.{module}")
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj):
+                yield f"topics.{module}.{name}", obj
+    for name in lv.plot.__all__:
+        obj = getattr(lv.plot, name)
+        if inspect.isfunction(obj):
+            yield f"plot.{name}", obj
+
+
+@pytest.mark.parametrize(("name", "func"), list(_public_functions()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_function_of_topics_and_plot_declares_every_parameter(name, func):
+    import inspect
+
+    declared = getattr(func, "__lossviz_constraints__", None)
+    assert declared is not None, f"{name} has no @validate_params declaration"
+    params = set(inspect.signature(func).parameters)
+    assert params - set(declared) == set(), f"{name} leaves {sorted(params - set(declared))} undeclared"
