@@ -130,7 +130,7 @@ def test_spread_curves_draw_the_median_and_the_range():
         (lambda: stability_scan(LRS, LRS, LRS[:2]), ValueError, "predicted"),
         (lambda: rate_map(LRS, BETAS, COUNTS.T), ValueError, "updates must have shape"),
         (lambda: rate_map(LRS[::-1], BETAS, COUNTS), ValueError, "lrs must be strictly increasing"),
-        (lambda: rate_map(LRS, BETAS, np.full_like(COUNTS, np.nan)), ValueError, "without nan"),
+        (lambda: rate_map(LRS, BETAS, np.full_like(COUNTS, np.nan)), ValueError, "updates must not hold nan"),
         (lambda: rate_map(-LRS[::-1], BETAS, COUNTS), ValueError, "lrs must be > 0"),
         (lambda: rate_map(LRS, BETAS, COUNTS, edge=([1.0, 2.0], [0.1])), ValueError, "edge"),
         (lambda: spread_curves({"a": np.zeros((2, 2, 2))}), ValueError, r"shape \(S, n\)"),

@@ -316,7 +316,7 @@ def test_drawings_refuse_what_would_overflow_or_is_not_a_number():
 def test_network_sizes_and_overflow_are_refused_by_name():
     from lossviz.topics import network as nw
 
-    with pytest.raises(ValueError, match="m_train.*MAX_SAMPLES"):
+    with pytest.raises(ValueError, match=r"m_train.*MAX_SAMPLES"):
         nw.make_network_churn(10**9)
     with pytest.raises(ValueError, match="n must be <= 2000"):
         nw.path_window([[0.0, 0.0], [1.0, 1.0]], n=10**9)
@@ -344,7 +344,9 @@ def _public_functions():
             yield f"plot.{name}", obj
 
 
-@pytest.mark.parametrize(("name", "func"), list(_public_functions()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "func"), list(_public_functions()), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_every_public_function_of_topics_and_plot_declares_every_parameter(name, func):
     import inspect
 

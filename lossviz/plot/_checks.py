@@ -19,9 +19,9 @@ import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.axes import Axes
 
-from .._constraints import Boolean, InstanceOf, Interval, RealArray, SequenceOf, short
+from .._constraints import Boolean, Interval, RealArray, SequenceOf, short
 from ..landscape import MAX_LEVELS
-from ..topics._checks import Checked, MappingOf, count, labels_for, positive, real
+from ..topics._checks import Checked, MappingOf, count, labels_for, positive, real, text
 from .style import COLOURS
 
 __all__ = [
@@ -68,7 +68,7 @@ AXES = Checked(
 )
 
 #: A legend or axis label: a string.
-LABEL = InstanceOf(str, "'full batch'", example_factory=lambda: "a label")
+LABEL = text()
 
 #: Legend or tick labels, one per series, or None.
 LABELS = labels_for(MAX_SERIES)

@@ -59,6 +59,13 @@ _PAIR = Checked(
 )
 
 
+def _example_run() -> TrainResult:
+    from ..data import make_churn
+    from ..optim.sgd import train
+
+    return train(*make_churn(30, seed=0), batch_size=10, lr=0.5)
+
+
 def _example_result() -> StepsToTarget:
     B = np.array([1, 4, 16, 64])
     steps = np.array([[900.0, 500.0, 800.0], [250.0, 130.0, 200.0], [90.0, 45.0, 60.0], [60.0, 30.0, 25.0]])
@@ -119,7 +126,10 @@ def _run_axis(run: TrainResult | WallClockRun, against: str, seconds: float | No
 
 @validate_params(
     {
-        "runs": SequenceOf(InstanceOf((TrainResult, WallClockRun), "lossviz.train(...)"), max_len=MAX_SERIES),
+        "runs": SequenceOf(
+            InstanceOf((TrainResult, WallClockRun), "lossviz.train(...)", example_factory=_example_run),
+            max_len=MAX_SERIES,
+        ),
         "against": Options(("updates", "examples", "time")),
         "m": count(1, none_ok=True),
         "roles": ROLES,

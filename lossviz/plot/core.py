@@ -478,7 +478,17 @@ def cost_landscape(
     ).ax
 
 
-@validate_params({"artists": InstanceOf(tuple, "cost_landscape_artists(...)"), **_LANDSCAPE})
+def _example_update() -> dict[str, Any]:
+    w = b = np.array([-1.0, 0.0, 1.0])
+    J = np.add.outer(b**2, w**2) + 0.1
+    return {"artists": cost_landscape_artists(w, b, J), "w_values": w, "b_values": b, "J": J}
+
+
+@validate_params(
+    {"artists": InstanceOf(tuple, "cost_landscape_artists(...)"), **_LANDSCAPE},
+    example=_example_update,
+    slow=True,
+)
 def update_cost_landscape(
     artists: LandscapeArtists,
     w_values: ArrayLike,

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 
 from .._constraints import Options, RealArray, SequenceOf, validate_params
 from .._validation import _short, as_float_array
-from ..topics._checks import Checked, array, check_pair
+from ..topics._checks import Checked, allowing_inf, array, check_pair
 from ._checks import AXES, BOOL, LABEL, MAX_POINTS, MAX_SERIES, WIDTH, MappingOf, positive, real
 from .core import _axes
 from .style import COLOURS, LINESTYLES
@@ -286,7 +286,9 @@ def _edges(centres: np.ndarray, log: bool) -> np.ndarray:
     {
         "lrs": RealArray(lo=0.0, lo_open=True, increasing=True, min_size=2, example_value=[1.0, 2.0]),
         "betas": RealArray(increasing=True, min_size=2, example_value=[0.0, 0.5]),
-        "updates": RealArray(ndim=2, finite=False, example_value=[[40.0, 30.0], [20.0, np.inf]]),
+        "updates": allowing_inf(
+            RealArray(ndim=2, finite=False, example_value=[[40.0, 30.0], [20.0, np.inf]])
+        ),
         "ax": AXES,
         "marks": SequenceOf(
             Checked(

@@ -63,7 +63,7 @@ from numpy.typing import ArrayLike
 from .._constraints import Boolean, InstanceOf, Options, RealArray, validate_params
 from .._validation import _short
 from ..landscape import MAX_LEVELS
-from ..topics._checks import Checked, array, count, real
+from ..topics._checks import Checked, array, count, real, text
 
 __all__ = [
     "CMAP",
@@ -244,6 +244,13 @@ FONT_SIZES: Mapping[str, float] = MappingProxyType(
 """Font sizes in points for the notebook column."""
 
 _OUTLINED = frozenset({"minimum", "start"})  # light faces: drawn with a dark edge
+
+
+def _example_colorbar() -> dict[str, Any]:
+    from matplotlib.figure import Figure
+
+    ax = Figure(figsize=figsize()).add_subplot()
+    return {"ax": ax, "mappable": ax.imshow([[0.0, 1.0], [2.0, 3.0]])}
 
 
 def _colorbar_axes(ax: Any) -> Axes:
@@ -627,8 +634,10 @@ def landscape_levels(
     {
         "ax": Checked(lambda name, v: _colorbar_axes(v), "a matplotlib Axes"),
         "mappable": InstanceOf(ScalarMappable, "ax.imshow(...)"),
-        "label": InstanceOf(str, "'cost $J$'"),
-    }
+        "label": text(),
+    },
+    example=lambda: _example_colorbar(),
+    slow=True,
 )
 def landscape_colorbar(ax: Axes, mappable: ScalarMappable, *, label: str = "cost $J$") -> Colorbar:
     """A colour bar beside a landscape, so its shading says which way is downhill.

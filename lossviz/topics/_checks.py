@@ -39,6 +39,7 @@ __all__ = [
     "SEED",
     "Checked",
     "MappingOf",
+    "allowing_inf",
     "array",
     "check_pair",
     "count",
@@ -46,6 +47,7 @@ __all__ = [
     "positive",
     "real",
     "str_or_none",
+    "text",
 ]
 
 #: Most samples a data generator makes (``m`` of :func:`lossviz.imbalance.make_imbalanced_churn`,
@@ -94,15 +96,52 @@ def count(left: int = 1, right: int | None = None, hint: str = "", **kw: Any) ->
     return Interval(numbers.Integral, left, right, ceiling_hint=hint, **kw)
 
 
-def str_or_none() -> InstanceOf:
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {short(value)}")
+    return value
+
+
+def text(none_ok: bool = False) -> Checked:
+    """A string (a label, a title), or None with ``none_ok``."""
+    return Checked(
+        _text,
+        "a str" + (" or None" if none_ok else ""),
+        example_factory=lambda: "a label",
+        bad=(("a number", 3.0), ("bytes", b"label"), ("a list", ["a", "b"])),
+        none_ok=none_ok,
+    )
+
+
+def str_or_none() -> Checked:
     """A string or None (a label, a role)."""
-    return InstanceOf(str, "'full batch'", none_ok=True, example_factory=lambda: "a label")
+    return text(none_ok=True)
 
 
 def labels_for(max_len: int | None = None) -> SequenceOf:
     """A list of strings or None: the legend labels of a drawing, one per series."""
-    return SequenceOf(
-        InstanceOf(str, "'full batch'", example_factory=lambda: "a label"), max_len=max_len, none_ok=True
+    return SequenceOf(text(), max_len=max_len, none_ok=True)
+
+
+def allowing_inf(array: RealArray) -> Checked:
+    """``array`` (declared with ``finite=False``) where ``±inf`` is an honest value but nan is not.
+
+    The generated tests try every bad value of ``array`` except the infinities it accepts.
+    """
+
+    def check(name: str, value: Any) -> np.ndarray:
+        out = array(name, value)
+        if out is not None and np.isnan(out).any():
+            i = int(np.flatnonzero(np.isnan(out).ravel())[0])
+            raise ValueError(f"{name} must not hold nan, got nan at index {i}")
+        return out
+
+    return Checked(
+        check,
+        array.describe() + " (inf allowed)",
+        example_factory=array.example,
+        bad=tuple((k, v) for k, v in array.bad_values() if "inf" not in k),
+        none_ok=array.none_ok,
     )
 
 
@@ -129,7 +168,7 @@ class MappingOf(Constraint):
     TypeError: points must be a dict of ... got [(1, 2)]
     """
 
-    key: Constraint = field(default_factory=lambda: InstanceOf(str, "'GD'", example_factory=lambda: "GD"))
+    key: Constraint = field(default_factory=lambda: text())
     value: Constraint = field(default_factory=lambda: Interval(numbers.Real))
     min_len: int = 1
     max_len: int | None = None

@@ -50,6 +50,7 @@ from ._checks import (
     MAX_UPDATES,
     PARAMS,
     SEED,
+    allowing_inf,
     array,
     check_pair,
     count,
@@ -348,7 +349,7 @@ def cost_reduction_target(
 @validate_params(
     {
         "times": RealArray(example_value=[0.0, 1.0, 2.0]),
-        "costs": RealArray(finite=False, example_value=[0.7, 0.6, 0.5]),
+        "costs": allowing_inf(RealArray(finite=False, example_value=[0.7, 0.6, 0.5])),
         "target": real(),
     },
     nonfinite="inf when the costs never reach the target (documented)",
@@ -929,7 +930,9 @@ class TradeOff:
 @validate_params(
     {
         "batch_sizes": RealArray(lo=1.0, max_size=MAX_RUNS, example_value=[1, 4, 16, 64]),
-        "steps": RealArray(lo=0.0, lo_open=True, finite=False, example_value=[1000.0, 260.0, 80.0, 30.0]),
+        "steps": allowing_inf(
+            RealArray(lo=0.0, lo_open=True, finite=False, example_value=[1000.0, 260.0, 80.0, 30.0])
+        ),
     }
 )
 def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:

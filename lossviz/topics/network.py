@@ -1213,7 +1213,10 @@ class Endpoints:
     params: np.ndarray
 
 
-@validate_params({"problem": PROBLEM, "held_out": HELD_OUT, "params": _PARAMS, "seed": SEED})
+@validate_params(
+    {"problem": PROBLEM, "held_out": HELD_OUT, "params": _PARAMS, "seed": SEED},
+    example=lambda: {"params": MLP(3, 2).init_params([0, 1])},
+)
 def describe_endpoints(
     problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *, seed: int = 0
 ) -> Endpoints:
@@ -1518,6 +1521,12 @@ def compare_batch_sizes(
     return _compare(problem, held_out, (P0, P0), (small, large), lr, n_updates, seed_arr, seed)
 
 
+def _example_comparison() -> BatchComparison:
+    problem, held_out = _example_problem(), _example_problem(True)
+    starts = problem.mlp.init_params([0, 1])
+    return compare_batch_sizes(problem, held_out, starts, lr=0.5, n_updates=5, seeds=[0, 1], small=4)
+
+
 def _check_network_updates(runs: int, n_updates: int, batch: int, problem: NetworkProblem) -> None:
     work = float(runs) * n_updates * batch * problem.n_params
     if work > MAX_SLICE_EVALUATIONS * 10:
@@ -1532,7 +1541,9 @@ def _check_network_updates(runs: int, n_updates: int, batch: int, problem: Netwo
     {
         "problem": PROBLEM,
         "held_out": HELD_OUT,
-        "comparison": InstanceOf(BatchComparison, "compare_batch_sizes(...)"),
+        "comparison": InstanceOf(
+            BatchComparison, "compare_batch_sizes(...)", example_factory=_example_comparison
+        ),
         "lr": positive(),
         "n_updates": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: fewer updates"),
         "seed": SEED,
