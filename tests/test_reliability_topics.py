@@ -354,3 +354,12 @@ def test_every_public_function_of_topics_and_plot_declares_every_parameter(name,
     assert declared is not None, f"{name} has no @validate_params declaration"
     params = set(inspect.signature(func).parameters)
     assert params - set(declared) == set(), f"{name} leaves {sorted(params - set(declared))} undeclared"
+
+
+def test_result_records_refuse_what_would_divide_by_zero():
+    with pytest.raises(ValueError, match="at least one run"):
+        basins.BasinCounts(0, 0, 0)
+    with pytest.raises(ValueError, match="s_min"):
+        batch_size.TradeOff(s_min=0.0, e_min=500.0)
+    with pytest.raises(TypeError, match="sharp"):
+        basins.BasinCounts(sharp=None, flat=1, between=0)

@@ -511,6 +511,10 @@ def run_basins(
     return u if reparam is None else reparam._theta(u)
 
 
+@validate_params(
+    {"sharp": count(0), "flat": count(0), "between": count(0)},
+    example=lambda: {"sharp": 1, "flat": 2, "between": 0},
+)
 @dataclass(frozen=True)
 class BasinCounts:
     """Where the runs ended.
@@ -534,6 +538,10 @@ class BasinCounts:
     sharp: int
     flat: int
     between: int
+
+    def __post_init__(self) -> None:
+        if self.sharp + self.flat + self.between == 0:
+            raise ValueError("sharp, flat and between must count at least one run between them, got 0, 0, 0")
 
     @property
     def total(self) -> int:

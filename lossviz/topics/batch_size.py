@@ -890,6 +890,7 @@ def steps_to_target(
 
 
 # ------------------------------------------------------------------ the trade-off curve
+@validate_params({"s_min": positive(), "e_min": positive()}, example=lambda: {"s_min": 20.0, "e_min": 500.0})
 @dataclass(frozen=True)
 class TradeOff:
     """The fitted ``S = S_min·(1 + B_crit/B)``, i.e. ``(S/S_min - 1)(E/E_min - 1) = 1``.
