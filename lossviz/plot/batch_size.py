@@ -230,7 +230,7 @@ def cost_curves(
     if labels is None:
         labels = [f"B = {r.batch_size}" for r in runs]
     elif len(labels) != len(runs):
-        raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
+        raise ValueError(f"labels must have {len(runs)} entries, one per run in runs, got {len(labels)}")
     low = j_star
     ax = _axes(ax)
     rank = np.argsort(np.argsort([r.batch_size for r in runs], kind="stable"), kind="stable")

@@ -191,7 +191,9 @@ def poly_fits(
     if labels is None:
         labels = [f"degree {mdl.degree}, λ = {mdl.lam:g}" for mdl in models]
     elif len(labels) != len(models):
-        raise ValueError(f"labels must have {len(models)} entries, got {len(labels)}")
+        raise ValueError(
+            f"labels must have {len(models)} entries, one per model in models, got {len(labels)}"
+        )
     role_list = _check_roles(roles, len(models))
     ax = _axes(ax)
     span = x_arr.max() - x_arr.min()

@@ -179,7 +179,9 @@ def losses(
     if labels is None:
         labels = [str(i) for i in range(1, values.size + 1)]
     elif len(labels) != values.size:
-        raise ValueError(f"labels must have {values.size} entries, got {len(labels)}")
+        raise ValueError(
+            f"labels must have {values.size} entries, one per value in losses, got {len(labels)}"
+        )
     ax = _axes(ax)
     worst = int(np.argmax(values)) if highlight_max else -1
     bars = ax.bar(np.arange(values.size), values, color=COLOURS["loss"], tick_label=list(labels))
@@ -261,7 +263,9 @@ def loss_vs_prediction(
     if labels is None:
         labels = [str(i) for i in range(1, probs.size + 1)]
     elif len(labels) != probs.size:
-        raise ValueError(f"labels must have {probs.size} entries, got {len(labels)}")
+        raise ValueError(
+            f"labels must have {probs.size} entries, one per sample in y and y_hat, got {len(labels)}"
+        )
     top = float(ylim)
     ax = _axes(ax)
     p = np.linspace(0.0, 1.0, 801)[1:-1]

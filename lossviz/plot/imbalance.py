@@ -83,7 +83,7 @@ def _labels(fits: list[LossFit], labels: Sequence[str] | None) -> list[str]:
         return [f.loss.name for f in fits]
     labels = [str(v) for v in labels]
     if len(labels) != len(fits):
-        raise ValueError(f"labels must have {len(fits)} entries, got {len(labels)}")
+        raise ValueError(f"labels must have {len(fits)} entries, one per fit in fits, got {len(labels)}")
     return labels
 
 
