@@ -516,7 +516,7 @@ def test_bad_input_is_refused_naming_the_argument(problem, data):
     _raises(ValueError, r"params must have shape \(21,\)", net.logits, np.zeros(20), data.x_train)
     _raises(ValueError, "params must be finite", net.logits, np.full(21, np.nan), data.x_train)
     _raises(ValueError, "x must have 3 columns", net.logits, theta, np.zeros((4, 2)))
-    _raises(TypeError, "mlp must be an MLP", nw.NetworkProblem, "net", data.x_train, data.y_train)
+    _raises(TypeError, "mlp must be a", nw.NetworkProblem, "net", data.x_train, data.y_train)
     _raises(ValueError, "y must have shape", nw.NetworkProblem, net, data.x_train, data.y_train[:-1])
     _raises(ValueError, "y must lie in", nw.NetworkProblem, net, data.x_train, data.y_train + 1)
     _raises(ValueError, "lam must be >= 0", nw.NetworkProblem, net, data.x_train, data.y_train, lam=-1)

@@ -71,6 +71,22 @@ def _theta(theta: ArrayLike) -> np.ndarray:
     return THETA("theta", theta)
 
 
+_CENTRE = real(-MAX_SCALE, MAX_SCALE)
+_DEPTH = real(0.0, 2 * MAX_SCALE, closed="right")
+
+
+@validate_params(
+    {
+        "xi": RealArray(min_size=2, max_size=MAX_SAMPLES, max_abs=1e9, example_value=[-1.0, 0.5, 0.5]),
+        "sharp_centre": _CENTRE,
+        "sharp_width": WIDTH,
+        "flat_centre": _CENTRE,
+        "flat_width": WIDTH,
+        "sharp_depth": _DEPTH,
+        "flat_depth": _DEPTH,
+        "bowl": real(0.0, MAX_SCALE),
+    }
+)
 @dataclass(frozen=True, eq=False)
 class TwoBasinProblem:
     """The two-basin cost and its per-sample noise; see the module docstring.
@@ -305,6 +321,13 @@ def make_two_basin(
     return problem(a_s, _extrema(problem(a_s)))
 
 
+@validate_params(
+    {
+        "left_slope": real(1.0 / MAX_SCALE, MAX_SCALE),
+        "right_slope": real(1.0 / MAX_SCALE, MAX_SCALE),
+        "sharpness": real(1.0 / MAX_SCALE, MAX_SCALE),
+    }
+)
 @dataclass(frozen=True)
 class Reparametrisation:
     """``θ = r(φ) = p·φ + (q/k)·(softplus(k·φ) - log 2)``, with ``q = right_slope - left_slope``.

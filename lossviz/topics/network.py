@@ -228,6 +228,17 @@ class Layers(NamedTuple):
     """``(R,)``: the output unit's bias."""
 
 
+#: Most parameters an :class:`MLP` may have (its Hessian is then 8 TB: the course's have 11 to 21).
+MAX_NETWORK_PARAMS: int = 100_000
+
+
+@validate_params(
+    {
+        "n_inputs": count(1, MAX_NETWORK_PARAMS, "lossviz.topics.network.MAX_NETWORK_PARAMS: fewer inputs"),
+        "n_hidden": count(1, MAX_NETWORK_PARAMS, "lossviz.topics.network.MAX_NETWORK_PARAMS: fewer units"),
+    },
+    example=lambda: {"n_inputs": 3, "n_hidden": 2},
+)
 @dataclass(frozen=True)
 class MLP:
     """A one-hidden-layer network ``z = w₂·tanh(W₁x + b₁) + b₂``, ``ŷ = σ(z)``, with flat parameters.
@@ -261,6 +272,12 @@ class MLP:
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_inputs", as_int("n_inputs", self.n_inputs, minimum=1))
         object.__setattr__(self, "n_hidden", as_int("n_hidden", self.n_hidden, minimum=1))
+        if self.n_params > MAX_NETWORK_PARAMS:
+            raise ValueError(
+                f"n_inputs = {self.n_inputs} and n_hidden = {self.n_hidden} give {self.n_params} parameters,"
+                f" over the limit of {MAX_NETWORK_PARAMS} (lossviz.topics.network.MAX_NETWORK_PARAMS):"
+                " use fewer inputs or hidden units"
+            )
 
     @property
     def n_params(self) -> int:
@@ -394,6 +411,20 @@ def _dz(y: np.ndarray, z: np.ndarray) -> np.ndarray:
 # --- The problem: network + data + penalty ------------------------------------------------------------
 
 
+def _example_network_data() -> dict[str, object]:
+    data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    return {"mlp": MLP(3, 2), "x": data.x_train, "y": data.y_train}
+
+
+@validate_params(
+    {
+        "mlp": InstanceOf(MLP, "MLP(3, 2)", example_factory=lambda: MLP(3, 2)),
+        "x": RealArray(ndim=2, example_value=[[0.1, 0.2, 0.3], [0.3, 0.1, 0.2]]),
+        "y": RealArray(lo=0.0, hi=1.0, example_value=[0.0, 1.0]),
+        "lam": real(0.0, None),
+    },
+    example=_example_network_data,
+)
 @dataclass(frozen=True, eq=False)
 class NetworkProblem:
     """An :class:`MLP` on a data set: objective ``J(θ) + λ/2·Σ w²`` (weights only), its gradient and HVPs.
