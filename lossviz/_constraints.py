@@ -859,7 +859,7 @@ class InstanceOf(Constraint):
 
 @dataclass(frozen=True, repr=False)
 class CallableOf(Constraint):
-    """A callable (function, lambda, object with ``__call__``).
+    """A callable (function, lambda, object with ``__call__``); a class is refused.
 
     Examples
     --------
@@ -876,6 +876,8 @@ class CallableOf(Constraint):
         return "callable" + (" or None" if self.none_ok else "")
 
     def convert(self, name: str, value: Any) -> Any:
+        if isinstance(value, type):
+            raise TypeError(f"{name} must be a function, got the class {value.__name__}")
         if not callable(value):
             raise TypeError(f"{name} must be callable, got {short(value)}")
         return value
@@ -884,7 +886,7 @@ class CallableOf(Constraint):
         return self.example_factory() if self.example_factory is not None else (lambda *a, **k: None)
 
     def bad_values(self) -> list[tuple[str, Any]]:
-        out: list[tuple[str, Any]] = [("a string", "f"), ("a number", 3)]
+        out: list[tuple[str, Any]] = [("a string", "f"), ("a number", 3), ("a class", int)]
         if not self.none_ok:
             out.append(("None", None))
         return out
@@ -1047,6 +1049,9 @@ class Declaration:
         (documented in its docstring).
     slow : bool
         Valid calls take long (drawings): the fuzz test tries fewer extreme values.
+    raises : tuple of exception types
+        Exceptions beyond TypeError and ValueError that the function documents (e.g.
+        :func:`lossviz.minimise`'s RuntimeError for separable data).
     """
 
     obj: Any
@@ -1055,6 +1060,7 @@ class Declaration:
     example: Callable[[], dict[str, Any]] | None = None
     nonfinite: str = ""
     slow: bool = False
+    raises: tuple[type[BaseException], ...] = ()
 
 
 #: Every declaration, by ``module.qualname``.
@@ -1072,6 +1078,7 @@ def validate_params(
     example: Callable[[], dict[str, Any]] | None = None,
     nonfinite: str = "",
     slow: bool = False,
+    raises: tuple[type[BaseException], ...] = (),
 ) -> Callable[[F], F]:
     """Declare and enforce a function's (or a class constructor's) parameter constraints.
 
@@ -1090,6 +1097,8 @@ def validate_params(
         Where ``inf``/``nan`` in the result is the honest answer (documented).
     slow : bool, default False
         See :class:`Declaration`.
+    raises : tuple of exception types, optional
+        Documented exceptions beyond TypeError and ValueError (see :class:`Declaration`).
 
     Returns
     -------
@@ -1165,7 +1174,7 @@ def validate_params(
             result = wrapper
         result.__lossviz_constraints__ = cons
         key = f"{obj.__module__}.{obj.__qualname__}"
-        REGISTRY[key] = Declaration(result, key, cons, example, nonfinite, slow)
+        REGISTRY[key] = Declaration(result, key, cons, example, nonfinite, slow, tuple(raises))
         return result
 
     return decorate

@@ -96,10 +96,15 @@ def overflow_error(
                     f"{what} overflows double precision (the logits w·x + b reach {zmax:.3g}); "
                     "use smaller parameters or features"
                 )
-    tail = f" or the loss's parameters ({loss!r})" if loss is not None and loss != BCE else ""
     size = "" if x is None else f" (max |x| = {float(np.max(np.abs(x))):g})"
+    if loss is not None and loss != BCE:
+        shown = "" if params is None else f" at {p_name} = {short(params.tolist())}"
+        return ValueError(
+            f"loss = {loss!r} is too large for {x_name}{size}{shown}: {what} overflows double "
+            "precision; use smaller loss weights, parameters or features"
+        )
     return ValueError(
-        f"{x_name} is too large{size}{tail}: {what} overflows double precision; "
+        f"{x_name} is too large{size}: {what} overflows double precision; "
         "use smaller features (e.g. rescale x)"
     )
 

@@ -349,7 +349,13 @@ def updates_to_reach(
     hit = np.full(R, np.inf)
 
     def check(t: int, params: np.ndarray, active: np.ndarray) -> np.ndarray:
-        there = np.asarray(reached(params), dtype=bool)
+        try:
+            there = np.asarray(reached(params), dtype=bool)
+        except Exception as exc:  # the caller's function: say whose error it is
+            raise TypeError(
+                f"reached raised {type(exc).__name__} ({exc}) when called with the ({R}, p) parameters; "
+                "it must return an (R,) bool array"
+            ) from exc
         if there.shape != (R,):
             raise ValueError(f"reached must return an ({R},) bool array, got shape {there.shape}")
         now = active & there

@@ -34,7 +34,8 @@ __all__ = ["minimise"]
         "params0": PARAMS,
         "tol": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1e-12),
         "max_iter": Interval(numbers.Integral, 1, MAX_NEWTON_ITER, example_value=100),
-    }
+    },
+    raises=(RuntimeError,),
 )
 def minimise(
     x: ArrayLike,

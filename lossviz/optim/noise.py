@@ -32,7 +32,7 @@ from .._validation import as_int, check_same_shape
 from ..losses import BCE, LogitLoss
 from ..model import FEATURE, LABELS, LAM, LOSS, MODEL_ARGS, PARAMS, SAMPLE_ARGS, SEED, finite_or_refuse
 from ..model import per_sample_gradients as _per_sample_gradients
-from .sgd import TrainResult, minibatch_indices, train
+from .sgd import TrainResult, _minibatch_indices, train
 
 __all__ = [
     "NoiseScale",
@@ -128,7 +128,7 @@ def minibatch_gradients(
     rng = np.random.default_rng(seed)
     out: list[np.ndarray] = []
     while sum(len(block) for block in out) < n_batches:
-        full = [batch for batch in minibatch_indices(m, k, rng) if batch.size == k]
+        full = [batch for batch in _minibatch_indices(m, k, rng) if batch.size == k]
         out.append(np.array([G[batch].mean(axis=0) for batch in full]))
     return np.concatenate(out)[:n_batches]
 
@@ -242,7 +242,7 @@ def measured_minibatch_variance(
     errors = []
     n = 0
     while n < n_batches:
-        order = np.concatenate(minibatch_indices(m, k, rng))[: per_epoch * k]
+        order = np.concatenate(_minibatch_indices(m, k, rng))[: per_epoch * k]
         means = G[order].reshape(per_epoch, k, 2).mean(axis=1)
         with np.errstate(all="ignore"):
             errors.append(np.sum((means - g) ** 2, axis=1))

@@ -121,6 +121,11 @@ def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list
     [0, 1, 2, 3, 4]
     """
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
+    return _minibatch_indices(m, batch_size, rng)
+
+
+def _minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """:func:`minibatch_indices` for validated arguments (the loops of the noise module call it)."""
     perm = rng.permutation(m)
     return [perm[i : i + batch_size] for i in range(0, m, batch_size)]
 
