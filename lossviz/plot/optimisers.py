@@ -297,7 +297,17 @@ def _edges(centres: np.ndarray, log: bool) -> np.ndarray:
             min_len=0,
             max_len=MAX_SERIES,
         ),
-        "edge": Checked(_edge, "a pair (lrs, betas) of arrays, or None", none_ok=True),
+        "edge": Checked(
+            _edge,
+            "a pair (lrs, betas) of arrays, or None",
+            bad=(
+                ("a number", 3.7),
+                ("three arrays", ([1.0], [1.0], [1.0])),
+                ("unequal", ([1.0], [1.0, 2.0])),
+                ("a string", "ab"),
+            ),
+            none_ok=True,
+        ),
         "vmin": positive(none_ok=True),
         "vmax": positive(none_ok=True),
         "colorbar": BOOL,

@@ -766,6 +766,7 @@ def _run_batch_size(
         "stop_at_first": Boolean(),
     },
     example=lambda: {**_example_data(), "target": 0.6, "n_seeds": 2, "max_steps": 200},
+    nonfinite="StepsToTarget.steps is inf where a learning rate did not reach the target (documented)",
 )
 def steps_to_target(
     x: ArrayLike,
