@@ -1,24 +1,27 @@
-"""Input checks shared by the public functions of :mod:`lossviz`.
+"""Input checks shared by the public functions of :mod:`lossviz`: the imperative helpers.
 
-Every public function converts and validates its inputs here, at the boundary, so
-that bad input raises a :class:`ValueError` or :class:`TypeError` that names the
-argument and the offending value, and never turns into a silent ``nan`` or a
-crash deep inside numpy.
+The declarative form is :mod:`lossviz._constraints` (``@validate_params``); these helpers
+are the same checks called by hand, and rest on it: strings, bytes, datetimes, masked
+arrays, complex numbers and ``None`` inside an array are refused with :class:`TypeError`,
+integers too large for a float with :class:`ValueError`, and every message names the
+argument and the offending value. Unlike the declarations of the core, they put no
+ceiling on the magnitude of a finite value.
 """
 
 from __future__ import annotations
 
-import numbers
+import math
 from typing import Any
 
 import numpy as np
+
+from ._constraints import _to_int, short, to_real, to_real_array
 
 __all__ = ["as_float_array", "as_int", "as_scalar", "check_in_unit_interval", "check_same_shape"]
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short(value, limit)
 
 
 def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray:
@@ -49,22 +52,7 @@ def as_float_array(name: str, value: Any, *, ndim: int | None = 1) -> np.ndarray
     ...
     ValueError: x must be finite, got nan at index 1
     """
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be numeric array_like, got {_short(value)}")
-    try:
-        arr = np.array(value)
-    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
-        raise TypeError(f"{name} must be a numeric array_like, got {_short(value)} ({exc})") from None
-    if arr.dtype.kind not in "biuf":
-        if arr.dtype.kind == "c":
-            raise TypeError(f"{name} must be real, got complex values {_short(value)}")
-        try:
-            arr = arr.astype(np.float64)
-        except (ValueError, TypeError):
-            raise TypeError(f"{name} must be numeric, got {_short(value)} of dtype {arr.dtype}") from None
-        if arr.dtype.kind not in "biuf":  # pragma: no cover - astype guarantees float
-            raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64, copy=True)
+    arr = to_real_array(name, value, finite=False, max_abs=math.inf)
     if ndim == 1 and arr.ndim == 0:
         arr = arr.reshape(1)
     if ndim is not None and arr.ndim != ndim:
@@ -165,13 +153,7 @@ def as_scalar(
     ...
     ValueError: lr must be > 0.0, got 0.0
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
-        raise TypeError(f"{name} must be a real number, got {_short(value)}")
-    if isinstance(value, np.ndarray) and (value.ndim != 0 or value.dtype.kind not in "iuf"):
-        raise TypeError(f"{name} must be a real number, got {_short(value)}")
-    out = float(value)
-    if not np.isfinite(out):
-        raise ValueError(f"{name} must be finite, got {out}")
+    out = to_real(name, value, max_abs=math.inf)
     if minimum is not None:
         if strict_minimum and out <= minimum:
             raise ValueError(f"{name} must be > {minimum}, got {out}")
@@ -207,12 +189,7 @@ def as_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | 
     ...
     TypeError: epochs must be an integer, got 2.5
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            value = int(value)
-        else:
-            raise TypeError(f"{name} must be an integer, got {_short(value)}")
-    out = int(value)
+    out = _to_int(name, value)
     if minimum is not None and out < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {out}")
     if maximum is not None and out > maximum:

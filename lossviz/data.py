@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_int
-from .model import check_params
+from ._constraints import MAX_ARRAY_SIZE, Interval, arr, validate_params
+from .model import PARAMS, SEED
 
 __all__ = ["CHURN_TRUE_PARAMS", "anchor_features", "anchor_sample", "make_churn"]
+
+#: Most samples :func:`make_churn` draws (the size of any array argument of the package).
+MAX_SAMPLES: int = MAX_ARRAY_SIZE
 
 #: ``(w, b)`` of the logistic model that generates :func:`make_churn`'s labels.
 CHURN_TRUE_PARAMS: tuple[float, float] = (3.0, -3.5)
 
 
+@validate_params({})
 def anchor_sample() -> tuple[np.ndarray, np.ndarray]:
     """The blog post's five churn samples after one forward pass.
 
@@ -41,6 +47,14 @@ def anchor_sample() -> tuple[np.ndarray, np.ndarray]:
     return y, y_hat
 
 
+@validate_params(
+    {
+        "m": Interval(
+            numbers.Integral, 1, MAX_SAMPLES, ceiling_hint="draw fewer samples (the lessons use 1000)"
+        ),
+        "seed": SEED,
+    }
+)
 def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A synthetic churn data set with one feature, for logistic regression.
 
@@ -56,7 +70,7 @@ def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     Parameters
     ----------
     m : int, default 1000
-        Number of samples, ``m >= 1``.
+        Number of samples, ``1 <= m <=`` :data:`MAX_SAMPLES`.
     seed : int, default 0
         Seed of the ``numpy.random.default_rng`` that draws the data. The same
         ``(m, seed)`` always gives the same data.
@@ -78,8 +92,6 @@ def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     >>> bool((make_churn(1000, seed=0)[0] == x).all())       # the same seed, the same data
     True
     """
-    m = as_int("m", m, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     x = np.maximum(rng.normal(1.0, 0.35, size=m), 0.05)
     w, b = CHURN_TRUE_PARAMS
@@ -89,6 +101,7 @@ def make_churn(m: int = 1000, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return x, y
 
 
+@validate_params({"params": PARAMS})
 def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
     """The post's five samples with a feature each, so the model reproduces the post's ŷ.
 
@@ -102,7 +115,7 @@ def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndar
     Parameters
     ----------
     params : (2,) array_like, default (1, 0)
-        ``(w, b)`` with ``w != 0``.
+        ``(w, b)`` with ``w != 0`` (and ``|b / w|`` within float range).
 
     Returns
     -------
@@ -118,9 +131,16 @@ def anchor_features(params: ArrayLike = (1.0, 0.0)) -> tuple[np.ndarray, np.ndar
     >>> predict((2.0, -1.0), x).round(3)      # the post's predictions
     array([0.541, 0.823, 0.312, 0.791, 0.458])
     """
-    p = check_params(params)
+    params = arr(params)
+    p = params
     if p[0] == 0.0:
         raise ValueError(f"params[0] (w) must not be 0: no feature changes the prediction, got {p}")
     y, y_hat = anchor_sample()
-    x = (np.log(y_hat) - np.log1p(-y_hat) - p[1]) / p[0]
+    with np.errstate(all="ignore"):
+        x = (np.log(y_hat) - np.log1p(-y_hat) - p[1]) / p[0]
+    if not np.all(np.isfinite(x)):
+        raise ValueError(
+            f"params = {p} gives features too large for a float: (logit(ŷ) - b) / w overflows; "
+            "use a w that is not tiny beside b"
+        )
     return x, y

@@ -6,16 +6,18 @@ Taught in notebook 03. The minimum itself is found by :func:`lossviz.minimise`
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple, cast
 
 import contourpy
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._constraints import Boolean, Interval, RealArray, arr, validate_params
 from ._kernels import logistic_hessian, objective_rows
-from ._validation import as_float_array, as_int, as_scalar
-from .losses import LogitLoss
-from .model import check_data, check_lam, check_loss, check_params
+from ._validation import check_same_shape
+from .losses import BCE, LogitLoss
+from .model import FEATURE, LABELS, LAM, LOSS, MODEL_ARGS, finite_or_refuse, overflow_error
 
 __all__ = [
     "CostWindow",
@@ -28,7 +30,41 @@ __all__ = [
     "penalty_grid",
 ]
 
+#: Most points of a grid (:func:`cost_grid`, :func:`penalty_grid`, :func:`cost_window`):
+#: 4 million (32 MB of float64, a 2000 × 2000 grid; the lessons use 160 × 160).
+MAX_GRID_POINTS: int = 4_000_000
 
+#: Most objective evaluations of one :func:`cost_grid` call, grid points × samples
+#: (about a minute of work; the lessons' 160 × 160 grid on 1000 samples is 2.6e7).
+MAX_GRID_EVALUATIONS: int = 2_000_000_000
+
+#: Most contour levels :func:`contour_lines` traces in one call.
+MAX_LEVELS: int = 1000
+
+_W_VALUES = RealArray(example_value=[-1.0, 0.0, 1.0, 2.0])
+_B_VALUES = RealArray(example_value=[-1.5, -0.5, 0.5])
+_MARGIN = Interval(numbers.Real, 0.0, None)
+
+
+def _check_grid(n_w: int, n_b: int, m: int = 1) -> None:
+    """Refuse a grid over the size ceilings before any work."""
+    if n_w * n_b > MAX_GRID_POINTS:
+        raise ValueError(
+            f"w_values and b_values make a grid of {n_w} x {n_b} = {n_w * n_b} points, over the limit of "
+            f"{MAX_GRID_POINTS} (lossviz.landscape.MAX_GRID_POINTS): use fewer values of w and b "
+            "(2000 x 2000 at most; 160 x 160 draws a smooth landscape)"
+        )
+    if n_w * n_b * m > MAX_GRID_EVALUATIONS:
+        raise ValueError(
+            f"a grid of {n_w * n_b} points on {m} samples needs {n_w * n_b * m} loss evaluations, over the "
+            f"limit of {MAX_GRID_EVALUATIONS} (lossviz.landscape.MAX_GRID_EVALUATIONS): use a coarser grid "
+            "or a sample of x and y"
+        )
+
+
+@validate_params(
+    {"x": FEATURE, "y": LABELS, "w_values": _W_VALUES, "b_values": _B_VALUES, "lam": LAM, "loss": LOSS}
+)
 def cost_grid(
     x: ArrayLike,
     y: ArrayLike,
@@ -61,6 +97,13 @@ def cost_grid(
     (nb, nw) ndarray of float64
         ``[i, j]`` is the objective at ``(w_values[j], b_values[i])``.
 
+    Raises
+    ------
+    ValueError
+        A grid over :data:`MAX_GRID_POINTS` points or :data:`MAX_GRID_EVALUATIONS`
+        evaluations (refused before any work), or values so large that the objective
+        overflows (the message names the argument).
+
     Notes
     -----
     The grid for another λ is the λ = 0 grid plus :func:`penalty_grid`; the
@@ -74,16 +117,35 @@ def cost_grid(
     >>> round(float(J[0, 1]), 6)   # w = 0, b = 0: log 2
     0.693147
     """
-    x_arr, y_arr = check_data(x, y)
-    w = as_float_array("w_values", w_values)
-    b = as_float_array("b_values", b_values)
-    lam_f = check_lam(lam)
-    loss_f = check_loss(loss)
+    x, y, w_values, b_values = arr(x), arr(y), arr(w_values), arr(b_values)
+    check_same_shape("x", x, "y", y)
+    w, b = w_values, b_values
+    _check_grid(w.size, b.size, x.size)
+    loss_f = loss or BCE
     W, B = np.meshgrid(w, b)
     P = np.column_stack([W.ravel(), B.ravel()])
-    return objective_rows(P, x_arr, y_arr, lam_f, loss_f).reshape(b.size, w.size)
+    with np.errstate(all="ignore"):
+        J = objective_rows(P, x, y, lam, loss_f).reshape(b.size, w.size)
+    if not np.all(np.isfinite(J)):
+        i = int(np.flatnonzero(~np.isfinite(J.ravel()))[0])
+        raise overflow_error(
+            f"the objective at (w, b) = ({P[i, 0]:g}, {P[i, 1]:g})",
+            params=P[i],
+            x=x,
+            lam=lam,
+            loss=loss_f,
+            names=("w_values and b_values", "x"),
+        )
+    return J
 
 
+@validate_params(
+    {
+        "w_values": _W_VALUES,
+        "n_b": Interval(numbers.Integral, 1, MAX_GRID_POINTS, example_value=3),
+        "lam": LAM,
+    }
+)
 def penalty_grid(w_values: ArrayLike, n_b: int, lam: float) -> np.ndarray:
     """``λ/2·w²`` broadcast to the ``(n_b, len(w_values))`` shape of :func:`cost_grid`.
 
@@ -107,12 +169,20 @@ def penalty_grid(w_values: ArrayLike, n_b: int, lam: float) -> np.ndarray:
     array([[0. , 0.5, 2. ],
            [0. , 0.5, 2. ]])
     """
-    w = as_float_array("w_values", w_values)
-    n_b = as_int("n_b", n_b, minimum=1)
-    lam_f = check_lam(lam)
-    return np.broadcast_to(0.5 * lam_f * w * w, (n_b, w.size))
+    w_values = arr(w_values)
+    w = w_values
+    _check_grid(w.size, n_b)
+    with np.errstate(all="ignore"):
+        row = 0.5 * lam * w * w
+    if not np.all(np.isfinite(row)):
+        raise ValueError(
+            f"lam = {lam:g} is too large for w_values (max |w| = {float(np.max(np.abs(w))):g}): "
+            "λ/2·w² overflows double precision"
+        )
+    return np.broadcast_to(row, (n_b, w.size))
 
 
+@validate_params(MODEL_ARGS, nonfinite="inf when the Hessian is singular (documented)")
 def condition_number(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> float:
@@ -149,15 +219,28 @@ def condition_number(
     >>> bool(condition_number((0.0, 40.0), x, y) == condition_number((0.0, -40.0), x, y))
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    H = logistic_hessian(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    params, x, y = arr(params), arr(x), arr(y)
+    H = _hessian(params, x, y, lam, loss)
     ev = np.linalg.eigvalsh(H)
     if ev[0] <= 0:
         return float("inf")
-    return float(ev[-1] / ev[0])
+    with np.errstate(over="ignore"):
+        return float(ev[-1] / ev[0])  # inf when the smallest eigenvalue is tiny: the same flat direction
 
 
+def _hessian(
+    params: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss | None
+) -> np.ndarray:
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        H = logistic_hessian(params, x, y, lam, loss_f)
+    return finite_or_refuse(H, "the Hessian", params=params, x=x, lam=lam, loss=loss_f)
+
+
+@validate_params(
+    {"points": RealArray(shape=(None, 2), example_value=[[0.0, 0.0], [2.0, -1.0]]), "margin": _MARGIN}
+)
 def default_window(
     points: ArrayLike, margin: float = 0.15
 ) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -179,16 +262,27 @@ def default_window(
     >>> default_window([(0.0, 0.0), (2.0, -1.0)], margin=0.5)
     ((-1.0, 3.0), (-1.5, 0.5))
     """
-    pts = as_float_array("points", points, ndim=2)
-    if pts.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), got {pts.shape}")
-    margin = as_scalar("margin", margin, minimum=0.0)
+    points = arr(points)
+    pts = points
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.maximum(hi - lo, 1.0)
-    lo, hi = lo - margin * span, hi + margin * span
+    with np.errstate(all="ignore"):
+        span = np.maximum(hi - lo, 1.0)
+        lo, hi = lo - margin * span, hi + margin * span
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        raise ValueError(
+            f"margin = {margin:g} is too large for points spanning {span.tolist()}: the window's edges "
+            "overflow double precision; use a smaller margin"
+        )
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
+@validate_params(
+    {
+        "w_values": RealArray(increasing=True, example_value=[0.0, 1.0]),
+        "b_values": RealArray(increasing=True, example_value=[0.0, 1.0, 2.0]),
+        "J": RealArray(ndim=2, example_value=np.zeros((3, 2))),
+    }
+)
 class CostWindow(NamedTuple):
     """A grid over a window of the ``(w, b)`` plane and the objective on it (:func:`cost_window`).
 
@@ -209,6 +303,24 @@ class CostWindow(NamedTuple):
     """``(n, n)`` the objective at ``(w_values[j], b_values[i])``, as :func:`cost_grid` returns it."""
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "points": RealArray(shape=(None, 2), example_value=[[0.0, 0.0], [2.0, -1.0]]),
+        "n": Interval(
+            numbers.Integral,
+            2,
+            2000,
+            example_value=4,
+            ceiling_hint="2000 x 2000 is the largest grid (lossviz.landscape.MAX_GRID_POINTS); 160 is smooth",
+        ),
+        "margin": _MARGIN,
+        "square": Boolean(),
+        "lam": LAM,
+        "loss": LOSS,
+    }
+)
 def cost_window(
     x: ArrayLike,
     y: ArrayLike,
@@ -233,7 +345,7 @@ def cost_window(
     points : (k, 2) array_like of float
         ``(w, b)`` pairs the window must hold.
     n : int, default 160
-        Grid values along each axis, ``>= 2``.
+        Grid values along each axis, ``2 <= n <= 2000`` (:data:`MAX_GRID_POINTS`).
     margin : float, default 0.2
         Fraction of the span added on each side, ``>= 0``.
     square : bool, default False
@@ -268,18 +380,24 @@ def cost_window(
     >>> w.tolist(), b.tolist()
     ([0.0, 1.0, 2.0], [-1.5, -0.5, 0.5])
     """
-    n = as_int("n", n, minimum=2)
-    if not isinstance(square, (bool, np.bool_)):
-        raise TypeError(f"square must be a bool, got {square!r}")
+    x, y, points = arr(x), arr(y), arr(points)
+    check_same_shape("x", x, "y", y)
+    _check_grid(n, n, x.size)
     (w_lo, w_hi), (b_lo, b_hi) = default_window(points, margin)
     if square:
         half = max(w_hi - w_lo, b_hi - b_lo) / 2
         (w_lo, w_hi), (b_lo, b_hi) = ((c - half, c + half) for c in ((w_lo + w_hi) / 2, (b_lo + b_hi) / 2))
     w = np.linspace(w_lo, w_hi, n)
     b = np.linspace(b_lo, b_hi, n)
+    if not (np.all(np.diff(w) > 0) and np.all(np.diff(b) > 0)):
+        raise ValueError(
+            f"points {points.tolist()} are too large for a grid of n = {n}: neighbouring values of w or b "
+            "round to the same number; use points nearer the origin"
+        )
     return CostWindow(w, b, cost_grid(x, y, w, b, lam, loss=loss))
 
 
+@validate_params(MODEL_ARGS, nonfinite="inf when the Hessian is zero (documented)")
 def largest_stable_lr(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> float:
@@ -316,13 +434,23 @@ def largest_stable_lr(
     >>> bool(np.isclose(lv.largest_stable_lr(p, x, y), 2 / lam_max))
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    H = logistic_hessian(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    params, x, y = arr(params), arr(x), arr(y)
+    H = _hessian(params, x, y, lam, loss)
     top = float(np.linalg.eigvalsh(H)[-1])
-    return float("inf") if top <= 0 else 2.0 / top
+    if top <= 0:
+        return float("inf")
+    with np.errstate(over="ignore"):
+        return float(np.float64(2.0) / top)  # inf for a Hessian of subnormal size: the same flat landscape
 
 
+@validate_params(
+    {
+        "w_values": RealArray(increasing=True, min_size=2, example_value=[0.0, 1.0, 2.0]),
+        "b_values": RealArray(increasing=True, min_size=2, example_value=[0.0, 1.0]),
+        "J": RealArray(ndim=2, example_value=[[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]]),
+        "levels": RealArray(max_size=MAX_LEVELS, example_value=[0.5, 1.5]),
+    }
+)
 def contour_lines(
     w_values: ArrayLike, b_values: ArrayLike, J: ArrayLike, levels: ArrayLike
 ) -> list[list[np.ndarray]]:
@@ -342,7 +470,7 @@ def contour_lines(
     J : (nb, nw) array_like of float
         The landscape, as :func:`cost_grid` returns it.
     levels : (n,) array_like of float
-        Heights of the lines.
+        Heights of the lines, at most :data:`MAX_LEVELS`.
 
     Returns
     -------
@@ -362,17 +490,12 @@ def contour_lines(
     >>> bool(np.allclose(np.hypot(*lines[0][0].T), 1.0, atol=1e-3))
     True
     """
-    w = as_float_array("w_values", w_values)
-    b = as_float_array("b_values", b_values)
-    grid = as_float_array("J", J, ndim=2)
-    lv = as_float_array("levels", levels)
+    w_values, b_values, J, levels = arr(w_values), arr(b_values), arr(J), arr(levels)
+    w, b, grid, lv = w_values, b_values, J, levels
     if grid.shape != (b.size, w.size):
         raise ValueError(
             f"J must have shape (len(b_values), len(w_values)) = {(b.size, w.size)}, got {grid.shape}"
         )
-    for name, v in (("w_values", w), ("b_values", b)):
-        if v.size < 2 or np.any(np.diff(v) <= 0):
-            raise ValueError(f"{name} must hold at least 2 increasing values, got {v!r}")
     gen = contourpy.contour_generator(w, b, grid, line_type=contourpy.LineType.Separate)
     # LineType.Separate: each level's lines are a list of (k, 2) arrays
     return [cast("list[np.ndarray]", gen.lines(float(level))) for level in lv]

@@ -18,11 +18,13 @@ function of the logit, with its first and second derivatives, for the model in
 
 from __future__ import annotations
 
+import numbers
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._constraints import Interval, Labels, Probabilities, RealArray, arr, validate_params
 from ._kernels import bce_d2z, bce_dz, bce_from_logits, sigmoid_pair, softplus
 from ._validation import (
     as_float_array,
@@ -30,6 +32,15 @@ from ._validation import (
     check_in_unit_interval,
     check_same_shape,
 )
+
+_LABELS = Labels()
+_PROBS = Probabilities()
+_LOGITS = RealArray(example_value=[-2.0, 0.5, 1.0, -0.3, 4.0])
+_WEIGHTS = RealArray(ndim=None, example_value=[0.5, -1.0])
+_LAM = Interval(numbers.Real, 0.0, None)
+_POS_WEIGHT = Interval(numbers.Real, 0.0, None, closed="neither")
+_GAMMA = Interval(numbers.Real, 0.0, None)
+_ALPHA = Interval(numbers.Real, 0.0, 1.0, none_ok=True)
 
 __all__ = [
     "BCE",
@@ -64,6 +75,7 @@ def _bce_probs(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     return -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
 
 
+@validate_params({"y": _LABELS, "y_hat": _PROBS})
 def bce_loss(y: ArrayLike, y_hat: ArrayLike) -> np.ndarray:
     """Per-sample binary cross-entropy from probabilities.
 
@@ -94,13 +106,15 @@ def bce_loss(y: ArrayLike, y_hat: ArrayLike) -> np.ndarray:
     >>> bce_loss([0, 1], [0.5, 0.5]).round(4)
     array([0.6931, 0.6931])
     """
-    y_arr, p_arr = _labels_and_probs(y, y_hat)
-    return _bce_probs(y_arr, p_arr)
+    y, y_hat = arr(y), arr(y_hat)
+    check_same_shape("y", y, "y_hat", y_hat)
+    return _bce_probs(y, y_hat)
 
 
 _bce_logits = bce_from_logits  # the kernel, under the name the topic modules import
 
 
+@validate_params({"y": _LABELS, "z": _LOGITS})
 def bce_loss_from_logits(y: ArrayLike, z: ArrayLike) -> np.ndarray:
     """Per-sample binary cross-entropy from logits ``z`` (``ŷ = σ(z)``).
 
@@ -124,13 +138,12 @@ def bce_loss_from_logits(y: ArrayLike, z: ArrayLike) -> np.ndarray:
     >>> bce_loss_from_logits([1, 0], [1e6, 1e6])
     array([      0., 1000000.])
     """
-    y_arr = as_float_array("y", y)
-    z_arr = as_float_array("z", z)
-    check_same_shape("y", y_arr, "z", z_arr)
-    check_in_unit_interval("y", y_arr)
-    return _bce_logits(y_arr, z_arr)
+    y, z = arr(y), arr(z)
+    check_same_shape("y", y, "z", z)
+    return _bce_logits(y, z)
 
 
+@validate_params({"y": _LABELS, "y_hat": _PROBS})
 def cost(y: ArrayLike, y_hat: ArrayLike) -> float:
     """The cost ``J = (1/m) Σᵢ L⁽ⁱ⁾``: the mean binary cross-entropy.
 
@@ -150,9 +163,12 @@ def cost(y: ArrayLike, y_hat: ArrayLike) -> float:
     >>> round(cost([0, 1, 1], [0.5, 0.5, 0.5]), 6)
     0.693147
     """
-    return float(np.mean(bce_loss(y, y_hat)))
+    y, y_hat = arr(y), arr(y_hat)
+    check_same_shape("y", y, "y_hat", y_hat)
+    return float(np.mean(_bce_probs(y, y_hat)))
 
 
+@validate_params({"y": _LABELS, "y_hat": _PROBS, "weights": _WEIGHTS, "lam": _LAM})
 def objective(y: ArrayLike, y_hat: ArrayLike, weights: ArrayLike, lam: float) -> float:
     """The L2-regularised objective ``J + λ/2 · Σ w²``.
 
@@ -172,6 +188,12 @@ def objective(y: ArrayLike, y_hat: ArrayLike, weights: ArrayLike, lam: float) ->
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        As for :func:`bce_loss`; and when ``λ/2 · Σ w²`` overflows double precision
+        (``lam`` too large for ``weights``).
+
     Examples
     --------
     The cost ``log 2`` plus the penalty ``0.1/2 · 2² = 0.2``:
@@ -179,11 +201,17 @@ def objective(y: ArrayLike, y_hat: ArrayLike, weights: ArrayLike, lam: float) ->
     >>> round(objective([0, 1], [0.5, 0.5], weights=[2.0], lam=0.1), 6)
     0.893147
     """
-    w = as_float_array("weights", weights, ndim=None)
-    if w.ndim == 0:
-        w = w.reshape(1)
-    lam_f = as_scalar("lam", lam, minimum=0.0)
-    return cost(y, y_hat) + 0.5 * lam_f * float(np.sum(w * w))
+    y, y_hat, weights = arr(y), arr(y_hat), arr(weights)
+    check_same_shape("y", y, "y_hat", y_hat)
+    w = weights.reshape(-1)
+    with np.errstate(all="ignore"):
+        penalty = 0.5 * lam * float(np.sum(w * w))
+    if not np.isfinite(penalty):
+        raise ValueError(
+            f"lam = {lam:g} is too large for weights (max |w| = {float(np.max(np.abs(w))):g}): "
+            "λ/2·Σw² overflows double precision"
+        )
+    return float(np.mean(_bce_probs(y, y_hat))) + penalty
 
 
 @runtime_checkable
@@ -219,6 +247,7 @@ class LogitLoss(Protocol):
         """``∂²L/∂z²`` per sample, ``(m,)``."""
 
 
+@validate_params({})
 class BinaryCrossEntropy:
     """Binary cross-entropy as a function of the logit (the default loss).
 
@@ -288,6 +317,7 @@ def _check_alpha(alpha: float | None) -> float | None:
     return as_scalar("alpha", alpha, minimum=0.0, maximum=1.0)
 
 
+@validate_params({"y": _LABELS, "y_hat": _PROBS, "pos_weight": _POS_WEIGHT})
 def weighted_bce_loss(y: ArrayLike, y_hat: ArrayLike, pos_weight: float) -> np.ndarray:
     """Per-sample binary cross-entropy with the positive class weighted.
 
@@ -325,12 +355,13 @@ def weighted_bce_loss(y: ArrayLike, y_hat: ArrayLike, pos_weight: float) -> np.n
     >>> weighted_bce_loss([1, 0], [0.5, 0.5], pos_weight=3.0).round(4)
     array([2.0794, 0.6931])
     """
-    y_arr, p_arr = _labels_and_probs(y, y_hat)
-    pw = _check_pos_weight(pos_weight)
-    p = np.clip(p_arr, EPS, 1.0 - EPS)
-    return -(pw * y_arr * np.log(p) + (1.0 - y_arr) * np.log1p(-p))
+    y, y_hat = arr(y), arr(y_hat)
+    check_same_shape("y", y, "y_hat", y_hat)
+    p = np.clip(y_hat, EPS, 1.0 - EPS)
+    return -(pos_weight * y * np.log(p) + (1.0 - y) * np.log1p(-p))
 
 
+@validate_params({"y": _LABELS, "y_hat": _PROBS, "gamma": _GAMMA, "alpha": _ALPHA})
 def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0, alpha: float | None = None) -> np.ndarray:
     """Per-sample focal loss (Lin et al., 2017).
 
@@ -378,19 +409,21 @@ def focal_loss(y: ArrayLike, y_hat: ArrayLike, gamma: float = 2.0, alpha: float 
     >>> (focal_loss([1, 1], [0.9, 0.6]) / bce_loss([1, 1], [0.9, 0.6])).round(4)
     array([0.01, 0.16])
     """
-    y_arr, p_arr = _labels_and_probs(y, y_hat)
-    g = _check_gamma(gamma)
-    a = _check_alpha(alpha)
-    p = np.clip(p_arr, EPS, 1.0 - EPS)
+    y, y_hat = arr(y), arr(y_hat)
+    check_same_shape("y", y, "y_hat", y_hat)
+    g, a, y_arr = gamma, alpha, y
+    p = np.clip(y_hat, EPS, 1.0 - EPS)
     a_pos, a_neg = (1.0, 1.0) if a is None else (a, 1.0 - a)
-    pos = a_pos * (1.0 - p) ** g * np.log(p)
-    neg = a_neg * p**g * np.log1p(-p)
+    with np.errstate(under="ignore"):
+        pos = a_pos * (1.0 - p) ** g * np.log(p)
+        neg = a_neg * p**g * np.log1p(-p)
     return -(y_arr * pos + (1.0 - y_arr) * neg)
 
 
 _softplus = softplus
 
 
+@validate_params({"pos_weight": _POS_WEIGHT})
 class WeightedBCE:
     """Binary cross-entropy with the positive class weighted, from the logit.
 
@@ -417,7 +450,7 @@ class WeightedBCE:
     """
 
     def __init__(self, pos_weight: float) -> None:
-        self.pos_weight = _check_pos_weight(pos_weight)
+        self.pos_weight = pos_weight
         self.name = f"weighted_bce(pos_weight={self.pos_weight:g})"
 
     def from_logits(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -441,6 +474,7 @@ class WeightedBCE:
         return hash((WeightedBCE, self.pos_weight))
 
 
+@validate_params({"gamma": _GAMMA, "alpha": _ALPHA})
 class FocalLoss:
     """The focal loss of Lin et al. (2017) as a function of the logit.
 
@@ -480,8 +514,8 @@ class FocalLoss:
     """
 
     def __init__(self, gamma: float = 2.0, alpha: float | None = None) -> None:
-        self.gamma = _check_gamma(gamma)
-        self.alpha = _check_alpha(alpha)
+        self.gamma = gamma
+        self.alpha = alpha
         extra = "" if self.alpha is None else f", alpha={self.alpha:g}"
         self.name = f"focal(gamma={self.gamma:g}{extra})"
 

@@ -10,12 +10,16 @@ regularisation strength ``lam``: the objective is
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._constraints import InstanceOf, Interval, Labels, Params, RealArray, arr, short, validate_params
 from ._kernels import design, logistic_gradient, logistic_hessian, objective_rows, sigmoid
 from ._kernels import per_sample_gradients as _per_sample_gradient_rows
-from ._validation import as_float_array, as_scalar, check_in_unit_interval, check_same_shape
+from ._validation import as_float_array, check_in_unit_interval, check_same_shape
 from .losses import BCE, LogitLoss
 
 __all__ = [
@@ -29,12 +33,87 @@ __all__ = [
 ]
 
 
+# ----------------------------------------------------------------------------- declarations
+# The constraints of the model's parameters, declared once and shared by the core's modules.
+
+#: ``(w, b)``.
+PARAMS = Params()
+#: The feature ``x``, ``(m,)`` (the boundary tests' example: five samples).
+FEATURE = RealArray(example_value=[0.2, 1.0, 1.5, 0.7, 2.0])
+#: Labels in [0, 1] (soft labels allowed), ``(m,)``.
+LABELS = Labels()
+#: The regularisation strength λ ≥ 0.
+LAM = Interval(numbers.Real, 0.0, None)
+#: A :class:`lossviz.losses.LogitLoss` instance, or None for binary cross-entropy.
+LOSS = InstanceOf(
+    LogitLoss, "lossviz.BCE or lossviz.FocalLoss(2.0)", none_ok=True, example_factory=lambda: BCE
+)
+#: A seed of ``numpy.random.default_rng``.
+SEED = Interval(numbers.Integral, 0, 2**64 - 1)
+#: The common declarations of a function of ``(params, x, y, lam, loss)``.
+MODEL_ARGS = {"params": PARAMS, "x": FEATURE, "y": LABELS, "lam": LAM, "loss": LOSS}
+#: The same without λ (per-sample quantities have no penalty).
+SAMPLE_ARGS = {"params": PARAMS, "x": FEATURE, "y": LABELS, "loss": LOSS}
+
+
 def check_params(params: ArrayLike, name: str = "params") -> np.ndarray:
     """Validate ``params`` as a finite ``(2,)`` array ``(w, b)``."""
     p = as_float_array(name, params)
     if p.shape != (2,):
         raise ValueError(f"{name} must be (w, b), a sequence of 2 numbers, got shape {p.shape}")
     return p
+
+
+def overflow_error(
+    what: str,
+    *,
+    params: np.ndarray | None = None,
+    x: np.ndarray | None = None,
+    lam: float = 0.0,
+    loss: Any = None,
+    names: tuple[str, str] = ("params", "x"),
+) -> ValueError:
+    """The ValueError for a result that would overflow, naming the argument that is too large.
+
+    Called when a computation on finite, valid input came out non-finite: λ/2·w² is
+    blamed on ``lam`` when it overflows, else the logits ``w·x + b`` on ``params`` and
+    ``x``, else ``x`` itself (``x²`` in the Hessian), and the loss's own parameters
+    are named when it has any.
+    """
+    p_name, x_name = names
+    with np.errstate(all="ignore"):
+        if params is not None and lam and not np.isfinite(0.5 * lam * float(params[0]) ** 2 * 4):
+            return ValueError(
+                f"lam = {lam:g} is too large for {p_name} w = {float(params[0]):g}: {what} overflows "
+                "double precision (λ/2·w² is not finite); use a smaller lam or smaller weights"
+            )
+        if params is not None and x is not None:
+            xmax = float(np.max(np.abs(x)))
+            zmax = abs(float(params[0])) * xmax + abs(float(params[1]))
+            if not np.isfinite(zmax * x.size * 8):
+                return ValueError(
+                    f"{p_name} = {short(params.tolist())} are too large for {x_name} (max |x| = {xmax:g}): "
+                    f"{what} overflows double precision (the logits w·x + b reach {zmax:.3g}); "
+                    "use smaller parameters or features"
+                )
+    size = "" if x is None else f" (max |x| = {float(np.max(np.abs(x))):g})"
+    if loss is not None and loss != BCE:
+        shown = "" if params is None else f" at {p_name} = {short(params.tolist())}"
+        return ValueError(
+            f"loss = {loss!r} is too large for {x_name}{size}{shown}: {what} overflows double "
+            "precision; use smaller loss weights, parameters or features"
+        )
+    return ValueError(
+        f"{x_name} is too large{size}: {what} overflows double precision; "
+        "use smaller features (e.g. rescale x)"
+    )
+
+
+def finite_or_refuse(value: Any, what: str, **blame: Any) -> Any:
+    """``value`` if every element is finite, else the :func:`overflow_error` naming the culprit."""
+    if np.all(np.isfinite(value)):
+        return value
+    raise overflow_error(what, **blame)
 
 
 def check_data(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -47,18 +126,21 @@ def check_data(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_loss(loss: LogitLoss | None) -> LogitLoss:
-    """Return ``loss`` (default :data:`lossviz.losses.BCE`) after checking its type."""
+    """Return ``loss`` (default :data:`lossviz.losses.BCE`) after checking it is an instance.
+
+    A loss *class* (``FocalLoss`` rather than ``FocalLoss(2.0)``) is refused with a
+    TypeError that says so.
+    """
     if loss is None:
         return BCE
-    if not isinstance(loss, LogitLoss):
-        raise TypeError(f"loss must be a LogitLoss (e.g. lossviz.BCE), got {loss!r}")
-    return loss
+    return LOSS("loss", loss)
 
 
 def check_lam(lam: float) -> float:
-    return as_scalar("lam", lam, minimum=0.0)
+    return LAM("lam", lam)
 
 
+@validate_params({"params": PARAMS, "x": FEATURE})
 def predict(params: ArrayLike, x: ArrayLike) -> np.ndarray:
     """Predicted probabilities ``σ(w·x + b)``.
 
@@ -81,11 +163,11 @@ def predict(params: ArrayLike, x: ArrayLike) -> np.ndarray:
     >>> predict((1.0, 0.0), [0.0, 1e6, -1e6])
     array([0.5, 1. , 0. ])
     """
-    p = check_params(params)
-    x_arr = as_float_array("x", x)
-    return sigmoid(p[0] * x_arr + p[1])
+    params, x = arr(params), arr(x)
+    return sigmoid(params[0] * x + params[1])  # |w·x + b| <= 2·MAX_ABS², finite
 
 
+@validate_params(SAMPLE_ARGS)
 def per_sample_losses(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
 ) -> np.ndarray:
@@ -113,11 +195,15 @@ def per_sample_losses(
     >>> per_sample_losses((0.0, 0.0), [1.0, 2.0], [0.0, 1.0]).round(6)
     array([0.693147, 0.693147])
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    return check_loss(loss).from_logits(y_arr, p[0] * x_arr + p[1])
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        out = loss_f.from_logits(y, params[0] * x + params[1])
+    return finite_or_refuse(out, "the loss", params=params, x=x, loss=loss_f)
 
 
+@validate_params(SAMPLE_ARGS)
 def per_sample_gradients(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
 ) -> np.ndarray:
@@ -148,12 +234,15 @@ def per_sample_gradients(
     array([[ 0.5,  0.5],
            [-1. , -0.5]])
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    d = check_loss(loss).dz(y_arr, p[0] * x_arr + p[1])
-    return _per_sample_gradient_rows(design(x_arr), d)
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        out = _per_sample_gradient_rows(design(x), loss_f.dz(y, params[0] * x + params[1]))
+    return finite_or_refuse(out, "the per-sample gradients", params=params, x=x, loss=loss_f)
 
 
+@validate_params(MODEL_ARGS)
 def gradient(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> np.ndarray:
@@ -185,11 +274,15 @@ def gradient(
     >>> gradient((1.0, 0.0), [1.0, 2.0], [0.0, 1.0], lam=2.0) - gradient((1.0, 0.0), [1.0, 2.0], [0.0, 1.0])
     array([2., 0.])
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    return logistic_gradient(p, x_arr, y_arr, check_lam(lam), check_loss(loss))
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        out = logistic_gradient(params, x, y, lam, loss_f)
+    return finite_or_refuse(out, "the gradient", params=params, x=x, lam=lam, loss=loss_f)
 
 
+@validate_params(MODEL_ARGS)
 def objective_at(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> float:
@@ -217,11 +310,15 @@ def objective_at(
     >>> round(objective_at((0.0, 0.0), [1.0, 2.0], [0.0, 1.0], lam=5.0), 6)   # w = 0: no penalty
     0.693147
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    return float(objective_rows(p[None, :], x_arr, y_arr, check_lam(lam), check_loss(loss))[0])
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        out = float(objective_rows(params[None, :], x, y, lam, loss_f)[0])
+    return finite_or_refuse(out, "the objective", params=params, x=x, lam=lam, loss=loss_f)
 
 
+@validate_params(MODEL_ARGS)
 def hessian(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> np.ndarray:
@@ -252,12 +349,15 @@ def hessian(
     array([[0.625, 0.375],
            [0.375, 0.25 ]])
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    lam_f = check_lam(lam)
-    return logistic_hessian(p, x_arr, y_arr, lam_f, check_loss(loss))
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
+    with np.errstate(all="ignore"):
+        out = logistic_hessian(params, x, y, lam, loss_f)
+    return finite_or_refuse(out, "the Hessian", params=params, x=x, lam=lam, loss=loss_f)
 
 
+@validate_params({**MODEL_ARGS, "h": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1e-6)})
 def numerical_gradient(
     params: ArrayLike,
     x: ArrayLike,
@@ -282,6 +382,8 @@ def numerical_gradient(
     lam : float, default 0.0
     h : float, default 1e-6
         Step, ``> 0``. The error is about ``h²`` plus rounding of order ``1e-16 / h``.
+        A step so small that ``θₖ ± h`` rounds to ``θₖ`` is refused (the difference
+        would be 0), as is one so large that the objective overflows.
     loss : LogitLoss, optional
 
     Returns
@@ -295,12 +397,29 @@ def numerical_gradient(
     >>> bool(np.allclose(numerical_gradient((1.0, -0.5), x, y), gradient((1.0, -0.5), x, y), atol=1e-9))
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    lam_f = check_lam(lam)
-    h = as_scalar("h", h, minimum=0.0, strict_minimum=True)
-    loss_f = check_loss(loss)
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    loss_f = loss or BCE
     steps = h * np.eye(2)
-    points = np.vstack([p + steps, p - steps])
-    values = objective_rows(points, x_arr, y_arr, lam_f, loss_f)
-    return (values[:2] - values[2:]) / (2.0 * h)
+    with np.errstate(all="ignore"):
+        points = np.vstack([params + steps, params - steps])
+    same = (params + h) == (params - h)
+    if same.any():
+        k = int(np.flatnonzero(same)[0])
+        raise ValueError(
+            f"h = {h:g} is too small for params = {short(params.tolist())}: params[{k}] ± h rounds to "
+            "the same number, so the difference would be 0; use a larger h (about 1e-6 times |params|)"
+        )
+    if not np.all(np.isfinite(points)):
+        raise ValueError(
+            f"h = {h:g} is too large for params = {short(params.tolist())}: params ± h overflows"
+        )
+    with np.errstate(all="ignore"):
+        values = objective_rows(points, x, y, lam, loss_f)
+        out = (values[:2] - values[2:]) / (2.0 * h)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"h = {h:g} is too large for these params, x and lam: the objective at params ± h overflows "
+            "double precision; use a smaller h"
+        )
+    return out

@@ -182,7 +182,8 @@ def test_sgd_is_the_default_update_rule_and_rules_are_pluggable(data):
         ({"record": "every"}, ValueError, "record"),
         ({"record": np.array([3, 2])}, ValueError, "record"),
         ({"optimizer": SGD}, TypeError, "optimizer"),
-        ({"record": "path", "n_updates": 10**9, "seeds": list(range(100))}, ValueError, "GiB"),
+        ({"record": "path", "n_updates": 10**7, "seeds": list(range(100))}, ValueError, "GiB"),
+        ({"n_updates": 10**9}, ValueError, "MAX_UPDATES"),
     ],
 )
 def test_bad_input_is_refused_naming_the_argument(data, kwargs, error, match):

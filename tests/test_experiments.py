@@ -106,7 +106,9 @@ def test_online_pass_is_trains_batch_size_one_in_a_chosen_order(churn, lam):
 
 def test_online_pass_reports_overflow_instead_of_returning_nan():
     with pytest.raises(ValueError, match="lr"):
-        lv.optim.online_pass((0.0, 0.0), [1e200, -1e200], [1.0, 0.0], lr=1e200)
+        lv.optim.online_pass((0.0, 0.0), [1e100, -1e100], [1.0, 0.0], lr=1e100)
+    with pytest.raises(ValueError, match="x is too large"):  # past MAX_ABS the input itself is refused
+        lv.optim.online_pass((0.0, 0.0), [1e200, -1e200], [1.0, 0.0], lr=1.0)
 
 
 def test_order_effect_is_second_order_with_the_predicted_coefficient():

@@ -120,8 +120,10 @@ def test_contour_lines_reject_mismatched_shapes(grid):
     w, b, J = grid
     with pytest.raises(ValueError, match=r"J must have shape \(len\(b_values\), len\(w_values\)\)"):
         lv.contour_lines(w, b, J.T, [1.0])
-    with pytest.raises(ValueError, match="w_values must hold at least 2 increasing values"):
+    with pytest.raises(ValueError, match="w_values must be strictly increasing"):
         lv.contour_lines(w[::-1], b, J, [1.0])
+    with pytest.raises(ValueError, match="w_values must have at least 2 elements"):
+        lv.contour_lines(w[:1], b, J[:, :1], [1.0])
 
 
 def test_minimise_says_when_separable_data_have_no_finite_minimum():
@@ -185,5 +187,5 @@ def test_a_square_cost_window_has_equal_spans_about_the_same_centre(data):
     assert (ws[0] + ws[-1]) / 2 == pytest.approx((w[0] + w[-1]) / 2)
     assert (bs[0] + bs[-1]) / 2 == pytest.approx((b[0] + b[-1]) / 2)
     np.testing.assert_array_equal(Js, lv.cost_grid(x, y, ws, bs))
-    with pytest.raises(TypeError, match="square must be a bool"):
+    with pytest.raises(TypeError, match="square must be True or False"):
         lv.cost_window(x, y, points, square="yes")

@@ -65,6 +65,7 @@ def test_import_lossviz_loads_no_matplotlib_widgets_or_jupyter():
     assert not set(HEAVY) & set(loaded["top"])
     assert set(loaded["lossviz"]) == {
         "lossviz",
+        "lossviz._constraints",
         "lossviz._kernels",
         "lossviz._validation",
         "lossviz.data",

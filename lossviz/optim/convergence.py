@@ -12,14 +12,39 @@ things on a real cost with the engine, for comparison. Taught in the lesson
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, as_int, as_scalar
-from .sgd import OVERFLOW, BatchProblem, Runs, UpdateRule, _check_problem, run_seeds, run_sgd
+from .._constraints import (
+    MAX_ARRAY_SIZE,
+    Boolean,
+    CallableOf,
+    InstanceOf,
+    Interval,
+    OneOf,
+    RealArray,
+    SequenceOf,
+    arr,
+    validate_params,
+)
+from ..model import FEATURE, LABELS, SEED
+from .sgd import (
+    _LR,
+    _OPTIMIZER,
+    _PROBLEM,
+    MAX_UPDATES,
+    OVERFLOW,
+    BatchProblem,
+    LogisticProblem,
+    Runs,
+    UpdateRule,
+    run_seeds,
+    run_sgd,
+)
 
 __all__ = [
     "QuadraticOptimum",
@@ -44,13 +69,30 @@ class QuadraticOptimum(NamedTuple):
     """The factor by which the error shrinks per update (in the worst direction)."""
 
 
-def _eigenvalues(eigenvalues: ArrayLike) -> np.ndarray:
-    ev = as_float_array("eigenvalues", eigenvalues)
-    if np.any(ev <= 0):
-        raise ValueError(f"eigenvalues must all be > 0 (a minimum's Hessian), got {ev[ev <= 0][0]}")
-    return ev
+_EIGENVALUES = RealArray(
+    lo=0.0, lo_open=True, example_value=[1.0, 3.0], what="eigenvalues > 0 (a minimum's Hessian)"
+)
 
 
+def _check_settings(out: Any, **named: float) -> Any:
+    """``out`` if finite, else a ValueError naming the settings whose size made it overflow."""
+    if np.all(np.isfinite(out)):
+        return out
+    parts = ", ".join(f"{k} = {v:g}" for k, v in named.items())
+    raise ValueError(
+        f"{', '.join(named)} are too far apart or too large ({parts}): the result overflows double "
+        "precision; rescale the problem (eigenvalues of order 1)"
+    )
+
+
+@validate_params(
+    {
+        "lr": RealArray(ndim=None, lo=0.0, lo_open=True, example_value=0.5),
+        "beta": RealArray(ndim=None, lo=0.0, hi=1.0, hi_open=True, example_value=0.0),
+        "eigenvalues": _EIGENVALUES,
+        "nesterov": Boolean(),
+    }
+)
 def quadratic_rate(
     lr: ArrayLike, beta: ArrayLike, eigenvalues: ArrayLike, *, nesterov: bool = False
 ) -> np.ndarray:
@@ -91,31 +133,42 @@ def quadratic_rate(
     >>> float(quadratic_rate(1.0, 0.25, [1.0]).round(12))  # double root μ = 0.5 = √β
     0.5
     """
-    eta = as_float_array("lr", lr, ndim=None)
-    b = as_float_array("beta", beta, ndim=None)
-    if np.any(eta <= 0):
-        raise ValueError(f"lr must be > 0, got {eta[eta <= 0][0]}")
-    if np.any((b < 0) | (b >= 1)):
-        raise ValueError(f"beta must be in [0, 1), got {b[(b < 0) | (b >= 1)][0]}")
-    if not isinstance(nesterov, (bool, np.bool_)):
-        raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
-    ev = _eigenvalues(eigenvalues)
+    lr, beta, eigenvalues = arr(lr), arr(beta), arr(eigenvalues)
+    eta, b, ev = lr, beta, eigenvalues
+    try:
+        shape = np.broadcast_shapes(eta.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"lr and beta must broadcast together, got shapes {eta.shape} and {b.shape}"
+        ) from None
+    if int(np.prod(shape)) * ev.size > MAX_ARRAY_SIZE:
+        raise ValueError(
+            f"lr, beta and eigenvalues make {int(np.prod(shape)) * ev.size} rates, over the limit of "
+            f"{MAX_ARRAY_SIZE} (lossviz._constraints.MAX_ARRAY_SIZE): use fewer settings"
+        )
     eta, b = np.broadcast_arrays(eta, b)
     e, bb, lam = eta[..., None], b[..., None], ev
-    if nesterov:
-        trace, det = (1 + bb) * (1 - e * lam), bb * (1 - e * lam)
-    else:
-        trace, det = 1 + bb - e * lam, bb * np.ones_like(lam)
-    root = np.sqrt((trace * trace - 4 * det).astype(complex))
-    radius = np.maximum(np.abs((trace + root) / 2), np.abs((trace - root) / 2))
-    return radius.max(axis=-1)
+    with np.errstate(all="ignore"):
+        if nesterov:
+            trace, det = (1 + bb) * (1 - e * lam), bb * (1 - e * lam)
+        else:
+            trace, det = 1 + bb - e * lam, bb * np.ones_like(lam)
+        root = np.sqrt((trace * trace - 4 * det).astype(complex))
+        radius = np.maximum(np.abs((trace + root) / 2), np.abs((trace - root) / 2))
+        out = radius.max(axis=-1)
+    return _check_settings(out, lr=float(np.max(eta)), eigenvalues=float(np.max(ev)))
 
 
 def _kappa(ev: np.ndarray) -> tuple[float, float, float]:
     lo, hi = float(ev.min()), float(ev.max())
-    return lo, hi, hi / lo
+    with np.errstate(all="ignore"):
+        kappa = float(np.float64(hi) / lo)
+        extremes = (2.0 / np.float64(lo), 4.0 / np.float64(hi + lo), np.sqrt(3 * np.float64(kappa) + 1))
+    _check_settings((kappa, *extremes), smallest=lo, largest=hi)
+    return lo, hi, kappa
 
 
+@validate_params({"eigenvalues": _EIGENVALUES})
 def optimal_gd(eigenvalues: ArrayLike) -> QuadraticOptimum:
     """Gradient descent's best learning rate on a quadratic: ``η = 2/(λ_max + λ_min)``.
 
@@ -136,10 +189,12 @@ def optimal_gd(eigenvalues: ArrayLike) -> QuadraticOptimum:
     >>> optimal_gd([1.0, 3.0])
     QuadraticOptimum(lr=0.5, beta=0.0, rate=0.5)
     """
-    lo, hi, kappa = _kappa(_eigenvalues(eigenvalues))
+    eigenvalues = arr(eigenvalues)
+    lo, hi, kappa = _kappa(eigenvalues)
     return QuadraticOptimum(2.0 / (hi + lo), 0.0, (kappa - 1) / (kappa + 1))
 
 
+@validate_params({"eigenvalues": _EIGENVALUES})
 def optimal_momentum(eigenvalues: ArrayLike) -> QuadraticOptimum:
     """Heavy-ball momentum's best settings on a quadratic (Polyak 1964; Distill 2017).
 
@@ -160,7 +215,8 @@ def optimal_momentum(eigenvalues: ArrayLike) -> QuadraticOptimum:
     >>> optimal_momentum([1.0, 9.0])  # κ = 9: rate (3 - 1)/(3 + 1)
     QuadraticOptimum(lr=0.25, beta=0.25, rate=0.5)
     """
-    lo, hi, kappa = _kappa(_eigenvalues(eigenvalues))
+    eigenvalues = arr(eigenvalues)
+    lo, hi, kappa = _kappa(eigenvalues)
     s = np.sqrt(kappa)
     return QuadraticOptimum(
         float((2 / (np.sqrt(hi) + np.sqrt(lo))) ** 2),
@@ -169,6 +225,7 @@ def optimal_momentum(eigenvalues: ArrayLike) -> QuadraticOptimum:
     )
 
 
+@validate_params({"eigenvalues": _EIGENVALUES})
 def optimal_nesterov(eigenvalues: ArrayLike) -> QuadraticOptimum:
     """Nesterov momentum's best settings on a quadratic (Lessard, Recht & Packard 2016).
 
@@ -189,11 +246,37 @@ def optimal_nesterov(eigenvalues: ArrayLike) -> QuadraticOptimum:
     >>> optimal_nesterov([1.0, 5.0])  # κ = 5: √16 = 4
     QuadraticOptimum(lr=0.25, beta=0.3333333333333333, rate=0.5)
     """
-    lo, hi, kappa = _kappa(_eigenvalues(eigenvalues))
+    eigenvalues = arr(eigenvalues)
+    lo, hi, kappa = _kappa(eigenvalues)
     s = float(np.sqrt(3 * kappa + 1))
     return QuadraticOptimum(4 / (3 * hi + lo), (s - 2) / (s + 2), 1 - 2 / s)
 
 
+def _updates_example() -> dict[str, Any]:
+    return {
+        "problem": LogisticProblem(FEATURE.example(), LABELS.example()),
+        "params0": (0.0, 0.0),
+        "lr": 0.5,
+        "n_updates": 5,
+        "reached": lambda P: np.zeros(P.shape[0], dtype=bool),
+    }
+
+
+@validate_params(
+    {
+        "problem": _PROBLEM,
+        "params0": RealArray(ndim=None, example_value=[0.0, 0.0]),
+        "lr": OneOf((_LR, RealArray(lo=0.0, lo_open=True))),
+        "n_updates": Interval(numbers.Integral, 0, MAX_UPDATES, example_value=5),
+        "reached": CallableOf(),
+        "optimizer": _OPTIMIZER,
+        "batch_size": Interval(numbers.Integral, 1, None, none_ok=True),
+        "seeds": OneOf((SEED, SequenceOf(SEED))),
+        "overflow": Interval(numbers.Real, 0.0, None, closed="neither"),
+    },
+    example=_updates_example,
+    nonfinite="inf for a run that did not arrive within the budget or diverged (documented)",
+)
 def updates_to_reach(
     problem: BatchProblem,
     params0: ArrayLike,
@@ -251,25 +334,28 @@ def updates_to_reach(
     ...                  reached=near)
     array([954., 236.,  inf])
     """
-    problem = _check_problem(problem)
-    if not callable(reached):
-        raise TypeError(f"reached must be callable, got {reached!r}")
-    n_updates = as_int("n_updates", n_updates, minimum=0)
-    P0 = as_float_array("params0", params0, ndim=None)
+    params0 = arr(params0)
+    P0: np.ndarray = params0
     sizes = {np.size(lr)} if np.ndim(lr) == 1 else set()
     if P0.ndim == 2:
         sizes.add(P0.shape[0])
-    if np.ndim(seeds) == 1:
-        sizes.add(len(seeds))  # type: ignore[arg-type]
+    if isinstance(seeds, list):
+        sizes.add(len(seeds))
     if len(sizes) > 1:
         raise ValueError(f"lr, params0 and seeds must agree on the number of runs, got {sorted(sizes)}")
     R = sizes.pop() if sizes else 1
-    seed_arr = run_seeds(as_int("seeds", seeds, minimum=0), R) if np.ndim(seeds) == 0 else seeds
+    seed_arr = seeds if isinstance(seeds, list) else run_seeds(seeds, R)
     k = problem.m if batch_size is None else batch_size
     hit = np.full(R, np.inf)
 
     def check(t: int, params: np.ndarray, active: np.ndarray) -> np.ndarray:
-        there = np.asarray(reached(params), dtype=bool)
+        try:
+            there = np.asarray(reached(params), dtype=bool)
+        except Exception as exc:  # the caller's function: say whose error it is
+            raise TypeError(
+                f"reached raised {type(exc).__name__} ({exc}) when called with the ({R}, p) parameters; "
+                "it must return an (R,) bool array"
+            ) from exc
         if there.shape != (R,):
             raise ValueError(f"reached must return an ({R},) bool array, got shape {there.shape}")
         now = active & there
@@ -291,6 +377,13 @@ def updates_to_reach(
     return hit
 
 
+@validate_params(
+    {
+        "distances": RealArray(lo=0.0, example_value=[1.0, 0.5, 0.25, 0.125, 0.0625]),
+        "upper": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1.0),
+        "lower": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1e-3),
+    }
+)
 def asymptotic_rate(distances: ArrayLike, *, upper: float, lower: float) -> float:
     """The factor per update by which a run's error shrinks, fitted once it is small.
 
@@ -316,11 +409,8 @@ def asymptotic_rate(distances: ArrayLike, *, upper: float, lower: float) -> floa
     >>> round(asymptotic_rate(0.9 ** np.arange(200), upper=1e-2, lower=1e-8), 12)
     0.9
     """
-    d = as_float_array("distances", distances)
-    if np.any(d < 0):
-        raise ValueError(f"distances must be >= 0, got {d[d < 0][0]}")
-    upper = as_scalar("upper", upper, minimum=0.0, strict_minimum=True)
-    lower = as_scalar("lower", lower, minimum=0.0, strict_minimum=True)
+    distances = arr(distances)
+    d: np.ndarray = distances
     if lower >= upper:
         raise ValueError(f"lower must be < upper, got lower={lower}, upper={upper}")
     below = np.flatnonzero(d <= upper)
@@ -334,9 +424,34 @@ def asymptotic_rate(distances: ArrayLike, *, upper: float, lower: float) -> floa
             "the fit needs at least 3: widen the window or record more updates"
         )
     slope = np.polyfit(t, np.log(d[t]), 1)[0]
-    return float(np.exp(slope))
+    with np.errstate(over="ignore"):
+        rate = float(np.exp(slope))
+    if not np.isfinite(rate):
+        raise ValueError(
+            f"distances grow by more than a float can hold per update (log-slope {slope:.3g}): "
+            "no rate to fit; pass the distances of a converging run"
+        )
+    return rate
 
 
+def _along_example() -> dict[str, Any]:
+    problem = LogisticProblem(FEATURE.example(), LABELS.example())
+    return {
+        "problem": problem,
+        "runs": run_sgd(problem, (0.0, 0.0), batch_size=2, lr=0.5, n_updates=4, seeds=[1, 2]),
+    }
+
+
+@validate_params(
+    {
+        "problem": _PROBLEM,
+        "runs": InstanceOf(
+            Runs, example_factory=lambda: _along_example()["runs"], what="the Runs that run_sgd returned"
+        ),
+    },
+    example=_along_example,
+    nonfinite="nan where a run had diverged or stopped (documented)",
+)
 def objective_along(problem: BatchProblem, runs: Runs) -> np.ndarray:
     """The objective on the whole training set at every recorded point of every run.
 
@@ -364,14 +479,12 @@ def objective_along(problem: BatchProblem, runs: Runs) -> np.ndarray:
     >>> J.shape, bool((J[:, -1] < J[:, 0]).all())
     ((3, 21), True)
     """
-    problem = _check_problem(problem)
-    if not isinstance(runs, Runs):
-        raise TypeError(f"runs must be the Runs that run_sgd returned, got {runs!r}")
     n, R, p = runs.params.shape
     if p != problem.n_params:
         raise ValueError(f"runs have {p} parameters, problem has {problem.n_params}")
     flat = runs.params.reshape(n * R, p)
     out = np.full(n * R, np.nan)
     ok = np.isfinite(flat).all(axis=1)
-    out[ok] = problem.objective_rows(flat[ok])
+    with np.errstate(all="ignore"):
+        out[ok] = problem.objective_rows(flat[ok])
     return out.reshape(n, R).T

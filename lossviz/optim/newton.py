@@ -7,19 +7,36 @@ runs. Taught in notebook 03.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._constraints import Interval, arr, validate_params
 from .._kernels import logistic_gradient, logistic_hessian, objective_rows, sigmoid
-from .._validation import as_int, as_scalar
-from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params
+from .._validation import check_same_shape
+from ..losses import BCE, LogitLoss
+from ..model import FEATURE, LABELS, LAM, LOSS, PARAMS, overflow_error
+
+#: Most Newton steps :func:`minimise` may take (it needs about 10 on the course's data).
+MAX_NEWTON_ITER: int = 100_000
 
 __all__ = ["minimise"]
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "lam": LAM,
+        "loss": LOSS,
+        "params0": PARAMS,
+        "tol": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1e-12),
+        "max_iter": Interval(numbers.Integral, 1, MAX_NEWTON_ITER, example_value=100),
+    },
+    raises=(RuntimeError,),
+)
 def minimise(
     x: ArrayLike,
     y: ArrayLike,
@@ -46,8 +63,9 @@ def minimise(
     params0 : (2,) array_like, default (0, 0)
         Starting point.
     tol : float, default 1e-12
-        Gradient-norm tolerance.
+        Gradient-norm tolerance: the result's gradient norm is below ``max(tol, 1e-6)``.
     max_iter : int, default 100
+        At most :data:`MAX_NEWTON_ITER`.
 
     Returns
     -------
@@ -57,8 +75,12 @@ def minimise(
     Raises
     ------
     RuntimeError
-        If Newton's method does not converge (for separable data, where the
-        unregularised minimum is at infinity).
+        If Newton's method does not converge, or for separable data (hard labels
+        that a line splits perfectly), where the unregularised minimum is at
+        infinity. Soft labels always have a finite minimum when they are
+        the model's own probabilities, and are never called separable.
+    ValueError
+        A bad argument (named), or inputs so large that the objective overflows.
 
     Examples
     --------
@@ -71,27 +93,44 @@ def minimise(
     >>> bool(abs(minimise(x, y, lam=1.0)[0]) < abs(p[0]))      # λ pulls w toward 0
     True
     """
-    x_arr, y_arr = check_data(x, y)
-    lam_f = check_lam(lam)
-    loss_f = check_loss(loss)
-    p = check_params(params0, "params0")
-    tol = as_scalar("tol", tol, minimum=0.0, strict_minimum=True)
-    max_iter = as_int("max_iter", max_iter, minimum=1)
+    x, y, params0 = arr(x), arr(y), arr(params0)
+    check_same_shape("x", x, "y", y)
+    x_arr, y_arr, lam_f = x, y, lam
+    loss_f = loss or BCE
+    p = params0
+    with np.errstate(all="ignore"):
+        start = float(objective_rows(p[None, :], x_arr, y_arr, lam_f, loss_f)[0])
+        g0 = logistic_gradient(p, x_arr, y_arr, lam_f, loss_f)
+        h0 = logistic_hessian(p, x_arr, y_arr, lam_f, loss_f)
+    if not (np.isfinite(start) and np.all(np.isfinite(g0)) and np.all(np.isfinite(h0))):
+        raise overflow_error(
+            "the objective or its derivatives at params0",
+            params=p,
+            x=x_arr,
+            lam=lam_f,
+            loss=loss_f,
+            names=("params0", "x"),
+        )
 
-    p, _, gnorm = damped_newton(
-        lambda q: float(objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
-        lambda q: logistic_gradient(q, x_arr, y_arr, lam_f, loss_f),
-        lambda q: logistic_hessian(q, x_arr, y_arr, lam_f, loss_f),
-        p,
-        tol=tol,
-        max_iter=max_iter,
-    )
-    if gnorm >= 1e-6:
+    with np.errstate(all="ignore"):
+        p, _, gnorm = damped_newton(
+            lambda q: float(objective_rows(q[None, :], x_arr, y_arr, lam_f, loss_f)[0]),
+            lambda q: logistic_gradient(q, x_arr, y_arr, lam_f, loss_f),
+            lambda q: logistic_hessian(q, x_arr, y_arr, lam_f, loss_f),
+            p,
+            tol=tol,
+            max_iter=max_iter,
+        )
+    # Converged: the loop stopped at tol, or at what double precision resolves (below 1e-6).
+    if not (gnorm < max(tol, 1e-6)) or not np.all(np.isfinite(p)):
         raise RuntimeError(f"minimise did not converge in {max_iter} iterations (last params {p})")
-    # Without a penalty, a model that fits every label perfectly has its infimum at
-    # infinity (separable data): the iterates only look converged because the
-    # gradient underflows. Say so rather than return an arbitrary large point.
-    if lam_f == 0.0 and np.abs(sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
+    # Without a penalty, a model that fits every hard label perfectly has its infimum
+    # at infinity (separable data): the iterates only look converged because the
+    # gradient underflows. Say so rather than return an arbitrary large point. (Soft
+    # labels in (0, 1) cannot be fitted that way at a finite point unless they are
+    # the model's own probabilities, and then that point is the minimum.)
+    hard = bool(np.all((y_arr == 0) | (y_arr == 1)))
+    if hard and lam_f == 0.0 and np.abs(sigmoid(p[0] * x_arr + p[1]) - y_arr).max() < 1e-6:
         raise RuntimeError(
             "minimise: the data are separable, so the objective has no finite minimum "
             f"without regularisation (reached params {p}); use lam > 0"

@@ -21,15 +21,18 @@ Taught in notebook 09.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_int, as_scalar
-from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params, per_sample_gradients
-from .sgd import TrainResult, minibatch_indices
+from .._constraints import InstanceOf, Interval, arr, validate_params
+from .._validation import as_int, check_same_shape
+from ..losses import BCE, LogitLoss
+from ..model import FEATURE, LABELS, LAM, LOSS, MODEL_ARGS, PARAMS, SAMPLE_ARGS, SEED, finite_or_refuse
+from ..model import per_sample_gradients as _per_sample_gradients
+from .sgd import TrainResult, _minibatch_indices, train
 
 __all__ = [
     "NoiseScale",
@@ -42,7 +45,35 @@ __all__ = [
     "noise_scale_from_norms",
 ]
 
+#: Most batch gradients :func:`minibatch_gradients` and :func:`measured_minibatch_variance`
+#: draw in one call (a million: seconds).
+MAX_BATCHES: int = 1_000_000
 
+#: Most sample indices :func:`estimate_noise_scale` draws at once (``n_batches × m`` per
+#: batch size, 160 MB of float64).
+MAX_BATCH_DRAWS: int = 20_000_000
+
+_BATCH = Interval(numbers.Integral, 1, None, example_value=2)
+
+
+def _n_batches(default: int) -> Interval:
+    return Interval(
+        numbers.Integral,
+        1,
+        MAX_BATCHES,
+        example_value=4,
+        ceiling_hint=f"draw fewer batches (lossviz.optim.noise.MAX_BATCHES; the default is {default})",
+    )
+
+
+def per_sample_gradients(
+    params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None
+) -> np.ndarray:
+    """:func:`lossviz.per_sample_gradients` (validated, finite or refused)."""
+    return _per_sample_gradients(params, x, y, loss=loss)
+
+
+@validate_params({**SAMPLE_ARGS, "batch_size": _BATCH, "n_batches": _n_batches(300), "seed": SEED})
 def minibatch_gradients(
     params: ArrayLike,
     x: ArrayLike,
@@ -90,18 +121,19 @@ def minibatch_gradients(
     >>> bool(np.allclose(full, lv.gradient((0.0, 0.0), x, y)))   # a full batch has no noise
     True
     """
+    params, x, y = arr(params), arr(x), arr(y)
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
     k = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    n_batches = as_int("n_batches", n_batches, minimum=1)
-    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     out: list[np.ndarray] = []
     while sum(len(block) for block in out) < n_batches:
-        full = [batch for batch in minibatch_indices(m, k, rng) if batch.size == k]
+        full = [batch for batch in _minibatch_indices(m, k, rng) if batch.size == k]
         out.append(np.array([G[batch].mean(axis=0) for batch in full]))
     return np.concatenate(out)[:n_batches]
 
 
+@validate_params({**SAMPLE_ARGS, "batch_size": _BATCH})
 def minibatch_gradient_variance(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *, loss: LogitLoss | None = None
 ) -> float:
@@ -138,15 +170,21 @@ def minibatch_gradient_variance(
     >>> bool(np.isclose(minibatch_gradient_variance((0.0, 0.0), x, y, batch_size=10), one / 10 * 90 / 99))
     True
     """
+    params, x, y = arr(params), arr(x), arr(y)
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
     k = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    tr_sigma = float(np.sum(G.var(axis=0)))
     if m == 1:
         return 0.0
+    with np.errstate(all="ignore"):
+        tr_sigma = float(np.sum(G.var(axis=0)))
+    tr_sigma = finite_or_refuse(
+        tr_sigma, "the variance of the per-sample gradients", params=params, x=x, loss=loss
+    )
     return tr_sigma / k * (m - k) / (m - 1)
 
 
+@validate_params({**SAMPLE_ARGS, "batch_size": _BATCH, "n_batches": _n_batches(2000), "seed": SEED})
 def measured_minibatch_variance(
     params: ArrayLike,
     x: ArrayLike,
@@ -194,25 +232,31 @@ def measured_minibatch_variance(
     >>> bool(abs(measured / formula - 1) < 0.1)
     True
     """
+    params, x, y = arr(params), arr(x), arr(y)
     G = per_sample_gradients(params, x, y, loss=loss)
     m = G.shape[0]
     k = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    n_batches = as_int("n_batches", n_batches, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
     g = G.mean(axis=0)
     rng = np.random.default_rng(seed)
     per_epoch = m // k  # full-size batches in one epoch
     errors = []
     n = 0
     while n < n_batches:
-        order = np.concatenate(minibatch_indices(m, k, rng))[: per_epoch * k]
+        order = np.concatenate(_minibatch_indices(m, k, rng))[: per_epoch * k]
         means = G[order].reshape(per_epoch, k, 2).mean(axis=1)
-        errors.append(np.sum((means - g) ** 2, axis=1))
+        with np.errstate(all="ignore"):
+            errors.append(np.sum((means - g) ** 2, axis=1))
         n += per_epoch
-    return float(np.concatenate(errors)[:n_batches].mean())
+    with np.errstate(all="ignore"):
+        out = float(np.concatenate(errors)[:n_batches].mean())
+    return finite_or_refuse(out, "the squared error of the batch gradients", params=params, x=x, loss=loss)
 
 
 # ------------------------------------------------------------------ the noise scale
+@validate_params(
+    {"trace_sigma": Interval(numbers.Real, None, None), "grad_sq": Interval(numbers.Real, None, None)},
+    nonfinite="b_simple is inf at a stationary point (documented)",
+)
 @dataclass(frozen=True)
 class NoiseScale:
     """The pieces of the simple noise scale at one point.
@@ -250,15 +294,20 @@ def _per_sample_grad_stats(
     P: np.ndarray, x: np.ndarray, y: np.ndarray, lam: float, loss: LogitLoss
 ) -> tuple[np.ndarray, np.ndarray]:
     """``tr Σ`` and ``|G|²`` at each row of ``P`` (``(k, 2)``), vectorised over rows and samples."""
-    z = P[:, :1] * x + P[:, 1:2]
-    d = loss.dz(y, z)  # (k, m)
-    gw, gb = d * x, d
-    trace = gw.var(axis=1) + gb.var(axis=1)
-    G_w = gw.mean(axis=1) + lam * P[:, 0]
-    G_b = gb.mean(axis=1)
-    return trace, G_w**2 + G_b**2
+    with np.errstate(all="ignore"):
+        z = P[:, :1] * x + P[:, 1:2]
+        d = loss.dz(y, z)  # (k, m)
+        gw, gb = d * x, d
+        trace = gw.var(axis=1) + gb.var(axis=1)
+        G_w = gw.mean(axis=1) + lam * P[:, 0]
+        G_b = gb.mean(axis=1)
+        g2 = G_w**2 + G_b**2
+    for row in np.flatnonzero(~(np.isfinite(trace) & np.isfinite(g2)))[:1]:
+        finite_or_refuse(np.nan, "the noise scale's tr(Σ) or |G|²", params=P[row], x=x, lam=lam, loss=loss)
+    return trace, g2
 
 
+@validate_params(MODEL_ARGS)
 def gradient_noise_scale(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
 ) -> NoiseScale:
@@ -295,12 +344,24 @@ def gradient_noise_scale(
     >>> bool(np.isclose(ns.grad_sq, np.sum(lv.gradient((0.0, 0.0), x, y) ** 2)))
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    trace, g2 = _per_sample_grad_stats(p[None, :], x_arr, y_arr, check_lam(lam), check_loss(loss))
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    trace, g2 = _per_sample_grad_stats(params[None, :], x, y, lam, loss or BCE)
     return NoiseScale(trace_sigma=float(trace[0]), grad_sq=float(g2[0]))
 
 
+def _a_run() -> TrainResult:
+    return train(FEATURE.example(), LABELS.example(), batch_size=5, lr=0.5, epochs=3)
+
+
+@validate_params(
+    {
+        "result": InstanceOf(TrainResult, "lossviz.train(x, y, ...)", example_factory=_a_run),
+        "x": FEATURE,
+        "y": LABELS,
+        "loss": LOSS,
+    }
+)
 def noise_scale_along(
     result: TrainResult, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -329,10 +390,9 @@ def noise_scale_along(
     >>> trace.shape, bool(np.isclose(g2[0], gradient_noise_scale((0.0, 0.0), x, y).grad_sq))
     ((6,), True)
     """
-    if not isinstance(result, TrainResult):
-        raise TypeError(f"result must be a TrainResult from lossviz.train, got {type(result).__name__}")
-    x_arr, y_arr = check_data(x, y)
-    return _per_sample_grad_stats(result.params, x_arr, y_arr, result.lam, check_loss(loss))
+    x, y = arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    return _per_sample_grad_stats(result.params, x, y, result.lam, loss or BCE)
 
 
 def _batch_factor(b: float, m: int | None) -> float:
@@ -342,6 +402,15 @@ def _batch_factor(b: float, m: int | None) -> float:
     return (m - b) / (b * (m - 1))
 
 
+@validate_params(
+    {
+        "sq_norm_small": Interval(numbers.Real, 0.0, None, example_value=5.0),
+        "sq_norm_big": Interval(numbers.Real, 0.0, None, example_value=2.0),
+        "b_small": Interval(numbers.Integral, 1, None, example_value=1),
+        "b_big": Interval(numbers.Integral, 2, None, example_value=4),
+        "m": Interval(numbers.Integral, 2, None, none_ok=True),
+    }
+)
 def noise_scale_from_norms(
     sq_norm_small: float, sq_norm_big: float, b_small: int, b_big: int, *, m: int | None = None
 ) -> NoiseScale:
@@ -377,17 +446,20 @@ def noise_scale_from_norms(
     >>> noise_scale_from_norms(5.0, 2.0, 1, 4)
     NoiseScale(trace_sigma=4.0, grad_sq=1.0)
     """
-    s_small = as_scalar("sq_norm_small", sq_norm_small, minimum=0.0)
-    s_big = as_scalar("sq_norm_big", sq_norm_big, minimum=0.0)
-    b_small = as_int("b_small", b_small, minimum=1)
+    s_small, s_big = sq_norm_small, sq_norm_big
     b_big = as_int("b_big", b_big, minimum=b_small + 1)
-    if m is not None:
-        m = as_int("m", m, minimum=2)
-        if b_big > m:
-            raise ValueError(f"b_big must be <= m = {m}, got {b_big}")
+    if m is not None and b_big > m:
+        raise ValueError(f"b_big must be <= m = {m}, got {b_big}")
     c_small, c_big = _batch_factor(b_small, m), _batch_factor(b_big, m)
-    trace = (s_small - s_big) / (c_small - c_big)
-    return NoiseScale(trace_sigma=float(trace), grad_sq=float(s_big - c_big * trace))
+    with np.errstate(all="ignore"):
+        trace = (s_small - s_big) / (c_small - c_big)
+        grad_sq = s_big - c_big * trace
+    if not (np.isfinite(trace) and np.isfinite(grad_sq)):
+        raise ValueError(
+            f"sq_norm_small = {s_small:g} and sq_norm_big = {s_big:g} are too large for b_small = {b_small}, "
+            f"b_big = {b_big}: the estimate overflows double precision"
+        )
+    return NoiseScale(trace_sigma=float(trace), grad_sq=float(grad_sq))
 
 
 def _random_batches(rng: np.random.Generator, m: int, batch_size: int, n: int) -> np.ndarray:
@@ -395,6 +467,19 @@ def _random_batches(rng: np.random.Generator, m: int, batch_size: int, n: int) -
     return np.argsort(rng.random((n, m)), axis=1)[:, :batch_size]
 
 
+@validate_params(
+    {
+        "params": PARAMS,
+        "x": FEATURE,
+        "y": LABELS,
+        "b_small": Interval(numbers.Integral, 1, None, example_value=1),
+        "b_big": Interval(numbers.Integral, 2, None, example_value=3),
+        "n_batches": _n_batches(200),
+        "seed": SEED,
+        "lam": LAM,
+        "loss": LOSS,
+    }
+)
 def estimate_noise_scale(
     params: ArrayLike,
     x: ArrayLike,
@@ -420,6 +505,7 @@ def estimate_noise_scale(
     b_small, b_big : int
         ``1 <= b_small < b_big <= m``.
     n_batches : int, default 200
+        ``n_batches × m`` at most :data:`MAX_BATCH_DRAWS`.
     seed : int, default 0
     lam : float, default 0.0
     loss : LogitLoss, optional
@@ -437,22 +523,30 @@ def estimate_noise_scale(
     >>> bool(0.8 < est.b_simple / exact.b_simple < 1.25)
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
+    params, x, y = arr(params), arr(x), arr(y)
+    check_same_shape("x", x, "y", y)
+    p, x_arr, y_arr, lam_f, loss_f = params, x, y, lam, loss or BCE
     m = x_arr.size
     b_small = as_int("b_small", b_small, minimum=1, maximum=m - 1)
     b_big = as_int("b_big", b_big, minimum=b_small + 1, maximum=m)
-    n_batches = as_int("n_batches", n_batches, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
-    lam_f = check_lam(lam)
-    loss_f = check_loss(loss)
+    if n_batches * m > MAX_BATCH_DRAWS:
+        raise ValueError(
+            f"n_batches = {n_batches} batches from {m} samples need {n_batches * m} draws, over the limit of "
+            f"{MAX_BATCH_DRAWS} (lossviz.optim.noise.MAX_BATCH_DRAWS): use fewer batches"
+        )
     rng = np.random.default_rng(seed)
     means = []
     for b in (b_small, b_big):
         idx = _random_batches(rng, m, b, n_batches)
         xb, yb = x_arr[idx], y_arr[idx]
-        d = loss_f.dz(yb, p[0] * xb + p[1])
-        gw = (d * xb).mean(axis=1) + lam_f * p[0]
-        gb = d.mean(axis=1)
-        means.append(float(np.mean(gw**2 + gb**2)))
+        with np.errstate(all="ignore"):
+            d = loss_f.dz(yb, p[0] * xb + p[1])
+            gw = (d * xb).mean(axis=1) + lam_f * p[0]
+            gb = d.mean(axis=1)
+            mean = float(np.mean(gw**2 + gb**2))
+        means.append(
+            finite_or_refuse(
+                mean, "the batch gradients' squared norm", params=p, x=x_arr, lam=lam_f, loss=loss_f
+            )
+        )
     return noise_scale_from_norms(means[0], means[1], b_small, b_big, m=m)

@@ -24,12 +24,17 @@ landscape".
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .._constraints import Interval, OneOf, RealArray, validate_params
 from .._validation import _short, as_float_array, as_scalar
+
+_BETA = Interval(numbers.Real, 0.0, 1.0, closed="left", example_value=0.9)
+_BETAS = OneOf((_BETA, RealArray(lo=0.0, hi=1.0, hi_open=True, example_value=[0.5, 0.9])))
 
 __all__ = ["Adam", "Momentum", "Nesterov"]
 
@@ -92,6 +97,7 @@ class _HeavyBall:
         return params - lr * buffer
 
 
+@validate_params({"beta": _BETAS})
 @dataclass(frozen=True)
 class Momentum(_HeavyBall):
     r"""Heavy-ball momentum, exactly ``torch.optim.SGD(momentum=beta, dampening=0)``.
@@ -131,6 +137,7 @@ class Momentum(_HeavyBall):
     """
 
 
+@validate_params({"beta": _BETAS})
 @dataclass(frozen=True)
 class Nesterov(_HeavyBall):
     r"""Nesterov momentum, exactly ``torch.optim.SGD(momentum=beta, dampening=0, nesterov=True)``.
@@ -164,6 +171,13 @@ class Nesterov(_HeavyBall):
     _nesterov: ClassVar[bool] = True
 
 
+@validate_params(
+    {
+        "beta1": _BETA,
+        "beta2": Interval(numbers.Real, 0.0, 1.0, closed="left", example_value=0.999),
+        "eps": Interval(numbers.Real, 0.0, None, closed="neither", example_value=1e-8),
+    }
+)
 @dataclass(frozen=True)
 class Adam:
     r"""Adam, exactly ``torch.optim.Adam(betas=(beta1, beta2), eps=eps)`` (``amsgrad=False``).

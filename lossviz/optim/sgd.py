@@ -18,6 +18,7 @@ basins, the exercises' experiments and the explorer all call :func:`run_sgd`.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -25,10 +26,23 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._constraints import (
+    MAX_ARRAY_SIZE,
+    Boolean,
+    CallableOf,
+    InstanceOf,
+    Interval,
+    OneOf,
+    Options,
+    RealArray,
+    SequenceOf,
+    arr,
+    validate_params,
+)
 from .._kernels import objective_rows
-from .._validation import as_float_array, as_int, as_scalar
-from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params
+from .._validation import as_int, check_same_shape
+from ..losses import BCE, LogitLoss
+from ..model import FEATURE, LABELS, LAM, LOSS, PARAMS, SEED, overflow_error
 
 __all__ = [
     "OVERFLOW",
@@ -49,7 +63,34 @@ __all__ = [
 #: (Past about 1e154 the penalty ``λ/2·w²`` itself overflows double precision.)
 OVERFLOW: float = 1e150
 
+#: Most updates of one run (:func:`run_sgd`'s ``n_updates``, :func:`train`'s epochs × batches
+#: per epoch): ten million, minutes of work. Refused before any work starts.
+MAX_UPDATES: int = 10_000_000
 
+#: Most per-sample gradients one :func:`run_sgd` call may evaluate (updates × runs × batch
+#: size): ten billion, a few minutes on the machine the course is built on.
+MAX_SAMPLE_GRADIENTS: int = 10_000_000_000
+
+#: Most runs one sweep may advance at once (seeds of :func:`run_sgd`, :func:`run_seeds`).
+MAX_RUNS: int = 1_000_000
+
+_COUNT = Interval(numbers.Integral, 1, None, example_value=2)
+_LR = Interval(numbers.Real, 0.0, None, closed="neither", example_value=0.1)
+_SEEDS = OneOf((SEED, SequenceOf(SEED, max_len=MAX_RUNS)))
+
+
+@validate_params(
+    {
+        "m": Interval(numbers.Integral, 1, MAX_ARRAY_SIZE, example_value=5),
+        "batch_size": _COUNT,
+        "rng": InstanceOf(
+            np.random.Generator,
+            "numpy.random.default_rng(0)",
+            example_factory=lambda: np.random.default_rng(0),
+            what="a numpy.random.Generator",
+        ),
+    }
+)
 def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """The mini-batches of one epoch: a fresh permutation cut into batches.
 
@@ -79,10 +120,12 @@ def minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list
     >>> sorted(np.concatenate(batches).tolist())   # every sample once
     [0, 1, 2, 3, 4]
     """
-    m = as_int("m", m, minimum=1)
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    return _minibatch_indices(m, batch_size, rng)
+
+
+def _minibatch_indices(m: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """:func:`minibatch_indices` for validated arguments (the loops of the noise module call it)."""
     perm = rng.permutation(m)
     return [perm[i : i + batch_size] for i in range(0, m, batch_size)]
 
@@ -133,6 +176,7 @@ class BatchProblem(Protocol):
     def objective_rows(self, params: np.ndarray) -> np.ndarray: ...
 
 
+@validate_params({"x": FEATURE, "y": LABELS, "lam": LAM, "loss": LOSS})
 class LogisticProblem:
     """The course's model ``ŷ = σ(w·x + b)`` on ``(x, y)`` as a :class:`BatchProblem`.
 
@@ -163,9 +207,11 @@ class LogisticProblem:
     def __init__(
         self, x: ArrayLike, y: ArrayLike, lam: float = 0.0, *, loss: LogitLoss | None = None
     ) -> None:
-        self.x, self.y = check_data(x, y)
-        self.lam = check_lam(lam)
-        self.loss = check_loss(loss)
+        self.x: np.ndarray = arr(x)
+        self.y: np.ndarray = arr(y)
+        check_same_shape("x", self.x, "y", self.y)
+        self.lam: float = lam
+        self.loss: LogitLoss = loss or BCE
 
     @property
     def m(self) -> int:
@@ -220,6 +266,7 @@ class UpdateRule(Protocol):
     ) -> np.ndarray: ...
 
 
+@validate_params({})
 @dataclass(frozen=True)
 class SGD:
     """Plain (stochastic) gradient descent: ``θ ← θ - η·g``.
@@ -246,6 +293,7 @@ class SGD:
 
 
 # ------------------------------------------------------------------ the engine
+@validate_params({"seed": _SEEDS, "n_runs": Interval(numbers.Integral, 1, MAX_RUNS, example_value=3)})
 def run_seeds(seed: int | Sequence[int], n_runs: int) -> np.ndarray:
     """``n_runs`` distinct run seeds drawn from one base ``seed``.
 
@@ -260,7 +308,7 @@ def run_seeds(seed: int | Sequence[int], n_runs: int) -> np.ndarray:
     seed : int or sequence of int
         Each ``>= 0``.
     n_runs : int
-        ``>= 1``.
+        ``1 <= n_runs <=`` :data:`MAX_RUNS`.
 
     Returns
     -------
@@ -274,13 +322,7 @@ def run_seeds(seed: int | Sequence[int], n_runs: int) -> np.ndarray:
     >>> bool((run_seeds(0, 3) == s).all()), bool((run_seeds((0, 1), 3) == s).any())
     (True, False)
     """
-    if isinstance(seed, (list, tuple)):
-        if not seed:
-            raise ValueError("seed must be an int or a non-empty sequence of ints, got ()")
-        entropy: int | list[int] = [as_int(f"seed[{i}]", s, minimum=0) for i, s in enumerate(seed)]
-    else:
-        entropy = as_int("seed", seed, minimum=0)
-    n_runs = as_int("n_runs", n_runs, minimum=1)
+    entropy: Any = seed
     return np.random.SeedSequence(entropy).generate_state(n_runs, dtype=np.uint32).astype(np.int64)
 
 
@@ -356,6 +398,14 @@ class Runs:
         return self.params[: int(self.n_updates[r]) + 1, r]
 
 
+_PROBLEM = InstanceOf(
+    BatchProblem,
+    "lossviz.optim.LogisticProblem(x, y)",
+    example_factory=lambda: LogisticProblem(FEATURE.example(), LABELS.example()),
+)
+_OPTIMIZER = InstanceOf(UpdateRule, "SGD() or Momentum(0.9)", none_ok=True, example_factory=SGD)
+
+
 def _check_problem(problem: Any) -> BatchProblem:
     if isinstance(problem, type) or not isinstance(problem, BatchProblem):
         raise TypeError(
@@ -382,6 +432,28 @@ def _check_record_size(n_points: int, n_runs: int, n_params: int) -> None:
         )
 
 
+@validate_params(
+    {
+        "problem": _PROBLEM,
+        "params0": RealArray(ndim=None, example_value=[0.0, 0.0]),
+        "batch_size": _COUNT,
+        "lr": OneOf((_LR, RealArray(lo=0.0, lo_open=True))),
+        "n_updates": Interval(
+            numbers.Integral,
+            0,
+            MAX_UPDATES,
+            example_value=3,
+            ceiling_hint="make fewer updates per call (lossviz.optim.sgd.MAX_UPDATES)",
+        ),
+        "seeds": _SEEDS,
+        "optimizer": _OPTIMIZER,
+        "shuffle": Boolean(),
+        "record": OneOf((Options(("path", "final")), SequenceOf(Interval(numbers.Integral, 0, None)))),
+        "on_record": CallableOf(none_ok=True),
+        "overflow": Interval(numbers.Real, 0.0, None, closed="neither"),
+    },
+    nonfinite="Runs.params holds nan where a run had diverged or stopped (documented)",
+)
 def run_sgd(
     problem: BatchProblem,
     params0: ArrayLike,
@@ -458,50 +530,42 @@ def run_sgd(
     >>> bool((one.params == runs.params[:, 1]).all())   # run 1 is train with seed 2
     True
     """
-    problem = _check_problem(problem)
+    params0 = arr(params0)
     m = as_int("problem.m", problem.m, minimum=1)
     p = as_int("problem.n_params", problem.n_params, minimum=1)
-    seed_arr = np.atleast_1d(np.asarray(seeds))
-    if seed_arr.ndim != 1 or seed_arr.size == 0:
-        raise ValueError(f"seeds must be an int or a non-empty 1-D sequence of ints, got {seeds!r}")
-    seed_list = [as_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(seed_arr.tolist())]
+    seed_list: list[int] = list(seeds) if isinstance(seeds, list) else [int(seeds)]  # type: ignore[arg-type]
     R = len(seed_list)
-    P0 = as_float_array("params0", params0, ndim=None)
+    P0: np.ndarray = params0
     if P0.shape == (p,):
         P0 = np.broadcast_to(P0, (R, p))
     elif P0.shape != (R, p):
         raise ValueError(f"params0 must have shape ({p},) or ({R}, {p}), got {P0.shape}")
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    if np.ndim(lr) == 0:
-        lr_arr = np.full(R, as_scalar("lr", lr, minimum=0.0, strict_minimum=True))
+    if isinstance(lr, float):
+        lr_arr = np.full(R, lr)
     else:
-        lr_arr = as_float_array("lr", lr)
+        lr_arr = arr(lr)
         if lr_arr.shape != (R,):
             raise ValueError(
                 f"lr must be a number or have one value per run, shape ({R},), got {lr_arr.shape}"
             )
-        if np.any(lr_arr <= 0):
-            raise ValueError(f"lr must be > 0, got {lr_arr[lr_arr <= 0][0]}")
-    n_updates = as_int("n_updates", n_updates, minimum=0)
+    if n_updates * R * batch_size > MAX_SAMPLE_GRADIENTS:
+        raise ValueError(
+            f"n_updates = {n_updates} updates of {R} runs with batches of {batch_size} are "
+            f"{n_updates * R * batch_size:.3g} per-sample gradients, over the limit of "
+            f"{MAX_SAMPLE_GRADIENTS:.0e} (lossviz.optim.sgd.MAX_SAMPLE_GRADIENTS): use fewer updates, "
+            "runs or smaller batches"
+        )
     rule = _check_rule(optimizer)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
-    overflow = as_scalar("overflow", overflow, minimum=0.0, strict_minimum=True)
     if isinstance(record, str):
-        if record not in ("path", "final"):
-            raise ValueError(f"record must be 'path', 'final' or update counts, got {record!r}")
         n_points = n_updates + 1 if record == "path" else 1
         _check_record_size(n_points, R, p)
         rec = np.arange(n_updates + 1) if record == "path" else np.array([n_updates])
     else:
-        rec = np.asarray(record)
-        if rec.ndim != 1 or rec.size == 0 or rec.dtype.kind not in "iu":
-            raise ValueError(f"record must be 'path', 'final' or a 1-D array of ints, got {record!r}")
-        if np.any(np.diff(rec) <= 0) or rec[0] < 0 or rec[-1] > n_updates:
+        rec = np.asarray(record, dtype=np.int64)
+        if np.any(np.diff(rec) <= 0) or rec[-1] > n_updates:
             raise ValueError(f"record must be increasing counts in [0, {n_updates}], got {rec}")
     _check_record_size(rec.size, R, p)
-    if on_record is not None and not callable(on_record):
-        raise TypeError(f"on_record must be callable or None, got {on_record!r}")
 
     full = batch_size == m
     per_epoch = -(-m // batch_size)
@@ -612,8 +676,9 @@ class TrainResult:
     diverged_at : int or None
         ``None`` when the run finished. Otherwise ``k``: the ``k``-th update
         (counting from 1) made a parameter non-finite or larger than
-        :data:`OVERFLOW` in magnitude, and the run stopped there; ``params``
-        then holds the start and the ``k - 1`` finite updates before it.
+        :data:`OVERFLOW` in magnitude, or made the objective overflow double
+        precision, and the run stopped there; ``params`` then holds the start
+        and the ``k - 1`` updates before it, and ``costs`` is finite.
     batch_sizes : (n_updates,) ndarray of int
         The number of samples each update used.
     batch_size, lr, lam, epochs : the settings of the run.
@@ -659,6 +724,20 @@ class TrainResult:
         return float(self.costs[-1])
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_size": _COUNT,
+        "lr": _LR,
+        "lam": LAM,
+        "epochs": _COUNT,
+        "seed": SEED,
+        "params0": PARAMS,
+        "loss": LOSS,
+        "optimizer": _OPTIMIZER,
+    }
+)
 def train(
     x: ArrayLike,
     y: ArrayLike,
@@ -696,7 +775,8 @@ def train(
     lam : float, default 0.0
         L2 strength λ ≥ 0 (``w`` only).
     epochs : int, default 1
-        Passes over the data, ``>= 1``.
+        Passes over the data, ``>= 1``; at most :data:`MAX_UPDATES` updates in all
+        (refused before any work).
     seed : int, default 0
         Seed of the batch order.
     params0 : (2,) array_like, default (0, 0)
@@ -720,16 +800,33 @@ def train(
     >>> run.n_updates, run.diverged_at, bool(run.costs[-1] < run.costs[0])
     (50, None, True)
     """
+    x, y, params0 = arr(x), arr(y), arr(params0)
     problem = LogisticProblem(x, y, lam, loss=loss)
     m = problem.m
     batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
-    epochs = as_int("epochs", epochs, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
-    p0 = check_params(params0, "params0")
+    per_epoch = -(-m // batch_size)
+    if per_epoch * epochs > MAX_UPDATES:
+        raise ValueError(
+            f"epochs = {epochs} of {per_epoch} batches is {per_epoch * epochs} updates, over the limit of "
+            f"{MAX_UPDATES} (lossviz.optim.sgd.MAX_UPDATES): use fewer epochs or larger batches"
+        )
+    p0: np.ndarray = params0
     P, diverged_at, batch_sizes = _trajectory(problem, batch_size, lr, epochs, seed, p0, optimizer=optimizer)
     with np.errstate(all="ignore"):
         costs = problem.objective_rows(P)
+    bad = ~np.isfinite(costs)
+    if bad.any():  # the objective overflowed before the parameters did: that update diverged
+        k = int(np.flatnonzero(bad)[0])
+        if k == 0:
+            raise overflow_error(
+                "the objective at params0",
+                params=p0,
+                x=problem.x,
+                lam=problem.lam,
+                loss=problem.loss,
+                names=("params0", "x"),
+            )
+        P, costs, batch_sizes, diverged_at = P[:k], costs[:k], batch_sizes[: k - 1], k
     return TrainResult(
         params=P,
         costs=costs,
@@ -782,6 +879,7 @@ def _trajectory(
     return runs.params[: k + 1, 0], diverged_at, runs.batch_sizes(k)
 
 
+@validate_params({"params0": PARAMS, "x": FEATURE, "y": LABELS, "lr": _LR, "lam": LAM, "loss": LOSS})
 def online_pass(
     params0: ArrayLike,
     x: ArrayLike,
@@ -823,9 +921,9 @@ def online_pass(
     array([[0. , 0. ],
            [0.5, 0.5]])
     """
-    p = check_params(params0, "params0")
+    params0, x, y = arr(params0), arr(x), arr(y)
+    p = params0
     problem = LogisticProblem(x, y, lam, loss=loss)
-    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
     runs = run_sgd(problem, p, batch_size=1, lr=lr, n_updates=problem.m, shuffle=False)
     if runs.diverged.any():
         raise ValueError(f"lr = {lr} is too large: the online updates overflowed")
