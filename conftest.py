@@ -17,8 +17,13 @@ matplotlib.use("Agg")  # before anything imports pyplot
 
 @pytest.fixture(autouse=True)
 def _close_all_figures():
-    """Close every figure a doctest (or test) opened; pyplot keeps them alive otherwise."""
-    yield
+    """Close every figure a doctest (or test) opened; pyplot keeps them alive otherwise.
+
+    Matplotlib's settings are restored after each test too: a test (or an example) that applies
+    the course style must not change what a later one draws.
+    """
+    with matplotlib.rc_context():
+        yield
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")

@@ -761,7 +761,7 @@ def _run_batch_size(
         "lam": LAM,
         "params0": PARAMS,
         "loss": LOSS,
-        "checkpoints_per_decade": count(1, 1000, "40 resolve step counts to about 6 %"),
+        "checkpoints_per_decade": count(1, 100_000, "40 resolve step counts to about 6 %"),
         "hold": count(1, 1000, "a few checkpoints are enough"),
         "stop_at_first": Boolean(),
     },
@@ -983,7 +983,10 @@ def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
             "steps span too wide a range to fit (the fit is not finite): pass measured step counts"
         )
     if s_min <= 0 or e_min <= 0:
-        raise ValueError(f"the fit gave S_min = {s_min:.3g}, E_min = {e_min:.3g}: no trade-off in these data")
+        raise ValueError(
+            f"batch_sizes and steps show no trade-off: the fit gave S_min = {s_min:.3g}, "
+            f"E_min = {e_min:.3g} (both must be > 0)"
+        )
     return TradeOff(s_min=float(s_min), e_min=float(e_min))
 
 
