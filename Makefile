@@ -25,10 +25,14 @@ setup: $(STAMP)
 # JupyterLab on this machine only (127.0.0.1), with its login token. The URL it prints (token included)
 # opens lesson 00 itself, not the launcher: LabApp.default_url is the lesson's /lab/tree/ path, which is
 # also where a browser that JupyterLab opens by itself goes. (--allow-root only when run as root.)
+# The token is fresh at every start: a JUPYTER_TOKEN (or JUPYTER_TOKEN_FILE) inherited from the
+# environment is dropped. To choose one, say so on the command line: `make lab TOKEN=...` (a TOKEN
+# in the environment is not used); it reaches JupyterLab through its environment, not its arguments.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 START_PAGE := /lab/tree/notebooks/00_start_here.ipynb
+LAB_TOKEN := $(if $(filter command line,$(origin TOKEN)),JUPYTER_TOKEN='$(TOKEN)')
 lab: setup
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=$(START_PAGE) $(ROOT_FLAG)
+	env -u JUPYTER_TOKEN -u JUPYTER_TOKEN_FILE $(LAB_TOKEN) $(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=$(START_PAGE) $(ROOT_FLAG)
 
 # Everything: lint and types, the package's tests, its doctests, the browser tests, every notebook,
 # notebook hygiene.
@@ -75,11 +79,13 @@ COURSE ?= course
 nbgrader: setup
 	$(PY) tools/nbgrader_course.py --course "$(COURSE)"
 
-# Presentation mode for class: the explorer in Voilà, sliders and figures, no code. Voilà reads
-# dashboards/voila.json (127.0.0.1 only, with a token) and prints the URL to open, token included;
-# the port is 8866, or the next free one.
+# Presentation mode for class: a landing page of dashboards in Voilà (the two explorers, each lesson's
+# key figure), no code. tools/present.py runs Voilà in dashboards/, so it reads dashboards/voila.json
+# (127.0.0.1 only, a token, idle kernels culled after 5 minutes), with a fresh token (an inherited
+# JUPYTER_TOKEN is dropped), and prints the landing page's URL, token included; the port is 8866, or
+# the next free one.
 present: setup
-	cd dashboards && env -u JUPYTER_TOKEN "$(CURDIR)/$(VENV)/bin/voila" explorer.ipynb
+	$(PY) tools/present.py
 
 # Debian's Chromium for the browser tests (tests/browser), installed when missing (needs root).
 # Without it the browser tests are skipped and say why; under CI (CI=true) they fail instead.

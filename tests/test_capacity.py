@@ -104,8 +104,16 @@ def test_lam_curve_finds_the_lowest_mean_held_out_cost(sets):
             "half_width must be > 0",
         ),
         (lambda x, y: lv.capacity.degree_curve((x, y), x, y, [1]), TypeError, "sequence of \\(x, y\\) pairs"),
-        (lambda x, y: lv.capacity.degree_curve([], x, y, [1]), ValueError, "train_sets must not be empty"),
-        (lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []), ValueError, "degrees must not be empty"),
+        (
+            lambda x, y: lv.capacity.degree_curve([], x, y, [1]),
+            ValueError,
+            "train_sets must hold at least one",
+        ),
+        (
+            lambda x, y: lv.capacity.degree_curve([(x, y)], x, y, []),
+            ValueError,
+            "degrees must hold at least 1",
+        ),
         (
             lambda x, y: lv.capacity.lam_curve([(x, y)], x, y, [-1.0], degree=2),
             ValueError,

@@ -274,7 +274,7 @@ def test_06_q4_wrong_answers_say_what_was_mixed_up():
     tr_sigma = v[0]
     q4 = fq.q4
     _incorrect(q4.check(tr_sigma / ks, tradeoff), "without replacement")
-    _incorrect(q4.check(tr_sigma * (M - ks) / (M - 1), tradeoff), "does not shrink like 1/k")
+    _incorrect(q4.check(tr_sigma * (M - ks) / (M - 1), tradeoff), "does not shrink like 1/B")
     _incorrect(q4.check(np.sqrt(v), tradeoff), "standard deviation")
     measured = [
         lv.optim.measured_minibatch_variance(q4.params, X, Y, k, n_batches=1000) for k in q4.batch_sizes
@@ -282,7 +282,7 @@ def test_06_q4_wrong_answers_say_what_was_mixed_up():
     _incorrect(q4.check(measured, tradeoff), "sampling", "exact")
     _incorrect(q4.check(v[:3], tradeoff), "6 numbers", "q4.batch_sizes")
     _correct(q4.check(v * M / (M - 1), tradeoff))  # Σ divided by m - 1 instead of m: within the 1 % stated
-    _incorrect(q4.check(v, "d"), "not k²")
+    _incorrect(q4.check(v, "d"), "not B²")
 
 
 def test_06_q5_wrong_answers_say_what_was_mixed_up():

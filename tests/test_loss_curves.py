@@ -98,14 +98,14 @@ def test_ema_trails_a_falling_curve_by_about_its_memory():
 
 def test_epoch_means_are_what_keras_reports_per_epoch():
     np.testing.assert_allclose(lc.epoch_means(np.arange(6.0), 3), [1.0, 4.0])
-    with pytest.raises(ValueError, match="whole epochs of 4 steps"):
+    with pytest.raises(ValueError, match="whole epochs of steps_per_epoch = 4 steps"):
         lc.epoch_means(np.arange(6.0), 4)
 
 
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: lc.ema([1.0, 2.0], 1.0), ValueError, "smoothing must be < 1"),
+        (lambda: lc.ema([1.0, 2.0], 1.0), ValueError, r"smoothing must be in \[0, 1\)"),
         (lambda: lc.ema([1.0, np.nan]), ValueError, "values"),
         (lambda: lc.ema([1.0], debias="yes"), TypeError, "debias"),
         (lambda: lc.frozen_batch_losses((0, 0), [1.0, 2.0], [0, 1], 3), ValueError, "batch_size"),

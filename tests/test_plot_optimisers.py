@@ -123,20 +123,20 @@ def test_spread_curves_draw_the_median_and_the_range():
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: optimiser_paths({}), TypeError, "paths must be a non-empty mapping"),
+        (lambda: optimiser_paths({}), ValueError, "paths must hold at least 1 item"),
         (lambda: optimiser_paths({"a": np.zeros((3, 3))}), ValueError, r"paths\['a'\] must have shape"),
         (lambda: stability_scan(LRS, LRS[:3]), ValueError, "measured must have the shape"),
         (lambda: stability_scan(LRS, -LRS), ValueError, "measured must be > 0"),
         (lambda: stability_scan(LRS, LRS, LRS[:2]), ValueError, "predicted"),
         (lambda: rate_map(LRS, BETAS, COUNTS.T), ValueError, "updates must have shape"),
-        (lambda: rate_map(LRS[::-1], BETAS, COUNTS), ValueError, "lrs must hold"),
-        (lambda: rate_map(LRS, BETAS, np.full_like(COUNTS, np.nan)), ValueError, "without nan"),
+        (lambda: rate_map(LRS[::-1], BETAS, COUNTS), ValueError, "lrs must be strictly increasing"),
+        (lambda: rate_map(LRS, BETAS, np.full_like(COUNTS, np.nan)), ValueError, "updates must not hold nan"),
         (lambda: rate_map(-LRS[::-1], BETAS, COUNTS), ValueError, "lrs must be > 0"),
         (lambda: rate_map(LRS, BETAS, COUNTS, edge=([1.0, 2.0], [0.1])), ValueError, "edge"),
         (lambda: spread_curves({"a": np.zeros((2, 2, 2))}), ValueError, r"shape \(S, n\)"),
         (lambda: spread_curves({"a": RUNS - 1}), ValueError, "log scale"),
         (lambda: spread_curves({"a": RUNS}, x=[1, 2]), ValueError, "x must have one value per column"),
-        (lambda: spread_curves(RUNS), TypeError, "curves must be a non-empty mapping"),
+        (lambda: spread_curves(RUNS), TypeError, "curves must be a dict"),
     ],
 )
 def test_bad_input_is_refused_naming_the_argument(call, error, match):

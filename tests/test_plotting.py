@@ -90,9 +90,9 @@ def test_landscape_functions_reject_bad_grids(landscape):
     _, _, w, b, J, _ = landscape
     with pytest.raises(ValueError, match=r"J must have shape \(len\(b_values\), len\(w_values\)\)"):
         lv.plot.cost_landscape(w, b, J.T)
-    with pytest.raises(ValueError, match="b_values must hold at least 2 increasing values"):
+    with pytest.raises(ValueError, match="b_values must be strictly increasing"):
         lv.plot.cost_landscape(w, b[::-1], J)
-    with pytest.raises(ValueError, match="levels must be increasing"):
+    with pytest.raises(ValueError, match="levels must be strictly increasing"):
         lv.plot.cost_landscape(w, b, J, levels=[3.0, 2.0])
     with pytest.raises(ValueError, match="levels must lie above the minimum"):
         lv.plot.cost_landscape(w, b, J, levels=[J.min() - 1, J.max()])
@@ -100,7 +100,7 @@ def test_landscape_functions_reject_bad_grids(landscape):
         lv.plot.cost_landscape(w, b, J, minimum=(1.0, 2.0, 3.0))
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         lv.plot.cost_landscape(w, b, J, ax="left")
-    with pytest.raises(TypeError, match="colorbar must be a bool"):
+    with pytest.raises(TypeError, match="colorbar must be True or False"):
         lv.plot.cost_landscape(w, b, J, colorbar="yes")
     drawn = lv.plot.cost_landscape_artists(w, b, J)
     with pytest.raises(ValueError, match="J must have the shape"):
@@ -197,7 +197,7 @@ def test_loss_vs_prediction_draws_both_curves_and_the_samples_on_them():
     expected = np.column_stack([y_hat, np.where(y == 1, -np.log(y_hat), -np.log(1 - y_hat))])
     np.testing.assert_allclose(drawn[np.argsort(drawn[:, 0])], expected[np.argsort(expected[:, 0])])
     assert [t.get_text() for t in ax.texts] == ["1", "2", "3", "4", "5"]
-    with pytest.raises(ValueError, match="y must hold labels 0 or 1"):
+    with pytest.raises(ValueError, match="y must be hard labels, 0 or 1"):
         lv.plot.loss_vs_prediction([0.5], [0.5])
     with pytest.raises(ValueError, match="y_hat must lie in"):
         lv.plot.loss_vs_prediction([1], [1.5])

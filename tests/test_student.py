@@ -6,7 +6,12 @@ saying "Not attempted" (lesson 06, all exercises, top to bottom), and a learner 
 blanks must get feedback, not errors. The generator must never overwrite a copy a learner has edited.
 """
 
+import itertools
 import json
+import multiprocessing
+import os
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -401,3 +406,301 @@ def test_the_tools_doctests(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+# ------------------------------------------------------------------ writing safely: atomic and locked
+
+
+def _leftovers(folder: Path) -> list[str]:
+    """Temporary files a write left behind (the lock file is meant to stay)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def _change_worked(worked_file: Path, text: str = "A new paragraph.") -> None:
+    worked = nbformat.read(worked_file, as_version=4)
+    worked.cells[0].source += f"\n\n{text}"
+    nbformat.write(worked, worked_file)
+
+
+class _HalfWriter:
+    """A file whose write stores half the bytes, then fails as a full disk does."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def write(self, data):
+        self._f.write(data[: len(data) // 2])
+        self._f.flush()
+        raise OSError(28, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._f.close()
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_copy_intact(worked_file, tmp_path, monkeypatch, capsys):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    before = dest.read_bytes()
+    _change_worked(worked_file)
+    real_fdopen = student.os.fdopen
+    monkeypatch.setattr(student.os, "fdopen", lambda fd, mode: _HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(OSError, match="No space left"):
+        write_student_copy(worked_file, dest)
+    assert dest.read_bytes() == before  # the old copy, whole: never a half-written notebook
+    assert is_unedited(nbformat.read(dest, as_version=4))
+    assert _leftovers(dest.parent) == []
+    assert student.main(["--source", str(worked_file), "--dest", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left" in err and "Traceback" not in err
+    monkeypatch.undo()
+    path, report = write_student_copy(worked_file, dest)  # the next run writes it: the copy was not "edited"
+    assert path == dest and report == f"wrote {dest}" and "A new paragraph." in dest.read_text()
+
+
+def test_a_replace_that_fails_leaves_the_old_copy_and_no_temporary_file(worked_file, tmp_path, monkeypatch):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    before = dest.read_bytes()
+    _change_worked(worked_file)
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(student.os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        write_student_copy(worked_file, dest)
+    assert dest.read_bytes() == before and _leftovers(dest.parent) == []
+
+
+def test_the_copy_is_moved_into_place_and_keeps_the_files_mode(worked_file, tmp_path, monkeypatch):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    assert dest.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's 0600
+    dest.chmod(0o640)
+    _change_worked(worked_file)
+    moves = []
+    real_replace = student.os.replace
+    monkeypatch.setattr(
+        student.os, "replace", lambda a, b: (moves.append((Path(a), Path(b))), real_replace(a, b))
+    )
+    write_student_copy(worked_file, dest)
+    [(src, dst)] = moves
+    assert dst == dest and src.parent == dest.parent and src.name.endswith(".tmp")  # same folder: atomic
+    assert dest.stat().st_mode & 0o777 == 0o640
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_save_between_the_check_and_the_write_is_not_lost(worked_file, tmp_path, monkeypatch):
+    """Jupyter saves the learner's work (without the lock) after the check, while the copy is written."""
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    _change_worked(worked_file)
+    real_write_temp = student._write_temp
+    saved = []
+
+    def write_temp_while_the_learner_saves(folder, name, data):
+        tmp = real_write_temp(folder, name, data)
+        if not saved:  # once: the learner's save lands now
+            nb = nbformat.read(dest, as_version=4)
+            nb.cells[2].source = nb.cells[2].source.replace("a = ____", "a = 2  # my answer")
+            nbformat.write(nb, dest)
+            saved.append(dest.read_bytes())
+        return tmp
+
+    monkeypatch.setattr(student, "_write_temp", write_temp_while_the_learner_saves)
+    path, report = write_student_copy(worked_file, dest)
+    assert dest.read_bytes() == saved[0]  # the save is kept
+    assert path == dest.with_name("05_w.new.ipynb") and "A new paragraph." in path.read_text()
+    assert "edited" in report and str(path) in report
+    assert _leftovers(dest.parent) == []
+
+
+def test_a_save_with_the_same_size_and_time_is_still_seen(worked_file, tmp_path, monkeypatch):
+    """The re-check compares the SHA-256 too: a save keeping size and mtime is not missed."""
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    _change_worked(worked_file)
+    real_write_temp = student._write_temp
+
+    def same_size_save(folder, name, data):
+        tmp = real_write_temp(folder, name, data)
+        if "____" in dest.read_text():
+            st = dest.stat()
+            text = dest.read_text().replace("a = ____", "a = 7___", 1)  # same length
+            dest.write_text(text)
+            os.utime(dest, ns=(st.st_atime_ns, st.st_mtime_ns))
+        return tmp
+
+    monkeypatch.setattr(student, "_write_temp", same_size_save)
+    path, _ = write_student_copy(worked_file, dest)
+    assert "a = 7___" in dest.read_text() and path.name == "05_w.new.ipynb"
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda good: good[: len(good) // 2],  # a save cut short
+        lambda good: b"\xff\xfe" + good[2:],  # not UTF-8
+        lambda good: json.dumps({"cells": [{"source": "x"}], "metadata": {}, "nbformat": 4}).encode(),
+    ],
+    ids=["cut-short", "not-utf8", "cells-without-type"],
+)
+def test_a_corrupt_copy_is_kept_reported_and_the_new_one_goes_beside_it(
+    worked_file, tmp_path, capsys, corrupt
+):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    cut = corrupt(dest.read_bytes())
+    dest.write_bytes(cut)
+    assert student.main(["--source", str(worked_file), "--dest", str(dest), "--check"]) == 1
+    assert "differs" in capsys.readouterr().out
+    path, report = write_student_copy(worked_file, dest)
+    assert dest.read_bytes() == cut
+    assert path == dest.with_name("05_w.new.ipynb") and is_unedited(nbformat.read(path, as_version=4))
+    assert "corrupt" in report and "kept" in report and str(path) in report and "\n" not in report
+    assert student.main(["--source", str(worked_file), "--dest", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert "corrupt" in out and "is up to date" in out  # the .new copy is current; the corrupt one still kept
+    assert dest.read_bytes() == cut
+
+
+def _record_lock_hold(dest, worked, log, pause):
+    """Write a copy with a pause inside the locked part, logging when the locked part ran."""
+    real = student._write_under_lock
+
+    def slow(d, data):
+        start = time.monotonic()
+        time.sleep(pause)
+        out = real(d, data)
+        log.append((start, time.monotonic()))
+        return out
+
+    student._write_under_lock = slow
+    try:
+        return write_student_copy(worked, dest)
+    finally:
+        student._write_under_lock = real
+
+
+def test_two_generators_in_threads_never_interleave(worked_file, tmp_path):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    other = tmp_path / "06_w.ipynb"  # a second worked version: the generators write different copies
+    nbformat.write(_worked_example(), other)
+    _change_worked(other, "Another version.")
+    log: list = []
+    results: list = []
+    real = student._write_under_lock
+
+    def slow(d, data):
+        start = time.monotonic()
+        time.sleep(0.05)
+        out = real(d, data)
+        log.append((start, time.monotonic()))
+        return out
+
+    student._write_under_lock = slow
+    try:
+        threads = [
+            threading.Thread(target=lambda w=w: results.append(write_student_copy(w, dest)))
+            for w in [worked_file, other] * 3
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        student._write_under_lock = real
+    assert len(results) == 6 and len(log) == 6
+    spans = sorted(log)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans)), spans
+    assert is_unedited(nbformat.read(dest, as_version=4))  # whole, and the last one's
+    assert sorted(p.name for p in dest.parent.iterdir()) == [student.LOCK_NAME, "05_w.ipynb"]
+
+
+def _generate_in_a_process(args):
+    worked, dest, log, pause = args
+    spans: list = []
+    _record_lock_hold(Path(dest), Path(worked), spans, pause)
+    with open(log, "a") as f:
+        f.write(json.dumps(spans[0]) + "\n")
+
+
+def test_two_generator_processes_never_interleave(worked_file, tmp_path):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    log = tmp_path / "spans.jsonl"
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(3) as pool:
+        pool.map(_generate_in_a_process, [(str(worked_file), str(dest), str(log), 0.1)] * 3)
+    spans = sorted(json.loads(line) for line in log.read_text().splitlines())
+    assert len(spans) == 3
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+    assert is_unedited(nbformat.read(dest, as_version=4))
+    assert sorted(p.name for p in dest.parent.iterdir()) == [student.LOCK_NAME, "05_w.ipynb"]
+
+
+def test_a_lock_held_too_long_is_one_line(worked_file, tmp_path, monkeypatch, capsys):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    dest.parent.mkdir()
+    monkeypatch.setattr(student, "LOCK_TIMEOUT", 0.2)
+    with student.folder_lock(dest.parent):
+        assert student.main(["--source", str(worked_file), "--dest", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "another `make student`" in err and student.LOCK_NAME in err
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize("where", ["mkstemp", "lock", "mkdir"])
+def test_permission_problems_are_one_line_and_a_non_zero_exit(
+    worked_file, tmp_path, monkeypatch, capsys, where
+):
+    dest = tmp_path / "student" / "05_w.ipynb"
+    if where != "mkdir":
+        write_student_copy(worked_file, dest)
+        _change_worked(worked_file)
+    before = dest.read_bytes() if dest.exists() else None
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(dest.parent))
+
+    if where == "mkstemp":
+        monkeypatch.setattr(student.tempfile, "mkstemp", denied)
+    elif where == "lock":
+        real_open = student.os.open
+        monkeypatch.setattr(
+            student.os,
+            "open",
+            lambda p, *a, **k: denied() if str(p).endswith(student.LOCK_NAME) else real_open(p, *a, **k),
+        )
+    else:
+        monkeypatch.setattr(Path, "mkdir", denied)
+    assert student.main(["--source", str(worked_file), "--dest", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "permission denied" in err and "Traceback" not in err, err
+    assert str(dest) in err
+    assert (dest.read_bytes() if dest.exists() else None) == before
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes to read-only folders; the monkeypatched test covers it"
+)
+def test_a_really_read_only_folder_is_one_line(worked_file, tmp_path, capsys):  # pragma: no cover - root here
+    dest = tmp_path / "student" / "05_w.ipynb"
+    write_student_copy(worked_file, dest)
+    _change_worked(worked_file)
+    dest.parent.chmod(0o555)
+    try:
+        assert student.main(["--source", str(worked_file), "--dest", str(dest)]) == 2
+    finally:
+        dest.parent.chmod(0o755)
+    assert "permission denied" in capsys.readouterr().err

@@ -31,21 +31,47 @@ records a SHA-256 of its cells' types, sources and tags as generated. Running it
 compares the copy on disk with that hash: a copy whose cells a learner has edited is never
 overwritten -- the new version is written beside it (``NN_name.new.ipynb``, then
 ``.new2``, ...) and the command says so. Outputs are not the learner's writing: a copy that
-was only run is treated as unedited.
+was only run is treated as unedited. A copy that is not a readable notebook at all (corrupt:
+cut short, not JSON) is kept too, reported as corrupt, and the new one goes beside it.
+
+How a copy is written, so that nothing a learner saves is lost and no half-written notebook
+is left behind:
+
+* the whole run for one folder holds an exclusive lock (``fcntl.flock`` on
+  ``<folder>/.student.lock``; ``msvcrt.locking`` on Windows), so two generators never
+  interleave -- the second waits for the first (up to :data:`LOCK_TIMEOUT` seconds);
+* under the lock, each candidate (``NN_name.ipynb``, then ``.new``, ``.new2``, ...) is
+  checked: missing, unedited, edited or corrupt; its size, mtime and SHA-256 are noted;
+* the new copy is written to a temporary file in the same folder (flushed and fsynced);
+* just before the move, the chosen file is checked again (mtime and SHA-256): if a save
+  from Jupyter -- which does not take the lock -- landed since the first check, the choice
+  is made again (the learner's save now makes it an edited copy, kept as it is);
+* then ``os.replace`` moves the temporary file into place, atomically: a reader sees the old
+  copy or the new one, never part of one. A write that fails half way leaves the old copy
+  as it was and removes the temporary file.
+
+The one window left is between the second check and ``os.replace`` (microseconds): a save
+landing exactly there would be replaced -- nothing but Jupyter itself taking the lock closes it.
+Permission problems (a read-only folder) and a lock held too long are one line on stderr and
+exit status 2, not a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import hashlib
 import json
 import os
 import re
 import sys
+import tempfile
 import textwrap
-from collections.abc import Collection, Sequence
+import time
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -53,9 +79,12 @@ import nbformat
 __all__ = [
     "BEGIN",
     "END",
+    "LOCK_NAME",
+    "LOCK_TIMEOUT",
     "SOLUTION_TAG",
     "WORKED_ONLY_TAG",
     "content_hash",
+    "folder_lock",
     "is_unedited",
     "lessons",
     "main",
@@ -80,6 +109,10 @@ DEFAULT_DEST = ROOT / "notebooks" / "student" / "06_the_posts_five_questions.ipy
 NOTEBOOKS = ROOT / "notebooks"
 STUDENT = NOTEBOOKS / "student"
 _META_KEY = "lossviz"
+#: The lock file, in the student copies' folder (git ignores it).
+LOCK_NAME = ".student.lock"
+#: Seconds a generator waits for another one to finish before giving up.
+LOCK_TIMEOUT = 120.0
 
 _NOTE = """\
 > **Your copy.** The student version of the worked lesson `{source}`, written by `make student` with
@@ -351,14 +384,161 @@ def _serialise(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+@dataclass(frozen=True)
+class _State:
+    """What is at a path when it is checked: ``missing``, ``unedited``, ``edited`` or ``corrupt``."""
+
+    kind: str
+    stamp: tuple[int, int, str] | None = None  # (size, mtime_ns, sha256) of the bytes
+    why: str = ""
+
+
+def _stamp(path: Path) -> tuple[tuple[int, int, str], bytes] | None:
+    """(size, mtime_ns, sha256) of the file and its bytes, or None when it does not exist."""
+    try:
+        before = path.stat()
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return (before.st_size, before.st_mtime_ns, hashlib.sha256(data).hexdigest()), data
+
+
+def _state(path: Path) -> _State:
+    """Check what is at ``path``; a file that cannot be read as a notebook is corrupt (and kept)."""
+    found = _stamp(path)
+    if found is None:
+        return _State("missing")
+    stamp, data = found
+    try:
+        unedited = is_unedited(nbformat.reads(data.decode("utf-8"), as_version=4))
+    except Exception as exc:  # cut short, not UTF-8, not JSON, not a notebook: someone's file, keep it
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return _State("corrupt", stamp, (why[:100] + "...") if len(why) > 100 else why)
+    return _State("unedited" if unedited else "edited", stamp)
+
+
 def _may_replace(path: Path) -> bool:
     """True when ``path`` does not exist or holds an unedited generated copy."""
-    if not path.exists():
-        return True
+    return _state(path).kind in ("missing", "unedited")
+
+
+def _candidates(dest: Path) -> Iterator[Path]:
+    yield dest
+    n = 1
+    while True:
+        yield dest.with_name(f"{dest.stem}.new{'' if n == 1 else n}{dest.suffix}")
+        n += 1
+
+
+def _choose(dest: Path) -> tuple[Path, _State, list[tuple[Path, _State]]]:
+    """The first candidate that is free or unedited, its state, and the kept files before it."""
+    kept: list[tuple[Path, _State]] = []
+    for target in _candidates(dest):
+        state = _state(target)
+        if state.kind in ("missing", "unedited"):
+            return target, state, kept
+        kept.append((target, state))
+    raise AssertionError("unreachable")  # pragma: no cover - _candidates never ends
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[Path]:
+    """Hold the student-copy lock of ``folder`` (an exclusive lock on ``folder/.student.lock``).
+
+    Parameters
+    ----------
+    folder : Path
+        The student copies' folder; it must exist.
+    timeout : float, optional
+        Seconds to wait for another generator to let go (default :data:`LOCK_TIMEOUT`).
+
+    Raises
+    ------
+    TimeoutError
+        If the lock is still held after ``timeout`` seconds (the message names the lock file).
+    PermissionError
+        If the lock file cannot be created or opened.
+    """
+    path = Path(folder) / LOCK_NAME
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        return is_unedited(nbformat.read(path, as_version=4))
-    except Exception:  # any file we cannot read as a notebook is someone's: keep it
-        return False
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"another `make student` has held {path} for more than {timeout:g} s; "
+                    "wait for it to finish (or end it) and run again"
+                )
+            time.sleep(0.02)
+        try:
+            yield path
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":  # pragma: no cover - the course's machines are POSIX; Windows has msvcrt
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the copy gets: the old copy's, else what a new file would get."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_temp(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file in ``folder`` (flushed to disk); return its path."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _kept_report(dest: Path, kept: list[tuple[Path, _State]], done: str) -> str:
+    first, state = kept[0]
+    if state.kind == "corrupt":
+        what = f"{first} is corrupt (not a readable notebook: {state.why}), so it was kept as it is"
+    else:
+        what = f"{dest} has been edited since it was generated, so it was left as it is"
+    return f"{what}; the new student copy is beside it: {done}"
 
 
 def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST) -> tuple[Path, str]:
@@ -370,9 +550,11 @@ def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST)
         The worked notebook.
     dest : Path
         Where the student copy goes. If a copy there has been edited since it
-        was generated (or is not a generated copy), it is left alone and the new
-        version is written beside it: ``<stem>.new.ipynb``, ``<stem>.new2.ipynb``,
-        ... (the first that is free or itself an unedited generated copy).
+        was generated (or is not a generated copy, or is corrupt), it is left alone and
+        the new version is written beside it: ``<stem>.new.ipynb``, ``<stem>.new2.ipynb``,
+        ... (the first that is free or itself an unedited generated copy). The copy is
+        written under the folder's lock, to a temporary file moved into place with
+        ``os.replace`` after the chosen file is checked again (see the module's docstring).
 
     Returns
     -------
@@ -386,30 +568,49 @@ def write_student_copy(source: Path = DEFAULT_SOURCE, dest: Path = DEFAULT_DEST)
     ValueError
         If ``dest`` is ``source``, or the worked notebook's solution markers are
         broken (see :func:`make_student_notebook`).
+    OSError
+        If the folder cannot be written (``PermissionError``), the lock is held too long
+        (``TimeoutError``), or the write fails; the copy that was there is unchanged.
     """
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise FileNotFoundError(f"source notebook {source} not found; pass --source")
     if dest.resolve() == source.resolve():
         raise ValueError(f"source and dest are the same file ({source}); the student copy goes elsewhere")
-    text = _generate(source, dest)
-    target = dest
-    n = 1
-    while not _may_replace(target):
-        target = dest.with_name(f"{dest.stem}.new{'' if n == 1 else n}{dest.suffix}")
-        n += 1
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        done = f"{target} is up to date"
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        done = f"wrote {target}"
-    if target != dest:
-        return target, (
-            f"{dest} has been edited since it was generated, so it was left as it "
-            f"is; the new student copy is beside it: {done}"
-        )
+    data = _generate(source, dest).encode("utf-8")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(dest.parent):
+        target, done, kept = _write_under_lock(dest, data)
+    if kept:
+        return target, _kept_report(dest, kept, done)
     return target, done
+
+
+#: How often a save landing during the write makes the choice be made again, before giving up.
+_RETRIES = 5
+
+
+def _write_under_lock(dest: Path, data: bytes) -> tuple[Path, str, list[tuple[Path, _State]]]:
+    """Choose the file, write a temporary copy, check the file again, move the copy into place.
+
+    Returns where it went, the one-line report, and the files kept before it (edited or corrupt).
+    """
+    for _ in range(_RETRIES):
+        target, state, kept = _choose(dest)
+        if state.kind == "unedited" and target.read_bytes() == data:
+            return target, f"{target} is up to date", kept
+        tmp = _write_temp(target.parent, target.name, data)
+        try:
+            os.chmod(tmp, _mode_for(target))
+            found = _stamp(target)
+            if (found[0] if found else None) != state.stamp:
+                continue  # a save landed since the check: choose again (the finally removes tmp)
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        return target, f"wrote {target}", kept
+    raise OSError(f"{dest} kept changing while the student copy was being written; run again")
 
 
 def _generate(source: Path, dest: Path) -> str:
@@ -427,7 +628,7 @@ def _generate(source: Path, dest: Path) -> str:
 def _is_current(source: Path, dest: Path) -> bool:
     if not source.is_file():
         raise FileNotFoundError(f"source notebook {source} not found; pass --source")
-    return dest.is_file() and dest.read_text(encoding="utf-8") == _generate(source, dest)
+    return dest.is_file() and dest.read_bytes() == _generate(source, dest).encode("utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -472,6 +673,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             _, report = write_student_copy(source, dest)
         except (FileNotFoundError, ValueError) as exc:
             print(f"error: {source}: {exc}", file=sys.stderr)
+            return 2
+        except PermissionError as exc:
+            where = exc.filename or dest.parent
+            print(
+                f"error: the student copy {dest} was not written: permission denied on {where}; "
+                "check that you may read the lesson and write to that folder (or pass --dest)",
+                file=sys.stderr,
+            )
+            return 2
+        except OSError as exc:  # the lock held too long, a full disk, a failing write ...
+            print(f"error: the student copy {dest} was not written: {exc}", file=sys.stderr)
             return 2
         print(report)
     return status

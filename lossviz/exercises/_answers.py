@@ -21,7 +21,9 @@ import copy
 import inspect
 import math
 import numbers
+import operator
 import re
+import reprlib
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,20 +74,63 @@ def render(message: str | Callable[[Values], str], values: Values) -> str:
 
 
 class Unusable(Exception):
-    """An answer of the wrong type or shape; its message says what was expected."""
+    """An answer of the wrong type or shape; its message says what was expected.
+
+    ``reason`` is the short why ("holds text; write numbers without quotes"), for
+    messages about a learner's function's result.
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+#: Longest description of a learner's value in a message; lists are cut after a few items.
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2  # a list that holds itself is shown as [0.5, [0.5, [...]]]
+_REPR.maxlist = _REPR.maxtuple = 4
+_REPR.maxdict = 3
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 30  # 10**400 is cut short (10**5000: "(unprintable)")
 
 
 def describe(value: Any) -> str:
-    """A short description of a learner's value, for messages (never raises)."""
+    """A short description of a learner's value, for messages (never raises, never slow).
+
+    Examples
+    --------
+    >>> describe([0.5] * 10**6)
+    'list [0.5, 0.5, 0.5, 0.5, ...] (1000000 items)'
+    >>> describe(10**400)
+    'int 1000000000000...00000000000000'
+    """
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
+    if inspect.isroutine(value) or isinstance(value, type):
+        return f"{'class' if isinstance(value, type) else 'function'} {getattr(value, '__qualname__', '?')}"
     try:
-        text = repr(value)
-    except Exception:  # a learner's object whose repr fails still gets a message
+        text = _REPR.repr(value)
+    except Exception:  # a learner's object whose repr (or len) fails still gets a message
         text = "(unprintable)"
     if len(text) > 40:
         text = text[:37] + "..."
+    try:
+        if isinstance(value, (list, tuple)) and len(value) > _REPR.maxlist:
+            text += f" ({len(value)} items)"
+    except Exception:
+        pass
     return f"{type(value).__name__} {text}"
+
+
+def _tensor_tip(value: Any, how: str) -> str:
+    """A tip for objects that look like a tensor (they have ``detach``), else ``""``."""
+    return f" (for a tensor, `{how}`)" if hasattr(type(value), "detach") else ""
+
+
+def _raised(exc: BaseException) -> str:
+    """``"RuntimeError: the message"``, short, for a conversion of the learner's object that raised."""
+    text = " ".join(str(exc).split())
+    text = (text[:90] + "...") if len(text) > 90 else text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -120,47 +165,216 @@ def direction(got: float, want: float, rtol: float | None = None) -> str:
     return f"is {word}"
 
 
+#: Most numbers a vector answer (or a function's result) may hold before it is refused unread.
+MAX_ITEMS = 1_000_000
+
+_BOOL = "True/False"
+
+
 def read_number(name: str, value: Any, what: str = "a number") -> float:
-    """``value`` as a finite float, or :class:`Unusable` saying what was expected."""
-    if isinstance(value, (bool, np.bool_)):
-        raise Unusable(f"`{name}` should be {what}, not True/False.")
+    """``value`` as a finite float, or :class:`Unusable` saying what was expected.
+
+    Refused, each with one sentence: True/False, text (even ``"0.5"``), complex
+    numbers, arrays of more than one number, integers too large for a float
+    (``10**400``), nan and inf, and objects whose ``__float__``/``__index__``
+    raises (a tensor that requires grad) or that have neither.
+
+    Examples
+    --------
+    >>> read_number("x", np.array(2.5))
+    2.5
+    >>> try:
+    ...     read_number("x", 10**400)
+    ... except Unusable as exc:
+    ...     print(exc)
+    `x` is too large for a floating-point number (an integer of 401 digits); it should be a number.
+    """
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
             raise Unusable(f"`{name}` should be {what} -- a single number -- got {describe(value)}.")
         value = value[()]
+    if isinstance(value, (bool, np.bool_)):
+        raise Unusable(f"`{name}` should be {what}, not {_BOOL}.")
+    if isinstance(value, (str, bytes)):
+        raise Unusable(f"`{name}` should be {what}, got {describe(value)}{_quotes(value)}.")
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        raise Unusable(f"`{name}` should be {what}, got a date or time, {describe(value)}.")
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
         raise Unusable(f"`{name}` should be {what}, got the complex number {describe(value)}.")
-    if isinstance(value, (str, bytes)) or not hasattr(type(value), "__float__"):
+    kind = type(value)
+    if not hasattr(kind, "__float__") and not hasattr(kind, "__index__"):
         raise Unusable(f"`{name}` should be {what}, got {describe(value)}.")
     try:
-        out = float(value)
+        out = float(value) if hasattr(kind, "__float__") else float(operator.index(value))
     except OverflowError:
-        raise Unusable(f"`{name}` is too large for a floating-point number; it should be {what}.") from None
-    except Exception as exc:  # a learner's __float__ that raises
+        digits = ""
+        if isinstance(value, int):
+            with contextlib.suppress(Exception):
+                digits = f" (an integer of {_digits(value)} digits)"
         raise Unusable(
-            f"`{name}` could not be turned into a number (float() raised {type(exc).__name__}); "
-            f"it should be {what}."
+            f"`{name}` is too large for a floating-point number{digits}; it should be {what}."
+        ) from None
+    except Exception as exc:  # a learner's __float__ that raises: a tensor that requires grad ...
+        raise Unusable(
+            f"`{name}` could not be turned into a number ({_raised(exc)}); it should be {what}"
+            f"{_tensor_tip(value, '.item()')}."
         ) from None
     if not math.isfinite(out):
         raise Unusable(f"`{name}` should be {what}, got {out}.")
     return out
 
 
+def _quotes(text: str | bytes) -> str:
+    """``" (text: write the number without quotes)"`` when ``text`` reads as a number, else ``""``."""
+    try:
+        float(text)
+    except (ValueError, TypeError, OverflowError):
+        return ""
+    return " (text: write the number without quotes)"
+
+
+def _digits(n: int) -> int:
+    """How many decimal digits ``n`` has, without converting it to text (which Python limits)."""
+    n = abs(n)
+    d = max(1, int(n.bit_length() * 0.30102999566398120))
+    while 10**d <= n:
+        d += 1
+    while d > 1 and 10 ** (d - 1) > n:
+        d -= 1
+    return d
+
+
+def _leaf_problem(item: Any) -> str | None:
+    """Why one item of a learner's list cannot be a number (None when it may be)."""
+    if isinstance(item, (bool, np.bool_)):
+        return f"holds {_BOOL} ({item!r})"
+    if isinstance(item, (str, bytes)):
+        return f"holds text ({describe(item)}); write numbers without quotes"
+    if item is None:
+        return "holds None"
+    if isinstance(item, (dict, set, frozenset)) or callable(item):
+        return f"holds {describe(item)}"
+    if isinstance(item, (np.datetime64, np.timedelta64)):
+        return "holds a date or time"
+    if isinstance(item, numbers.Complex) and not isinstance(item, numbers.Real):
+        return "holds a complex number"
+    if isinstance(item, int):
+        try:
+            float(item)
+        except OverflowError:
+            return "holds a number too large for floating point"
+    return None
+
+
+def _scan(value: Any) -> str | None:
+    """Walk a learner's nested lists/tuples (and object arrays): why they cannot be numbers, or None.
+
+    Catches what ``np.asarray(..., dtype=float)`` would silently convert (True, ``"0.5"``) or
+    choke on (a list that holds itself, a list too long to read, conversions that raise).
+    """
+    seen: set[int] = set()
+    count = 0
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            kind = item.dtype.kind
+            if kind == "b":
+                return f"holds {_BOOL} values"
+            if kind in "US":
+                return "holds text; write numbers without quotes"
+            if kind in "Mm":
+                return "holds dates or times"
+            if kind == "c":
+                return "holds complex numbers"
+            if kind == "V":
+                return "is a structured array"
+            if np.ma.isMaskedArray(item) and np.ma.getmaskarray(item).any():
+                return "has masked values (fill them or drop them first)"
+            count += item.size
+            if count > MAX_ITEMS:
+                return f"holds more than {MAX_ITEMS:,} numbers"
+            if kind == "O":
+                stack.extend(item.ravel().tolist()[::-1])
+            continue
+        if isinstance(item, (list, tuple)):
+            if id(item) in seen:
+                return "contains itself (a list that holds itself)"
+            seen.add(id(item))
+            try:
+                items = list(item)
+            except Exception as exc:
+                return f"could not be read ({_raised(exc)})"
+            count += len(items)
+            if count > MAX_ITEMS:
+                return f"holds more than {MAX_ITEMS:,} numbers"
+            stack.extend(items[::-1])
+            continue
+        problem = _leaf_problem(item)
+        if problem:
+            return problem
+        count += 1
+        if count > MAX_ITEMS:
+            return f"holds more than {MAX_ITEMS:,} numbers"
+    return None
+
+
 def read_array(name: str, value: Any, what: str) -> np.ndarray:
-    """``value`` as a float array (any shape, inf and nan allowed), or :class:`Unusable`."""
-    if value is None or isinstance(value, (str, bytes, dict, set, frozenset)) or callable(value):
+    """``value`` as a float array (any shape, inf and nan allowed), or :class:`Unusable`.
+
+    Refused, each with one sentence saying what was expected: None, text (also inside
+    a list: ``["0.5"]``), True/False (also inside), dicts, sets, generators, functions,
+    complex numbers, dates, masked values, ragged or self-containing lists, more than
+    :data:`MAX_ITEMS` numbers, integers too large for a float, and objects whose
+    ``__array__``/``__len__``/``__iter__``/``__float__`` raises (a tensor that requires grad).
+
+    Examples
+    --------
+    >>> try:
+    ...     read_array("g", [["0.5"], [1.0]], "2 numbers")
+    ... except Unusable as exc:
+    ...     print(exc.reason)
+    holds text (str '0.5'); write numbers without quotes
+    """
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset, Mapping)) or callable(value):
         raise Unusable(f"`{name}` should be {what}, got {describe(value)}.")
-    if isinstance(value, np.ndarray) and value.dtype.kind == "c":
-        raise Unusable(f"`{name}` should be {what}, got complex numbers.")
+    if isinstance(value, Iterator):
+        raise Unusable(
+            f"`{name}` should be {what}, got {describe(value)}: a generator or iterator gives its numbers"
+            " only once; make it a list (`list(...)`)."
+        )
+    if isinstance(value, (bool, np.bool_)):
+        raise Unusable(f"`{name}` should be {what}, not {_BOOL}.")
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        raise Unusable(f"`{name}` should be {what}, got a date or time, {describe(value)}.")
+    problem = _scan(value)
+    if problem:
+        raise Unusable(f"`{name}` should be {what}, but it {problem}.", problem)
     try:
         with quiet():
             arr = np.asarray(value, dtype=float)
     except OverflowError:
         raise Unusable(
-            f"`{name}` holds a number too large for floating point; it should be {what}."
+            f"`{name}` holds a number too large for floating point; it should be {what}.",
+            "holds a number too large for floating point",
         ) from None
-    except Exception:  # ragged lists, complex or text inside, a learner's __array__ that raises ...
-        raise Unusable(f"`{name}` should be {what}, got {describe(value)}.") from None
+    except ValueError as exc:
+        if "inhomogeneous" in str(exc) or "with a sequence" in str(exc):  # ragged: rows of different lengths
+            raise Unusable(
+                f"`{name}` should be {what}, got {describe(value)}, which is not a regular array of"
+                " numbers (rows of different lengths?).",
+                "is not a regular array of numbers (rows of different lengths?)",
+            ) from None
+        raise Unusable(
+            f"`{name}` could not be turned into numbers ({_raised(exc)}); it should be {what}.",
+            f"could not be turned into numbers ({_raised(exc)})",
+        ) from None
+    except Exception as exc:  # a learner's __array__/__float__ that raises: a tensor that requires grad ...
+        tip = _tensor_tip(value, ".detach().numpy()")
+        raise Unusable(
+            f"`{name}` could not be turned into numbers ({_raised(exc)}); it should be {what}{tip}.",
+            f"could not be turned into numbers ({_raised(exc)}){tip}",
+        ) from None
     return arr
 
 
@@ -341,7 +555,14 @@ class Vector(Answer):
         return np.asarray(resolve(self.expected_value, values), dtype=float)
 
     def is_blank(self, value: Any, values: Values) -> bool:
-        return value is ____ or (isinstance(value, (list, tuple)) and any(v is ____ for v in value))
+        if value is ____:
+            return True
+        if not isinstance(value, (list, tuple)):
+            return False
+        try:  # a learner's list whose __iter__ raises is read (and refused) later, not here
+            return any(v is ____ for v in value)
+        except Exception:
+            return False
 
     def _labels(self, values: Values, n: int) -> list[str]:
         labels = resolve(self.labels, values) if self.labels is not None else None
@@ -441,7 +662,13 @@ class Choice(Answer):
         keys = list(self.options)
         names = ", ".join(repr(k) for k in keys[:-1]) + f" or {keys[-1]!r}"
         if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
-            value = str(int(value))  # options named '1' to '5' may be given as numbers
+            try:  # options named '1' to '5' may be given as numbers
+                whole = int(value)
+                value = str(whole) if -(10**6) < whole < 10**6 else None
+            except Exception:
+                value = None
+            if value is None:
+                raise Unusable(f"`{self.name}` should be {names}; got a number that is none of them.")
         if not isinstance(value, str):
             raise Unusable(f"`{self.name}` should be a string, {names}; got {describe(value)}.")
         found = self._spellings().get(_key(value))
@@ -586,11 +813,13 @@ class Function(Answer):
             raise Unusable(f"`{self.name}` should be a function, `{self.signature}`; got {describe(value)}.")
         try:
             sig = inspect.signature(value)
-        except (TypeError, ValueError):  # builtins without a signature: just try them
+        except (
+            Exception
+        ):  # builtins without a signature (or a learner's __signature__ that raises): just try them
             return value
         try:
             sig.bind(*self._cases(values)[0].args)
-        except TypeError:
+        except Exception:
             raise Unusable(
                 f"`{self.name}` should be called as `{self.signature}`; yours is `{self.name}{sig}`."
             ) from None
@@ -606,8 +835,8 @@ class Function(Answer):
                 return f"`{self.name}` raised {type(exc).__name__} on {case.label}: {_short(exc)}"
             try:
                 arr = read_array(self.name, out, self.returns)
-            except Unusable:
-                shown = describe(out)
+            except Unusable as exc:
+                shown = describe(out) + (f", which {exc.reason}" if exc.reason else "")
                 return f"`{self.name}` returned {shown} on {case.label}; it should return {self.returns}."
             if arr.shape != w.shape:
                 why = self.wrong_shape or f"it should return {self.returns}"

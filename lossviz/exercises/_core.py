@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._answers import Answer, Choice, Unusable, Values
+from ._answers import Answer, Choice, Unusable, Values, _raised, quiet
 from ._feedback import Feedback, ____
 
 __all__ = ["NotCorrect", "Question", "Relation", "Sheet"]
@@ -258,11 +258,12 @@ class Question:
 
     def _check(self, given: dict[str, Any], missing: Sequence[str]) -> Feedback:
         try:
-            return self._judge(given, missing)
-        except Exception as exc:  # a last resort: whatever a learner passes gets a message
+            with quiet():  # huge answers: no overflow warnings from comparing them
+                return self._judge(given, missing)
+        except Exception as exc:  # a last resort: whatever a learner passes gets a message (one line)
             return Feedback(
                 "Incorrect",
-                f"your answers could not be checked ({type(exc).__name__}: {exc}). Check that each "
+                f"your answers could not be checked ({_raised(exc)}). Check that each "
                 f"one is what the question asks for: {', '.join(self.answer_names)}.",
             )
 

@@ -76,18 +76,18 @@ def _q1_values(v: Values) -> dict:
     }
 
 
-def _rate_mistakes(seconds: str, k: str) -> list[Mistake]:
+def _rate_mistakes(seconds: str, batch: str) -> list[Mistake]:
     mistakes = [
         Mistake(seconds, "is the seconds per update; the question asks for updates per second."),
         Mistake(
-            lambda v: v[k] / v[seconds],
+            lambda v: v[batch] / v[seconds],
             "counts samples per second; the question asks for updates.",
         ),
     ]
-    if k != "m":  # for full batch an epoch is one update: epochs per second is the right answer
+    if batch != "m":  # for full batch an epoch is one update: epochs per second is the right answer
         mistakes.append(
             Mistake(
-                lambda v: 1.0 / (v[seconds] * updates_per_epoch(v.m, v[k])),
+                lambda v: 1.0 / (v[seconds] * updates_per_epoch(v.m, v[batch])),
                 "counts epochs per second, not updates.",
             )
         )
@@ -507,29 +507,29 @@ q4 = Question(
     "produce smoother loss trajectories, and what is the theoretical trade-off?\n"
     "\n"
     "**Your answer:** `variances`, how far a mini-batch gradient strays from the full gradient, "
-    "$\\mathbb{E}\\lVert \\hat g_k - g\\rVert^2$, for each batch size $k$ in `q4.batch_sizes`, on the "
+    "$\\mathbb{E}\\lVert \\hat g_B - g\\rVert^2$, for each batch size $B$ in `q4.batch_sizes`, on the "
     "course's data at $(w, b)$ = `q4.params` -- exactly, from the per-sample gradients (the answer cell's "
-    "set-up line gives them), not by sampling batches: work out how it depends on $k$ for batches of $k$ "
+    "set-up line gives them), not by sampling batches: work out how it depends on $B$ for batches of $B$ "
     "distinct samples out of $m$ (the hints help). And `tradeoff`, one of `'a'`, `'b'`, `'c'`, `'d'`: the "
     "theoretical trade-off.",
     [
         Vector(
             "variances",
             "variances",
-            labels=lambda v: [f"value at k = {k}" for k in v.batch_sizes],
+            labels=lambda v: [f"value at B = {b}" for b in v.batch_sizes],
             what="6 numbers, one per batch size in q4.batch_sizes (1, 8, 32, 128, 512, 1000)",
             rtol=1e-2,
             atol=1e-9,
             mistakes=[
                 Mistake(
                     "with_replacement",
-                    "shrinks like 1/k but is not zero for the full batch: batches are drawn without "
-                    "replacement from m samples, which multiplies by (m − k)/(m − 1).",
+                    "shrinks like 1/B but is not zero for the full batch: batches are drawn without "
+                    "replacement from m samples, which multiplies by (m − B)/(m − 1).",
                 ),
                 Mistake(
                     "no_averaging",
-                    "does not shrink like 1/k: averaging k independent-ish gradients divides their variance "
-                    "by k.",
+                    "does not shrink like 1/B: averaging B independent-ish gradients divides their variance "
+                    "by B.",
                 ),
                 Mistake(
                     "std",
@@ -546,19 +546,19 @@ q4 = Question(
         Choice(
             "tradeoff",
             {
-                "a": "A batch of k costs k gradient evaluations, but its gradient's variance falls only like "
-                "1/k (the typical error like 1/√k): past some size, more compute per update buys little.",
+                "a": "A batch of B costs B gradient evaluations, but its gradient's variance falls only like "
+                "1/B (the typical error like 1/√B): past some size, more compute per update buys little.",
                 "b": "Larger batches are biased toward sharp minima, so their loss is smoother but wrong.",
                 "c": "Larger batches always reach a given cost with fewer examples.",
-                "d": "The variance falls like 1/k², so doubling the batch quarters the noise.",
+                "d": "The variance falls like 1/B², so doubling the batch quarters the noise.",
             },
             "a",
             {
-                "b": "A mini-batch gradient is unbiased at every k; the smoothness comes from its smaller "
+                "b": "A mini-batch gradient is unbiased at every B; the smoothness comes from its smaller "
                 "variance. What minima the noise favours is lesson 10's question.",
                 "c": "Per example seen, small batches won in lesson 04; larger batches need fewer *updates*, "
                 "not fewer examples.",
-                "d": "Averaging k samples divides a variance by k, not k²: doubling the batch halves it.",
+                "d": "Averaging B samples divides a variance by B, not B²: doubling the batch halves it.",
             },
         ),
     ],
@@ -566,26 +566,26 @@ q4 = Question(
 G = lv.per_sample_gradients(q4.params, x, y)       # (m, 2): one gradient per sample
 m = x.size""",
     solution="""\
-variances = [G.var(axis=0).sum() / k * (m - k) / (m - 1) for k in q4.batch_sizes]
+variances = [G.var(axis=0).sum() / B * (m - B) / (m - 1) for B in q4.batch_sizes]
 tradeoff = "a\"""",
     explanation=(
-        "A mini-batch gradient is the mean of k per-sample gradients drawn without replacement, so its "
-        "squared error about the full gradient is tr(Σ)/k · (m − k)/(m − 1). Each update's direction is off "
+        "A mini-batch gradient is the mean of B per-sample gradients drawn without replacement, so its "
+        "squared error about the full gradient is tr(Σ)/B · (m − B)/(m − 1). Each update's direction is off "
         "by about the square root of this, so small batches zig-zag and the cost jumps; the full batch does "
-        "not. The trade-off: an update costs k gradient evaluations while its noise falls only like 1/k."
+        "not. The trade-off: an update costs B gradient evaluations while its noise falls only like 1/B."
     ),
     hints=[
-        "The variance here is E‖ĝ_k − g‖², the mean squared distance between a batch's gradient and the full "
-        "gradient. For k = 1 it is tr(Σ), the summed variance of the per-sample gradients "
+        "The variance here is E‖ĝ_B − g‖², the mean squared distance between a batch's gradient and the full "
+        "gradient. For B = 1 it is tr(Σ), the summed variance of the per-sample gradients "
         "(`G.var(axis=0).sum()`, dividing by m).",
-        "Averaging k samples divides the variance by k; drawing them without replacement from only m "
-        "multiplies it by (m − k)/(m − 1), so a full batch (k = m) has none.",
+        "Averaging B samples divides the variance by B; drawing them without replacement from only m "
+        "multiplies it by (m − B)/(m − 1), so a full batch (B = m) has none.",
     ],
     givens={"params": (0.0, 0.0), "batch_sizes": (1, 8, 32, 128, 512, 1000)},
     compute=_q4_values,
     praise=(
-        "the squared error falls from {variances[0]:.3g} at k = 1 to {variances[4]:.3g} at k = 512 and to 0 "
-        "at k = 1000: the larger the batch, the closer each step to the true gradient -- at k times the "
+        "the squared error falls from {variances[0]:.3g} at B = 1 to {variances[4]:.3g} at B = 512 and to 0 "
+        "at B = 1000: the larger the batch, the closer each step to the true gradient -- at B times the "
         "compute."
     ),
 )

@@ -5,7 +5,11 @@
 * :class:`ImbalanceExplorer` -- the churn rate and the focal loss's γ over the fitted
   curves and the minority scores (notebook 07).
 
-Both need ipywidgets, and the ipympl backend (``%matplotlib widget``) to be live.
+Both are :class:`lossviz.interactive._base.Explorer` s: one persistent picture (a
+:class:`~lossviz.interactive._canvas.LayeredCanvas`: matplotlib draws what does not move, the
+browser what moves), controls that refuse bad values, and a display that carries a static PNG
+too. They need ipywidgets and anywidget to be live, and no particular matplotlib backend
+(``%matplotlib inline`` and ``%matplotlib widget`` both work).
 """
 
 from . import cost, imbalance

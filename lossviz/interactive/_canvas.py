@@ -506,6 +506,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._drag_axes: int | None = None
         self._rendered: tuple | None = None
         self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
+        self._bases: dict[tuple, Any] = {}  # pixels kept under redraw(only=...), by size and artists
         self._closed = False
         super().__init__(frame_keys=keys, frame_context=context, frame_traits=traits)
         try:
@@ -514,7 +515,8 @@ class LayeredCanvas(anywidget.AnyWidget):
             self.on_msg(self._on_message)
             self.observe(self._on_view_size, names=["css_width", "dpr"])
             for w in keys + context:
-                w.observe(self._on_context_change, names=["value", "index"])
+                # "value" only: once per change (a selection sets its index, then its value)
+                w.observe(self._on_context_change, names=["value"])
             self.redraw()
         except BaseException:
             self.close()
@@ -789,7 +791,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             height = max(16, round(width * self._natural[1] / self._natural[0]))
         return width, height
 
-    def redraw(self, *, cache_key: Any = None) -> None:
+    def redraw(self, *, cache_key: Any = None, only: Sequence[Any] | None = None) -> None:
         """Render the background again, after a change to what does not move.
 
         Call it after changing static artists, limits or scales (``ax.set_xlim``). The picture
@@ -802,6 +804,12 @@ class LayeredCanvas(anywidget.AnyWidget):
             Names the state of the background (e.g. ``("lam", 0.1)``): a background rendered
             before under the same key, at the same size and pixel ratio, is sent again without
             drawing. The caller promises that the same key means the same picture.
+        only : sequence of artists, optional
+            The caller promises that only these background artists changed since the last
+            redraw with the same ``only`` (e.g. a landscape's image and contours when λ moves):
+            the rest -- axes, ticks, labels, legend, often most of the drawing time -- is
+            kept as pixels and these are drawn over it, in z-order, as matplotlib would. They
+            must lie over everything else they overlap (an image under a grid would hide it).
 
         Examples
         --------
@@ -823,7 +831,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         if cache_key is not None:
             entry = self._backgrounds.get((cache_key, state))
         if entry is None:
-            entry = self._render(width, height, ratio)
+            entry = self._render(width, height, ratio, only)
             if cache_key is not None:
                 self._backgrounds[(cache_key, state)] = entry
                 while len(self._backgrounds) > _BACKGROUND_CACHE_SIZE:
@@ -836,7 +844,34 @@ class LayeredCanvas(anywidget.AnyWidget):
             self.background = png
             self.geometry = geometry
 
-    def _render(self, width: int, height: int, ratio: float) -> tuple[bytes, dict]:
+    def prerender(self, *, cache_key: Any, only: Sequence[Any] | None = None) -> bool:
+        """Render a background into the cache without showing it; returns False if it was there.
+
+        For a state the user is likely to ask for next (a λ stop nearby): set the figure's
+        artists to that state, call this, and set them back; a later :meth:`redraw` with the
+        same ``cache_key`` (at the same size and pixel ratio) then sends it without drawing.
+
+        Parameters
+        ----------
+        cache_key : hashable
+            As for :meth:`redraw`.
+        only : sequence of artists, optional
+            As for :meth:`redraw`.
+        """
+        self._check_open()
+        width, height = self._size()
+        ratio = as_scalar("dpr", self.dpr, minimum=0.25, maximum=8.0)
+        state = (width, height, ratio)
+        if (cache_key, state) in self._backgrounds:
+            return False
+        self._backgrounds[(cache_key, state)] = self._render(width, height, ratio, only)
+        while len(self._backgrounds) > _BACKGROUND_CACHE_SIZE:
+            self._backgrounds.popitem(last=False)
+        return True
+
+    def _render(
+        self, width: int, height: int, ratio: float, only: Sequence[Any] | None = None
+    ) -> tuple[bytes, dict]:
         fig = self._fig
         render_dpi = self._base_dpi * ratio
         fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
@@ -844,7 +879,11 @@ class LayeredCanvas(anywidget.AnyWidget):
             fig.set_dpi(render_dpi)
             canvas = fig.canvas
             assert isinstance(canvas, FigureCanvasAgg)  # made sure of in _check_figure
-            canvas.draw()  # the layers are animated: Agg skips them
+            if only is None:
+                self._bases.clear()  # anything may have changed
+                canvas.draw()  # the layers are animated: Agg skips them
+            else:
+                self._render_over_base(canvas, (width, height, ratio), list(only))
             rgba = np.asarray(canvas.buffer_rgba())
             geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi)
             png = _encode_png(rgba)
@@ -852,6 +891,36 @@ class LayeredCanvas(anywidget.AnyWidget):
             fig.set_dpi(self._base_dpi)
             fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
         return png, geometry
+
+    def _render_over_base(self, canvas: FigureCanvasAgg, state: tuple, only: list[Any]) -> None:
+        """Draw ``only`` over the kept pixels of everything else (rendered again when stale)."""
+        for artist in only:
+            if _root_figure(artist) is not self._fig:
+                raise ValueError("only: every artist must be in this canvas's figure")
+            if any(artist is layer.artist for layer in self._layers.values()):
+                raise ValueError("only: a moving layer is drawn by the browser, not in the background")
+        key = (state, tuple(id(a) for a in only))
+        bases = self._bases
+        base = bases.get(key)
+        if base is None:
+            was = [a.get_animated() for a in only]
+            for a in only:
+                a.set_animated(True)  # Agg's full draw skips them
+            try:
+                canvas.draw()
+            finally:
+                for a, animated in zip(only, was):
+                    a.set_animated(animated)
+            renderer = canvas.get_renderer()
+            base = bases[key] = renderer.copy_from_bbox(self._fig.bbox)
+            while len(bases) > 4:  # a few sizes and pixel ratios
+                del bases[next(iter(bases))]
+        renderer = canvas.get_renderer()
+        renderer.restore_region(base)
+        for artist in sorted(only, key=lambda a: a.get_zorder()):  # stable: insertion order for ties
+            if artist.get_visible():
+                artist.draw(renderer)
+        canvas.figure.stale = False
 
     def _geometry(self, width_px: int, height_px: int, ratio: float, dpi: float) -> dict[str, Any]:
         axes = []
@@ -1432,10 +1501,11 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._closed = True
         for w in list(self.frame_keys) + list(self.frame_context):
             with contextlib.suppress(ValueError):
-                w.unobserve(self._on_context_change, names=["value", "index"])
+                w.unobserve(self._on_context_change, names=["value"])
         self._pointer_callbacks = []
         self._frames.clear()
         self._backgrounds.clear()
+        self._bases.clear()
         fig = self._fig
         if getattr(fig.canvas, "manager", None) is not None:  # pragma: no cover - refused in __init__
             import matplotlib.pyplot as plt

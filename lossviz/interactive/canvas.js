@@ -346,7 +346,10 @@ async function render({ model, el, host }) {
       sources[name] = chosen;
       if (shownKey === null && chosen && chosen === l) shownKey = l.key;
     }
-    return { sources, usedFrame, key: usedFrame ? key : shownKey };
+    // current: every layer shows the kernel's data for the sliders' values and stamp now
+    const current = key !== null && Object.keys(sources).every((n) => sources[n] === live[n] &&
+      live[n] && live[n].key === key && live[n].token === token);
+    return { sources, usedFrame, key: usedFrame ? key : shownKey, token, current };
   };
 
   const markPaint = (painted, info) => {
@@ -357,7 +360,8 @@ async function render({ model, el, host }) {
         layers.__lvTimes.push(t);
         if (layers.__lvTimes.length > 64) layers.__lvTimes.shift();
       }
-      layers.__lvLog.push({ t, key: info.key, frame: info.usedFrame, painted });
+      layers.__lvLog.push({ t, key: info.key, token: info.token, frame: info.usedFrame,
+                            current: info.current, painted });
       if (layers.__lvLog.length > 256) layers.__lvLog.shift();
     });
   };
@@ -607,6 +611,9 @@ async function render({ model, el, host }) {
                     settled: !resizeTimer && !!geometry && geometry.container === model.get("css_width") &&
                              geometry.ratio === model.get("dpr") }),
     shown: (name) => { const s = choose().sources[name]; return s ? Array.from(s.xy) : null; },
+    // whether the picture shows the kernel's data for the current slider values and stamp
+    current: () => choose().current,
+    liveStamps: () => Object.fromEntries(Object.entries(live).map(([n, l]) => [n, [l.key, l.token]])),
   };
   readLive();
   showError();

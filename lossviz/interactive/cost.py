@@ -1,46 +1,51 @@
-"""The cost explorer: sliders for batch size, learning rate and λ over the landscape.
+"""The cost explorer: batch size, learning rate, λ and the optimiser over the landscape.
 
-Taught in notebook 04. :class:`CostExplorer` draws, side by side, the objective's
-contours with three optimisers' paths (full-batch gradient descent, the chosen
-batch size, online learning) and the objective along each run; three sliders
-change the batch size, the learning rate and λ, and the picture follows.
+Taught in notebook 04 (and the dashboard of ``make present``). :class:`CostExplorer` draws,
+side by side, the objective's contours with three runs' paths (full-batch gradient descent, the
+chosen batch size, online learning) and the objective along each run.
 
-It is fast because each slider recomputes only what it changes:
+It is an :class:`~lossviz.interactive._base.Explorer` on a
+:class:`~lossviz.interactive._canvas.LayeredCanvas` (issue 11):
 
-* batch size -- one run (full batch and online do not depend on it);
-* learning rate -- the three runs;
-* λ -- the three runs, the minimum and the contours; the landscape for λ is the
-  λ = 0 grid, computed once, plus ``λ/2·w²``.
-
-Runs are cached, and the figure is never rebuilt: the paths and curves are
-redrawn over a cached picture of everything else (:class:`_LayeredFigure`).
+* matplotlib draws what does not move -- the landscape, its contours, the minima, the axes,
+  the legend -- into a PNG at the screen's pixel ratio, cached per λ (and per y-range, x-axis
+  and number of updates); the browser draws the paths, the curves and the markers from float32
+  buffers;
+* after each change the runs for the neighbouring stops of batch size and learning rate are
+  computed in short slices on the kernel's event loop (messages get through between them)
+  and sent as frames: the browser switches to them without a kernel round trip, and a version
+  stamp makes a frame for other settings impossible to show;
+* each change recomputes only what it changes (a batch-size change: one run), and every run is
+  cached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import io
 import math
+import numbers
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, cast
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import traitlets
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import LayoutEngine
 from numpy.typing import ArrayLike
-from traitlets import TraitError, observe, validate
 
 from .. import plot
 from .._kernels import objective_rows
-from .._validation import as_int, as_scalar
-from ..landscape import cost_grid, default_window, penalty_grid
+from .._validation import _short, as_int, as_scalar
+from ..landscape import cost_grid, default_window, largest_stable_lr, penalty_grid
 from ..losses import LogitLoss
 from ..model import check_data, check_loss, check_params
 from ..optim.newton import minimise
-from ..optim.sgd import LogisticProblem, run_sgd
+from ..optim.rules import Adam, Momentum, Nesterov
+from ..optim.sgd import SGD, LogisticProblem, run_sgd
+from ._base import Explorer, fmt, log_stops
 
 __all__ = ["DIVERGENCE_THRESHOLD", "CostExplorer"]
 
@@ -52,191 +57,92 @@ __all__ = ["DIVERGENCE_THRESHOLD", "CostExplorer"]
 #: :data:`lossviz.OVERFLOW`.)
 DIVERGENCE_THRESHOLD: float = 1e6
 
-
-def _one_two_five(lo_exp: int, hi_exp: int) -> list[float]:
-    """1, 2, 5 × 10^e for e in [lo_exp, hi_exp), then 10^hi_exp: log-like round numbers."""
-    stops = [float(f"{d}e{e}") for e in range(lo_exp, hi_exp) for d in (1, 2, 5)]
-    return [*stops, float(f"1e{hi_exp}")]
-
-
 #: The course-style role of each of the explorer's three runs (lossviz.plot.COLOURS).
 _ROLES = {"online": "online", "chosen": "mini_batch", "full": "full_batch"}
+_RUNS = ("full", "chosen", "online")
+_OPTIMISERS = ("SGD", "Momentum", "Nesterov", "Adam")
+#: Runs kept in the cache (a run of 200 updates is about 6 KB).
+_RUN_CACHE = 4096
+#: Prefetch: stops each side of the current one (nearest first, so a longer reach only uses idle
+#: time: every change starts again from the new stop), and learning rates per slice.
+PREFETCH_LR_RADIUS = 64
+PREFETCH_BATCH_RADIUS = 32
+PREFETCH_LAM_RADIUS = 2
+_PREFETCH_LRS_PER_SLICE = 4
+#: Seconds after a change before the prefetch starts (a drag's next change cancels it).
+PREFETCH_DELAY = 0.03
+#: Seconds a change from the browser waits for the next one (merged into one refresh).
+COALESCE_SECONDS = 0.004
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+def _batch_stops(m: int) -> list[int]:
+    """Every batch size a learner would try: 1-2-5 and powers of two (and 3×), up to and with m.
 
-
-class _ValueSlider(widgets.SelectionSlider):
-    """A slider over fixed, log-spaced stops that also takes any value in range.
-
-    The handle moves over ``stops`` (so the track is log-like and every
-    keyboard step is a visible change). A value set from Python or typed into
-    the linked text box that is not a stop is added as an extra stop, so
-    ``.value`` is always exactly the value asked for.
+    Examples
+    --------
+    >>> _batch_stops(300)
+    [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 50, 64, 96, 100, 128, 150, 192, 200, 256, 300]
     """
-
-    def __init__(
-        self, stops: Sequence[Any], value: Any, *, cast: Callable[[Any], Any], lo: Any, hi: Any, **kwargs: Any
-    ) -> None:
-        self._stops = tuple(stops)
-        self._cast, self._lo, self._hi = cast, lo, hi
-        value = self._check(value)
-        super().__init__(options=self._options_with(value), value=value, **kwargs)
-
-    def _options_with(self, value: Any) -> list[tuple[str, Any]]:
-        return [(_fmt(v), v) for v in sorted(set(self._stops) | {value})]
-
-    def _check(self, value: Any) -> Any:
-        try:
-            v = self._cast(value)
-        except (TypeError, ValueError):
-            v = None
-        if v is None or not self._lo <= v <= self._hi:
-            raise TraitError(
-                f"{self.description or 'value'} must be a number in "
-                f"[{_fmt(self._lo)}, {_fmt(self._hi)}], got {value!r}"
-            )
-        return v
-
-    @validate("value")
-    def _validate_value(self, proposal: Any) -> Any:
-        v = self._check(proposal.value)
-        if v not in self._options_values:
-            # Swap in the stops plus v without letting the base class reset the selection.
-            self._initializing_traits_ = True
-            try:
-                self.options = self._options_with(v)
-            finally:
-                self._initializing_traits_ = False
-        return v
-
-    @observe("value")
-    def _refresh_label(self, change: Any) -> None:
-        # When the new value takes the old one's place among the options (an extra stop
-        # replaced by another), the index does not change and the base class leaves
-        # `label` stale; the browser computes its label from the index and is right.
-        if change.new is None:
-            return
-        i = self._options_values.index(change.new)
-        if self.index == i and self.label != self._options_labels[i]:
-            self.set_trait("label", self._options_labels[i])
+    stops = {m}
+    k = 1
+    while k <= m:
+        stops |= {k, 3 * k} if 3 * k <= m else {k}
+        k *= 2
+    for e in range(int(math.log10(m)) + 1):
+        stops |= {d * 10**e for d in (1, 2, 5) if d * 10**e <= m}
+    if m >= 2:
+        stops.add(m // 2)
+    return sorted(s for s in stops if 1 <= s <= m)
 
 
 def _as_batch_size(value: Any) -> int:
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError
     f = float(value)
     if not f.is_integer():
         raise ValueError
     return int(f)
 
 
-def _as_positive_float(value: Any) -> float:
-    if isinstance(value, (bool, np.bool_)):
+def _as_float(value: Any) -> float:
+    if not isinstance(value, numbers.Real):
         raise TypeError
-    f = float(value)
-    if not math.isfinite(f):
-        raise ValueError
-    return f
+    return float(value)
 
 
-def _link(slider: _ValueSlider, text: widgets.ValueWidget) -> None:
-    """Keep a slider and its text box showing the same value."""
+class _Param(widgets.FloatSlider):
+    """A FloatSlider that refuses None, nan and values out of range instead of clamping them."""
 
-    def to_text(change: Any) -> None:
-        if text.value != change.new:
-            text.value = change.new
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: Any) -> Any:
+        v = proposal.value
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise traitlets.TraitError(f"{self.description} must be a finite number, got {_short(v)}")
+        if not self.min <= v <= self.max:
+            raise traitlets.TraitError(
+                f"{self.description} must be in [{fmt(self.min, 4)}, {fmt(self.max, 4)}], got {_short(v)}"
+            )
+        return float(v)
 
-    def to_slider(change: Any) -> None:
-        if slider.value != change.new:
-            with slider.hold_sync():
-                slider.value = change.new
 
-    slider.observe(to_text, "value")
-    text.observe(to_slider, "value")
+class _InchMargins(LayoutEngine):
+    """Two panels side by side with margins fixed in inches, whatever the picture's width.
 
-
-class _LayeredFigure(Figure):
-    """A Figure drawn in three layers, each cached, so a draw repeats only what changed.
-
-    ``fig.canvas.draw()`` normally redraws everything -- axes, ticks, labels,
-    contours -- which takes tens of milliseconds. Here:
-
-    * layer 0 is every artist not registered below (axes, ticks, labels,
-      grid): drawn by a normal full draw, then cached;
-    * layer 1 ("middle": e.g. the landscape) is drawn over that picture, and
-      the result cached again;
-    * layer 2 ("top": e.g. the paths and curves) is drawn over that on every draw.
-
-    A change to a layer-0 artist marks the figure stale, as usual, and brings
-    back a full draw. Artists of layers 1 and 2 are set ``animated``, so the
-    full draw skips them and their changes do not mark the figure stale (and
-    so do not make an interactive canvas redraw by itself: whoever changes
-    them must ask the canvas to draw); a changed (stale) layer-1 artist drops
-    the layer-1 cache only. Saving (``savefig``) draws everything, as usual.
+    The picture is rendered at its container's width, so margins given as fractions of the
+    figure would cut the tick labels of a narrow picture; matplotlib's constrained layout
+    keeps them, but costs about 0.3 s a draw. These margins fit the explorer's labels at the
+    course's font sizes.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._layers: tuple[list[Any], list[Any]] = ([], [])
-        self._cache: list[Any] = [None, None]  # (key, region) after layer 0 and after layer 1
+    _adjust_compatible = True
+    _colorbar_gridspec = False
+    LEFT, RIGHT, BOTTOM, TOP, GAP = 0.72, 0.2, 0.5, 0.32, 1.0  # inches
 
-    def add_to_layer(self, artist: Any, layer: int, *, animated: bool = True) -> Any:
-        """Draw ``artist`` (already on this figure) in ``layer`` 1 or 2, after those before it.
-
-        ``animated=False`` draws it in layer 0 as well (e.g. spines redrawn over an image).
-        """
-        if layer not in (1, 2):
-            raise ValueError(f"layer must be 1 or 2, got {layer!r}")
-        if animated:
-            artist.set_animated(True)
-        self._layers[layer - 1].append(artist)
-        return artist
-
-    def draw(self, renderer: Any) -> None:
-        if self.canvas.is_saving() or not hasattr(renderer, "copy_from_bbox"):
-            self._cache = [None, None]
-            super().draw(renderer)
+    def execute(self, fig: Any) -> None:
+        w, h = fig.get_size_inches()
+        left, right = self.LEFT / w, 1 - self.RIGHT / w
+        bottom, top = self.BOTTOM / h, 1 - self.TOP / h
+        if right <= left or top <= bottom:
             return
-        key = (id(renderer), renderer.width, renderer.height, self.dpi)
-        if self.stale or self._cache[0] is None or self._cache[0][0] != key:
-            super().draw(renderer)  # animated artists are skipped here
-            self._cache = [(key, renderer.copy_from_bbox(self.bbox)), None]
-        middle_changed = any(artist.stale for artist in self._layers[0])
-        if middle_changed or self._cache[1] is None or self._cache[1][0] != key:
-            renderer.restore_region(self._cache[0][1])
-            for artist in self._layers[0]:
-                artist.draw(renderer)
-                artist.stale = False  # an invisible artist's draw leaves it stale
-            self._cache[1] = (key, renderer.copy_from_bbox(self.bbox))
-        else:
-            renderer.restore_region(self._cache[1][1])
-        for artist in self._layers[1]:
-            artist.draw(renderer)
-        self.stale = False
-
-
-def _is_widget_backend() -> bool:
-    backend = str(matplotlib.get_backend()).lower()
-    return "ipympl" in backend or backend in ("widget", "nbagg")
-
-
-def _new_figure(figsize: tuple[float, float], dpi: float) -> _LayeredFigure:
-    """A :class:`_LayeredFigure`: ipympl's canvas under ``%matplotlib widget``, else Agg."""
-    if _is_widget_backend():
-        import matplotlib.pyplot as plt
-
-        with plt.ioff():
-            fig = plt.figure(FigureClass=_LayeredFigure, figsize=figsize, dpi=dpi, layout="none")
-        if isinstance(fig.canvas, widgets.DOMWidget):
-            return cast(_LayeredFigure, fig)
-        plt.close(fig)
-    # layout="none": the layers are cached for one layout; a constrained layout (the course style's
-    # default) would move the axes under them on every full redraw.
-    fig = _LayeredFigure(figsize=figsize, dpi=dpi, layout="none")
-    FigureCanvasAgg(fig)
-    return fig
+        fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=self.GAP / ((w - 1.6) / 2))
 
 
 class _Run(NamedTuple):
@@ -247,24 +153,40 @@ class _Run(NamedTuple):
     batch_size: int
 
 
-class CostExplorer:
-    """Sliders for batch size, learning rate and λ over the objective's landscape.
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The kernel's event loop when there is one running (in a notebook), else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        from tornado.ioloop import IOLoop
 
-    Left: contours of the objective ``J(w, b) + λ/2·w²`` for the current λ, its
-    minimum (a gold star; a hollow one marks the λ = 0 minimum when λ > 0), and
-    the paths of three runs from the same start with the same learning rate
-    and the same number of updates: full-batch gradient descent (black),
-    the chosen batch size (red) and online learning (blue). Right: each run's
-    objective above the minimum, ``J - J*``, on a log scale, against updates or
-    against examples seen. The readout gives, for each run, the updates per
-    epoch, the final objective and the distance to the minimum, or "diverged
-    after k updates". Taught in notebook 04.
+        loop = IOLoop.current(instance=False)
+        aio = getattr(loop, "asyncio_loop", None) if loop is not None else None
+        if aio is not None and aio.is_running():
+            return aio
+    except Exception:  # pragma: no cover - no tornado, or no loop
+        return None
+    return None
 
-    Every run makes ``n_updates`` updates (so the paths are comparable on the
-    landscape); full-batch gradient descent sees ``m`` samples per update and
-    online learning one. A run whose parameters pass
-    :data:`DIVERGENCE_THRESHOLD` stops and is reported as diverged; nothing is
-    raised and no warning is printed.
+
+class CostExplorer(Explorer):
+    """Batch size, learning rate, λ and the optimiser over the objective's landscape.
+
+    Left: contours of the objective ``J(w, b) + λ/2·w²`` for the current λ, its minimum (a gold
+    star; a hollow one marks the λ = 0 minimum when λ > 0), the start (a white dot: click or
+    drag on the landscape to move it) and the paths of three runs from it with the same
+    optimiser, learning rate and number of updates: full-batch gradient descent (black), the
+    chosen batch size (red) and online learning (blue). Right: each run's objective above the
+    minimum, ``J - J*``, on a log scale, against updates or examples seen; the y-axis grows
+    with the data (an oscillating run at lr = 100 stays in view). The readout gives, for each
+    run, the updates per epoch, the final objective and the distance to the minimum, or
+    "diverged after k updates", and names the stability limit 2/λ_max, which is also marked
+    under the learning-rate slider.
+
+    A run whose parameters pass :data:`DIVERGENCE_THRESHOLD` stops and is reported as diverged;
+    nothing is raised and no warning is printed.
 
     Parameters
     ----------
@@ -278,9 +200,9 @@ class CostExplorer:
     lam : float, default 0.0
         Initial λ, in ``[0, 10]``.
     n_updates : int, default 200
-        Updates per run, ``>= 1``.
+        Updates per run, in ``[1, 5000]``.
     seed : int, default 0
-        Seed of the batch order.
+        Seed of the batch order (the reseed button adds 1).
     params0 : (2,) array_like, default (0, 0)
         The start ``(w, b)``.
     grid_size : int, default 160
@@ -288,35 +210,55 @@ class CostExplorer:
     loss : LogitLoss, optional
         Binary cross-entropy when omitted.
     figsize : (float, float), default (9, 3.6)
-        Figure size in inches.
+        The picture's proportions and its text size: it is drawn at the width of its container
+        (at most 900 CSS px in a notebook), ``figsize[0]`` inches wide at ``dpi``; fonts keep
+        their size in points.
     dpi : float, default 100
+    optimizer : SGD, Momentum, Nesterov or Adam, optional
+        The first optimiser (:class:`lossviz.SGD` when omitted); the optimiser control changes it.
+    present : bool, default False
+        For projectors and Voilà: the picture takes the whole width of the page.
 
     Attributes
     ----------
-    batch_size, lr, lam : ipywidgets slider
-        The controls; set ``.value`` to move them from code. The figure's
-        artists are updated before the assignment returns. Each has a linked
-        text box (CSS classes ``lossviz-batch-size-text``, ``lossviz-lr-text``,
-        ``lossviz-lam-text``) for typing any value in range.
+    batch_size, lr, lam : StopSlider
+        The controls; set ``.value`` to move them from code (any value in range, not only a
+        stop). The picture is updated before the assignment returns. Each has a linked text box
+        (``batch_size_text``, ``lr_text``, ``lam_text``; CSS classes ``lossviz-batch-size-text``,
+        ``lossviz-lr-text``, ``lossviz-lam-text``). A refused value (None, nan, a string, out of
+        range) raises ``TraitError`` and changes nothing; in a text box it is named under the
+        picture and the box shows the slider's value again.
+    optimizer : ipywidgets.Dropdown
+        ``"SGD"``, ``"Momentum"``, ``"Nesterov"`` or ``"Adam"``; ``beta`` (β, Adam's β₁),
+        ``beta2`` and ``eps`` are their parameters (shown when they apply).
+    update : ipywidgets.IntSlider
+        How many updates of each run are drawn (``play`` animates it; ``step_button`` adds 1).
+    updates_per_run : ipywidgets.Dropdown
+        The number of updates of every run.
+    reseed_button, reset_button : ipywidgets.Button
+        Another batch order; every setting back to how the explorer started.
     x_axis : ipywidgets.ToggleButtons
         Plot the objective against ``"updates"`` or ``"examples"`` seen.
-    fig : matplotlib Figure
-        The persistent figure (ipympl's canvas under ``%matplotlib widget``).
+    canvas : LayeredCanvas
+        The picture; ``fig`` is its matplotlib figure.
     readout : ipywidgets.HTML
         The numbers of the three runs.
     widget : ipywidgets.VBox
-        The whole explorer; a notebook cell ending with the explorer shows it.
+        The whole explorer; a notebook cell ending with the explorer shows it (and a PNG of it
+        for static renderers).
 
     Examples
     --------
     >>> import lossviz as lv
     >>> x, y = lv.make_churn()
     >>> explorer = lv.interactive.CostExplorer(x, y)
-    >>> explorer.lr.value = 2.0       # the figure follows at once
+    >>> explorer.lr.value = 2.0       # the picture follows at once
+    >>> explorer.close()
     """
 
     LR_RANGE: tuple[float, float] = (1e-3, 1e2)
     LAM_RANGE: tuple[float, float] = (0.0, 10.0)
+    MAX_UPDATES = 5000
 
     def __init__(
         self,
@@ -333,27 +275,48 @@ class CostExplorer:
         loss: LogitLoss | None = None,
         figsize: Sequence[float] = (9.0, 3.6),
         dpi: float = 100.0,
+        optimizer: Any = None,
+        present: bool = False,
     ) -> None:
         self._x, self._y = check_data(x, y)
         m = self._m = self._x.size
         batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
         lr = as_scalar("lr", lr, minimum=self.LR_RANGE[0], maximum=self.LR_RANGE[1])
         lam = as_scalar("lam", lam, minimum=self.LAM_RANGE[0], maximum=self.LAM_RANGE[1])
-        self._n_updates = as_int("n_updates", n_updates, minimum=1)
+        self._n_updates = as_int("n_updates", n_updates, minimum=1, maximum=self.MAX_UPDATES)
         self._seed = as_int("seed", seed, minimum=0)
         self._p0 = check_params(params0, "params0")
-        grid_size = as_int("grid_size", grid_size, minimum=10)
+        grid_size = as_int("grid_size", grid_size, minimum=10, maximum=1000)
         self._loss = check_loss(loss)
-        if len(figsize) != 2:
-            raise ValueError(f"figsize must be (width, height), got {figsize!r}")
+        if isinstance(figsize, (str, bytes)) or not isinstance(figsize, Sequence) or len(figsize) != 2:
+            raise ValueError(f"figsize must be (width, height), got {_short(figsize)}")
         figsize = (
-            as_scalar("figsize[0]", figsize[0], minimum=1.0),
-            as_scalar("figsize[1]", figsize[1], minimum=1.0),
+            as_scalar("figsize[0]", figsize[0], minimum=1.0, maximum=40.0),
+            as_scalar("figsize[1]", figsize[1], minimum=1.0, maximum=40.0),
         )
-        dpi = as_scalar("dpi", dpi, minimum=10.0)
+        dpi = as_scalar("dpi", dpi, minimum=10.0, maximum=600.0)
+        rule = SGD() if optimizer is None else optimizer
+        if not isinstance(rule, (SGD, Momentum, Nesterov, Adam)):
+            raise TypeError(
+                "optimizer must be lossviz.SGD(), Momentum(beta), Nesterov(beta) or Adam(...), "
+                f"got {_short(optimizer)}"
+            )
+        if not isinstance(present, (bool, np.bool_)):
+            raise TypeError(f"present must be True or False, got {_short(present)}")
+        self._initial: dict[str, Any] = {
+            "batch_size": batch_size,
+            "lr": lr,
+            "lam": lam,
+            "n_updates": self._n_updates,
+            "seed": self._seed,
+            "params0": self._p0.copy(),
+            "optimizer": rule,
+        }
 
         self._runs: OrderedDict[tuple, _Run] = OrderedDict()
         self._minima: dict[float, tuple[np.ndarray, float]] = {}
+        self._problems: dict[float, LogisticProblem] = {}
+        self._stable: dict[float, float] = {}
         try:  # the picture is drawn around the minimum: it must exist for every λ, 0 included
             self._minimum(0.0)
         except RuntimeError:
@@ -361,7 +324,6 @@ class CostExplorer:
                 "x and y are separable: without regularisation the cost has no finite minimum "
                 "to draw the landscape around; use data whose classes overlap"
             ) from None
-        self._png_wanted = False
 
         # The landscape at λ = 0, once, over a window that holds the start and the minimum.
         self._minimum0 = self._minimum(0.0)[0]
@@ -370,71 +332,157 @@ class CostExplorer:
         self._b = np.linspace(b_lo, b_hi, grid_size)
         self._grid0 = cost_grid(self._x, self._y, self._w, self._b, 0.0, loss=self._loss)
 
-        self._build_controls(batch_size, lr, lam)
-        self._build_figure(figsize, dpi)
+        self._suspended = False
+        self._pending: dict[str, Any] = {}
+        self._prefetch_generation = 0
+        self.auto_prefetch = True
+        self._current: dict[str, _Run] = {}
+        self._ytop = 0.0
+        self._build_controls(batch_size, lr, lam, rule)
+        fig = self._build_figure(figsize, dpi)
+        self._make_canvas(
+            fig,
+            present=bool(present),
+            layers=self._layer_artists,
+            frame_keys=[self.batch_size, self.lr],
+            frame_context=[
+                self.lam,
+                self.update,
+                self.x_axis,
+                self.optimizer,
+                self.beta,
+                self.beta2,
+                self.eps,
+                self.updates_per_run,
+            ],
+        )
         self._set_lam(lam)
-        self._update_runs(("full", "chosen", "online"))
+        self._refresh(_RUNS, background=True)
         self._build_layout()
+        self.canvas.on_pointer(self._on_pointer, ax=self._ax_land, moves="start")
 
     # -- controls --------------------------------------------------------------------------
 
-    def _build_controls(self, batch_size: int, lr: float, lam: float) -> None:
+    def _build_controls(self, batch_size: int, lr: float, lam: float, rule: Any) -> None:
         m = self._m
-        k_stops = sorted({2**j for j in range(int(math.log2(m)) + 1) if 2**j < m} | {m})
-        style = {"description_width": "7em"}
-        slider_layout = widgets.Layout(width="20em")
-        text_layout = widgets.Layout(width="6.5em")
-        self.batch_size = _ValueSlider(
-            k_stops,
+        stable0 = self._stable_lr(0.0)
+        lr_stops = log_stops(*self.LR_RANGE, 12)
+        if self.LR_RANGE[0] <= stable0 <= self.LR_RANGE[1]:
+            lr_stops = sorted(set(lr_stops) | {float(fmt(stable0))})
+        lam_stops = [0.0, *log_stops(1e-4, self.LAM_RANGE[1], 8)]
+        self.batch_size, self.batch_size_text = self._slider(
+            _batch_stops(m),
             batch_size,
             cast=_as_batch_size,
             lo=1,
             hi=m,
             description="batch size",
-            readout=False,
-            continuous_update=True,
-            style=style,
-            layout=slider_layout,
+            css="lossviz-batch-size",
+            integer=True,
         )
-        self.lr = _ValueSlider(
-            _one_two_five(-3, 2),
+        self.lr, self.lr_text = self._slider(
+            lr_stops,
             lr,
-            cast=_as_positive_float,
+            cast=_as_float,
             lo=self.LR_RANGE[0],
             hi=self.LR_RANGE[1],
             description="learning rate",
-            readout=False,
-            continuous_update=True,
-            style=style,
-            layout=slider_layout,
+            css="lossviz-lr",
         )
-        self.lam = _ValueSlider(
-            [0.0, *_one_two_five(-4, 1)],
+        self.lam, self.lam_text = self._slider(
+            lam_stops,
             lam,
-            cast=_as_positive_float,
+            cast=_as_float,
             lo=self.LAM_RANGE[0],
             hi=self.LAM_RANGE[1],
             description="λ",
-            readout=False,
+            css="lossviz-lam",
+        )
+        self.lr_mark = widgets.HTML(layout=widgets.Layout(width="20em", margin="-6px 0 0 0"))
+        self.lr_mark.add_class("lossviz-lr-mark")
+
+        name = type(rule).__name__
+        self.optimizer = widgets.Dropdown(
+            options=list(_OPTIMISERS),
+            value=name,
+            description="optimiser",
+            style={"description_width": "7em"},
+            layout=widgets.Layout(width="16em"),
+        )
+        self.optimizer.add_class("lossviz-optimizer")
+        beta = float(getattr(rule, "beta", getattr(rule, "beta1", 0.9)))
+        self.beta = _Param(
+            value=beta,
+            min=0.0,
+            max=0.99,
+            step=0.01,
+            description="β" if name != "Adam" else "β₁",
             continuous_update=True,
-            style=style,
-            layout=slider_layout,
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="16em"),
         )
-        self.batch_size_text = widgets.BoundedIntText(value=batch_size, min=1, max=m, layout=text_layout)
-        self.lr_text = widgets.BoundedFloatText(
-            value=lr, min=self.LR_RANGE[0], max=self.LR_RANGE[1], step=None, layout=text_layout
+        self.beta2 = _Param(
+            value=float(getattr(rule, "beta2", 0.999)),
+            min=0.9,
+            max=0.9999,
+            step=0.0001,
+            readout_format=".4f",
+            description="β₂",
+            continuous_update=True,
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="16em"),
         )
-        self.lam_text = widgets.BoundedFloatText(
-            value=lam, min=self.LAM_RANGE[0], max=self.LAM_RANGE[1], step=None, layout=text_layout
+        self.eps = widgets.FloatLogSlider(
+            value=float(getattr(rule, "eps", 1e-8)),
+            base=10,
+            min=-10,
+            max=-1,
+            step=1,
+            readout_format=".0e",
+            description="ε",
+            continuous_update=True,
+            style={"description_width": "3em"},
+            layout=widgets.Layout(width="16em"),
         )
-        for slider, text, css in (
-            (self.batch_size, self.batch_size_text, "lossviz-batch-size"),
-            (self.lr, self.lr_text, "lossviz-lr"),
-            (self.lam, self.lam_text, "lossviz-lam"),
-        ):
-            slider.add_class(css)
-            text.add_class(css + "-text")
-            _link(slider, text)
+        for w, css in ((self.beta, "lossviz-beta"), (self.beta2, "lossviz-beta2"), (self.eps, "lossviz-eps")):
+            w.add_class(css)
+
+        n = self._n_updates
+        self.update = widgets.IntSlider(
+            value=n,
+            min=0,
+            max=n,
+            description="updates shown",
+            continuous_update=True,
+            style={"description_width": "7em"},
+            layout=widgets.Layout(width="20em"),
+        )
+        self.update.add_class("lossviz-update")
+        self.play = widgets.Play(
+            value=n, min=0, max=n, step=max(1, n // 100), interval=40, description="play"
+        )
+        self.play.add_class("lossviz-play")
+        widgets.jslink((self.play, "value"), (self.update, "value"))
+        self.step_button = widgets.Button(
+            description="step", tooltip="one more update", layout=widgets.Layout(width="5em")
+        )
+        self.step_button.add_class("lossviz-step")
+        self.updates_per_run = widgets.Dropdown(
+            options=sorted({10, 20, 50, 100, 200, 500, 1000, 2000, n}),
+            value=n,
+            description="updates per run",
+            style={"description_width": "7em"},
+            layout=widgets.Layout(width="14em"),
+        )
+        self.updates_per_run.add_class("lossviz-n-updates")
+        self.reseed_button = widgets.Button(
+            description="reseed", tooltip="another batch order", layout=widgets.Layout(width="6em")
+        )
+        self.reseed_button.add_class("lossviz-reseed")
+        self.reset_button = widgets.Button(
+            description="reset", tooltip="every setting as it started", layout=widgets.Layout(width="6em")
+        )
+        self.reset_button.add_class("lossviz-reset")
         self.x_axis = widgets.ToggleButtons(
             options=[("updates", "updates"), ("examples", "examples")],
             value="updates",
@@ -442,52 +490,75 @@ class CostExplorer:
             style={"button_width": "6.5em"},
         )
         self.x_axis.add_class("lossviz-x-axis")
-        self.readout = widgets.HTML()
-        self.readout.add_class("lossviz-readout")
+        self._show_optimizer_params(name)
 
-        self.batch_size.observe(lambda change: self._on_change(("chosen",)), "value")
-        self.lr.observe(lambda change: self._on_change(("full", "chosen", "online")), "value")
-        self.lam.observe(self._on_lam, "value")
-        self.x_axis.observe(self._on_x_axis, "value")
+    def _wire(self) -> None:
+        g = self.guarded
+        self.batch_size.observe(g(lambda change: self._changed(("chosen",), source=self.batch_size)), "value")
+        self.lr.observe(g(lambda change: self._changed(_RUNS, source=self.lr)), "value")
+        self.lam.observe(g(self._on_lam), "value")
+        self.x_axis.observe(g(lambda change: self._changed(_RUNS, background=True)), "value")
+        self.update.observe(g(lambda change: self._changed(_RUNS, prefetch=False)), "value")
+        self.optimizer.observe(g(self._on_optimizer), "value")
+        for w in (self.beta, self.beta2, self.eps):
+            w.observe(g(lambda change: self._changed(_RUNS)), "value")
+        self.updates_per_run.observe(g(self._on_n_updates), "value")
+        self.step_button.on_click(g(lambda button: self.step()))
+        self.reseed_button.on_click(g(lambda button: self.reseed()))
+        self.reset_button.on_click(g(lambda button: self.reset()))
 
     def _build_layout(self) -> None:
-        rows = [
-            widgets.HBox([s, t])
-            for s, t in (
-                (self.batch_size, self.batch_size_text),
-                (self.lr, self.lr_text),
-                (self.lam, self.lam_text),
-            )
+        rows: list[widgets.Widget] = [
+            widgets.HBox([self.batch_size, self.batch_size_text]),
+            widgets.HBox([self.lr, self.lr_text]),
+            self.lr_mark,
+            widgets.HBox([self.lam, self.lam_text]),
+            widgets.HBox([self.update, self.play, self.step_button]),
         ]
-        # A label of its own: ToggleButtons put their description on a line above the buttons.
         x_label = widgets.HTML(
             "<div style='text-align:right; padding-right:8px'>x-axis</div>",
             layout=widgets.Layout(width="7em"),
         )
         rows.append(widgets.HBox([x_label, self.x_axis]))
-        controls = widgets.VBox(rows, layout=widgets.Layout(flex="0 0 auto"))
-        if isinstance(self.fig.canvas, widgets.DOMWidget):
-            self._image = None
-            picture = self.fig.canvas
-        else:  # a static backend: show a PNG, refreshed on each change once displayed
-            self._image = widgets.Image(format="png")
-            picture = self._image
-        top = widgets.HBox([controls, self.readout], layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([top, picture])
-        self.widget.add_class("lossviz-explorer")
+        optimiser = widgets.VBox(
+            [
+                self.optimizer,
+                self.beta,
+                self.beta2,
+                self.eps,
+                self.updates_per_run,
+                widgets.HBox([self.reseed_button, self.reset_button]),
+            ],
+            layout=widgets.Layout(flex="0 0 auto", margin="0 0 0 12px"),
+        )
+        self._assemble(
+            [widgets.HBox([widgets.VBox(rows), optimiser], layout=widgets.Layout(flex_flow="row wrap"))]
+        )
+        self._wire()
+
+    def _show_optimizer_params(self, name: str) -> None:
+        self.beta.layout.display = "none" if name == "SGD" else None
+        self.beta.description = "β₁" if name == "Adam" else "β"
+        for w in (self.beta2, self.eps):
+            w.layout.display = None if name == "Adam" else "none"
+
+    def _rule(self) -> Any:
+        name = self.optimizer.value
+        if name == "SGD":
+            return SGD()
+        if name == "Momentum":
+            return Momentum(float(self.beta.value))
+        if name == "Nesterov":
+            return Nesterov(float(self.beta.value))
+        return Adam(float(self.beta.value), float(self.beta2.value), float(self.eps.value))
 
     # -- figure ----------------------------------------------------------------------------
 
-    def _build_figure(self, figsize: tuple[float, float], dpi: float) -> None:
-        fig = self.fig = _new_figure(figsize, dpi)
-        if isinstance(fig.canvas, widgets.DOMWidget):
-            fig.canvas.header_visible = False
-            fig.canvas.toolbar_position = "right"
-        fig.subplots_adjust(left=0.08, right=0.985, bottom=0.14, top=0.9, wspace=0.3)
+    def _build_figure(self, figsize: tuple[float, float], dpi: float) -> Figure:
+        fig = Figure(figsize=figsize, dpi=dpi)
+        fig.set_layout_engine(_InchMargins())
         self._ax_land = ax = fig.add_subplot(1, 2, 1)
         self._ax_cost = axc = fig.add_subplot(1, 2, 2)
-
-        # Layer 1, redrawn when λ moves: the landscape, the minima, the start, the title.
         land = self._landscape = plot.cost_landscape_artists(
             self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum", colorbar=False
         )
@@ -502,27 +573,7 @@ class CostExplorer:
             zorder=4,
             visible=False,
         )
-        (start,) = ax.plot(
-            [self._p0[0]],
-            [self._p0[1]],
-            marker="o",
-            markersize=7,
-            markerfacecolor="white",
-            markeredgecolor="k",
-            linestyle="none",
-            zorder=5,
-        )
-        self._title = ax.text(
-            0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize="medium"
-        )
-        for artist in (land.image, land.contours, self._minimum0_marker, land.minimum):
-            fig.add_to_layer(artist, 1)
-        for spine in ax.spines.values():  # the image covers half their width: redraw them
-            fig.add_to_layer(spine, 1, animated=False)
-        fig.add_to_layer(start, 1)
-        fig.add_to_layer(self._title, 1)
-
-        # Layer 2, redrawn on every change: the three runs' paths and curves.
+        self._title = ax.set_title("", fontsize="medium")
         colours = {name: plot.COLOURS[role] for name, role in _ROLES.items()}
         styles = {name: plot.LINESTYLES[role] for name, role in _ROLES.items()}
         widths = {"online": 0.7, "chosen": 1.3, "full": 1.8}
@@ -532,58 +583,66 @@ class CostExplorer:
             "online": "online (B = 1)",
         }
         here = np.array([self._p0, self._p0])
-        self._paths, self._curves = {}, {}
+        layers: dict[str, Any] = {}
+        self._paths, self._curves, self._heads = {}, {}, {}
         for name in ("online", "chosen", "full"):  # drawn bottom to top
             alpha = 0.8 if name == "online" else 1.0
-            (path,) = ax.plot(
-                here[:, 0],
-                here[:, 1],
-                color=colours[name],
-                linestyle=styles[name],
-                linewidth=widths[name],
-                alpha=alpha,
-                zorder=3,
+            style: dict[str, Any] = {
+                "color": colours[name],
+                "linestyle": styles[name],
+                "linewidth": widths[name],
+                "alpha": alpha,
+            }
+            (path,) = ax.plot(here[:, 0], here[:, 1], zorder=3, **style)
+            (curve,) = axc.plot([0.0, 1.0], [1.0, 1.0], label=labels[name], zorder=2, **style)
+            (head,) = ax.plot(
+                here[:1, 0],
+                here[:1, 1],
+                marker="o",
+                markersize=4.5,
+                markerfacecolor=colours[name],
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                linestyle="none",
+                zorder=3.5,
             )
-            (curve,) = axc.plot(
-                [0.0, 1.0],
-                [1.0, 1.0],
-                label=labels[name],
-                color=colours[name],
-                linestyle=styles[name],
-                linewidth=widths[name],
-                alpha=alpha,
-                zorder=2,
-            )
-            self._paths[name] = fig.add_to_layer(path, 2)
-            self._curves[name] = fig.add_to_layer(curve, 2)
-        for marker in (start, self._minimum0_marker, land.minimum):  # keep them over the paths
-            fig.add_to_layer(marker, 2, animated=False)
-        # Layer 0 (the legend too: it costs more to draw than all the runs). The runs start
-        # high on the left, so the lower left corner stays clear for it.
-        axc.legend(
-            handles=[self._curves[n] for n in ("full", "chosen", "online")],
-            loc="lower left",
-            fontsize="small",
-            framealpha=0.9,
+            self._paths[name], self._curves[name], self._heads[name] = path, curve, head
+            layers[f"path_{name}"], layers[f"curve_{name}"], layers[f"head_{name}"] = path, curve, head
+        (self._start,) = ax.plot(
+            [self._p0[0]],
+            [self._p0[1]],
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="k",
+            linestyle="none",
+            zorder=5,
         )
-
-        # One y-range for every λ: J(start) - J* only shrinks as λ grows (for a start with
-        # w = 0), and the floor is far below what 200 updates reach at λ = 0.
+        layers["start"] = self._start
+        self._note = axc.text(
+            0.98, 0.97, "", transform=axc.transAxes, ha="right", va="top", fontsize="small", color="#b00020"
+        )
+        layers["note"] = self._note
+        if land.minimum is not None:
+            land.minimum.set_zorder(4.5)
+        self._layer_artists = layers
+        axc.legend(
+            handles=[self._curves[n] for n in _RUNS], loc="lower left", fontsize="small", framealpha=0.9
+        )
         J_star0 = self._minimum(0.0)[1]
         J_start = float(objective_rows(self._p0[None, :], self._x, self._y, 0.0, self._loss)[0])
-        span = max(J_start - J_star0, 1e-12)
-        self._gap_floor = 1e-5 * span
-        axc.set_ylim(self._gap_floor, 30 * span)
+        self._span = max(J_start - J_star0, 1e-12)
+        self._gap_floor = 1e-5 * self._span
         axc.set_yscale("log")
         axc.set_ylabel("objective above its minimum, $J - J^*$")
         axc.grid(True, which="major", color="0.9", linewidth=0.6)
         axc.set_title("the objective along each run", fontsize="medium")
-        self._set_x_axis("updates")
+        return fig
 
-    def _set_x_axis(self, mode: str) -> None:
+    def _set_x_axis(self) -> None:
         axc = self._ax_cost
         n = self._n_updates
-        if mode == "updates":
+        if self.x_axis.value == "updates":
             axc.set_xscale("linear")
             axc.set_xlim(0, n)
             axc.set_xlabel("updates")
@@ -592,6 +651,19 @@ class CostExplorer:
             axc.set_xlim(1, n * self._m)
             axc.set_xlabel("examples seen (log scale)")
 
+    def _y_top(self, runs: Sequence[_Run], J_star: float) -> float:
+        """The y-axis' top for these runs: ``30·(J(start) - J*)`` times the smallest power of 1000
+        that holds their highest point three times over (at most 1000³; diverged runs shoot off
+        the top and are named on the picture). Few values: a new one means a new background."""
+        base = 30 * self._span
+        high = max((float(np.max(r.costs)) - J_star for r in runs if r.diverged_at is None), default=0.0)
+        top = base
+        for _ in range(3):
+            if 3 * high <= top:
+                break
+            top *= 1000.0
+        return top
+
     def _minimum(self, lam: float) -> tuple[np.ndarray, float]:
         if lam not in self._minima:
             p = minimise(self._x, self._y, lam, loss=self._loss)
@@ -599,8 +671,20 @@ class CostExplorer:
             self._minima[lam] = (p, J)
         return self._minima[lam]
 
-    def _set_lam(self, lam: float) -> None:
-        """Everything that depends on λ alone: the landscape, its minimum, the title."""
+    def _stable_lr(self, lam: float) -> float:
+        if lam not in self._stable:
+            self._stable[lam] = largest_stable_lr(
+                self._minimum(lam)[0], self._x, self._y, lam, loss=self._loss
+            )
+        return self._stable[lam]
+
+    @property
+    def stable_lr(self) -> float:
+        """``2/λ_max`` at the current λ: above it full-batch descent oscillates with a growing amplitude."""
+        return self._stable_lr(float(self.lam.value))
+
+    def _set_lam(self, lam: float, *, mark: bool = True) -> None:
+        """Everything that depends on λ alone: the landscape, its minimum, the title, the lr mark."""
         p_star, J_star = self._minimum(lam)
         grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
         self._landscape = plot.update_cost_landscape(
@@ -608,64 +692,411 @@ class CostExplorer:
         )
         self._minimum0_marker.set_visible(lam > 0)
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
-        self._title.set_text(f"objective J + λw²/2 for λ = {_fmt(lam)}")
+        self._title.set_text(f"objective J + λw²/2 for λ = {fmt(lam)}")
+        if mark:
+            self._mark_stable_lr()
+
+    def _mark_stable_lr(self) -> None:
+        """A ▲ under the learning-rate slider at 2/λ_max (log position among the stops)."""
+        limit = self.stable_lr
+        values = np.log10(np.array(self.lr._options_values, dtype=float))
+        n = values.size
+        if not self.LR_RANGE[0] <= limit <= self.LR_RANGE[1]:
+            self.lr_mark.value = (
+                f"<div style='font-size:85%; padding-left:7em'>2/λ_max = {fmt(limit)} "
+                "(outside the slider's range)</div>"
+            )
+            return
+        f = float(np.interp(math.log10(limit), values, np.arange(n))) / max(n - 1, 1)
+        # The track starts after the 7em description and ends about 1em from the right edge.
+        self.lr_mark.value = (
+            "<div style='position:relative; height:1.4em; font-size:85%; line-height:1.4em'>"
+            f"<span title='full-batch descent oscillates with a growing amplitude above 2/λ_max' "
+            f"style='position:absolute; left:calc(7.6em + (100% - 9em) * {f:.4f} - 0.45em); "
+            f"white-space:nowrap'>▲ 2/λ_max = {fmt(limit)}</span></div>"
+        )
 
     # -- runs ------------------------------------------------------------------------------
 
-    def _run(self, batch_size: int, lr: float, lam: float) -> _Run:
-        key = (batch_size, lr, lam)
-        run = self._runs.get(key)
-        if run is not None:
+    def _settings_key(self) -> tuple:
+        return (
+            float(self.lam.value),
+            self._n_updates,
+            self._seed,
+            tuple(self._p0.tolist()),
+            repr(self._rule()),
+        )
+
+    def _problem(self, lam: float) -> LogisticProblem:
+        if lam not in self._problems:
+            self._problems[lam] = LogisticProblem(self._x, self._y, lam, loss=self._loss)
+        return self._problems[lam]
+
+    def _compute(self, batch_size: int, lrs: Sequence[float], settings: tuple | None = None) -> list[_Run]:
+        """The runs for one batch size and several learning rates (one engine call for the missing)."""
+        settings = self._settings_key() if settings is None else settings
+        lam, n, seed, p0, _ = settings
+        rule = self._rule()
+        keys = [(batch_size, float(lr), *settings) for lr in lrs]
+        missing = [i for i, key in enumerate(keys) if key not in self._runs]
+        if missing:
+            with np.errstate(all="ignore"):
+                runs = run_sgd(
+                    self._problem(lam),
+                    np.array(p0),
+                    batch_size=batch_size,
+                    lr=np.array([float(lrs[i]) for i in missing]),
+                    n_updates=n,
+                    seeds=[seed] * len(missing),
+                    optimizer=rule,
+                    overflow=DIVERGENCE_THRESHOLD,
+                )
+                for r, i in enumerate(missing):
+                    k = int(runs.n_updates[r])
+                    P = np.ascontiguousarray(runs.params[: k + 1, r])
+                    costs = objective_rows(P, self._x, self._y, lam, self._loss)
+                    examples = np.concatenate([[0], np.cumsum(runs.batch_sizes(k))]).astype(float)
+                    diverged = int(runs.diverged_at[r]) or None
+                    self._runs[keys[i]] = _Run(P, costs, examples, diverged, batch_size)
+            while len(self._runs) > _RUN_CACHE:
+                self._runs.popitem(last=False)
+        out = []
+        for key in keys:
             self._runs.move_to_end(key)
-            return run
-        problem = LogisticProblem(self._x, self._y, lam, loss=self._loss)
-        with np.errstate(all="ignore"):
-            runs = run_sgd(
-                problem,
-                self._p0,
-                batch_size=batch_size,
-                lr=lr,
-                n_updates=self._n_updates,
-                seeds=[self._seed],
-                overflow=DIVERGENCE_THRESHOLD,
-            )
-            n = int(runs.n_updates[0])
-            P, diverged_at, sizes = (
-                runs.params[: n + 1, 0],
-                int(runs.diverged_at[0]) or None,
-                runs.batch_sizes(n),
-            )
-            costs = objective_rows(P, self._x, self._y, lam, self._loss)
-        examples = np.concatenate([[0], np.cumsum(sizes)]).astype(float)
-        run = self._runs[key] = _Run(P, costs, examples, diverged_at, batch_size)
-        if len(self._runs) > 256:
-            self._runs.popitem(last=False)
-        return run
+            out.append(self._runs[key])
+        return out
 
-    def _settings(self) -> dict[str, int]:
-        return {"full": self._m, "chosen": int(self.batch_size.value), "online": 1}
+    def _sizes(self, chosen: int | None = None) -> dict[str, int]:
+        return {
+            "full": self._m,
+            "chosen": int(self.batch_size.value if chosen is None else chosen),
+            "online": 1,
+        }
 
-    def _update_runs(self, names: Sequence[str]) -> None:
-        lr, lam = float(self.lr.value), float(self.lam.value)
-        sizes = self._settings()
-        self._current = {}
-        for name, k in sizes.items():
-            run = self._current[name] = self._run(k, lr, lam)
-            if name in names:
-                self._paths[name].set_data(run.params[:, 0], run.params[:, 1])
-        self._draw_curves(names)
-        self._update_readout()
-
-    def _draw_curves(self, names: Sequence[str]) -> None:
-        J_star = self._minimum(float(self.lam.value))[1]
+    def _layer_data(self, runs: dict[str, _Run], J_star: float) -> dict[str, Any]:
+        """What each moving layer shows for three runs, cut at the updates shown."""
+        t = int(self.update.value)
         by_examples = self.x_axis.value == "examples"
-        for name in names:
-            run = self._current[name]
-            gap = np.maximum(run.costs - J_star, self._gap_floor)
+        out: dict[str, Any] = {}
+        for name, run in runs.items():
+            k = min(t, run.params.shape[0] - 1)
+            P = run.params[: k + 1]
+            gap = np.maximum(run.costs[: k + 1] - J_star, self._gap_floor)
+            gap = np.minimum(gap, 1e30)  # a float32 buffer: a diverging run shoots off the top
             if by_examples:  # the start (0 examples) has no place on a log axis
-                self._curves[name].set_data(run.examples[1:], gap[1:])
+                xs = run.examples[1 : k + 1]
+                gap = gap[1:]
             else:
-                self._curves[name].set_data(np.arange(gap.size), gap)
+                xs = np.arange(gap.size, dtype=float)
+            big = DIVERGENCE_THRESHOLD
+            out[f"path_{name}"] = (np.clip(P[:, 0], -big, big), np.clip(P[:, 1], -big, big))
+            out[f"head_{name}"] = (
+                [float(np.clip(P[-1, 0], -big, big))],
+                [float(np.clip(P[-1, 1], -big, big))],
+            )
+            out[f"curve_{name}"] = (xs, gap)
+        short = {"full": "full", "chosen": "B", "online": "online"}
+        gone = [f"{r.diverged_at} ({short[n]})" for n, r in runs.items() if r.diverged_at is not None]
+        out["note"] = ("diverged after " + ", ".join(gone) + " updates") if gone else ""
+        return out
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def _changed(
+        self,
+        names: Sequence[str],
+        *,
+        background: bool | str = False,
+        prefetch: bool = True,
+        source: widgets.Widget | None = None,
+    ) -> None:
+        if self._suspended or self._closed:
+            return
+        loop = _running_loop() if source is not None and source._property_lock else None
+        if loop is None:  # set from Python (or no event loop): the picture follows before it returns
+            self._refresh(names, background=background, prefetch=prefetch)
+            return
+        # From the browser, in a notebook: a drag sends a change per stop crossed, faster than the
+        # runs can be made. Coalesce: the changes waiting in the kernel's queue are merged into one
+        # refresh for the latest values (the browser meanwhile shows prefetched frames).
+        pending = self._pending
+        pending["names"] = set(pending.get("names", ())) | set(names)
+        level = {False: 0, "lam": 1, True: 2}
+        if level[background] > level[pending.get("background", False)]:
+            pending["background"] = background
+        if not pending.get("scheduled"):
+            pending["scheduled"] = True
+            loop.call_later(COALESCE_SECONDS, self._run_pending)
+
+    def _run_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        if self._closed or not pending:
+            return
+        with self.canvas.showing_errors():
+            if pending.get("lam"):
+                self._set_lam(float(self.lam.value))
+            self._refresh(tuple(pending.get("names", _RUNS)), background=pending.get("background", False))
+
+    def _refresh(
+        self, names: Sequence[str] = _RUNS, *, background: bool | str = False, prefetch: bool = True
+    ) -> None:
+        """Recompute the runs, move the layers, redraw the background when it changed, readout.
+
+        ``background``: True (everything may have changed), ``"lam"`` (only the landscape's
+        artists) or False.
+        """
+        lr, lam = float(self.lr.value), float(self.lam.value)
+        sizes = self._sizes()
+        current = {name: self._compute(k, [lr])[0] for name, k in sizes.items()}
+        self._current = current
+        J_star = self._minimum(lam)[1]
+        ytop = self._y_top(list(current.values()), J_star)
+        canvas = self.canvas
+        with canvas.hold_sync():
+            if ytop != self._ytop:
+                canvas.invalidate_frames()  # frames were drawn for the old y-range
+            if background or ytop != self._ytop:
+                only = self._landscape_artists() if background == "lam" and ytop == self._ytop else None
+                self._ytop = ytop
+                self._ax_cost.set_ylim(self._gap_floor, ytop)
+                self._set_x_axis()
+                canvas.redraw(cache_key=self._background_key(lam, ytop), only=only)
+            data = self._layer_data(current, J_star)
+            canvas.set_text("note", data.pop("note"))
+            for name, (xs, ys) in data.items():
+                canvas.set_data(name, xs, ys)
+            canvas.set_data("start", [self._p0[0]], [self._p0[1]])
+        self._update_readout()
+        if prefetch:
+            self._schedule_prefetch()
+
+    def _background_key(self, lam: float, ytop: float) -> tuple:
+        return ("cost", lam, self.x_axis.value, self._n_updates, ytop)
+
+    def _on_lam(self, change: Any) -> None:
+        if self._suspended:
+            return
+        if self.lam._property_lock and _running_loop() is not None:
+            self._pending["lam"] = True
+            self._changed(_RUNS, background="lam", source=self.lam)
+            return
+        self._set_lam(float(change.new))
+        self._refresh(_RUNS, background="lam")
+
+    def _landscape_artists(self) -> list[Any]:
+        """What λ changes in the background: the landscape, its minima and title, the spines over it."""
+        land = self._landscape
+        artists = [land.image, land.contours, self._minimum0_marker, land.minimum, self._title]
+        return [a for a in artists if a is not None] + list(self._ax_land.spines.values())
+
+    def _on_optimizer(self, change: Any) -> None:
+        self._show_optimizer_params(change.new)
+        self._changed(_RUNS)
+
+    def _on_n_updates(self, change: Any) -> None:
+        n = int(change.new)
+        self._n_updates = n
+        with self.update.hold_trait_notifications():
+            self.update.max = n
+            self.update.value = n
+        self.play.max = n
+        self.play.step = max(1, n // 100)
+        self._changed(_RUNS, background=True)
+
+    def _on_pointer(self, event: Any) -> None:
+        if event.ax is not self._ax_land:
+            return
+        w = float(np.clip(event.x, self._w[0], self._w[-1]))
+        b = float(np.clip(event.y, self._b[0], self._b[-1]))
+        self.set_start(w, b, prefetch=event.kind == "up")
+
+    def set_start(self, w: float, b: float, *, prefetch: bool = True) -> None:
+        """Move the start of every run to ``(w, b)`` (a click or drag on the landscape does it).
+
+        Parameters
+        ----------
+        w, b : float
+            Inside the landscape's window.
+        prefetch : bool
+            Compute the neighbouring runs afterwards (in a notebook).
+        """
+        w = as_scalar("w", w, minimum=float(self._w[0]), maximum=float(self._w[-1]))
+        b = as_scalar("b", b, minimum=float(self._b[0]), maximum=float(self._b[-1]))
+        self._p0 = np.array([w, b])
+        self.canvas.invalidate_frames()
+        self._refresh(_RUNS, prefetch=prefetch)
+
+    @property
+    def start(self) -> tuple[float, float]:
+        """The start ``(w, b)`` of every run."""
+        return float(self._p0[0]), float(self._p0[1])
+
+    @property
+    def seed(self) -> int:
+        """The seed of the batch order."""
+        return self._seed
+
+    def reseed(self) -> None:
+        """Another batch order: the seed goes up by one and the runs are made again."""
+        self._seed += 1
+        self.canvas.invalidate_frames()
+        self._refresh(_RUNS)
+
+    def step(self) -> None:
+        """Show one more update of each run (from the end, back to the start)."""
+        t = int(self.update.value)
+        self.update.value = 0 if t >= self.update.max else t + 1
+
+    def reset(self) -> None:
+        """Every setting back to how the explorer started: sliders, optimiser, start, seed, updates."""
+        init: dict[str, Any] = self._initial
+        self._suspended = True
+        try:
+            self.updates_per_run.value = init["n_updates"]
+            self._n_updates = init["n_updates"]
+            self.update.max = self._n_updates
+            self.update.value = self._n_updates
+            self.play.max = self._n_updates
+            self.batch_size.value = init["batch_size"]
+            self.lr.value = init["lr"]
+            self.lam.value = init["lam"]
+            rule = init["optimizer"]
+            name = type(rule).__name__
+            self.optimizer.value = name
+            self.beta.value = float(getattr(rule, "beta", getattr(rule, "beta1", 0.9)))
+            self.beta2.value = float(getattr(rule, "beta2", 0.999))
+            self.eps.value = float(getattr(rule, "eps", 1e-8))
+            self.x_axis.value = "updates"
+            self._seed = init["seed"]
+            self._p0 = init["params0"].copy()
+        finally:
+            self._suspended = False
+        self._show_optimizer_params(self.optimizer.value)
+        self.canvas.invalidate_frames()
+        self._set_lam(float(self.lam.value))
+        self._refresh(_RUNS, background=True)
+
+    # -- prefetch --------------------------------------------------------------------------
+
+    def _prefetch_plan(self) -> list[tuple[Any, Any]]:
+        """The slices of a prefetch, nearest stops first.
+
+        ``(batch size, learning rates)``: one engine call; ``("lam", λ)``: the runs and the
+        background for a λ stop nearby (λ is not a frame key -- the browser waits for the kernel --
+        but the kernel then has all it needs).
+        """
+        lr = float(self.lr.value)
+        k = int(self.batch_size.value)
+        plan: list[tuple[Any, Any]] = []
+        lrs = self.lr.neighbours(PREFETCH_LR_RADIUS)
+        lams = [("lam", float(v)) for v in self.lam.neighbours(PREFETCH_LAM_RADIUS)]
+        sizes = [(int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)]
+        for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):
+            chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
+            plan.extend((size, chunk) for size in (1, k, self._m))
+            if j == 0:  # after the nearest learning rates, the nearest λ stops
+                plan.extend(lams[:2])
+            plan.extend(sizes[4 * j : 4 * j + 4])  # and batch sizes, outwards with the learning rates
+            if j == 0:
+                plan.extend(lams[2:])
+        plan.extend(sizes[4 * (len(lrs) // _PREFETCH_LRS_PER_SLICE + 1) :])
+        return plan
+
+    def _prefetch_lam(self, lam: float, settings: tuple) -> int:
+        """The runs at λ for the current batch size and learning rate, and that λ's background."""
+        lr = float(self.lr.value)
+        other = (lam, *settings[1:])
+        runs = [self._compute(k, [lr], other)[0] for k in self._sizes().values()]
+        ytop = self._y_top(runs, self._minimum(lam)[1])
+        if ytop != self._ytop:
+            return 0  # another y-range: a full render, left for when it is asked for
+        now = float(self.lam.value)
+        self._set_lam(lam, mark=False)
+        try:
+            self.canvas.prerender(cache_key=self._background_key(lam, ytop), only=self._landscape_artists())
+        finally:
+            self._set_lam(now, mark=False)
+        return 0
+
+    def _frames_for(
+        self, batch_size: int, lrs: Sequence[float], settings: tuple
+    ) -> dict[Any, dict[str, Any]]:
+        """Frames for the keys made complete by runs of ``batch_size`` at ``lrs`` (all cached)."""
+        J_star = self._minimum(settings[0])[1]
+        k = int(self.batch_size.value)
+        keys: list[tuple[int, float]] = []
+        if batch_size == k or batch_size in (1, self._m):
+            keys.extend((k, float(lr)) for lr in lrs)
+        if batch_size not in (k,):
+            keys.extend((batch_size, float(lr)) for lr in lrs if lr == float(self.lr.value))
+        frames: dict[Any, dict[str, Any]] = {}
+        for kk, lr in keys:
+            wanted = {"full": (self._m, lr), "chosen": (kk, lr), "online": (1, lr)}
+            if not all((size, l_, *settings) in self._runs for size, l_ in wanted.values()):
+                continue
+            runs = {name: self._runs[(size, l_, *settings)] for name, (size, l_) in wanted.items()}
+            if self._y_top(list(runs.values()), J_star) != self._ytop:
+                continue  # another y-range: another background; the kernel draws it
+            label = (self.batch_size._label(kk), self.lr._label(lr))
+            if self.canvas.frame_key(label) in self.canvas._frames:
+                continue  # sent already for these settings (the browser holds it)
+            frames[label] = self._layer_data(runs, J_star)
+        return frames
+
+    def prefetch(self, limit: int | None = None) -> int:
+        """Compute the neighbouring runs now and send them as frames; returns how many frames.
+
+        In a notebook this runs by itself after each change, in short slices on the kernel's
+        event loop; scripts and tests call it directly.
+
+        Parameters
+        ----------
+        limit : int, optional
+            At most this many engine calls (default: the whole plan).
+        """
+        token = self.canvas.frame_token()
+        settings = self._settings_key()
+        sent = 0
+        for batch_size, lrs in self._prefetch_plan()[:limit]:
+            sent += self._prefetch_slice(batch_size, lrs, token, settings)
+        return sent
+
+    def _prefetch_slice(self, batch_size: Any, lrs: Any, token: str, settings: tuple) -> int:
+        if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
+            return 0
+        if batch_size == "lam":
+            return self._prefetch_lam(float(lrs), settings)
+        self._compute(batch_size, lrs, settings)
+        frames = self._frames_for(batch_size, lrs, settings)
+        if frames and self.canvas.add_frames(frames, token=token):
+            return len(frames)
+        return 0
+
+    def _schedule_prefetch(self) -> None:
+        self._prefetch_generation += 1
+        if not self.auto_prefetch:
+            return
+        loop = _running_loop()
+        if loop is None:
+            return
+        generation = self._prefetch_generation
+        token = self.canvas.frame_token()
+        settings = self._settings_key()
+        plan = self._prefetch_plan()
+
+        def run_slice(i: int) -> None:
+            if generation != self._prefetch_generation or i >= len(plan) or self._closed:
+                return
+            try:
+                self._prefetch_slice(*plan[i], token, settings)
+            except Exception as exc:  # shown, never lost; the explorer goes on without frames
+                self.canvas.error = f"prefetch: {type(exc).__name__}: {exc}"
+                return
+            loop.call_later(0.001, run_slice, i + 1)  # let incoming messages through
+
+        loop.call_later(PREFETCH_DELAY, run_slice, 0)
+
+    # -- readout ---------------------------------------------------------------------------
 
     def _update_readout(self) -> None:
         lam = float(self.lam.value)
@@ -674,7 +1105,7 @@ class CostExplorer:
         cell = "padding:1px 8px; white-space:nowrap"
         num = cell + "; text-align:right"
         rows = []
-        for name in ("full", "chosen", "online"):
+        for name in _RUNS:
             run = self._current[name]
             k = run.batch_size
             per_epoch = -(-self._m // k)
@@ -704,70 +1135,32 @@ class CostExplorer:
         table = (
             f"<table style='border-collapse:collapse; font-size:90%'><tr>{header}</tr>{''.join(rows)}</table>"
         )
+        lr = float(self.lr.value)
+        limit = self.stable_lr
+        side = "above" if lr > limit else "below"
+        rule = html.escape(repr(self._rule()))
         foot = (
             f"<div style='font-size:90%; padding:4px 8px'>each run: {self._n_updates} "
-            f"updates from (w, b) = ({self._p0[0]:g}, {self._p0[1]:g}), learning rate "
-            f"{html.escape(_fmt(float(self.lr.value)))}, λ = {html.escape(_fmt(lam))}<br>"
+            f"updates of {rule} from (w, b) = ({self._p0[0]:.3g}, {self._p0[1]:.3g}), seed {self._seed}, "
+            f"learning rate {html.escape(fmt(lr))}, λ = {html.escape(fmt(lam))}<br>"
+            f"stability limit 2/λ_max = {fmt(limit)} (the learning rate is {side} it)<br>"
             f"minimum of the objective: J* = {J_star:.5g} at (w, b) = "
             f"({p_star[0]:.3f}, {p_star[1]:.3f})</div>"
         )
         self.readout.value = table + foot
 
-    # -- callbacks -------------------------------------------------------------------------
-
-    def _on_change(self, names: Sequence[str]) -> None:
-        self._update_runs(names)
-        self._request_draw()
-
-    def _on_lam(self, change: Any) -> None:
-        self._set_lam(float(change.new))
-        self._update_runs(("full", "chosen", "online"))
-        self._request_draw()
-
-    def _on_x_axis(self, change: Any) -> None:
-        self._set_x_axis(change.new)
-        self._draw_curves(("full", "chosen", "online"))
-        self._request_draw()
-
-    def _request_draw(self) -> None:
-        if isinstance(self.fig.canvas, widgets.DOMWidget):
-            self.fig.canvas.draw_idle()
-        elif self._png_wanted and self._image is not None:
-            self._image.value = self._png()
-
-    def _png(self) -> bytes:
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
-        return buf.getvalue()
-
     # -- display ---------------------------------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        if self._image is not None and not self._png_wanted:
-            self._png_wanted = True
-            self._image.value = self._png()
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/plain"] = repr(self)
-        return bundle
-
     def __repr__(self) -> str:
+        if self._closed:
+            return f"CostExplorer(m={self._m}, closed)"
         return (
             f"CostExplorer(m={self._m}, batch_size={self.batch_size.value}, "
-            f"lr={_fmt(float(self.lr.value))}, lam={_fmt(float(self.lam.value))}, "
+            f"lr={fmt(float(self.lr.value), 6)}, lam={fmt(float(self.lam.value), 6)}, "
             f"n_updates={self._n_updates})"
         )
 
     def close(self) -> None:
-        """Close the figure and every widget of the explorer; it stops responding."""
-        if isinstance(self.fig.canvas, widgets.DOMWidget):
-            import matplotlib.pyplot as plt
-
-            plt.close(self.fig)
-        stack = [self.widget]
-        while stack:
-            w = stack.pop()
-            stack.extend(c for c in getattr(w, "children", ()) if isinstance(c, widgets.Widget))
-            w.close()
+        """Close the picture and every widget of the explorer; it stops responding."""
+        self._prefetch_generation += 1
+        super().close()

@@ -1,11 +1,21 @@
-"""The imbalance explorer: sliders for the churn rate and the focal loss's γ (notebook 07)."""
+"""The imbalance explorer: sliders for the churn rate and the focal loss's γ (notebook 07).
+
+An :class:`~lossviz.interactive._base.Explorer`: a persistent
+:class:`~lossviz.interactive._canvas.LayeredCanvas` picture (the four fitted curves move in the
+browser; the samples, the bars and their labels are the background, cached per setting), with
+controls that refuse bad values. It needs no matplotlib backend (``%matplotlib inline`` and
+``widget`` both work).
+"""
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
+from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from .. import plot
 from .._kernels import sigmoid
@@ -19,12 +29,19 @@ from ..topics.imbalance import (
     fit_losses,
     make_imbalanced_churn,
 )
+from ._base import Explorer, fmt
 
 __all__ = ["ImbalanceExplorer"]
 
 
-class ImbalanceExplorer:
-    """Two sliders -- the churn rate and the focal loss's γ -- over a persistent figure.
+def _as_number(value: Any) -> float:
+    if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise ValueError
+    return float(value)
+
+
+class ImbalanceExplorer(Explorer):
+    """Two sliders -- the churn rate and the focal loss's γ -- over a persistent picture.
 
     Left: the training samples and four fitted curves: BCE, weighted BCE with
     ``pos_weight = n₋/n₊``, focal loss with γ, and focal loss with γ and
@@ -32,8 +49,8 @@ class ImbalanceExplorer:
     precision and false-positive rate on a held-out set with the same churn
     rate. Moving the churn-rate slider redraws the data and refits all four
     losses; moving γ refits only the two focal losses. Artists are updated in
-    place. Needs the ipympl backend (``%matplotlib widget``). Taught in
-    notebook 07.
+    place; the picture is a :class:`~lossviz.interactive._canvas.LayeredCanvas` (no
+    matplotlib backend needed). Taught in notebook 07.
 
     Parameters
     ----------
@@ -47,12 +64,20 @@ class ImbalanceExplorer:
         Initial γ.
     seed : int, default 0
         Seed of the training pool; the held-out pool uses ``seed + 1``.
+    figsize : (float, float), default (10, 4)
+        The picture's proportions (it takes the column's width, at most 900 px).
+    present : bool, default False
+        For projectors and Voilà: the picture takes the whole width of the page.
 
     Attributes
     ----------
+    rate_slider, gamma_slider : StopSlider
+        The controls (CSS classes ``lossviz-rate`` and ``lossviz-gamma``); a refused value
+        (None, nan, a string, off the range) raises ``TraitError`` and changes nothing.
     fig : matplotlib Figure
+    canvas : LayeredCanvas
     widget : ipywidgets.VBox
-        The sliders and the figure's canvas; display it (or the explorer).
+        The sliders and the picture; display it (or the explorer).
     fits : list of LossFit
         The current fits: BCE, weighted BCE, focal, α-balanced focal.
     """
@@ -67,42 +92,98 @@ class ImbalanceExplorer:
         positive_rate: float = 0.05,
         gamma: float = 2.0,
         seed: int = 0,
+        figsize: Sequence[float] = (10.0, 4.0),
+        present: bool = False,
     ) -> None:
         import ipywidgets as widgets
 
-        self.m = as_int("m", m, minimum=100)
-        self.m_test = as_int("m_test", m_test, minimum=100)
+        self.m = as_int("m", m, minimum=100, maximum=10**6)
+        self.m_test = as_int("m_test", m_test, minimum=100, maximum=10**6)
         self.seed = as_int("seed", seed, minimum=0)
         rate = as_scalar("positive_rate", positive_rate)
         if rate not in self.rates:
             raise ValueError(f"positive_rate must be one of {self.rates}, got {positive_rate}")
         gamma = as_scalar("gamma", gamma, minimum=0.0, maximum=5.0)
+        if isinstance(figsize, (str, bytes)) or not isinstance(figsize, Sequence) or len(figsize) != 2:
+            raise ValueError(f"figsize must be (width, height), got {figsize!r}")
+        size = (
+            as_scalar("figsize[0]", figsize[0], minimum=1.0, maximum=40.0),
+            as_scalar("figsize[1]", figsize[1], minimum=1.0, maximum=40.0),
+        )
         self._set_data(rate)
         self._gamma = gamma
         self.fits = [self._fit(loss) for loss in self._losses()]
 
-        with plt.ioff():
-            self.fig, (self.ax_fit, self.ax_bars) = plt.subplots(
-                1, 2, figsize=(10, 4), width_ratios=(1.25, 1), layout="constrained"
-            )
+        fig = Figure(figsize=size, dpi=100, layout="constrained")
+        self.ax_fit, self.ax_bars = fig.subplots(1, 2, width_ratios=(1.25, 1))
         plot.fitted_probabilities(self.x, self.y, self.fits, ax=self.ax_fit)
         plot.minority_scores(self.fits, ax=self.ax_bars)
         self.ax_fit.set_xlim(*self._x_range)
         self._grid = np.linspace(*self._x_range, 300)
-        self._redraw(range(4))
+        self._update_artists(range(4))
+        self._make_canvas(fig, present=present, layers={f"fit{k}": self.ax_fit.lines[k] for k in range(4)})
+        self.canvas.redraw(cache_key=(rate, gamma))
 
-        self.rate_slider = widgets.SelectionSlider(
-            options=[(f"{r:.0%}", r) for r in self.rates],
-            value=rate,
+        self.rate_slider = self._stop_slider(
+            list(self.rates),
+            rate,
+            lo=min(self.rates),
+            hi=max(self.rates),
             description="churn rate",
-            continuous_update=False,
+            cast=self._as_rate,
+            label=lambda r: f"{float(r):.0%}",
+            css="lossviz-rate",
         )
-        self.gamma_slider = widgets.FloatSlider(
-            value=gamma, min=0.0, max=5.0, step=0.5, description="focal γ", continuous_update=False
+        self.gamma_slider = self._stop_slider(
+            [g / 2 for g in range(11)],
+            gamma,
+            lo=0.0,
+            hi=5.0,
+            description="focal γ",
+            label=fmt,
+            css="lossviz-gamma",
         )
-        self.rate_slider.observe(self._on_rate, names="value")
-        self.gamma_slider.observe(self._on_gamma, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.rate_slider, self.gamma_slider]), self.fig.canvas])
+        self.rate_slider.observe(self.guarded(self._on_rate), names="value")
+        self.gamma_slider.observe(self.guarded(self._on_gamma), names="value")
+        self._update_readout()
+        self._assemble([widgets.HBox([self.rate_slider, self.gamma_slider])])
+
+    def _as_rate(self, value: Any) -> float:
+        rate = _as_number(value)
+        if rate not in self.rates:  # the data sets are made for these rates only
+            raise ValueError
+        return rate
+
+    def _stop_slider(
+        self,
+        stops: list[float],
+        value: float,
+        *,
+        lo: float,
+        hi: float,
+        description: str,
+        label: Any,
+        css: str,
+        cast: Any = _as_number,
+    ) -> Any:
+        import ipywidgets as widgets
+
+        from ._base import StopSlider
+
+        slider = StopSlider(
+            stops,
+            value,
+            cast=cast,
+            lo=lo,
+            hi=hi,
+            label=label,
+            description=description,
+            continuous_update=True,
+            style={"description_width": "6em"},
+            layout=widgets.Layout(width="20em"),
+        )
+        slider.add_class(css)
+        return slider
 
     # -- compute
     def _set_data(self, rate: float) -> None:
@@ -122,8 +203,8 @@ class ImbalanceExplorer:
         return fit_losses([loss], self.x, self.y, self.x_test, self.y_test)[0]
 
     # -- callbacks
-    def _on_rate(self, change: dict) -> None:
-        self._set_data(change["new"])
+    def _on_rate(self, change: Any) -> None:
+        self._set_data(float(change["new"]))
         self.fits = [self._fit(loss) for loss in self._losses()]
         is_pos = self.y > 0.5
         jit = _jitter(self.x.size)
@@ -132,13 +213,13 @@ class ImbalanceExplorer:
         pos.set_offsets(np.column_stack([self.x[is_pos], 1 + jit[is_pos]]))
         self._redraw(range(4))
 
-    def _on_gamma(self, change: dict) -> None:
-        self._gamma = change["new"]
+    def _on_gamma(self, change: Any) -> None:
+        self._gamma = float(change["new"])
         for k in (2, 3):
             self.fits[k] = self._fit(self._losses()[k])
         self._redraw([2, 3])
 
-    def _redraw(self, which: Sequence[int]) -> None:
+    def _update_artists(self, which: Sequence[int]) -> None:
         for k in which:
             w, b = self.fits[k].params
             line = self.ax_fit.lines[k]
@@ -157,11 +238,34 @@ class ImbalanceExplorer:
                 note.set_text("n/a" if v is None else f"{v:.2f}")
         self.ax_bars.set_xticks(range(n), _wrap([f.loss.name for f in self.fits]), fontsize="small")
         self._title()
-        self.fig.canvas.draw_idle()
+
+    def _redraw(self, which: Sequence[int]) -> None:
+        self._update_artists(which)
+        with self.canvas.hold_sync():
+            for k in range(4):
+                line = self.ax_fit.lines[k]
+                self.canvas.set_data(f"fit{k}", line.get_xdata(), line.get_ydata())
+            self.canvas.redraw(cache_key=(float(self.rate_slider.value), float(self.gamma_slider.value)))
+        self._update_readout()
+
+    def _update_readout(self) -> None:
+        self.readout.value = (
+            f"<div style='font-size:90%; padding:4px 8px'>{int(self.y.sum())} churners of {self.y.size} "
+            f"training samples; held-out set: {self.m_test} samples at the same rate; focal γ = "
+            f"{fmt(self._gamma)}</div>"
+        )
 
     def _title(self) -> None:
         n_pos = int(self.y.sum())
         self.ax_fit.set_title(
             f"{n_pos} churners of {self.y.size} (pos_weight = {balancing_pos_weight(self.y):.3g})",
             fontsize="medium",
+        )
+
+    def __repr__(self) -> str:
+        if self._closed:
+            return "ImbalanceExplorer(closed)"
+        return (
+            f"ImbalanceExplorer(m={self.m}, positive_rate={fmt(float(self.rate_slider.value))}, "
+            f"gamma={fmt(self._gamma)})"
         )

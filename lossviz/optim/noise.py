@@ -2,7 +2,7 @@
 
 A mini-batch gradient is an unbiased estimate of the full gradient ``g``;
 :func:`minibatch_gradients` draws it as :func:`lossviz.train` does,
-:func:`minibatch_gradient_variance` gives ``E‖ĝ_k - g‖²`` by formula and
+:func:`minibatch_gradient_variance` gives ``E‖ĝ_B - g‖²`` by formula and
 :func:`measured_minibatch_variance` measures it (notebooks 02, 04, 06).
 
 McCandlish, Kaplan, Amodei et al. (2018), *An Empirical Model of Large-Batch
@@ -108,7 +108,7 @@ def minibatch_gradients(
     Returns
     -------
     (n_batches, 2) ndarray of float64
-        Row ``j`` is ``(1/k) Σ_{i∈batch j} ∂L⁽ⁱ⁾/∂(w, b)``.
+        Row ``j`` is ``(1/B) Σ_{i∈batch j} ∂L⁽ⁱ⁾/∂(w, b)``.
 
     Examples
     --------
@@ -142,10 +142,10 @@ def minibatch_gradient_variance(
 ) -> float:
     """Expected squared error of a mini-batch gradient, by formula.
 
-    For a batch of ``k`` samples drawn without replacement from ``m``,
-    ``E‖ĝ_k - g‖² = tr(Σ)/k · (m - k)/(m - 1)``, where ``Σ`` is the covariance
+    For a batch of ``B`` samples drawn without replacement from ``m``,
+    ``E‖ĝ_B - g‖² = tr(Σ)/B · (m - B)/(m - 1)``, where ``Σ`` is the covariance
     (divided by ``m``) of the per-sample gradients and ``g`` their mean. It is
-    zero at ``k = m`` (full batch) and ``tr(Σ)`` at ``k = 1``. Taught in
+    zero at ``B = m`` (full batch) and ``tr(Σ)`` at ``B = 1``. Taught in
     notebooks 04 and 06.
 
     Parameters
@@ -155,7 +155,7 @@ def minibatch_gradient_variance(
     x : (m,) array_like of float
     y : (m,) array_like of float in [0, 1]
     batch_size : int
-        ``k``, ``1 <= k <= m``.
+        ``B``, ``1 <= B <= m``.
     loss : LogitLoss, optional
         Binary cross-entropy when omitted.
 
@@ -198,14 +198,14 @@ def measured_minibatch_variance(
     seed: int = 0,
     loss: LogitLoss | None = None,
 ) -> float:
-    """``E‖ĝ_k - g‖²`` measured over real mini-batches, to set beside the formula.
+    """``E‖ĝ_B - g‖²`` measured over real mini-batches, to set beside the formula.
 
     Draws batches exactly as :func:`lossviz.train` does --
     :func:`lossviz.minibatch_indices` epoch after epoch from
     ``numpy.random.default_rng(seed)`` -- keeps the full-size ones, and averages
-    the squared distance between each batch's mean gradient ``ĝ_k`` and the full
+    the squared distance between each batch's mean gradient ``ĝ_B`` and the full
     gradient ``g``. Compare :func:`lossviz.minibatch_gradient_variance`, the
-    formula ``tr(Σ)/k · (m - k)/(m - 1)``. Taught in notebook 06 (question 4).
+    formula ``tr(Σ)/B · (m - B)/(m - 1)``. Taught in notebook 06 (question 4).
 
     Parameters
     ----------

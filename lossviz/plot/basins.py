@@ -12,14 +12,26 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
-from .._validation import _short, as_int
-from ..topics.basins import BasinCounts, Reparametrisation, TwoBasinProblem
+from .._constraints import InstanceOf, validate_params
+from .._validation import _short
+from ..topics.basins import PROBLEM, BasinCounts, Reparametrisation, TwoBasinProblem
+from ._checks import AXES, LABEL, MAX_SERIES, MappingOf, count
 from .core import _axes
 from .style import COLOURS, role_style
 
 __all__ = ["basin_endpoints", "two_basin"]
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "reparam": InstanceOf(Reparametrisation, "lossviz.basins.Reparametrisation()", none_ok=True),
+        "n_samples": count(0, MAX_SERIES),
+        "ax": AXES,
+    },
+    example=lambda: {"n_samples": 3},
+    slow=True,
+)
 def two_basin(
     problem: TwoBasinProblem,
     *,
@@ -63,9 +75,8 @@ def two_basin(
     >>> [line.get_label() for line in ax.lines][2:]
     ['cost $J$ (mean of the losses)', 'sharp minimum (in θ)', 'flat minimum (in θ)', 'ridge']
     """
-    if not isinstance(problem, TwoBasinProblem):
-        raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
-    n_samples = as_int("n_samples", n_samples, minimum=0, maximum=problem.m)
+    if n_samples > problem.m:
+        raise ValueError(f"n_samples must be <= m = {problem.m}, got {n_samples}")
     ax = _axes(ax)
     lo = problem.sharp_minimum - 4 * problem.sharp_width
     hi = problem.flat_minimum + 2.5 * problem.flat_width
@@ -106,6 +117,21 @@ def two_basin(
     return ax
 
 
+@validate_params(
+    {
+        "counts": MappingOf(
+            LABEL,
+            InstanceOf(
+                BasinCounts,
+                "BasinCounts(sharp=1, flat=2, between=0)",
+                example_factory=lambda: BasinCounts(1, 2, 0),
+            ),
+            max_len=MAX_SERIES,
+        ),
+        "ax": AXES,
+    },
+    slow=True,
+)
 def basin_endpoints(counts: Mapping[str, BasinCounts], *, ax: Axes | None = None) -> Axes:
     """Share of runs ending in each basin, one horizontal bar per setting.
 

@@ -13,9 +13,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from .._validation import _short, as_float_array, as_scalar, check_same_shape
+from .._constraints import InstanceOf, Options, RealArray, SequenceOf, validate_params
+from .._validation import _short, check_same_shape
 from ..optim.sgd import TrainResult
+from ..topics._checks import Checked, array, check_pair
 from ..topics.batch_size import StepsToTarget, TradeOff, WallClockRun, time_to_cost
+from ._checks import AXES, BOOL, LABEL, LABELS, MAX_POINTS, MAX_SERIES, ROLES, WIDTH, MappingOf, count, real
 from .core import _axes, _check_roles, _style
 from .style import COLOURS, SERIES_LINESTYLES, regime, role_style
 
@@ -28,6 +31,84 @@ __all__ = [
     "steps_vs_batch",
     "tradeoff",
 ]
+
+
+_CURVE = RealArray(max_size=MAX_POINTS, example_value=[0.0, 10.0, 20.0])
+_POSITIVE_CURVE = RealArray(lo=0.0, lo_open=True, max_size=MAX_POINTS, example_value=[58.0, 360.0, 600.0])
+
+
+def _pair(name: str, value: object) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (steps, values) of arrays, got {_short(value)}")
+    a = _CURVE(f"{name}[0]", value[0])
+    b = _CURVE(f"{name}[1]", value[1])
+    return check_pair(f"{name}[0]", a, f"{name}[1]", b)
+
+
+_PAIR = Checked(
+    _pair,
+    "a pair (steps, values) of arrays, or None",
+    example_factory=lambda: ([10.0], [340.0]),
+    bad=(
+        ("a number", 3.7),
+        ("one array", [1.0, 2.0, 3.0]),
+        ("a string", "ab"),
+        ("unequal", ([1.0], [1.0, 2.0])),
+    ),
+    none_ok=True,
+)
+
+
+def _example_run() -> TrainResult:
+    from ..data import make_churn
+    from ..optim.sgd import train
+
+    return train(*make_churn(30, seed=0), batch_size=10, lr=0.5)
+
+
+def _example_result() -> StepsToTarget:
+    B = np.array([1, 4, 16, 64])
+    steps = np.array([[900.0, 500.0, 800.0], [250.0, 130.0, 200.0], [90.0, 45.0, 60.0], [60.0, 30.0, 25.0]])
+    return StepsToTarget(
+        B, np.array([0.1, 0.2, 0.4]), steps, target=0.62, n_seeds=4, hold=5, max_steps=np.full(4, 5000)
+    )
+
+
+_RESULT = InstanceOf(
+    StepsToTarget, "lossviz.batch_size.steps_to_target(...)", example_factory=_example_result
+)
+
+
+def _tradeoff(none_ok: bool) -> InstanceOf:
+    return InstanceOf(
+        TradeOff,
+        "lossviz.batch_size.fit_tradeoff(...)",
+        none_ok=none_ok,
+        example_factory=lambda: TradeOff(s_min=20.0, e_min=500.0),
+    )
+
+
+def _none_reached(ax: Axes, result: StepsToTarget, missing: np.ndarray) -> None:
+    """Say in the figure which batch sizes no learning rate brought to the target."""
+    if not missing.any():
+        return
+    if missing.all():
+        text = (
+            f"no learning rate reached the target {result.target:g} at any batch size:\n"
+            "raise max_steps or max_examples, try other lrs, or set an easier target"
+        )
+        ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=COLOURS["text"])
+        return
+    sizes = ", ".join(str(int(b)) for b in result.batch_sizes[missing])
+    ax.text(
+        0.02,
+        0.02,
+        f"not reached at B = {sizes}",
+        transform=ax.transAxes,
+        ha="left",
+        va="bottom",
+        color=COLOURS["text"],
+    )
 
 
 def _run_axis(run: TrainResult | WallClockRun, against: str, seconds: float | None) -> np.ndarray:
@@ -43,6 +124,25 @@ def _run_axis(run: TrainResult | WallClockRun, against: str, seconds: float | No
     return np.arange(n, dtype=float) * float(seconds)  # type: ignore[arg-type]
 
 
+@validate_params(
+    {
+        "runs": SequenceOf(
+            InstanceOf((TrainResult, WallClockRun), "lossviz.train(...)", example_factory=_example_run),
+            max_len=MAX_SERIES,
+        ),
+        "against": Options(("updates", "examples", "time")),
+        "m": count(1, none_ok=True),
+        "roles": ROLES,
+        "labels": LABELS,
+        "step_times": RealArray(lo=0.0, lo_open=True, none_ok=True, max_size=MAX_SERIES),
+        "j_star": real(none_ok=True),
+        "target": real(none_ok=True),
+        "linewidth": WIDTH,
+        "legend": BOOL,
+        "ax": AXES,
+    },
+    slow=True,
+)
 def cost_curves(
     runs: Sequence[TrainResult | WallClockRun],
     *,
@@ -116,15 +216,9 @@ def cost_curves(
     (['B = 1', 'B = 10', 'B = 100'], 'examples seen')
     """
     runs = list(runs)
-    if not runs or not all(isinstance(r, (TrainResult, WallClockRun)) for r in runs):
-        raise TypeError(
-            f"runs must be a non-empty sequence of TrainResult or WallClockRun, got {_short(runs)}"
-        )
-    if against not in ("updates", "examples", "time"):
-        raise ValueError(f"against must be 'updates', 'examples' or 'time', got {against!r}")
     seconds: list[float | None] = [None] * len(runs)
     if step_times is not None:
-        st = as_float_array("step_times", step_times)
+        st = array(step_times)
         if st.shape != (len(runs),):
             raise ValueError(f"step_times must have {len(runs)} entries, got shape {st.shape}")
         seconds = [float(v) for v in st]
@@ -136,8 +230,8 @@ def cost_curves(
     if labels is None:
         labels = [f"B = {r.batch_size}" for r in runs]
     elif len(labels) != len(runs):
-        raise ValueError(f"labels must have {len(runs)} entries, got {len(labels)}")
-    low = None if j_star is None else as_scalar("j_star", j_star)
+        raise ValueError(f"labels must have {len(runs)} entries, one per run in runs, got {len(labels)}")
+    low = j_star
     ax = _axes(ax)
     rank = np.argsort(np.argsort([r.batch_size for r in runs], kind="stable"), kind="stable")
     seen: dict[str | None, int] = {}
@@ -160,7 +254,7 @@ def cost_curves(
             zorder=2 + int(rank[k]),
         )
     if target is not None:
-        level = as_scalar("target", target)
+        level = float(target)
         shown = level if low is None else level - low
         ax.axhline(shown, lw=1, label="target", **role_style("reference"))
         for k, run in enumerate(runs):
@@ -185,6 +279,7 @@ def cost_curves(
 _REPEAT_MARKERS = ("none", "s", "D", "v", "P")
 
 
+@validate_params({"updates": _CURVE, "b_simple": _POSITIVE_CURVE, "estimates": _PAIR, "ax": AXES}, slow=True)
 def noise_scale(
     updates: ArrayLike,
     b_simple: ArrayLike,
@@ -226,19 +321,13 @@ def noise_scale(
     >>> ax.get_yscale(), len(ax.lines)
     ('log', 2)
     """
-    u = as_float_array("updates", updates)
-    bs = as_float_array("b_simple", b_simple)
-    check_same_shape("updates", u, "b_simple", bs)
+    u, bs = check_pair("updates", updates, "b_simple", b_simple)
     ax = _axes(ax)
     ax.plot(
         u, bs, label=r"exact $B_{\mathrm{simple}} = \mathrm{tr}\,\Sigma / |G|^2$", **role_style("formula")
     )
     if estimates is not None:
-        if len(estimates) != 2:
-            raise ValueError(f"estimates must be a pair (updates, values), got {_short(estimates)}")
-        eu = as_float_array("estimates[0]", estimates[0])
-        ev = as_float_array("estimates[1]", estimates[1])
-        check_same_shape("estimates[0]", eu, "estimates[1]", ev)
+        eu, ev = estimates
         ax.plot(eu, ev, ms=6, label="estimated from two batch sizes", **role_style("measured"))
     ax.set_yscale("log")
     ax.set_xlabel("update")
@@ -247,6 +336,15 @@ def noise_scale(
     return ax
 
 
+@validate_params(
+    {
+        "result": _RESULT,
+        "fit": _tradeoff(True),
+        "b_simple": real(0.0, 1e15, closed="right", none_ok=True),
+        "ax": AXES,
+    },
+    slow=True,
+)
 def steps_vs_batch(
     result: StepsToTarget,
     fit: TradeOff | None = None,
@@ -297,6 +395,7 @@ def steps_vs_batch(
     B, S = result.batch_sizes, result.best_steps
     ok = np.isfinite(S)
     ax.plot(B[ok], S[ok], label="measured (best learning rate)", **role_style("measured"))
+    _none_reached(ax, result, ~ok)
     if fit is not None:
         grid = np.geomspace(B.min(), B.max(), 200)
         ax.plot(
@@ -311,7 +410,7 @@ def steps_vs_batch(
         ax.axhline(fit.s_min, lw=1, label=rf"$S_{{\min}} = {fit.s_min:.0f}$", **role_style("reference"))
         ax.axvline(fit.b_crit, color=COLOURS["formula"], ls="--", lw=1)
     if b_simple is not None:
-        value = as_scalar("b_simple", b_simple)
+        value = float(b_simple)
         ax.axvline(
             value,
             color=COLOURS["measured"],
@@ -327,6 +426,7 @@ def steps_vs_batch(
     return ax
 
 
+@validate_params({"result": _RESULT, "fit": _tradeoff(False), "ax": AXES}, slow=True)
 def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) -> Axes:
     """Updates against examples, both relative to their minima, with ``(S/S_min - 1)(E/E_min - 1) = 1``.
 
@@ -372,6 +472,7 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
         **role_style("formula"),
     )
     ax.plot(E[ok] / fit.e_min, S[ok] / fit.s_min, label="measured", **role_style("measured"))
+    _none_reached(ax, result, ~ok)
     for b, e, s in zip(B[ok], E[ok], S[ok]):
         ax.annotate(
             f"{b}",
@@ -388,6 +489,7 @@ def tradeoff(result: StepsToTarget, fit: TradeOff, *, ax: Axes | None = None) ->
     return ax
 
 
+@validate_params({"result": _RESULT, "fit": _tradeoff(True), "ax": AXES}, slow=True)
 def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | None = None) -> Axes:
     """The best learning rate per batch size, with the linear scaling rule for comparison.
 
@@ -404,6 +506,10 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | No
     Returns
     -------
     matplotlib Axes
+
+    Batch sizes at which no learning rate reached the target (a realistic outcome of a
+    sweep with too small a budget) are left out and named in the figure; when none reached
+    it, the figure says so and what to change, and draws no lines (no IndexError).
 
     Raises
     ------
@@ -429,6 +535,11 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | No
     ax = _axes(ax)
     B, lr = result.batch_sizes, result.best_lr
     ok = np.isfinite(lr)
+    _none_reached(ax, result, ~ok)
+    ax.set_xlabel("batch size $B$")
+    ax.set_ylabel(r"learning rate $\eta$")
+    if not ok.any():
+        return ax
     ax.plot(B[ok], lr[ok], label="best learning rate (fewest updates)", **role_style("measured"))
     grid = np.geomspace(B.min(), B.max(), 200)
     first = np.flatnonzero(ok)[0]
@@ -446,12 +557,22 @@ def best_lr(result: StepsToTarget, *, fit: TradeOff | None = None, ax: Axes | No
     ax.set_ylim(lr[ok].min() / 3, np.nanmax(lr) * 3)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("batch size $B$")
-    ax.set_ylabel(r"learning rate $\eta$")
     ax.legend()
     return ax
 
 
+@validate_params(
+    {
+        "x": RealArray(lo=0.0, lo_open=True, max_size=MAX_POINTS, example_value=[1.0, 10.0, 100.0]),
+        "y": RealArray(lo=0.0, lo_open=True, max_size=MAX_POINTS, example_value=[2.0, 0.2, 0.02]),
+        "slope": real(),
+        "intercept": real(),
+        "label": LABEL,
+        "ax": AXES,
+    },
+    example=lambda: {"x": [1.0, 10.0, 100.0], "y": [2.0, 0.2, 0.02], "slope": -1.0, "intercept": 0.3},
+    slow=True,
+)
 def loglog_fit(
     x: ArrayLike,
     y: ArrayLike,
@@ -492,22 +613,34 @@ def loglog_fit(
     >>> ax.lines[1].get_label()
     'fitted line, slope -1.00'
     """
-    xa = as_float_array("x", x)
-    ya = as_float_array("y", y)
-    check_same_shape("x", xa, "y", ya)
-    if np.any(xa <= 0) or np.any(ya <= 0):
-        raise ValueError(f"x and y must be > 0 on log axes, got x = {_short(xa)}, y = {_short(ya)}")
-    slope = as_scalar("slope", slope)
-    intercept = as_scalar("intercept", intercept)
+    xa, ya = check_pair("x", x, "y", y)
+    log_line = intercept + slope * np.log10(xa)  # the line in log10 units: finite, then checked in range
+    if not np.all(np.abs(log_line) < 300):
+        raise ValueError(
+            f"slope = {slope:g} and intercept = {intercept:g} put the fitted line past 1e300 at these x:"
+            " pass the slope and intercept of lossviz.batch_size.loglog_slope(x, y)"
+        )
     ax = _axes(ax)
     ax.plot(xa, ya, label=label, **role_style("measured"))
-    ax.plot(xa, 10.0**intercept * xa**slope, label=f"fitted line, slope {slope:.2f}", **role_style("formula"))
+    ax.plot(xa, 10.0**log_line, label=f"fitted line, slope {slope:.2f}", **role_style("formula"))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.legend()
     return ax
 
 
+@validate_params(
+    {
+        "steps": _CURVE,
+        "batch_loss": _CURVE,
+        "cost": RealArray(max_size=MAX_POINTS, none_ok=True, example_value=[0.69, 0.66, 0.65]),
+        "smoothed": MappingOf(LABEL, _CURVE, max_len=MAX_SERIES, none_ok=True),
+        "held_out": _PAIR,
+        "ax": AXES,
+    },
+    example=lambda: {"steps": [1, 2, 3], "batch_loss": [0.7, 0.6, 0.65]},
+    slow=True,
+)
 def logged_loss(
     steps: ArrayLike,
     batch_loss: ArrayLike,
@@ -560,29 +693,20 @@ def logged_loss(
     >>> [line.get_label()[:12] for line in ax.lines]
     ['logged: the ', 'EMA 0.5', 'cost $J$ on ', 'cost on held']
     """
-    t = as_float_array("steps", steps)
-    logged = as_float_array("batch_loss", batch_loss)
-    check_same_shape("steps", t, "batch_loss", logged)
+    t, logged = check_pair("steps", steps, "batch_loss", batch_loss)
     ax = _axes(ax)
     colour = COLOURS["mini_batch"]
     ax.plot(t, logged, color=colour, lw=0.7, alpha=0.35, label="logged: the loss of each mini-batch")
     if smoothed is not None:
-        if not isinstance(smoothed, Mapping):
-            raise TypeError(f"smoothed must be a mapping of label to values, got {_short(smoothed)}")
-        for k, (label, values) in enumerate(smoothed.items()):
-            v = as_float_array(f"smoothed[{label!r}]", values)
-            check_same_shape("steps", t, f"smoothed[{label!r}]", v)
+        for k, (label, v) in enumerate(smoothed.items()):
+            check_same_shape("steps", t, f"smoothed[{label!r}]", array(v))
             ax.plot(t, v, color=colour, lw=1.8, ls=SERIES_LINESTYLES[k % len(SERIES_LINESTYLES)], label=label)
     if cost is not None:
-        J = as_float_array("cost", cost)
+        J = array(cost)
         check_same_shape("steps", t, "cost", J)
         ax.plot(t, J, lw=1.8, label="cost $J$ on the whole training set", **role_style("train"))
     if held_out is not None:
-        if len(held_out) != 2:
-            raise ValueError(f"held_out must be a pair (steps, values), got {_short(held_out)}")
-        hs = as_float_array("held_out[0]", held_out[0])
-        hv = as_float_array("held_out[1]", held_out[1])
-        check_same_shape("held_out[0]", hs, "held_out[1]", hv)
+        hs, hv = held_out
         ax.plot(hs, hv, ms=6, label="cost on held-out data", **role_style("held_out", markers=True))
     ax.set_xlabel("step (update)")
     ax.set_ylabel("loss")

@@ -14,14 +14,38 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
-from ..model import check_data
-from ..topics.capacity import CapacityCurve, PolyLogistic
+from .._constraints import InstanceOf, Options, SequenceOf, validate_params
+from ..data import make_churn
+from ..topics._checks import FEATURE, check_pair
+from ..topics._checks import LABELS as _Y
+from ..topics.capacity import CapacityCurve, PolyLogistic, degree_curve, fit_poly_logistic
+from ._checks import AXES, LABEL, LABELS, MAX_SERIES, ROLES
 from .core import _axes, _check_roles, _style
 from .style import COLOURS, role_style
 
 __all__ = ["capacity_curve", "poly_fits"]
 
 
+def _example_curve() -> CapacityCurve:
+    sets = [make_churn(20, seed=s) for s in range(2)]
+    return degree_curve(sets, *make_churn(100, seed=9), [1, 2])
+
+
+def _example_model() -> PolyLogistic:
+    return fit_poly_logistic(*make_churn(20, seed=0), 2, 1e-3)
+
+
+@validate_params(
+    {
+        "curve": InstanceOf(
+            CapacityCurve, "lossviz.capacity.degree_curve(...)", example_factory=_example_curve
+        ),
+        "metric": Options(("cost", "error")),
+        "test_label": LABEL,
+        "ax": AXES,
+    },
+    slow=True,
+)
 def capacity_curve(
     curve: CapacityCurve, *, metric: str = "cost", test_label: str = "held-out", ax: Axes | None = None
 ) -> Axes:
@@ -98,6 +122,23 @@ def capacity_curve(
     return ax
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": _Y,
+        "models": SequenceOf(
+            InstanceOf(
+                PolyLogistic, "lossviz.capacity.fit_poly_logistic(...)", example_factory=_example_model
+            ),
+            max_len=MAX_SERIES,
+        ),
+        "labels": LABELS,
+        "roles": ROLES,
+        "ax": AXES,
+    },
+    example=lambda: dict(zip(("x", "y"), make_churn(20, seed=0))),
+    slow=True,
+)
 def poly_fits(
     x: ArrayLike,
     y: ArrayLike,
@@ -143,14 +184,16 @@ def poly_fits(
     >>> [line.get_label() for line in ax.lines]
     ['degree 1, λ = 0.001', 'degree 5, λ = 0.001']
     """
-    x_arr, y_arr = check_data(x, y)
+    x_arr, y_arr = check_pair("x", x, "y", y)
     models = list(models)
     if not models or not all(isinstance(mdl, PolyLogistic) for mdl in models):
         raise TypeError("models must be a non-empty sequence of PolyLogistic from fit_poly_logistic")
     if labels is None:
         labels = [f"degree {mdl.degree}, λ = {mdl.lam:g}" for mdl in models]
     elif len(labels) != len(models):
-        raise ValueError(f"labels must have {len(models)} entries, got {len(labels)}")
+        raise ValueError(
+            f"labels must have {len(models)} entries, one per model in models, got {len(labels)}"
+        )
     role_list = _check_roles(roles, len(models))
     ax = _axes(ax)
     span = x_arr.max() - x_arr.min()

@@ -27,9 +27,27 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike
 
+from .._constraints import InstanceOf, Labels, Params, Probabilities, RealArray, validate_params
 from .._validation import _short, as_float_array, as_int, as_scalar, check_same_shape
 from ..landscape import contour_lines
 from ..losses import bce_loss
+from ..topics._checks import SEED, check_pair, labels_for, str_or_none
+from ._checks import (
+    AXES,
+    BOOL,
+    COLOUR,
+    LABEL,
+    LEVELS,
+    MAX_POINTS,
+    ROLE,
+    ROLES,
+    WIDTH,
+    ZORDER,
+    MappingOf,
+    count,
+    positive,
+    real,
+)
 from .style import (
     CMAP,
     COLOURS,
@@ -53,6 +71,22 @@ __all__ = [
     "trajectory",
     "update_cost_landscape",
 ]
+
+
+#: Most bars :func:`losses` draws (one per sample): past it the bars are too thin to see.
+MAX_BARS: int = 1000
+
+_GRID_AXIS = RealArray(increasing=True, min_size=2, max_size=MAX_POINTS, example_value=[-1.0, 0.0, 1.0])
+_GRID = RealArray(ndim=2, example_value=[[1.0, 0.5, 1.0], [0.5, 0.1, 0.5], [1.0, 0.5, 1.0]])
+_LANDSCAPE = {
+    "w_values": _GRID_AXIS,
+    "b_values": _GRID_AXIS,
+    "J": _GRID,
+    "minimum": Params(none_ok=True),
+    "minimum_value": real(none_ok=True),
+    "levels": LEVELS,
+}
+_DRAWING = {"ax": AXES}
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -83,6 +117,16 @@ def _check_roles(roles: Sequence[str] | None, n: int) -> list[str | None]:
 # --- losses (notebook 01) ----------------------------------------------------------------
 
 
+@validate_params(
+    {
+        "losses": RealArray(max_size=MAX_BARS, example_value=[0.78, 0.19, 0.37]),
+        "cost": real(none_ok=True),
+        "labels": labels_for(MAX_BARS),
+        "highlight_max": BOOL,
+        **_DRAWING,
+    },
+    slow=True,
+)
 def losses(
     losses: ArrayLike,
     cost: float | None = None,
@@ -130,12 +174,14 @@ def losses(
     >>> [round(float(p.get_height()), 2) for p in ax.patches], round(float(ax.lines[0].get_ydata()[0]), 4)
     ([0.78, 0.19, 0.37], 0.4467)
     """
-    values = as_float_array("losses", losses)
-    J = float(values.mean()) if cost is None else as_scalar("cost", cost)
+    values = np.asarray(losses)
+    J = float(values.mean()) if cost is None else float(cost)
     if labels is None:
         labels = [str(i) for i in range(1, values.size + 1)]
     elif len(labels) != values.size:
-        raise ValueError(f"labels must have {values.size} entries, got {len(labels)}")
+        raise ValueError(
+            f"labels must have {values.size} entries, one per value in losses, got {len(labels)}"
+        )
     ax = _axes(ax)
     worst = int(np.argmax(values)) if highlight_max else -1
     bars = ax.bar(np.arange(values.size), values, color=COLOURS["loss"], tick_label=list(labels))
@@ -154,6 +200,17 @@ def losses(
     return ax
 
 
+@validate_params(
+    {
+        "y": Labels(hard=True, max_size=MAX_BARS),
+        "y_hat": Probabilities(max_size=MAX_BARS),
+        "labels": labels_for(MAX_BARS),
+        "ylim": real(0.0, 1e6, closed="right"),
+        **_DRAWING,
+    },
+    example=lambda: {"y": [0.0, 1.0], "y_hat": [0.3, 0.6]},
+    slow=True,
+)
 def loss_vs_prediction(
     y: ArrayLike,
     y_hat: ArrayLike,
@@ -202,18 +259,14 @@ def loss_vs_prediction(
     >>> [line.get_label() for line in ax.lines[:2]]
     ['y = 1: $L = -\\\\log \\\\hat y$', 'y = 0: $L = -\\\\log(1 - \\\\hat y)$']
     """
-    labels_ = as_float_array("y", y)
-    probs = as_float_array("y_hat", y_hat)
-    check_same_shape("y", labels_, "y_hat", probs)
-    if not np.all((labels_ == 0) | (labels_ == 1)):
-        raise ValueError(f"y must hold labels 0 or 1, got {_short(labels_)}")
-    if np.any((probs < 0) | (probs > 1)):
-        raise ValueError(f"y_hat must lie in [0, 1], got {_short(probs)}")
+    labels_, probs = check_pair("y", y, "y_hat", y_hat)
     if labels is None:
         labels = [str(i) for i in range(1, probs.size + 1)]
     elif len(labels) != probs.size:
-        raise ValueError(f"labels must have {probs.size} entries, got {len(labels)}")
-    top = as_scalar("ylim", ylim, minimum=0.0, strict_minimum=True)
+        raise ValueError(
+            f"labels must have {probs.size} entries, one per sample in y and y_hat, got {len(labels)}"
+        )
+    top = float(ylim)
     ax = _axes(ax)
     p = np.linspace(0.0, 1.0, 801)[1:-1]
     curves = (
@@ -277,6 +330,9 @@ def _format_height(value: float, _pos: object = None) -> str:
     return "0" if value == 0 else f"{value:.2g}"
 
 
+@validate_params(
+    {**_LANDSCAPE, "colorbar": BOOL, "colorbar_label": LABEL, "label": LABEL, **_DRAWING}, slow=True
+)
 def cost_landscape_artists(
     w_values: ArrayLike,
     b_values: ArrayLike,
@@ -310,10 +366,8 @@ def cost_landscape_artists(
     ((11, 21), True)
     """
     w, b, grid = _check_grid(w_values, b_values, J)
-    low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
+    low = _low(grid, minimum_value)
     lv = _levels(grid, low, levels)
-    if not isinstance(colorbar, (bool, np.bool_)):
-        raise TypeError(f"colorbar must be a bool, got {_short(colorbar)}")
     ax = _axes(ax)
     dw, db = (w[-1] - w[0]) / (2 * (w.size - 1)), (b[-1] - b[0]) / (2 * (b.size - 1))
     image = ax.imshow(
@@ -346,6 +400,9 @@ def cost_landscape_artists(
     return LandscapeArtists(ax, image, contours, marker, bar)
 
 
+@validate_params(
+    {**_LANDSCAPE, "colorbar": BOOL, "colorbar_label": LABEL, "label": LABEL, **_DRAWING}, slow=True
+)
 def cost_landscape(
     w_values: ArrayLike,
     b_values: ArrayLike,
@@ -425,6 +482,17 @@ def cost_landscape(
     ).ax
 
 
+def _example_update() -> dict[str, Any]:
+    w = b = np.array([-1.0, 0.0, 1.0])
+    J = np.add.outer(b**2, w**2) + 0.1
+    return {"artists": cost_landscape_artists(w, b, J), "w_values": w, "b_values": b, "J": J}
+
+
+@validate_params(
+    {"artists": InstanceOf(tuple, "cost_landscape_artists(...)"), **_LANDSCAPE},
+    example=_example_update,
+    slow=True,
+)
 def update_cost_landscape(
     artists: LandscapeArtists,
     w_values: ArrayLike,
@@ -471,7 +539,7 @@ def update_cost_landscape(
     drawn_shape = None if drawn is None else drawn.shape
     if grid.shape != drawn_shape:
         raise ValueError(f"J must have the shape {drawn_shape} of the drawn landscape, got {grid.shape}")
-    low = float(grid.min()) if minimum_value is None else as_scalar("minimum_value", minimum_value)
+    low = _low(grid, minimum_value)
     lv = _levels(grid, low, levels)
     artists.image.set_data(np.maximum(grid - low, 0.0))
     artists.image.set_norm(_band_norm(lv - low))
@@ -485,6 +553,16 @@ def update_cost_landscape(
     return artists
 
 
+@validate_params(
+    {
+        "points": MappingOf(LABEL, Params(), max_len=200),
+        "roles": ROLES,
+        "highlight": str_or_none(),
+        **_DRAWING,
+    },
+    example=lambda: {"points": {"BCE": (3.7, -6.9), "weighted": (4.2, -4.4)}},
+    slow=True,
+)
 def minimisers(
     points: Mapping[str, ArrayLike],
     *,
@@ -531,8 +609,6 @@ def minimisers(
     >>> [(line.get_label(), line.get_marker()) for line in ax.lines]
     [('BCE', 'o'), ('weighted', 'X')]
     """
-    if not isinstance(points, Mapping) or not points:
-        raise TypeError(f"points must be a non-empty mapping of label to (w, b), got {_short(points)}")
     if highlight is not None and highlight not in points:
         raise ValueError(f"highlight must be one of {list(points)}, got {highlight!r}")
     checked = {name: _point(f"points[{name!r}]", pt) for name, pt in points.items()}
@@ -558,6 +634,20 @@ def minimisers(
     return ax
 
 
+@validate_params(
+    {
+        "params": RealArray(shape=(None, 2), max_size=2 * MAX_POINTS, example_value=[[0, 0], [0.5, -0.2]]),
+        "role": ROLE,
+        "color": COLOUR,
+        "label": str_or_none(),
+        "linewidth": WIDTH,
+        "alpha": real(0.0, 1.0),
+        "start_marker": BOOL,
+        "zorder": ZORDER,
+        **_DRAWING,
+    },
+    slow=True,
+)
 def trajectory(
     params: ArrayLike,
     *,
@@ -629,6 +719,20 @@ def trajectory(
     return ax
 
 
+@validate_params(
+    {
+        "costs": RealArray(max_size=MAX_POINTS, example_value=[0.69, 0.66, 0.64]),
+        "steps": RealArray(max_size=MAX_POINTS, none_ok=True, example_value=[0, 1, 2]),
+        "role": ROLE,
+        "color": COLOUR,
+        "label": str_or_none(),
+        "linewidth": WIDTH,
+        "alpha": real(0.0, 1.0),
+        "zorder": ZORDER,
+        **_DRAWING,
+    },
+    slow=True,
+)
 def cost_curve(
     costs: ArrayLike,
     steps: ArrayLike | None = None,
@@ -705,6 +809,21 @@ def cost_curve(
     return ax
 
 
+@validate_params(
+    {
+        "gradients": RealArray(
+            shape=(None, 2), max_size=2 * MAX_POINTS, example_value=[[0.1, 0.2], [-0.3, 0.1]]
+        ),
+        "mean": Params(none_ok=True),
+        "label": LABEL,
+        "mean_label": LABEL,
+        "max_arrows": count(1, 100_000, "a few hundred arrows are already a cloud"),
+        "limit": positive(none_ok=True),
+        "seed": SEED,
+        **_DRAWING,
+    },
+    slow=True,
+)
 def gradient_cloud(
     gradients: ArrayLike,
     *,
@@ -847,6 +966,17 @@ def _check_grid(
 
 def _segments(w: np.ndarray, b: np.ndarray, grid: np.ndarray, lv: np.ndarray) -> list[np.ndarray]:
     return [line for lines in contour_lines(w, b, grid, lv) for line in lines]
+
+
+def _low(grid: np.ndarray, minimum_value: float | None) -> float:
+    """The value drawn as 0: ``minimum_value``, or the smallest of ``J``; at most ``min(J)``."""
+    if minimum_value is None:
+        return float(grid.min())
+    if minimum_value > grid.min():
+        raise ValueError(
+            f"minimum_value must be <= the smallest value of J ({float(grid.min())}), got {minimum_value}"
+        )
+    return float(minimum_value)
 
 
 def _levels(grid: np.ndarray, low: float, levels: int | ArrayLike) -> np.ndarray:

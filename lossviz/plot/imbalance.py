@@ -16,17 +16,35 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from .._constraints import InstanceOf, Labels, SequenceOf, validate_params
 from .._kernels import sigmoid
-from .._validation import _short, as_scalar
+from .._validation import _short
 from ..losses import BinaryCrossEntropy, FocalLoss, WeightedBCE
-from ..model import check_data
-from ..topics.imbalance import LossFit
+from ..topics._checks import FEATURE, check_pair
+from ..topics.imbalance import LossFit, _example_data, _example_fits
+from ._checks import AXES, LABELS, MAX_SERIES, ROLES, real
 from .core import _axes, _check_roles, _style
 from .style import COLOURS, role_style
 
 __all__ = ["fitted_probabilities", "loss_role", "minority_scores"]
 
 
+_FITS = SequenceOf(
+    InstanceOf(
+        LossFit, "an element of lossviz.imbalance.fit_losses(...)", example_factory=lambda: _example_fits()[0]
+    ),
+    max_len=MAX_SERIES,
+)
+
+
+@validate_params(
+    {
+        "loss": InstanceOf(
+            (BinaryCrossEntropy, WeightedBCE, FocalLoss), "lossviz.BCE or lossviz.WeightedBCE(19.0)"
+        )
+    },
+    example=lambda: {"loss": BinaryCrossEntropy()},
+)
 def loss_role(loss: object) -> str:
     """The course-style role of a loss object: its colour, line style and marker in every drawing.
 
@@ -65,7 +83,7 @@ def _labels(fits: list[LossFit], labels: Sequence[str] | None) -> list[str]:
         return [f.loss.name for f in fits]
     labels = [str(v) for v in labels]
     if len(labels) != len(fits):
-        raise ValueError(f"labels must have {len(fits)} entries, got {len(labels)}")
+        raise ValueError(f"labels must have {len(fits)} entries, one per fit in fits, got {len(labels)}")
     return labels
 
 
@@ -80,6 +98,19 @@ def _jitter(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-0.03, 0.03, n)
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": Labels(hard=True),
+        "fits": _FITS,
+        "labels": LABELS,
+        "roles": ROLES,
+        "threshold": real(0.0, 1.0),
+        "ax": AXES,
+    },
+    example=lambda: dict(zip(("x", "y"), _example_data())),
+    slow=True,
+)
 def fitted_probabilities(
     x: ArrayLike,
     y: ArrayLike,
@@ -133,14 +164,14 @@ def fitted_probabilities(
     >>> [line.get_label() for line in ax.lines]
     ['bce', 'weighted_bce(pos_weight=9)', 'threshold 0.5']
     """
-    x_arr, y_arr = check_data(x, y)
+    x_arr, y_arr = check_pair("x", x, "y", y)
     if np.any((y_arr != 0) & (y_arr != 1)):
         raise ValueError(f"y must hold hard labels 0 or 1 here, got {_short(y_arr)}")
     is_pos = y_arr > 0.5
     fits = _check_fits(fits)
     names = _labels(fits, labels)
     role_list = _check_roles([loss_role(f.loss) for f in fits] if roles is None else roles, len(fits))
-    thr = as_scalar("threshold", threshold, minimum=0.0, maximum=1.0)
+    thr = float(threshold)
     ax = _axes(ax)
     jit = _jitter(x_arr.size)
     for on, y0, cls, size, text in (
@@ -170,6 +201,7 @@ def fitted_probabilities(
     return ax
 
 
+@validate_params({"fits": _FITS, "labels": LABELS, "ax": AXES}, slow=True)
 def minority_scores(
     fits: Sequence[LossFit], *, labels: Sequence[str] | None = None, ax: Axes | None = None
 ) -> Axes:

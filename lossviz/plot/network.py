@@ -15,13 +15,44 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from numpy.typing import ArrayLike
 
-from .._validation import _short, as_float_array, check_same_shape
+from .._constraints import RealArray, SequenceOf, validate_params
+from .._validation import _short
+from ..topics._checks import Checked, array, check_pair
+from ._checks import AXES, LABEL, MAX_POINTS, MAX_SERIES, N_LEVELS, ROLES, MappingOf
 from .core import _axes
 from .style import CMAP, COLOURS, CYCLE, landscape_colorbar, landscape_levels, role_style
 
 __all__ = ["cost_slice_contours", "segment_cost_curve", "sharpness_scatter"]
 
 
+_AXIS = RealArray(max_size=MAX_POINTS, example_value=[-1.0, 0.0, 1.0])
+
+
+def _pair(name: str, value: object) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (sharpness, held_out) of arrays, got {_short(value)}")
+    s = _AXIS(f"{name} sharpness", value[0])
+    h = _AXIS(f"{name} held_out", value[1])
+    return check_pair(f"{name} sharpness", s, f"{name} held_out", h)
+
+
+@validate_params(
+    {
+        "alphas": _AXIS,
+        "betas": _AXIS,
+        "J": RealArray(ndim=2, example_value=[[1.0, 0.5, 1.0], [0.5, 0.1, 0.5], [1.0, 0.5, 1.0]]),
+        "path": RealArray(
+            shape=(None, 2), max_size=2 * MAX_POINTS, none_ok=True, example_value=[[0, 0], [1, 1]]
+        ),
+        "n_levels": N_LEVELS,
+        "ax": AXES,
+        "label": LABEL,
+        "xlabel": LABEL,
+        "ylabel": LABEL,
+        "path_label": LABEL,
+    },
+    slow=True,
+)
 def cost_slice_contours(
     alphas: ArrayLike,
     betas: ArrayLike,
@@ -69,9 +100,7 @@ def cost_slice_contours(
     >>> ax.get_xlabel()
     '$\\\\alpha$ (along $d_1$)'
     """
-    a = as_float_array("alphas", alphas)
-    b = as_float_array("betas", betas)
-    grid = as_float_array("J", J, ndim=2)
+    a, b, grid = array(alphas), array(betas), array(J)
     if grid.shape != (b.size, a.size):
         raise ValueError(
             f"J must have shape (len(betas), len(alphas)) = ({b.size}, {a.size}), got {grid.shape}"
@@ -86,9 +115,7 @@ def cost_slice_contours(
     ticks = levels[::3]
     bar.set_ticks(ticks.tolist(), labels=[f"{v:.3g}" for v in ticks])
     if path is not None:
-        xy = as_float_array("path", path, ndim=2)
-        if xy.shape[1] != 2:
-            raise ValueError(f"path must have shape (n, 2), got {xy.shape}")
+        xy = array(path)
         outline = [patheffects.withStroke(linewidth=2.6, foreground=COLOURS["text"])]
         ax.plot(xy[:, 0], xy[:, 1], color="white", lw=1.2, label=path_label, path_effects=outline)
         ax.plot(*xy[0], ms=8, label="start", **role_style("start"))
@@ -99,6 +126,16 @@ def cost_slice_contours(
     return ax
 
 
+@validate_params(
+    {
+        "ts": RealArray(max_size=MAX_POINTS, example_value=[0.0, 0.5, 1.0]),
+        "J": RealArray(max_size=MAX_POINTS, example_value=[1.0, 1.5, 1.0]),
+        "ax": AXES,
+        "label": LABEL,
+        "end_labels": SequenceOf(LABEL, min_len=2, max_len=2),
+    },
+    slow=True,
+)
 def segment_cost_curve(
     ts: ArrayLike,
     J: ArrayLike,
@@ -133,9 +170,7 @@ def segment_cost_curve(
     >>> len(ax.get_lines())
     2
     """
-    t = as_float_array("ts", ts)
-    values = as_float_array("J", J)
-    check_same_shape("ts", t, "J", values)
+    t, values = check_pair("ts", ts, "J", J)
     ends = [np.flatnonzero(t == 0.0), np.flatnonzero(t == 1.0)]
     if not all(e.size for e in ends):
         raise ValueError(f"ts must contain 0 and 1 (the segment's ends), got {t.min()} ... {t.max()}")
@@ -152,6 +187,20 @@ def segment_cost_curve(
     return ax
 
 
+@validate_params(
+    {
+        "groups": MappingOf(
+            LABEL,
+            Checked(_pair, "a pair (sharpness, held_out)", example_factory=lambda: ([1.0, 2.0], [0.3, 0.4])),
+            max_len=MAX_SERIES,
+        ),
+        "roles": ROLES,
+        "ax": AXES,
+        "xlabel": LABEL,
+        "ylabel": LABEL,
+    },
+    slow=True,
+)
 def sharpness_scatter(
     groups: Mapping[str, tuple[ArrayLike, ArrayLike]],
     *,
@@ -199,11 +248,7 @@ def sharpness_scatter(
         ]
     ax = _axes(ax)
     for (name, pair), (colour, marker) in zip(groups.items(), styles, strict=True):
-        if len(pair) != 2:
-            raise ValueError(f"groups[{name!r}] must be a pair (sharpness, held_out)")
-        s = as_float_array(f"groups[{name!r}] sharpness", pair[0])
-        h = as_float_array(f"groups[{name!r}] held_out", pair[1])
-        check_same_shape(f"groups[{name!r}] sharpness", s, f"groups[{name!r}] held_out", h)
+        s, h = pair
         ax.scatter(s, h, marker=marker, color=colour, label=name, alpha=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

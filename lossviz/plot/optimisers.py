@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
@@ -18,7 +19,10 @@ from matplotlib.colors import LogNorm
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from numpy.typing import ArrayLike
 
-from .._validation import _short, as_float_array, as_scalar
+from .._constraints import Options, RealArray, SequenceOf, validate_params
+from .._validation import _short, as_float_array
+from ..topics._checks import Checked, allowing_inf, array, check_pair
+from ._checks import AXES, BOOL, LABEL, MAX_POINTS, MAX_SERIES, WIDTH, MappingOf, positive, real
 from .core import _axes
 from .style import COLOURS, LINESTYLES
 
@@ -38,6 +42,50 @@ OPTIMISER_STYLES: Mapping[str, Mapping[str, str]] = {
 _OTHER = ("#CC79A7", "#56B4E9", "#D55E00")
 
 
+_CURVE = RealArray(max_size=MAX_POINTS, example_value=[1.0, 2.0, 3.0])
+_LOCS = (
+    "best",
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "right",
+    "center left",
+    "center right",
+    "lower center",
+    "upper center",
+    "center",
+)
+
+
+def _edge(name: str, value: object) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (lrs, betas) of arrays, got {_short(value)}")
+    return check_pair(
+        f"{name}[0]", _CURVE(f"{name}[0]", value[0]), f"{name}[1]", _CURVE(f"{name}[1]", value[1])
+    )
+
+
+def _mark(name: str, value: object) -> tuple[str, float, float, str]:
+    if not isinstance(value, (tuple, list)) or len(value) != 4:
+        raise TypeError(f"{name} must be a (label, lr, beta, marker) tuple, got {_short(value)}")
+    label, lr, beta, marker = value
+    return (
+        LABEL(f"{name} label", label),
+        real()(f"{name} lr", lr),
+        real()(f"{name} beta", beta),
+        LABEL(f"{name} marker", marker),
+    )
+
+
+def _cmap(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be the name of a matplotlib colormap, got {_short(value)}")
+    if value not in matplotlib.colormaps:
+        raise ValueError(f"{name} must be the name of a matplotlib colormap (e.g. 'cividis'), got {value!r}")
+    return value
+
+
 def _style(name: str, i: int) -> dict[str, str]:
     if name in OPTIMISER_STYLES:
         return dict(OPTIMISER_STYLES[name])
@@ -53,6 +101,19 @@ def _named(name: str, value: object) -> Mapping[str, object]:
     return value
 
 
+@validate_params(
+    {
+        "paths": MappingOf(
+            LABEL,
+            RealArray(shape=(None, 2), max_size=2 * MAX_POINTS, example_value=[[0, 0], [1, -1]]),
+            max_len=MAX_SERIES,
+        ),
+        "ax": AXES,
+        "linewidth": WIDTH,
+        "legend": BOOL,
+    },
+    slow=True,
+)
 def optimiser_paths(
     paths: Mapping[str, ArrayLike], *, ax: Axes | None = None, linewidth: float = 1.5, legend: bool = True
 ) -> Axes:
@@ -118,6 +179,17 @@ def optimiser_paths(
     return ax
 
 
+@validate_params(
+    {
+        "lrs": _CURVE,
+        "measured": RealArray(lo=0.0, lo_open=True, max_size=MAX_POINTS, example_value=[0.1, 1.0, 10.0]),
+        "predicted": RealArray(max_size=MAX_POINTS, none_ok=True, example_value=[0.1, 1.0, 10.0]),
+        "threshold": real(none_ok=True),
+        "ax": AXES,
+        "ylabel": LABEL,
+    },
+    slow=True,
+)
 def stability_scan(
     lrs: ArrayLike,
     measured: ArrayLike,
@@ -176,7 +248,7 @@ def stability_scan(
         )
     ax.plot(x, y, color="#000000", marker="o", markersize=3, linestyle="none", label="measured on the cost")
     if threshold is not None:
-        t = as_scalar("threshold", threshold)
+        t = float(threshold)
         ax.axvline(t, color="#D55E00", linestyle="--", linewidth=1.2, label=f"2/λmax = {t:.3f}")
     ax.set_yscale("log")
     ax.set_xlabel("learning rate $\\eta$")
@@ -210,6 +282,40 @@ def _edges(centres: np.ndarray, log: bool) -> np.ndarray:
     return np.exp(e) if log else e
 
 
+@validate_params(
+    {
+        "lrs": RealArray(lo=0.0, lo_open=True, increasing=True, min_size=2, example_value=[1.0, 2.0]),
+        "betas": RealArray(increasing=True, min_size=2, example_value=[0.0, 0.5]),
+        "updates": allowing_inf(
+            RealArray(ndim=2, finite=False, example_value=[[40.0, 30.0], [20.0, np.inf]])
+        ),
+        "ax": AXES,
+        "marks": SequenceOf(
+            Checked(
+                _mark, "a (label, lr, beta, marker) tuple", example_factory=lambda: ("best", 2.0, 0.0, "o")
+            ),
+            min_len=0,
+            max_len=MAX_SERIES,
+        ),
+        "edge": Checked(
+            _edge,
+            "a pair (lrs, betas) of arrays, or None",
+            bad=(
+                ("a number", 3.7),
+                ("three arrays", ([1.0], [1.0], [1.0])),
+                ("unequal", ([1.0], [1.0, 2.0])),
+                ("a string", "ab"),
+            ),
+            none_ok=True,
+        ),
+        "vmin": positive(none_ok=True),
+        "vmax": positive(none_ok=True),
+        "colorbar": BOOL,
+        "cmap": Checked(_cmap, "a matplotlib colormap name", example_factory=lambda: "cividis"),
+        "legend_loc": Options(_LOCS),
+    },
+    slow=True,
+)
 def rate_map(
     lrs: ArrayLike,
     betas: ArrayLike,
@@ -263,9 +369,7 @@ def rate_map(
     >>> ax.get_xscale(), len(ax.collections)
     ('log', 1)
     """
-    L = as_float_array("lrs", lrs)
-    B = as_float_array("betas", betas)
-    U = np.array(updates, dtype=float)
+    L, B, U = array(lrs), array(betas), array(updates)
     if U.shape != (L.size, B.size):
         raise ValueError(
             f"updates must have shape (len(lrs), len(betas)) = {(L.size, B.size)}, got {U.shape}"
@@ -278,11 +382,9 @@ def rate_map(
     if np.any(L <= 0):
         raise ValueError(f"lrs must be > 0 (log axis), got {L[L <= 0][0]}")
     finite = U[np.isfinite(U)]
-    if vmin is not None:
-        lo = as_scalar("vmin", vmin, minimum=0.0, strict_minimum=True)
-    else:
-        lo = float(max(finite.min(), 1.0)) if finite.size else 1.0
-    hi = as_scalar("vmax", vmax) if vmax is not None else (float(finite.max()) if finite.size else 10 * lo)
+    default_lo = float(max(finite.min(), 1.0)) if finite.size else 1.0
+    lo = float(vmin) if vmin is not None else default_lo
+    hi = float(vmax) if vmax is not None else (float(finite.max()) if finite.size else 10 * lo)
     ax = _axes(ax)
     ax.set_facecolor("#DDDDDD")
     masked = np.ma.masked_invalid(U.T)
@@ -295,10 +397,7 @@ def rate_map(
         shading="flat",
     )
     if edge is not None:
-        e_lr = as_float_array("edge[0]", edge[0])
-        e_b = as_float_array("edge[1]", edge[1])
-        if e_lr.shape != e_b.shape:
-            raise ValueError(f"edge must be two arrays of one shape, got {e_lr.shape} and {e_b.shape}")
+        e_lr, e_b = edge
         ax.plot(e_lr, e_b, color="#D55E00", linestyle="--", linewidth=1.5, label="stability edge (theory)")
     for label, lr, beta, marker in marks:
         ax.plot(
@@ -327,6 +426,21 @@ def rate_map(
     return ax
 
 
+@validate_params(
+    {
+        "curves": MappingOf(
+            LABEL,
+            RealArray(ndim=None, max_size=MAX_POINTS, example_value=[[1.0, 0.5, 0.25]]),
+            max_len=MAX_SERIES,
+        ),
+        "ax": AXES,
+        "x": RealArray(max_size=MAX_POINTS, none_ok=True, example_value=[0, 1, 2]),
+        "xlabel": LABEL,
+        "ylabel": LABEL,
+        "log": BOOL,
+    },
+    slow=True,
+)
 def spread_curves(
     curves: Mapping[str, ArrayLike],
     *,

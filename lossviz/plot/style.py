@@ -60,7 +60,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from numpy.typing import ArrayLike
 
-from .._validation import _short, as_float_array, as_int, as_scalar
+from .._constraints import Boolean, InstanceOf, Options, RealArray, validate_params
+from .._validation import _short
+from ..landscape import MAX_LEVELS
+from ..topics._checks import Checked, array, count, real, text
 
 __all__ = [
     "CMAP",
@@ -243,6 +246,19 @@ FONT_SIZES: Mapping[str, float] = MappingProxyType(
 _OUTLINED = frozenset({"minimum", "start"})  # light faces: drawn with a dark edge
 
 
+def _example_colorbar() -> dict[str, Any]:
+    from matplotlib.figure import Figure
+
+    ax = Figure(figsize=figsize()).add_subplot()
+    return {"ax": ax, "mappable": ax.imshow([[0.0, 1.0], [2.0, 3.0]])}
+
+
+def _colorbar_axes(ax: Any) -> Axes:
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {_short(ax)}")
+    return ax
+
+
 def _check_role(role: Any) -> str:
     if not isinstance(role, str):
         raise TypeError(f"role must be a str, got {_short(role)}")
@@ -251,6 +267,15 @@ def _check_role(role: Any) -> str:
     return role
 
 
+_ROLE = Checked(
+    lambda name, value: _check_role(value),
+    "a course role (a key of COLOURS)",
+    example_factory=lambda: "online",
+    bad=(("an unknown role", "no such role"), ("a number", 3)),
+)
+
+
+@validate_params({"role": _ROLE, "markers": Boolean()})
 def role_style(role: str, *, markers: bool = False) -> dict[str, Any]:
     """Keyword arguments for ``ax.plot`` that draw ``role`` in its colour and second channel.
 
@@ -282,9 +307,6 @@ def role_style(role: str, *, markers: bool = False) -> dict[str, Any]:
     >>> role_style("minimum")
     {'color': '#F0E442', 'linestyle': 'none', 'marker': '*', 'markeredgecolor': '#222222'}
     """
-    role = _check_role(role)
-    if not isinstance(markers, (bool, np.bool_)):
-        raise TypeError(f"markers must be a bool, got {_short(markers)}")
     linestyle, marker = LINESTYLES[role], MARKERS[role]
     if linestyle != "none" and not markers:
         marker = "none"
@@ -296,6 +318,7 @@ SERIES_LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":")
 """Line styles of the ``k``-th series without a role, the second channel beside :data:`CYCLE`."""
 
 
+@validate_params({"k": count(0)})
 def series_style(k: int) -> dict[str, Any]:
     """Keyword arguments for ``ax.plot`` that draw the ``k``-th of several series that have no role.
 
@@ -325,7 +348,6 @@ def series_style(k: int) -> dict[str, Any]:
     >>> series_style(6)["color"] == series_style(0)["color"]
     True
     """
-    k = as_int("k", k, minimum=0)
     colour = CYCLE[k % len(CYCLE)]
     return {
         "color": colour,
@@ -335,6 +357,7 @@ def series_style(k: int) -> dict[str, Any]:
     }
 
 
+@validate_params({"batch_size": count(1), "m": count(1)})
 def regime(batch_size: int, m: int) -> str:
     """The optimiser regime, as a role of :data:`COLOURS`, of a batch size out of ``m`` samples.
 
@@ -363,13 +386,21 @@ def regime(batch_size: int, m: int) -> str:
     >>> [regime(b, 1000) for b in (1, 32, 1000)]
     ['online', 'mini_batch', 'full_batch']
     """
-    m = as_int("m", m, minimum=1)
-    batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
+    if batch_size > m:
+        raise ValueError(f"batch_size must be <= m = {m}, got {batch_size}")
     if batch_size == m:
         return "full_batch"
     return "online" if batch_size == 1 else "mini_batch"
 
 
+@validate_params(
+    {
+        "ncols": count(1, 100, "a grid of more than 100 panels does not fit the column"),
+        "nrows": count(1, 100, "a grid of more than 100 panels does not fit the column"),
+        "aspect": real(0.0, 100.0, closed="right"),
+        "max_height_px": real(0.0, 100_000.0, closed="right"),
+    }
+)
 def figsize(
     ncols: int = 1, nrows: int = 1, *, aspect: float = 0.75, max_height_px: float = MAX_HEIGHT_PX
 ) -> tuple[float, float]:
@@ -408,10 +439,6 @@ def figsize(
     >>> figsize(2, 2)  # 8.6 x 6.45 in would be too tall: scaled to 560 px
     (7.47, 5.6)
     """
-    ncols = as_int("ncols", ncols, minimum=1)
-    nrows = as_int("nrows", nrows, minimum=1)
-    aspect = as_scalar("aspect", aspect, minimum=0.0, strict_minimum=True)
-    max_height_px = as_scalar("max_height_px", max_height_px, minimum=0.0, strict_minimum=True)
     panel = min(FIGURE_WIDTH_PX / ncols, MAX_PANEL_WIDTH_PX)
     width, height = ncols * panel, nrows * panel * aspect
     if height > max_height_px:
@@ -419,6 +446,7 @@ def figsize(
     return (round(width / DPI, 2), round(height / DPI, 2))
 
 
+@validate_params({"projector": Boolean()})
 def course_rc(*, projector: bool = False) -> dict[str, Any]:
     """The rcParams of the course style, as a dict (nothing is changed).
 
@@ -444,8 +472,6 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
     >>> course_rc(projector=True)["xtick.labelsize"]
     14.0
     """
-    if not isinstance(projector, (bool, np.bool_)):
-        raise TypeError(f"projector must be a bool, got {_short(projector)}")
     scale = PROJECTOR_FONT_SCALE if projector else 1.0
     ink = COLOURS["text"]
     rc: dict[str, Any] = {key: round(size * scale, 2) for key, size in FONT_SIZES.items()}
@@ -473,6 +499,7 @@ def course_rc(*, projector: bool = False) -> dict[str, Any]:
     return rc
 
 
+@validate_params({"projector": Boolean()})
 def use_course_style(*, projector: bool = False) -> None:
     """Apply the course style to every figure made from now on (one call atop a lesson).
 
@@ -497,6 +524,7 @@ def use_course_style(*, projector: bool = False) -> None:
     mpl.rcParams.update(rc)
 
 
+@validate_params({"projector": Boolean()})
 def course_style(*, projector: bool = False) -> contextlib.AbstractContextManager[None]:
     """The course style inside a ``with`` block only; the previous rcParams come back after it.
 
@@ -523,6 +551,15 @@ def course_style(*, projector: bool = False) -> contextlib.AbstractContextManage
     return mpl.rc_context(rc)
 
 
+@validate_params(
+    {
+        "J": RealArray(ndim=2, example_value=[[1.0, 2.0], [4.0, 9.0]]),
+        "n": count(1, MAX_LEVELS, "lossviz.landscape.MAX_LEVELS: fewer levels are also easier to read"),
+        "scale": Options(("log", "linear")),
+        "floor": real(0.0, 1.0, closed="neither"),
+        "minimum": real(none_ok=True),
+    }
+)
 def landscape_levels(
     J: ArrayLike,
     n: int = 10,
@@ -571,16 +608,10 @@ def landscape_levels(
     >>> landscape_levels([[1.0, 2.0], [4.0, 9.0]], 2, floor=0.1, minimum=0.0)
     array([0.9, 9. ])
     """
-    grid = as_float_array("J", J, ndim=2)
-    n = as_int("n", n, minimum=1)
-    if scale not in ("log", "linear"):
-        raise ValueError(f"scale must be 'log' or 'linear', got {_short(scale)}")
-    floor = as_scalar("floor", floor, minimum=0.0, strict_minimum=True, maximum=1.0)
-    if floor >= 1.0:
-        raise ValueError(f"floor must be < 1, got {floor}")
+    grid = array(J)
     low = float(grid.min())
     if minimum is not None:
-        given = as_scalar("minimum", minimum)
+        given = float(minimum)
         if given > low:
             raise ValueError(f"minimum must be <= the smallest value of J ({low}), got {given}")
         low = given
@@ -588,10 +619,26 @@ def landscape_levels(
     if span == 0.0:
         raise ValueError(f"J must not be constant, got every value equal to {low}")
     if scale == "linear":
-        return low + span * np.arange(1, n + 1) / (n + 1)
-    return low + span * np.geomspace(floor, 1.0, n)
+        levels = low + span * np.arange(1, n + 1) / (n + 1)
+    else:
+        levels = low + span * np.geomspace(floor, 1.0, n)
+    if levels[0] <= low or np.any(np.diff(levels) <= 0):
+        raise ValueError(
+            f"J varies too little for its size ({span:.3g} over values near {low:.3g}) to draw {n} distinct"
+            " levels: pass J minus its minimum, or fewer levels (n)"
+        )
+    return levels
 
 
+@validate_params(
+    {
+        "ax": Checked(lambda name, v: _colorbar_axes(v), "a matplotlib Axes"),
+        "mappable": InstanceOf(ScalarMappable, "ax.imshow(...)"),
+        "label": text(),
+    },
+    example=lambda: _example_colorbar(),
+    slow=True,
+)
 def landscape_colorbar(ax: Axes, mappable: ScalarMappable, *, label: str = "cost $J$") -> Colorbar:
     """A colour bar beside a landscape, so its shading says which way is downhill.
 
@@ -622,12 +669,4 @@ def landscape_colorbar(ax: Axes, mappable: ScalarMappable, *, label: str = "cost
     >>> landscape_colorbar(ax, image).ax.get_ylabel()
     'cost $J$'
     """
-    if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes, got {_short(ax)}")
-    if not isinstance(mappable, ScalarMappable):
-        raise TypeError(
-            f"mappable must be a ScalarMappable (an image or contour set), got {_short(mappable)}"
-        )
-    if not isinstance(label, str):
-        raise TypeError(f"label must be a str, got {_short(label)}")
     return ax.figure.colorbar(mappable, ax=ax, label=label)

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, as_int, as_scalar
+from .._constraints import InstanceOf, RealArray, validate_params
+from .._validation import as_scalar
+from ._checks import MAX_RUNS, MAX_SAMPLES, SEED, array, count, positive, real
 
 __all__ = [
     "BasinCounts",
@@ -45,7 +47,46 @@ __all__ = [
     "run_basins",
 ]
 
+#: Largest ``|θ|`` the problem's functions take: past it ``c/2·θ²`` would overflow for the
+#: largest bowl allowed. The wells sit within a few units of 0.
+MAX_THETA: float = 1e100
 
+#: Largest ``noise``, well width, depth and bowl of :func:`make_two_basin` (the course's are
+#: a few units or less): past them the tilts, gradients and curvatures overflow or the wells
+#: cannot be resolved.
+MAX_SCALE: float = 1e6
+
+#: Smallest well width: narrower wells cannot be resolved on the grid that finds the extrema.
+MIN_WIDTH: float = 1e-6
+
+#: Most updates one :func:`run_basins` call may make, over all its runs (runs x steps):
+#: lesson 10's sweep makes 1000 x 10 000 = 1e7.
+MAX_BASIN_UPDATES: int = 100_000_000
+
+THETA = RealArray(ndim=None, max_abs=MAX_THETA, example_value=[-1.2, 0.0, 1.3])
+WIDTH = real(MIN_WIDTH, MAX_SCALE)
+
+
+def _theta(theta: ArrayLike) -> np.ndarray:
+    return THETA("theta", theta)
+
+
+_CENTRE = real(-MAX_SCALE, MAX_SCALE)
+_DEPTH = real(0.0, 2 * MAX_SCALE, closed="right")
+
+
+@validate_params(
+    {
+        "xi": RealArray(min_size=2, max_size=MAX_SAMPLES, max_abs=1e9, example_value=[-1.0, 0.5, 0.5]),
+        "sharp_centre": _CENTRE,
+        "sharp_width": WIDTH,
+        "flat_centre": _CENTRE,
+        "flat_width": WIDTH,
+        "sharp_depth": _DEPTH,
+        "flat_depth": _DEPTH,
+        "bowl": real(0.0, MAX_SCALE),
+    }
+)
 @dataclass(frozen=True, eq=False)
 class TwoBasinProblem:
     """The two-basin cost and its per-sample noise; see the module docstring.
@@ -89,19 +130,24 @@ class TwoBasinProblem:
         return int(self.xi.size)
 
     def _wells(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        gs = self.sharp_depth * np.exp(-((theta - self.sharp_centre) ** 2) / (2 * self.sharp_width**2))
-        gf = self.flat_depth * np.exp(-((theta - self.flat_centre) ** 2) / (2 * self.flat_width**2))
+        with np.errstate(over="ignore"):  # far from a well its Gaussian is exactly 0: exp(-inf)
+            gs = self.sharp_depth * np.exp(-((theta - self.sharp_centre) ** 2) / (2 * self.sharp_width**2))
+            gf = self.flat_depth * np.exp(-((theta - self.flat_centre) ** 2) / (2 * self.flat_width**2))
         return gs, gf
 
     def cost(self, theta: ArrayLike) -> np.ndarray:
-        """``J(θ)``, elementwise over an array of ``θ``."""
-        t = np.asarray(theta, dtype=float)
+        """``J(θ)``, elementwise over an array of ``θ`` (``|θ| <= MAX_THETA``)."""
+        return self._cost(_theta(theta))
+
+    def _cost(self, t: np.ndarray) -> np.ndarray:
         gs, gf = self._wells(t)
         return 0.5 * self.bowl * t**2 - gs - gf
 
     def cost_gradient(self, theta: ArrayLike) -> np.ndarray:
-        """``J'(θ)``, elementwise."""
-        t = np.asarray(theta, dtype=float)
+        """``J'(θ)``, elementwise (``|θ| <= MAX_THETA``)."""
+        return self._gradient(_theta(theta))
+
+    def _gradient(self, t: np.ndarray) -> np.ndarray:
         gs, gf = self._wells(t)
         return (
             self.bowl * t
@@ -110,8 +156,10 @@ class TwoBasinProblem:
         )
 
     def cost_curvature(self, theta: ArrayLike) -> np.ndarray:
-        """``J''(θ)``, elementwise."""
-        t = np.asarray(theta, dtype=float)
+        """``J''(θ)``, elementwise (``|θ| <= MAX_THETA``)."""
+        return self._curvature(_theta(theta))
+
+    def _curvature(self, t: np.ndarray) -> np.ndarray:
         gs, gf = self._wells(t)
         us = (t - self.sharp_centre) / self.sharp_width**2
         uf = (t - self.flat_centre) / self.flat_width**2
@@ -119,8 +167,8 @@ class TwoBasinProblem:
 
     def per_sample_losses(self, theta: float) -> np.ndarray:
         """``(m,)`` losses ``ℓᵢ(θ) = J(θ) + ξᵢ·θ`` at one ``θ``; their mean is ``J(θ)``."""
-        t = as_scalar("theta", theta)
-        return float(self.cost(t)) + self.xi * t
+        t = as_scalar("theta", theta, minimum=-MAX_THETA, maximum=MAX_THETA)
+        return float(self._cost(np.array(t))) + self.xi * t
 
     @property
     def sharp_minimum(self) -> float:
@@ -142,7 +190,7 @@ class TwoBasinProblem:
 
         A natural range to draw starting points from (the sharp well is on the left).
         """
-        k = as_scalar("widths", widths, minimum=0.0, strict_minimum=True)
+        k = as_scalar("widths", widths, minimum=0.0, strict_minimum=True, maximum=MAX_SCALE)
         return (self.sharp_centre - k * self.sharp_width, self.flat_centre + k * self.flat_width)
 
 
@@ -165,21 +213,36 @@ def _newton_root(f, fp, x0: float, lo: float, hi: float) -> float:
 
 
 def _extrema(p: TwoBasinProblem) -> tuple[float, float, float]:
-    g = lambda t: float(p.cost_gradient(t))  # noqa: E731
-    h = lambda t: float(p.cost_curvature(t))  # noqa: E731
+    g = lambda t: float(p._gradient(np.asarray(t)))  # noqa: E731
+    h = lambda t: float(p._curvature(np.asarray(t)))  # noqa: E731
     grid = np.linspace(p.sharp_centre - 3 * p.sharp_width, p.flat_centre + 3 * p.flat_width, 20001)
-    sign = np.sign(p.cost_gradient(grid))
+    sign = np.sign(p._gradient(grid))
     flips = np.flatnonzero(sign[:-1] != sign[1:])
     roots = [_newton_root(g, h, grid[i], grid[i], grid[i + 1]) for i in flips]
     minima = [r for r in roots if h(r) > 0]
     maxima = [r for r in roots if h(r) < 0]
     if len(minima) != 2 or len(maxima) != 1:
         raise ValueError(
-            f"the parameters do not give two basins separated by one ridge (minima {minima}, maxima {maxima})"
+            f"sharp_width = {p.sharp_width:g}, flat_width = {p.flat_width:g}, depth = {p.flat_depth:g}"
+            f" and bowl = {p.bowl:g} do not give two basins separated by one ridge"
+            f" (minima {minima}, maxima {maxima}):"
+            " use wells of comparable width, deeper wells or a shallower bowl"
         )
     return minima[0], maxima[0], minima[1]
 
 
+@validate_params(
+    {
+        "m": count(2, MAX_SAMPLES, "lossviz.topics._checks.MAX_SAMPLES: ask for fewer samples"),
+        "noise": real(0.0, MAX_SCALE, closed="right"),
+        "seed": SEED,
+        "sharp_width": WIDTH,
+        "flat_width": WIDTH,
+        "depth": real(0.0, MAX_SCALE, closed="right"),
+        "bowl": real(0.0, MAX_SCALE),
+    },
+    example=lambda: {"m": 20},
+)
 def make_two_basin(
     m: int = 200,
     *,
@@ -226,15 +289,9 @@ def make_two_basin(
     >>> bool(abs(J[0] - J[1]) < 1e-12)   # equally deep
     True
     """
-    m = as_int("m", m, minimum=2)
-    noise = as_scalar("noise", noise, minimum=0.0, strict_minimum=True)
-    seed = as_int("seed", seed, minimum=0)
-    s_s = as_scalar("sharp_width", sharp_width, minimum=0.0, strict_minimum=True)
-    s_f = as_scalar("flat_width", flat_width, minimum=0.0, strict_minimum=True)
+    s_s, s_f = sharp_width, flat_width
     if s_f <= s_s:
         raise ValueError(f"flat_width must exceed sharp_width = {s_s}, got {s_f}")
-    depth = as_scalar("depth", depth, minimum=0.0, strict_minimum=True)
-    bowl = as_scalar("bowl", bowl, minimum=0.0)
     xi = np.random.default_rng(seed).normal(size=m)
     xi -= xi.mean()
     xi *= noise / xi.std()
@@ -256,7 +313,7 @@ def make_two_basin(
         a_s = 0.5 * (lo + hi)
         p = problem(a_s)
         s, _, f = _extrema(p)
-        if p.cost(s) > p.cost(f):
+        if p._cost(np.asarray(s)) > p._cost(np.asarray(f)):
             lo = a_s
         else:
             hi = a_s
@@ -264,6 +321,13 @@ def make_two_basin(
     return problem(a_s, _extrema(problem(a_s)))
 
 
+@validate_params(
+    {
+        "left_slope": real(1.0 / MAX_SCALE, MAX_SCALE),
+        "right_slope": real(1.0 / MAX_SCALE, MAX_SCALE),
+        "sharpness": real(1.0 / MAX_SCALE, MAX_SCALE),
+    }
+)
 @dataclass(frozen=True)
 class Reparametrisation:
     """``θ = r(φ) = p·φ + (q/k)·(softplus(k·φ) - log 2)``, with ``q = right_slope - left_slope``.
@@ -295,31 +359,35 @@ class Reparametrisation:
 
     def __post_init__(self) -> None:
         for name in ("left_slope", "right_slope", "sharpness"):
-            as_scalar(name, getattr(self, name), minimum=0.0, strict_minimum=True)
+            as_scalar(name, getattr(self, name), minimum=1.0 / MAX_SCALE, maximum=MAX_SCALE)
 
     def theta(self, phi: ArrayLike) -> np.ndarray:
-        """``r(φ)``."""
-        f = np.asarray(phi, dtype=float)
+        """``r(φ)`` (``|φ| <= MAX_THETA``)."""
+        return self._theta(THETA("phi", phi))
+
+    def _theta(self, f: np.ndarray) -> np.ndarray:
         k, p, q = self.sharpness, self.left_slope, self.right_slope - self.left_slope
         u = k * f
         softplus = np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
         return p * f + q / k * (softplus - np.log(2.0))
 
     def slope(self, phi: ArrayLike) -> np.ndarray:
-        """``r'(φ)``."""
-        f = np.asarray(phi, dtype=float)
+        """``r'(φ)`` (``|φ| <= MAX_THETA``)."""
+        return self._slope(THETA("phi", phi))
+
+    def _slope(self, f: np.ndarray) -> np.ndarray:
         k, p, q = self.sharpness, self.left_slope, self.right_slope - self.left_slope
         return p + q * 0.5 * (1 + np.tanh(0.5 * k * f))
 
     def phi(self, theta: ArrayLike) -> np.ndarray:
-        """``r⁻¹(θ)``, by bisection (``r`` is increasing)."""
-        t = np.asarray(theta, dtype=float)
+        """``r⁻¹(θ)``, by bisection (``r`` is increasing; ``|θ| <= MAX_THETA / MAX_SCALE``)."""
+        t = RealArray(ndim=None, max_abs=MAX_THETA / MAX_SCALE)("theta", theta)
         lo_slope = min(self.left_slope, self.right_slope)
         span = (np.abs(t) + abs(np.log(2.0)) * self.right_slope / self.sharpness) / lo_slope + 1.0
         lo, hi = -span, span
         for _ in range(200):
             mid = 0.5 * (lo + hi)
-            above = self.theta(mid) > t
+            above = self._theta(mid) > t
             hi = np.where(above, mid, hi)
             lo = np.where(above, lo, mid)
         return 0.5 * (lo + hi)
@@ -347,17 +415,40 @@ class _BasinSGD:
     def batch_gradients(self, params: np.ndarray, batches: np.ndarray | None) -> np.ndarray:
         u = params[:, 0]
         noise = 0.0 if batches is None else self.problem.xi[batches].mean(axis=1)
-        if self.reparam is None:
-            g = self.problem.cost_gradient(u) + noise
-        else:
-            g = self.reparam.slope(u) * (self.problem.cost_gradient(self.reparam.theta(u)) + noise)
+        with np.errstate(over="ignore", invalid="ignore"):  # a run that blows up is marked diverged
+            if self.reparam is None:
+                g = self.problem._gradient(u) + noise
+            else:
+                g = self.reparam._slope(u) * (self.problem._gradient(self.reparam._theta(u)) + noise)
         return g[:, None]
 
     def objective_rows(self, params: np.ndarray) -> np.ndarray:
         u = params[:, 0]
-        return self.problem.cost(u if self.reparam is None else self.reparam.theta(u))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.problem._cost(u if self.reparam is None else self.reparam._theta(u))
 
 
+def _example_problem() -> TwoBasinProblem:
+    return make_two_basin(m=20, seed=0)
+
+
+PROBLEM = InstanceOf(TwoBasinProblem, "lossviz.basins.make_two_basin()", example_factory=_example_problem)
+
+
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "theta0": RealArray(
+            max_abs=MAX_THETA / MAX_SCALE, max_size=MAX_RUNS * 100, example_value=[0.1, -0.3]
+        ),
+        "batch_size": count(1),
+        "lr": positive(),
+        "steps": count(1, MAX_BASIN_UPDATES, "lossviz.topics.basins.MAX_BASIN_UPDATES: fewer steps"),
+        "seed": SEED,
+        "reparam": InstanceOf(Reparametrisation, "lossviz.basins.Reparametrisation()", none_ok=True),
+    },
+    example=lambda: {"batch_size": 4, "lr": 0.05, "steps": 20},
+)
 def run_basins(
     problem: TwoBasinProblem,
     theta0: ArrayLike,
@@ -401,8 +492,8 @@ def run_basins(
 
     Raises
     ------
-    RuntimeError
-        If a run diverges (lower ``lr``).
+    ValueError
+        If a run diverges (lower ``lr``), or ``runs x steps`` exceeds :data:`MAX_BASIN_UPDATES`.
 
     Examples
     --------
@@ -415,16 +506,15 @@ def run_basins(
     """
     from ..optim.sgd import run_seeds, run_sgd
 
-    if not isinstance(problem, TwoBasinProblem):
-        raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
-    t0 = as_float_array("theta0", theta0)
-    m = problem.m
-    batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
-    steps = as_int("steps", steps, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
-    if reparam is not None and not isinstance(reparam, Reparametrisation):
-        raise TypeError(f"reparam must be a Reparametrisation or None, got {reparam!r}")
+    t0, m = array(theta0), problem.m
+    if batch_size > m:
+        raise ValueError(f"batch_size must be <= m = {m}, got {batch_size}")
+    if t0.size * steps > MAX_BASIN_UPDATES:
+        raise ValueError(
+            f"theta0 x steps is {t0.size} runs x {steps} = {t0.size * steps} updates, over the limit of"
+            f" {MAX_BASIN_UPDATES} (lossviz.topics.basins.MAX_BASIN_UPDATES):"
+            " use fewer starting points or steps"
+        )
     u0 = t0 if reparam is None else reparam.phi(t0)
     runs = run_sgd(
         _BasinSGD(problem, reparam),
@@ -435,12 +525,19 @@ def run_basins(
         seeds=run_seeds(seed, u0.size),
         record="final",
     )
-    if runs.diverged.any():
-        raise RuntimeError(f"{int(runs.diverged.sum())} runs diverged: lower lr")
     u = runs.final_params[:, 0]
-    return u if reparam is None else reparam.theta(u)
+    if runs.diverged.any() or not np.all(np.isfinite(u)) or np.any(np.abs(u) > MAX_THETA / MAX_SCALE):
+        n = int(np.sum(runs.diverged | ~np.isfinite(u) | (np.abs(u) > MAX_THETA / MAX_SCALE)))
+        raise ValueError(
+            f"{n} of {u.size} runs diverged: lower lr (got {lr:g}) or start nearer the wells (theta0)"
+        )
+    return u if reparam is None else reparam._theta(u)
 
 
+@validate_params(
+    {"sharp": count(0), "flat": count(0), "between": count(0)},
+    example=lambda: {"sharp": 1, "flat": 2, "between": 0},
+)
 @dataclass(frozen=True)
 class BasinCounts:
     """Where the runs ended.
@@ -465,6 +562,10 @@ class BasinCounts:
     flat: int
     between: int
 
+    def __post_init__(self) -> None:
+        if self.sharp + self.flat + self.between == 0:
+            raise ValueError("sharp, flat and between must count at least one run between them, got 0, 0, 0")
+
     @property
     def total(self) -> int:
         return self.sharp + self.flat + self.between
@@ -480,6 +581,13 @@ class BasinCounts:
         return self.flat / self.total
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "theta": RealArray(example_value=[-1.2, 1.3, 0.0]),
+        "within": real(0.0, MAX_SCALE, closed="right"),
+    }
+)
 def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 3.0) -> BasinCounts:
     """Count the final ``θ`` that settled in each basin, and those that did not.
 
@@ -505,10 +613,7 @@ def count_basins(problem: TwoBasinProblem, theta: ArrayLike, *, within: float = 
     >>> count_basins(problem, [problem.sharp_minimum, problem.flat_minimum, problem.ridge])
     BasinCounts(sharp=1, flat=1, between=1)
     """
-    if not isinstance(problem, TwoBasinProblem):
-        raise TypeError(f"problem must be a TwoBasinProblem, got {type(problem).__name__}")
-    t = as_float_array("theta", theta)
-    k = as_scalar("within", within, minimum=0.0, strict_minimum=True)
+    t, k = array(theta), within
     sharp = np.abs(t - problem.sharp_minimum) < k * problem.sharp_width
     flat = np.abs(t - problem.flat_minimum) < k * problem.flat_width
     return BasinCounts(sharp=int(sharp.sum()), flat=int(flat.sum()), between=int(np.sum(~sharp & ~flat)))

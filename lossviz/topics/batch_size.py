@@ -33,12 +33,30 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._constraints import Boolean, RealArray, SequenceOf, validate_params
 from .._kernels import objective_rows
-from .._validation import as_float_array, as_int, as_scalar
+from .._validation import as_float_array
+from ..data import make_churn
 from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params
+from ..model import check_loss
 from ..optim.newton import minimise
 from ..optim.sgd import LogisticProblem, online_pass, run_seeds, run_sgd, train
+from ._checks import (
+    FEATURE,
+    LABELS,
+    LAM,
+    LOSS,
+    MAX_RUNS,
+    MAX_UPDATES,
+    PARAMS,
+    SEED,
+    allowing_inf,
+    array,
+    check_pair,
+    count,
+    positive,
+    real,
+)
 
 __all__ = [
     "StepsToTarget",
@@ -57,10 +75,31 @@ __all__ = [
     "updates_per_epoch",
 ]
 
+#: Most examples (samples' gradients) one :func:`steps_to_target` sweep may process in the
+#: worst case -- every run to its budget: ``n_lrs · n_seeds · Σ_B B · budget(B)``. Lesson 09's
+#: sweep is at most 5e9 (and stops far earlier); past 2e10 it would run for an hour or more.
+MAX_SWEEP_EXAMPLES: float = 2e10
+
+_RECORD_HINT = "fewer updates, or a larger seconds_per_step"
+
+
+def _example_data() -> dict[str, np.ndarray]:
+    x, y = make_churn(60, seed=0)
+    return {"x": x, "y": y}
+
+
+def _check_updates(name: str, n: float, limit: int = MAX_UPDATES, how: str = "") -> None:
+    if not n <= limit:
+        raise ValueError(
+            f"{name} asks for {n:.3g} updates, over the limit of {limit} "
+            f"(lossviz.topics._checks.MAX_UPDATES){': ' + how if how else ''}"
+        )
+
 
 # ----------------------------------------------- updates, epochs and simulated time (notebook 06, question 1)
 
 
+@validate_params({"m": count(1), "batch_size": count(1)})
 def updates_per_epoch(m: int, batch_size: int) -> int:
     """Number of updates in one pass over ``m`` samples: ``ceil(m / batch_size)``.
 
@@ -83,8 +122,8 @@ def updates_per_epoch(m: int, batch_size: int) -> int:
     >>> updates_per_epoch(10, 3), updates_per_epoch(10, 10), updates_per_epoch(10, 1)
     (4, 1, 10)
     """
-    m = as_int("m", m, minimum=1)
-    batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
+    if batch_size > m:
+        raise ValueError(f"batch_size must be <= m = {m}, got {batch_size}")
     return -(-m // batch_size)
 
 
@@ -150,6 +189,21 @@ class WallClockRun:
         return time_to_cost(self.times, self.costs, target)
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_size": count(1),
+        "seconds_per_step": positive(),
+        "seconds": positive(),
+        "lr": positive(),
+        "lam": LAM,
+        "seed": SEED,
+        "params0": PARAMS,
+        "loss": LOSS,
+    },
+    example=_example_data,
+)
 def simulate_wall_clock(
     x: ArrayLike,
     y: ArrayLike,
@@ -205,12 +259,15 @@ def simulate_wall_clock(
     >>> slow.costs.size - 1, fast.costs.size - 1
     (10, 20)
     """
-    x_arr, y_arr = check_data(x, y)
-    batch_size = as_int("batch_size", batch_size, minimum=1, maximum=x_arr.size)
-    step = as_scalar("seconds_per_step", seconds_per_step, minimum=0.0, strict_minimum=True)
-    budget = as_scalar("seconds", seconds, minimum=0.0, strict_minimum=True)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    if batch_size > x_arr.size:
+        raise ValueError(f"batch_size must be <= m = {x_arr.size}, got {batch_size}")
+    step, budget = seconds_per_step, seconds
+    with np.errstate(over="ignore"):
+        ratio = budget / step
+    _check_updates(f"seconds / seconds_per_step = {budget:g} / {step:g}", ratio, how=_RECORD_HINT)
     # round before flooring so that, e.g., 600 / 0.02 counts 30000 steps, not 29999
-    n_updates = math.floor(round(budget / step, 9))
+    n_updates = math.floor(round(ratio, 9))
     if n_updates < 1:
         raise ValueError(f"seconds must be at least seconds_per_step ({step}), got {budget}")
     params, costs, diverged_at = _train_for_updates(
@@ -235,6 +292,10 @@ def simulate_wall_clock(
     )
 
 
+@validate_params(
+    {"x": FEATURE, "y": LABELS, "fraction": real(0.0, 1.0), "params0": PARAMS, "lam": LAM, "loss": LOSS},
+    example=_example_data,
+)
 def cost_reduction_target(
     x: ArrayLike,
     y: ArrayLike,
@@ -272,16 +333,27 @@ def cost_reduction_target(
     >>> bool(np.isclose(cost_reduction_target(x, y, 1.0), lv.objective_at(lv.minimise(x, y), x, y)))
     True
     """
-    x_arr, y_arr = check_data(x, y)
-    fraction = as_scalar("fraction", fraction, minimum=0.0, maximum=1.0)
-    p0 = check_params(params0, "params0")
-    lam_f = check_lam(lam)
-    loss_f = check_loss(loss)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    p0, lam_f, loss_f = array(params0), lam, check_loss(loss)
     p_star = minimise(x_arr, y_arr, lam_f, loss=loss_f)
     j0, j_star = objective_rows(np.vstack([p0, p_star]), x_arr, y_arr, lam_f, loss_f)
-    return float(j_star + (1.0 - fraction) * (j0 - j_star))
+    out = float(j_star + (1.0 - fraction) * (j0 - j_star))
+    if not math.isfinite(out):
+        raise ValueError(
+            f"params0 = {tuple(float(v) for v in p0)} is too far from the minimum: its objective"
+            f" {j0:g} is not finite; start nearer (0, 0)"
+        )
+    return out
 
 
+@validate_params(
+    {
+        "times": RealArray(example_value=[0.0, 1.0, 2.0]),
+        "costs": allowing_inf(RealArray(finite=False, example_value=[0.7, 0.6, 0.5])),
+        "target": real(),
+    },
+    nonfinite="inf when the costs never reach the target (documented)",
+)
 def time_to_cost(times: ArrayLike, costs: ArrayLike, target: float) -> float:
     """The first time at which ``costs`` is at or below ``target``.
 
@@ -304,11 +376,9 @@ def time_to_cost(times: ArrayLike, costs: ArrayLike, target: float) -> float:
     >>> time_to_cost([0.0, 1.0, 2.0], [3.0, 2.0, 1.0], target=0.5)
     inf
     """
-    t = as_float_array("times", times)
-    c = as_float_array("costs", costs)
-    if t.shape != c.shape:
-        raise ValueError(f"times and costs must have the same shape, got {t.shape} and {c.shape}")
-    target = as_scalar("target", target)
+    t, c = check_pair("times", times, "costs", costs)
+    if np.isnan(c).any():
+        raise ValueError(f"costs must not hold nan, got nan at index {int(np.flatnonzero(np.isnan(c))[0])}")
     hits = np.flatnonzero(c <= target)
     return float(t[hits[0]]) if hits.size else math.inf
 
@@ -316,6 +386,17 @@ def time_to_cost(times: ArrayLike, costs: ArrayLike, target: float) -> float:
 # ------------------------------------------------------------- the order of online updates (question 2)
 
 
+@validate_params(
+    {
+        "params0": PARAMS,
+        "x": FEATURE,
+        "y": LABELS,
+        "lrs": RealArray(lo=0.0, lo_open=True, max_size=MAX_RUNS, example_value=[0.1, 0.2]),
+        "lam": LAM,
+        "loss": LOSS,
+    },
+    example=_example_data,
+)
 def order_effect(
     params0: ArrayLike,
     x: ArrayLike,
@@ -357,21 +438,29 @@ def order_effect(
     >>> round(float(gap[1] / gap[0]), 1)
     3.9
     """
-    x_arr, y_arr = check_data(x, y)
-    etas = as_float_array("lrs", lrs)
-    if np.any(etas <= 0):
-        raise ValueError(f"lrs must all be > 0, got {etas[etas <= 0][0]}")
-    return np.array(
-        [
-            np.linalg.norm(
-                online_pass(params0, x_arr, y_arr, lr=eta, lam=lam, loss=loss)[-1]
-                - online_pass(params0, x_arr[::-1], y_arr[::-1], lr=eta, lam=lam, loss=loss)[-1]
-            )
-            for eta in etas
-        ]
-    )
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    etas = array(lrs)
+    _check_updates("lrs x 2 passes x m", 2.0 * etas.size * x_arr.size, how="fewer learning rates or samples")
+    out = np.empty(etas.size)
+    for i, eta in enumerate(etas):
+        try:
+            forward = online_pass(params0, x_arr, y_arr, lr=eta, lam=lam, loss=loss)[-1]
+            backward = online_pass(params0, x_arr[::-1], y_arr[::-1], lr=eta, lam=lam, loss=loss)[-1]
+        except ValueError as exc:
+            raise ValueError(f"lrs[{i}] = {eta:g} (with lam = {lam:g}) is too large: {exc}") from None
+        with np.errstate(over="ignore"):
+            out[i] = np.linalg.norm(forward - backward)
+        if not np.isfinite(out[i]):
+            raise ValueError(f"lrs[{i}] = {eta:g} is too large: the two orders end too far apart to measure")
+    return out
 
 
+@validate_params(
+    {
+        "x": RealArray(lo=0.0, lo_open=True, min_size=2, example_value=[1.0, 10.0, 100.0]),
+        "y": RealArray(lo=0.0, lo_open=True, min_size=2, example_value=[2.0, 0.2, 0.02]),
+    }
+)
 def loglog_slope(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     """Least-squares line through ``(log10 x, log10 y)``: the exponent of a power law.
 
@@ -396,15 +485,7 @@ def loglog_slope(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     >>> round(slope, 12), round(10**intercept, 12)
     (2.0, 3.0)
     """
-    xa = as_float_array("x", x)
-    ya = as_float_array("y", y)
-    if xa.shape != ya.shape:
-        raise ValueError(f"x and y must have the same shape, got {xa.shape} and {ya.shape}")
-    if xa.size < 2:
-        raise ValueError(f"x and y need at least 2 points, got {xa.size}")
-    for name, arr in (("x", xa), ("y", ya)):
-        if np.any(arr <= 0):
-            raise ValueError(f"{name} must be > 0 on a log scale, got {arr[arr <= 0][0]}")
+    xa, ya = check_pair("x", x, "y", y)
     lx = np.log10(xa)
     if np.ptp(lx) == 0:
         raise ValueError(f"x must hold at least two different values, got {xa[0]} only")
@@ -415,6 +496,7 @@ def loglog_slope(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
 # ------------------------------------------------------------ the roughness of the cost curve (question 4)
 
 
+@validate_params({"costs": RealArray(min_size=2, example_value=[0.7, 0.6, 0.65, 0.5])})
 def trajectory_roughness(costs: ArrayLike) -> float:
     """Root-mean-square change of the cost from one update to the next.
 
@@ -435,12 +517,24 @@ def trajectory_roughness(costs: ArrayLike) -> float:
     >>> trajectory_roughness([1.0, 2.0, 1.0])   # two jumps of size 1
     1.0
     """
-    c = as_float_array("costs", costs)
-    if c.size < 2:
-        raise ValueError(f"costs needs at least 2 values, got {c.size}")
+    c = costs
     return float(np.sqrt(np.mean(np.diff(c) ** 2)))
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_sizes": SequenceOf(count(1), max_len=MAX_RUNS),
+        "lr": positive(),
+        "n_updates": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: fewer updates"),
+        "params0": PARAMS,
+        "lam": LAM,
+        "seed": SEED,
+        "loss": LOSS,
+    },
+    example=_example_data,
+)
 def roughness_by_batch_size(
     x: ArrayLike,
     y: ArrayLike,
@@ -494,11 +588,12 @@ def roughness_by_batch_size(
     >>> bool(r[1] < 1e-12 < 1e-4 < r[0])
     True
     """
-    x_arr, y_arr = check_data(x, y)
-    ks = [as_int("batch_sizes", k, minimum=1, maximum=x_arr.size) for k in batch_sizes]
-    if not ks:
-        raise ValueError("batch_sizes must not be empty")
-    n_updates = as_int("n_updates", n_updates, minimum=1)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    ks = batch_sizes
+    for i, k in enumerate(ks):
+        if k > x_arr.size:
+            raise ValueError(f"batch_sizes[{i}] must be <= m = {x_arr.size}, got {k}")
+    _check_updates("batch_sizes x n_updates", len(ks) * n_updates, how="fewer batch sizes or updates")
     loss_f = check_loss(loss)
     out = np.empty(len(ks))
     for j, k in enumerate(ks):
@@ -508,6 +603,7 @@ def roughness_by_batch_size(
         if diverged_at is not None:
             raise ValueError(
                 f"the run with batch_size {k} diverged at update {diverged_at}; lower lr (got {lr})"
+                + (f" or lam (got {lam})" if lam else "")
             )
         out[j] = trajectory_roughness(costs)
     return out
@@ -651,6 +747,27 @@ def _run_batch_size(
     return steps
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_sizes": SequenceOf(count(1), max_len=MAX_RUNS),
+        "lrs": RealArray(lo=0.0, lo_open=True, max_size=MAX_RUNS, example_value=[0.5]),
+        "target": real(),
+        "n_seeds": count(1, 10_000, "average fewer seeds"),
+        "max_examples": count(1),
+        "max_steps": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: a smaller budget"),
+        "seed": SEED,
+        "lam": LAM,
+        "params0": PARAMS,
+        "loss": LOSS,
+        "checkpoints_per_decade": count(1, 1000, "40 resolve step counts to about 6 %"),
+        "hold": count(1, 1000, "a few checkpoints are enough"),
+        "stop_at_first": Boolean(),
+    },
+    example=lambda: {**_example_data(), "target": 0.6, "n_seeds": 2, "max_steps": 200},
+    nonfinite="StepsToTarget.steps is inf where a learning rate did not reach the target (documented)",
+)
 def steps_to_target(
     x: ArrayLike,
     y: ArrayLike,
@@ -735,27 +852,29 @@ def steps_to_target(
     >>> result.steps.shape, bool(np.isfinite(result.best_steps).all())
     ((2, 2), True)
     """
-    x_arr, y_arr = check_data(x, y)
+    x_arr, y_arr = check_pair("x", x, "y", y)
     m = x_arr.size
-    bs = np.array([as_int("batch_sizes", v, minimum=1, maximum=m) for v in batch_sizes], dtype=int)
-    if bs.size == 0:
-        raise ValueError("batch_sizes must not be empty")
-    lr_arr = as_float_array("lrs", lrs)
-    if np.any(lr_arr <= 0):
-        raise ValueError(f"lrs must be > 0, got {lr_arr[lr_arr <= 0][0]}")
-    target = as_scalar("target", target)
-    n_seeds = as_int("n_seeds", n_seeds, minimum=1)
-    max_examples = as_int("max_examples", max_examples, minimum=1)
-    max_steps = as_int("max_steps", max_steps, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
-    lam_f = check_lam(lam)
-    p0 = check_params(params0, "params0")
-    loss_f = check_loss(loss)
-    per_decade = as_int("checkpoints_per_decade", checkpoints_per_decade, minimum=1)
-    hold = as_int("hold", hold, minimum=1)
-    if not isinstance(stop_at_first, (bool, np.bool_)):
-        raise TypeError(f"stop_at_first must be True or False, got {stop_at_first!r}")
+    for i, b in enumerate(batch_sizes):
+        if b > m:
+            raise ValueError(f"batch_sizes[{i}] must be <= m = {m}, got {b}")
+    bs = np.array(batch_sizes, dtype=int)
+    lr_arr, p0, loss_f = array(lrs), array(params0), check_loss(loss)
+    lam_f, per_decade = lam, checkpoints_per_decade
+    if lr_arr.size * n_seeds > MAX_RUNS:
+        raise ValueError(
+            f"lrs x n_seeds is {lr_arr.size} x {n_seeds} = {lr_arr.size * n_seeds} runs at once,"
+            f" over the limit of {MAX_RUNS} (lossviz.topics._checks.MAX_RUNS):"
+            " use fewer learning rates or seeds"
+        )
     budgets = np.array([max(1, min(max_steps, max_examples // int(b))) for b in bs], dtype=int)
+    worst = float(lr_arr.size * n_seeds) * float(np.sum(bs.astype(float) * budgets))
+    if worst > MAX_SWEEP_EXAMPLES:
+        raise ValueError(
+            f"this sweep may process up to {worst:.3g} examples"
+            " (lrs x n_seeds x the sum of batch_size x its budget),"
+            f" over the limit of {MAX_SWEEP_EXAMPLES:g} (lossviz.topics.batch_size.MAX_SWEEP_EXAMPLES):"
+            " lower max_examples or max_steps, or use fewer learning rates, seeds or batch sizes"
+        )
     problem = LogisticProblem(x_arr, y_arr, lam_f, loss=loss_f)
     out = np.empty((bs.size, lr_arr.size))
     with np.errstate(all="ignore"):
@@ -772,6 +891,7 @@ def steps_to_target(
 
 
 # ------------------------------------------------------------------ the trade-off curve
+@validate_params({"s_min": positive(), "e_min": positive()}, example=lambda: {"s_min": 20.0, "e_min": 500.0})
 @dataclass(frozen=True)
 class TradeOff:
     """The fitted ``S = S_min·(1 + B_crit/B)``, i.e. ``(S/S_min - 1)(E/E_min - 1) = 1``.
@@ -809,6 +929,14 @@ class TradeOff:
         return B * self.s_min + self.e_min
 
 
+@validate_params(
+    {
+        "batch_sizes": RealArray(lo=1.0, max_size=MAX_RUNS, example_value=[1, 4, 16, 64]),
+        "steps": allowing_inf(
+            RealArray(lo=0.0, lo_open=True, finite=False, example_value=[1000.0, 260.0, 80.0, 30.0])
+        ),
+    }
+)
 def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
     """Fit ``S(B) = S_min + E_min/B`` to measured steps, by least squares in relative error.
 
@@ -841,24 +969,32 @@ def fit_tradeoff(batch_sizes: ArrayLike, steps: ArrayLike) -> TradeOff:
     >>> round(fit.s_min, 9), round(fit.e_min, 9), round(fit.b_crit, 9)
     (100.0, 1000.0, 10.0)
     """
-    B = as_float_array("batch_sizes", batch_sizes)
-    if np.any(B < 1):
-        raise ValueError(f"batch_sizes must be >= 1, got {B[B < 1][0]}")
-    S = np.asarray(steps, dtype=float)
-    if S.shape != B.shape:
-        raise ValueError(f"batch_sizes and steps must have the same shape, got {B.shape} and {S.shape}")
-    if np.any(np.isnan(S)) or np.any(S <= 0):
-        raise ValueError("steps must be positive numbers or inf")
+    B, S = check_pair("batch_sizes", batch_sizes, "steps", steps)
+    if np.any(np.isnan(S)):
+        raise ValueError("steps must be positive numbers or inf, got nan")
     ok = np.isfinite(S)
     if ok.sum() < 2:
         raise ValueError(f"need at least two finite steps to fit, got {int(ok.sum())}")
     A = np.column_stack([np.ones(ok.sum()), 1.0 / B[ok]]) / S[ok, None]
-    s_min, e_min = np.linalg.lstsq(A, np.ones(ok.sum()), rcond=None)[0]
+    with np.errstate(all="ignore"):
+        s_min, e_min = np.linalg.lstsq(A, np.ones(ok.sum()), rcond=None)[0]
+    if not (np.isfinite(s_min) and np.isfinite(e_min)):
+        raise ValueError(
+            "steps span too wide a range to fit (the fit is not finite): pass measured step counts"
+        )
     if s_min <= 0 or e_min <= 0:
         raise ValueError(f"the fit gave S_min = {s_min:.3g}, E_min = {e_min:.3g}: no trade-off in these data")
     return TradeOff(s_min=float(s_min), e_min=float(e_min))
 
 
+@validate_params(
+    {
+        "batch_size": RealArray(lo=1.0, example_value=[1, 10]),
+        "overhead": real(0.0, None),
+        "per_example": positive(),
+        "parallel": count(1),
+    }
+)
 def simulated_step_time(
     batch_size: ArrayLike, *, overhead: float, per_example: float, parallel: int = 1
 ) -> np.ndarray:
@@ -888,10 +1024,11 @@ def simulated_step_time(
     >>> simulated_step_time([1, 8, 9], overhead=1.0, per_example=0.5, parallel=8)
     array([1.5, 1.5, 2. ])
     """
-    B = as_float_array("batch_size", batch_size)
-    if np.any(B < 1):
-        raise ValueError(f"batch_size must be >= 1, got {B[B < 1][0]}")
-    overhead = as_scalar("overhead", overhead, minimum=0.0)
-    per_example = as_scalar("per_example", per_example, minimum=0.0, strict_minimum=True)
-    parallel = as_int("parallel", parallel, minimum=1)
-    return overhead + per_example * np.ceil(B / parallel)
+    with np.errstate(over="ignore"):
+        out = overhead + per_example * np.ceil(array(batch_size) / parallel)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"per_example = {per_example:g} times the batch size overflows double precision:"
+            " use smaller times"
+        )
+    return out

@@ -31,10 +31,13 @@ import numpy as np
 from numpy.polynomial import legendre
 from numpy.typing import ArrayLike
 
+from .._constraints import RealArray, SequenceOf, short, validate_params
 from .._kernels import bce_d2z, bce_dz, bce_from_logits, mean_gradient, mean_hessian, sigmoid
-from .._validation import as_float_array, as_int, as_scalar
+from .._validation import as_float_array
+from ..data import make_churn
 from ..model import check_data
 from ..optim.newton import damped_newton
+from ._checks import FEATURE, LABELS, LAM, MAX_RUNS, Checked, array, check_pair, count, positive, real
 
 __all__ = [
     "CapacityCurve",
@@ -50,10 +53,55 @@ __all__ = [
 MAX_DEGREE: int = 40
 
 
-def _check_degree(degree: int) -> int:
-    return as_int("degree", degree, minimum=1, maximum=MAX_DEGREE)
+#: Most Newton fits one sweep may make (training sets x degrees or λ values); lesson 08 makes 800.
+MAX_FITS: int = 20_000
+
+#: Largest ``tol`` of :func:`fit_poly_logistic`: a looser gradient tolerance is no fit at all.
+MAX_TOL: float = 0.1
+
+DEGREE = count(1, MAX_DEGREE, "lossviz.topics.capacity.MAX_DEGREE: use a lower degree")
 
 
+def _check_train_sets(name: str, value: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    if isinstance(value, tuple) and len(value) == 2 and np.ndim(value[0]) == 1:
+        raise TypeError(f"{name} must be a sequence of (x, y) pairs; wrap one set as [(x, y)]")
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list of (x, y) pairs, got {short(value)}")
+    if not value:
+        raise ValueError(f"{name} must hold at least one (x, y) pair, got {short(value)}")
+    if len(value) > MAX_RUNS:
+        raise ValueError(f"{name} may hold at most {MAX_RUNS} sets (the limit), got {len(value)}")
+    out = []
+    for i, pair in enumerate(value):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(f"{name}[{i}] must be an (x, y) pair, got {short(pair)}")
+        x = FEATURE(f"{name}[{i}] x", pair[0])
+        y = LABELS(f"{name}[{i}] y", pair[1])
+        out.append(check_pair(f"{name}[{i}] x", x, f"{name}[{i}] y", y))
+    return out
+
+
+TRAIN_SETS = Checked(
+    _check_train_sets,
+    "a list of (x, y) training sets",
+    example_factory=lambda: [make_churn(20, seed=s) for s in range(2)],
+    bad=(
+        ("one set, not a list of sets", make_churn(5, seed=0)),
+        ("a number", 3.0),
+        ("a string", "abc"),
+        ("empty", []),
+        ("a pair of numbers", [(1.0, 2.0, 3.0)]),
+        ("labels out of range", [([1.0, 2.0], [0.0, 2.0])]),
+    ),
+)
+
+
+def _example_held_out() -> dict[str, Any]:
+    x_test, y_test = make_churn(100, seed=9)
+    return {"x_test": x_test, "y_test": y_test}
+
+
+@validate_params({"x": FEATURE, "degree": DEGREE, "centre": real(), "half_width": positive()})
 def poly_features(x: ArrayLike, degree: int, *, centre: float, half_width: float) -> np.ndarray:
     """Legendre features ``P₁(t), …, P_d(t)`` of ``t = clip((x - centre)/half_width, -1, 1)``.
 
@@ -82,15 +130,12 @@ def poly_features(x: ArrayLike, degree: int, *, centre: float, half_width: float
            [ 1. ,  1. ],
            [ 1. ,  1. ]])
     """
-    x_arr = as_float_array("x", x)
-    d = _check_degree(degree)
-    c = as_scalar("centre", centre)
-    h = as_scalar("half_width", half_width, minimum=0.0, strict_minimum=True)
-    return _features(x_arr, d, c, h)
+    return _features(array(x), degree, centre, half_width)
 
 
 def _features(x: np.ndarray, degree: int, centre: float, half_width: float) -> np.ndarray:
-    t = np.clip((x - centre) / half_width, -1.0, 1.0)
+    with np.errstate(over="ignore"):  # a ratio past float range is clipped to the edge like any other
+        t = np.clip((x - centre) / half_width, -1.0, 1.0)
     return legendre.legvander(t, degree)[:, 1:]
 
 
@@ -149,6 +194,16 @@ class PolyLogistic:
         return float(np.mean((self.logits(x_arr) > 0) != (y_arr > 0.5)))
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "degree": DEGREE,
+        "lam": LAM,
+        "tol": real(0.0, MAX_TOL, closed="right"),
+        "max_iter": count(1, 10_000, "use lam > 0 rather than more iterations"),
+    }
+)
 def fit_poly_logistic(
     x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *, tol: float = 1e-9, max_iter: int = 200
 ) -> PolyLogistic:
@@ -175,7 +230,9 @@ def fit_poly_logistic(
         and a training cost near 0 -- or raises if ``max_iter`` runs out first.
         Any ``lam > 0`` makes the minimum exist.
     tol : float, default 1e-9
+        Stop when the gradient's norm is below it; ``0 < tol <= 0.1`` (:data:`MAX_TOL`).
     max_iter : int, default 200
+        ``1 <= max_iter <= 10000``.
 
     Returns
     -------
@@ -184,8 +241,9 @@ def fit_poly_logistic(
     Raises
     ------
     RuntimeError
-        If the gradient's norm is still above ``1e-6`` when Newton stops; the
-        message suggests ``lam > 0`` in case the data are separable.
+        If the gradient's norm is still above ``max(tol, 1e-6)`` when Newton stops
+        (a looser ``tol`` is honoured: the check never asks for more than ``tol``);
+        the message suggests ``lam > 0`` in case the data are separable.
 
     Examples
     --------
@@ -197,17 +255,14 @@ def fit_poly_logistic(
     >>> bool(np.isclose(model.cost(x, y), lv.objective_at(lv.minimise(x, y), x, y), rtol=1e-10))
     True
     """
-    x_arr, y_arr = check_data(x, y)
-    d = _check_degree(degree)
-    lam_f = as_scalar("lam", lam, minimum=0.0)
-    tol = as_scalar("tol", tol, minimum=0.0, strict_minimum=True)
-    max_iter = as_int("max_iter", max_iter, minimum=1)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    d, lam_f = degree, lam
     lo, hi = float(x_arr.min()), float(x_arr.max())
     if hi <= lo:
         raise ValueError(f"x must hold at least two distinct values, got all {lo}")
     centre, half_width = (lo + hi) / 2, (hi - lo) / 2
     theta, n_iter, gnorm = _newton(_features(x_arr, d, centre, half_width), y_arr, lam_f, tol, max_iter)
-    if gnorm > 1e-6:
+    if not gnorm <= max(tol, 1e-6):
         raise RuntimeError(
             f"fit_poly_logistic did not converge (degree {d}, lam {lam_f}, gradient norm {gnorm:.2e});"
             " with lam = 0 the data may be separable: use lam > 0"
@@ -290,37 +345,24 @@ class CapacityCurve:
         return float(self.values[self.best_index])
 
 
-def _check_train_sets(
-    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    first: Any = train_sets[0] if isinstance(train_sets, tuple) and len(train_sets) == 2 else None
-    if first is not None and np.ndim(first) == 1:
-        raise TypeError("train_sets must be a sequence of (x, y) pairs; wrap one set as [(x, y)]")
-    try:
-        sets = list(train_sets)
-    except TypeError:
-        raise TypeError(f"train_sets must be a sequence of (x, y) pairs, got {train_sets!r}") from None
-    if not sets:
-        raise ValueError("train_sets must not be empty")
-    out = []
-    for i, pair in enumerate(sets):
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise TypeError(f"train_sets[{i}] must be an (x, y) pair, got {type(pair).__name__}")
-        out.append(check_data(*pair))
-    return out
-
-
 def _sweep(
     name: str,
     settings: list[tuple[int, float]],
     values: np.ndarray,
     fixed: float,
-    train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
-    x_test: ArrayLike,
-    y_test: ArrayLike,
+    train_sets: list[tuple[np.ndarray, np.ndarray]],
+    x_test: np.ndarray,
+    y_test: np.ndarray,
 ) -> CapacityCurve:
-    sets = _check_train_sets(train_sets)
-    xt, yt = check_data(x_test, y_test)
+    sets = train_sets
+    xt, yt = check_pair("x_test", x_test, "y_test", y_test)
+    if len(sets) * len(settings) > MAX_FITS:
+        what = "degrees" if name == "degree" else "lams"
+        raise ValueError(
+            f"train_sets x {what} is {len(sets)} x {len(settings)} = {len(sets) * len(settings)} fits,"
+            f" over the limit of {MAX_FITS} (lossviz.topics.capacity.MAX_FITS):"
+            f" use fewer training sets or {what}"
+        )
     shape = (len(sets), len(settings))
     tr_c, te_c, tr_e, te_e = (np.empty(shape) for _ in range(4))
     for i, (x, y) in enumerate(sets):
@@ -342,6 +384,16 @@ def _sweep(
     )
 
 
+@validate_params(
+    {
+        "train_sets": TRAIN_SETS,
+        "x_test": FEATURE,
+        "y_test": LABELS,
+        "degrees": SequenceOf(DEGREE, max_len=MAX_RUNS),
+        "lam": LAM,
+    },
+    example=_example_held_out,
+)
 def degree_curve(
     train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
     x_test: ArrayLike,
@@ -380,13 +432,21 @@ def degree_curve(
     >>> bool((curve.train_cost[:, 1] <= curve.train_cost[:, 0] + 1e-6).all())
     True
     """
-    degs = np.array([_check_degree(d) for d in degrees], dtype=int)
-    if degs.size == 0:
-        raise ValueError("degrees must not be empty")
-    lam_f = as_scalar("lam", lam, minimum=0.0)
-    return _sweep("degree", [(int(d), lam_f) for d in degs], degs, lam_f, train_sets, x_test, y_test)
+    degs = np.array(degrees, dtype=int)
+    sets: Any = train_sets
+    return _sweep("degree", [(int(d), lam) for d in degs], degs, lam, sets, array(x_test), array(y_test))
 
 
+@validate_params(
+    {
+        "train_sets": TRAIN_SETS,
+        "x_test": FEATURE,
+        "y_test": LABELS,
+        "lams": RealArray(lo=0.0, max_size=MAX_RUNS, example_value=[1e-3, 1.0]),
+        "degree": DEGREE,
+    },
+    example=_example_held_out,
+)
 def lam_curve(
     train_sets: Sequence[tuple[ArrayLike, ArrayLike]],
     x_test: ArrayLike,
@@ -423,8 +483,14 @@ def lam_curve(
     >>> bool((curve.train_cost[:, 0] <= curve.train_cost[:, 1]).all())
     True
     """
-    lam_arr = as_float_array("lams", lams)
-    if np.any(lam_arr < 0):
-        raise ValueError(f"lams must be >= 0, got {lam_arr[lam_arr < 0][0]}")
-    d = _check_degree(degree)
-    return _sweep("lam", [(d, float(v)) for v in lam_arr], lam_arr, float(d), train_sets, x_test, y_test)
+    sets: Any = train_sets
+    lam_arr = array(lams)
+    return _sweep(
+        "lam",
+        [(degree, float(v)) for v in lam_arr],
+        lam_arr,
+        float(degree),
+        sets,
+        array(x_test),
+        array(y_test),
+    )

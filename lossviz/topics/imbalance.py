@@ -18,12 +18,26 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._constraints import InstanceOf, SequenceOf, validate_params
 from .._kernels import sigmoid
-from .._validation import as_float_array, as_int, as_scalar
 from ..data import make_churn
-from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params
+from ..losses import BCE, LogitLoss, WeightedBCE
+from ..model import check_loss
 from ..optim.newton import minimise
+from ._checks import (
+    FEATURE,
+    HARD_LABELS,
+    LAM,
+    LOSS,
+    MAX_RUNS,
+    MAX_SAMPLES,
+    PARAMS,
+    SEED,
+    array,
+    check_pair,
+    count,
+    real,
+)
 
 __all__ = [
     "ClassMetrics",
@@ -46,6 +60,22 @@ def _hard_labels(y: np.ndarray) -> np.ndarray:
     return y > 0.5
 
 
+def _example_data() -> tuple[np.ndarray, np.ndarray]:
+    return make_imbalanced_churn(200, positive_rate=0.1, seed=0)
+
+
+def _example_fits() -> list[LossFit]:
+    x, y = _example_data()
+    return fit_losses([BCE, WeightedBCE(9.0)], x, y, x, y)
+
+
+@validate_params(
+    {
+        "m": count(2, MAX_SAMPLES, "lossviz.topics._checks.MAX_SAMPLES: ask for fewer samples"),
+        "positive_rate": real(0.0, 1.0, closed="right"),
+        "seed": SEED,
+    }
+)
 def make_imbalanced_churn(
     m: int = 1000, *, positive_rate: float = 0.05, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -82,9 +112,7 @@ def make_imbalanced_churn(
     >>> x.shape, int(y.sum())
     ((200,), 10)
     """
-    m = as_int("m", m, minimum=2)
-    rate = as_scalar("positive_rate", positive_rate, minimum=0.0, strict_minimum=True, maximum=1.0)
-    seed = as_int("seed", seed, minimum=0)
+    rate = positive_rate
     n_pos = round(rate * m)
     if not 1 <= n_pos <= m - 1:
         raise ValueError(
@@ -102,6 +130,7 @@ def make_imbalanced_churn(
     return x[keep], y[keep]
 
 
+@validate_params({"y": HARD_LABELS})
 def balancing_pos_weight(y: ArrayLike) -> float:
     """``n_negative / n_positive``: the ``pos_weight`` that gives both classes equal total weight.
 
@@ -119,13 +148,14 @@ def balancing_pos_weight(y: ArrayLike) -> float:
     >>> balancing_pos_weight([0, 0, 0, 1])
     3.0
     """
-    is_pos = _hard_labels(as_float_array("y", y))
+    is_pos = _hard_labels(array(y))
     n_pos = int(is_pos.sum())
     if n_pos == 0 or n_pos == is_pos.size:
         raise ValueError(f"y must contain both classes, got {n_pos} positives of {is_pos.size}")
     return (is_pos.size - n_pos) / n_pos
 
 
+@validate_params({"y": HARD_LABELS})
 def balancing_alpha(y: ArrayLike) -> float:
     """``n_negative / m``: the focal loss ``alpha`` whose class weights balance the classes.
 
@@ -150,6 +180,7 @@ def balancing_alpha(y: ArrayLike) -> float:
     return pw / (1.0 + pw)
 
 
+@validate_params({"params": PARAMS, "x": FEATURE, "y": HARD_LABELS, "loss": LOSS})
 def class_cost_shares(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: LogitLoss | None = None
 ) -> np.ndarray:
@@ -176,11 +207,18 @@ def class_cost_shares(
     >>> class_cost_shares((0.0, 0.0), [1.0, 2.0, 3.0, 4.0], [0, 0, 0, 1])
     array([0.75, 0.25])
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
+    p = array(params)
+    x_arr, y_arr = check_pair("x", x, "y", y)
     is_pos = _hard_labels(y_arr)
-    losses = check_loss(loss).from_logits(y_arr, p[0] * x_arr + p[1])
-    total = float(losses.sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = check_loss(loss).from_logits(y_arr, p[0] * x_arr + p[1])
+        total = float(losses.sum())
+    if not np.isfinite(total):
+        raise ValueError(
+            f"params = {tuple(float(v) for v in p)} are too large for x"
+            f" (max |x| = {float(np.max(np.abs(x_arr))):g}):"
+            " the losses overflow double precision; use smaller parameters or features"
+        )
     if total == 0.0:
         raise ValueError(f"every loss is zero at params {tuple(p)}: there is no cost to share")
     pos = float(losses[is_pos].sum()) / total
@@ -216,6 +254,9 @@ class ClassMetrics:
     n_predicted_positive: int
 
 
+@validate_params(
+    {"params": PARAMS, "x": FEATURE, "y": HARD_LABELS, "threshold": real(0.0, 1.0, closed="neither")}
+)
 def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: float = 0.5) -> ClassMetrics:
     """Recall, precision and false-positive rate of ``ŷ = σ(w·x + b) >= threshold``.
 
@@ -241,15 +282,13 @@ def class_metrics(params: ArrayLike, x: ArrayLike, y: ArrayLike, *, threshold: f
     >>> m.recall, m.precision, m.false_positive_rate
     (1.0, 1.0, 0.0)
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
+    p = array(params)
+    x_arr, y_arr = check_pair("x", x, "y", y)
     is_pos = _hard_labels(y_arr)
     if is_pos.all() or not is_pos.any():
         raise ValueError("y must contain both classes to score recall and false positives")
-    thr = as_scalar("threshold", threshold, minimum=0.0, strict_minimum=True, maximum=1.0)
-    if thr == 1.0:
-        raise ValueError("threshold must be < 1, got 1.0")
-    pred = sigmoid(p[0] * x_arr + p[1]) >= thr
+    with np.errstate(over="ignore"):  # an infinite logit is a certain prediction: sigma gives 0 or 1
+        pred = sigmoid(p[0] * x_arr + p[1]) >= threshold
     tp = int(np.sum(pred & is_pos))
     n_pred = int(pred.sum())
     return ClassMetrics(
@@ -300,6 +339,20 @@ class LossFit:
         return float(-b / w) if w != 0 else float("inf") if b < 0 else float("-inf")
 
 
+@validate_params(
+    {
+        "losses": SequenceOf(
+            InstanceOf(LogitLoss, "lossviz.BCE or lossviz.WeightedBCE(19.0)", example_factory=lambda: BCE),
+            max_len=MAX_RUNS,
+        ),
+        "x": FEATURE,
+        "y": HARD_LABELS,
+        "x_test": FEATURE,
+        "y_test": HARD_LABELS,
+        "lam": LAM,
+    },
+    example=lambda: dict(zip(("x", "y", "x_test", "y_test"), (*_example_data(), *_example_data()))),
+)
 def fit_losses(
     losses: Sequence[LogitLoss],
     x: ArrayLike,
@@ -337,13 +390,13 @@ def fit_losses(
     >>> bce.metrics.recall < weighted.metrics.recall
     True
     """
-    x_arr, y_arr = check_data(x, y)
-    xt, yt = check_data(x_test, y_test)
-    _hard_labels(y_arr)
-    lam_f = check_lam(lam)
-    losses = list(losses)
-    if not losses:
-        raise ValueError("losses must not be empty")
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    xt, yt = check_pair("x_test", x_test, "y_test", y_test)
+    if yt.all() or not yt.any():
+        raise ValueError(
+            f"y_test must contain both classes to score recall, got {int(yt.sum())} of {yt.size}"
+        )
+    lam_f = lam
     out = []
     for loss in losses:
         loss_f = check_loss(loss)
@@ -359,6 +412,15 @@ def fit_losses(
     return out
 
 
+@validate_params(
+    {
+        "fits": SequenceOf(
+            InstanceOf(LossFit, "an element of fit_losses(...)", example_factory=lambda: _example_fits()[0]),
+            max_len=MAX_RUNS,
+        ),
+        "digits": count(0, 6),
+    }
+)
 def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
     """A plain-text table of :func:`fit_losses`' results, one row per loss.
 
@@ -388,10 +450,6 @@ def format_loss_table(fits: Sequence[LossFit], *, digits: int = 2) -> str:
     bce                              2.4    -5.4      2.2        74     0.0          -    0.0
     weighted_bce(pos_weight=19)      2.5    -2.6      1.0        50     0.7        0.1    0.4
     """
-    fits = list(fits)
-    if not fits or not all(isinstance(f, LossFit) for f in fits):
-        raise TypeError("fits must be a non-empty sequence of LossFit from fit_losses")
-    digits = as_int("digits", digits, minimum=0, maximum=6)
     names = [f.loss.name for f in fits]
     width = max(len("loss"), *(len(n) for n in names))
     head = (

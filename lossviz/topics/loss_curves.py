@@ -21,12 +21,43 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_float_array, as_int, as_scalar
+from .._constraints import MAX_ARRAY_SIZE, Boolean, RealArray, validate_params
+from ..data import make_churn
 from ..losses import LogitLoss
-from ..model import check_data, check_lam, check_loss, check_params, per_sample_losses
+from ..model import check_loss, per_sample_losses
 from ..optim.sgd import TrainResult, minibatch_indices, train
+from ._checks import (
+    FEATURE,
+    LABELS,
+    LAM,
+    LOSS,
+    MAX_UPDATES,
+    PARAMS,
+    SEED,
+    array,
+    check_pair,
+    count,
+    positive,
+    real,
+)
 
 __all__ = ["TrainingLog", "batch_loss_variance", "ema", "epoch_means", "frozen_batch_losses", "training_log"]
+
+#: Most batches :func:`frozen_batch_losses` draws: a million (the lessons draw a few thousand).
+MAX_BATCHES: int = 1_000_000
+
+
+def _example_data() -> dict[str, np.ndarray]:
+    x, y = make_churn(60, seed=0)
+    return {"x": x, "y": y}
+
+
+def _check_entries(what: str, n: float, how: str) -> None:
+    if not n <= MAX_ARRAY_SIZE:
+        raise ValueError(
+            f"{what} is {n:.3g} entries, over the limit of {MAX_ARRAY_SIZE} "
+            f"(lossviz._constraints.MAX_ARRAY_SIZE): {how}"
+        )
 
 
 @dataclass(frozen=True)
@@ -71,6 +102,20 @@ def _batch_rows(m: int, batch_size: int, epochs: int, seed: int, n: int) -> tupl
     return idx[:n], mask[:n]
 
 
+@validate_params(
+    {
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_size": count(1),
+        "lr": positive(),
+        "epochs": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: fewer epochs"),
+        "seed": SEED,
+        "lam": LAM,
+        "params0": PARAMS,
+        "loss": LOSS,
+    },
+    example=_example_data,
+)
 def training_log(
     x: ArrayLike,
     y: ArrayLike,
@@ -116,7 +161,21 @@ def training_log(
     >>> log.batch_loss.shape, log.steps_per_epoch, round(float(log.batch_loss[0]), 4)  # at (0, 0): log 2
     ((20,), 10, 0.6931)
     """
-    x_arr, y_arr = check_data(x, y)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    if batch_size > x_arr.size:
+        raise ValueError(f"batch_size must be <= m = {x_arr.size}, got {batch_size}")
+    per_epoch = -(-x_arr.size // batch_size)
+    if per_epoch * epochs > MAX_UPDATES:
+        raise ValueError(
+            f"epochs x updates per epoch is {epochs} x {per_epoch} = {epochs * per_epoch} updates,"
+            f" over the limit of {MAX_UPDATES} (lossviz.topics._checks.MAX_UPDATES):"
+            " use fewer epochs or a larger batch_size"
+        )
+    _check_entries(
+        f"the log of {per_epoch * epochs} steps x batch_size {batch_size}",
+        float(per_epoch * epochs) * batch_size,
+        "use fewer epochs or a smaller batch_size",
+    )
     run = train(
         x_arr,
         y_arr,
@@ -132,13 +191,31 @@ def training_log(
     n = run.n_updates
     idx, mask = _batch_rows(m, run.batch_size, run.epochs, seed, n)
     before = run.params[:-1]  # the parameters each update starts from
-    z = before[:, :1] * x_arr[idx] + before[:, 1:]
-    per_sample = check_loss(loss).from_logits(y_arr[idx], z)  # (n, B): each step's batch, elementwise
-    logged = np.where(mask, per_sample, 0.0).sum(axis=1) / mask.sum(axis=1)
-    logged = logged + 0.5 * check_lam(lam) * before[:, 0] ** 2
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = before[:, :1] * x_arr[idx] + before[:, 1:]
+        per_sample = check_loss(loss).from_logits(y_arr[idx], z)  # (n, B): each step's batch, elementwise
+        logged = np.where(mask, per_sample, 0.0).sum(axis=1) / mask.sum(axis=1)
+        logged = logged + 0.5 * lam * before[:, 0] ** 2
+    if not np.all(np.isfinite(logged)):
+        raise ValueError(
+            f"the logged loss overflows double precision (lr = {lr:g}, lam = {lam:g}, params0 ="
+            f" {tuple(array(params0).tolist())}): use a smaller lr, lam or params0"
+        )
     return TrainingLog(logged, run.costs[:-1].copy(), -(-m // run.batch_size), run)
 
 
+@validate_params(
+    {
+        "params": PARAMS,
+        "x": FEATURE,
+        "y": LABELS,
+        "batch_size": count(1),
+        "n_batches": count(1, MAX_BATCHES, "lossviz.topics.loss_curves.MAX_BATCHES: draw fewer batches"),
+        "seed": SEED,
+        "loss": LOSS,
+    },
+    example=lambda: {**_example_data(), "batch_size": 5},
+)
 def frozen_batch_losses(
     params: ArrayLike,
     x: ArrayLike,
@@ -181,20 +258,29 @@ def frozen_batch_losses(
     >>> bool(abs(values.mean() - J) < 0.01), bool(values.std() > 0.03)  # right on average, noisy each time
     (True, True)
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
+    p = params
+    x_arr, y_arr = check_pair("x", x, "y", y)
     m = x_arr.size
-    batch_size = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    n_batches = as_int("n_batches", n_batches, minimum=1)
-    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    if batch_size > m:
+        raise ValueError(f"batch_size must be <= m = {m}, got {batch_size}")
+    rng = np.random.default_rng(seed)
     full = m // batch_size  # whole batches per epoch
     epochs = -(-n_batches // full)
+    _check_entries(
+        f"{epochs} permutations of m = {m} samples for n_batches = {n_batches}",
+        float(epochs) * m,
+        "draw fewer batches (n_batches) or use a larger batch_size",
+    )
     perms = np.stack([rng.permutation(m) for _ in range(epochs)])  # one permutation per epoch
     idx = perms[:, : full * batch_size].reshape(-1, batch_size)[:n_batches]
     L = per_sample_losses(p, x_arr, y_arr, loss=loss)
     return L[idx].mean(axis=1)
 
 
+@validate_params(
+    {"params": PARAMS, "x": FEATURE, "y": LABELS, "batch_size": count(1), "loss": LOSS},
+    example=lambda: {**_example_data(), "batch_size": 5},
+)
 def batch_loss_variance(
     params: ArrayLike, x: ArrayLike, y: ArrayLike, batch_size: int, *, loss: LogitLoss | None = None
 ) -> float:
@@ -214,16 +300,30 @@ def batch_loss_variance(
     >>> bool(np.isclose(batch_loss_variance((1.0, -1.0), x, y, 1), L.var()))
     True
     """
-    p = check_params(params)
-    x_arr, y_arr = check_data(x, y)
-    m = x_arr.size
-    B = as_int("batch_size", batch_size, minimum=1, maximum=m)
-    L = per_sample_losses(p, x_arr, y_arr, loss=loss)
+    x_arr, y_arr = check_pair("x", x, "y", y)
+    m, B = x_arr.size, batch_size
+    if m < B:
+        raise ValueError(f"batch_size must be <= m = {m}, got {B}")
+    L = per_sample_losses(params, x_arr, y_arr, loss=loss)
     if m == 1:
         return 0.0
-    return float(L.var() / B * (m - B) / (m - 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        var = float(L.var())
+    if not np.isfinite(var):
+        raise ValueError(
+            f"params = {tuple(array(params).tolist())} are too large for x: the losses' variance overflows"
+            " double precision; use smaller parameters"
+        )
+    return var / B * (m - B) / (m - 1)
 
 
+@validate_params(
+    {
+        "values": RealArray(example_value=[1.0, 2.0, 3.0]),
+        "smoothing": real(0.0, 1.0, closed="left"),
+        "debias": Boolean(),
+    }
+)
 def ema(values: ArrayLike, smoothing: float = 0.9, *, debias: bool = True) -> np.ndarray:
     """Exponential moving average of a logged curve, as TensorBoard's smoothing slider computes it.
 
@@ -252,14 +352,11 @@ def ema(values: ArrayLike, smoothing: float = 0.9, *, debias: bool = True) -> np
     >>> ema([2.0, 4.0], 0.0).tolist()
     [2.0, 4.0]
     """
-    v = as_float_array("values", values)
-    beta = as_scalar("smoothing", smoothing, minimum=0.0, maximum=1.0)
-    if beta >= 1.0:
-        raise ValueError(f"smoothing must be < 1, got {beta}")
-    if not isinstance(debias, (bool, np.bool_)):
-        raise TypeError(f"debias must be a bool, got {debias!r}")
+    v, beta = array(values), smoothing
+    if beta == 0.0:
+        return v.copy()
     out = np.empty_like(v)
-    block = 256 if beta > 0 else v.size or 1
+    block = 256
     powers = beta ** np.arange(block + 1)
     state = 0.0
     for start in range(0, v.size, block):  # a loop over blocks of steps; inside, one closed form
@@ -275,6 +372,10 @@ def ema(values: ArrayLike, smoothing: float = 0.9, *, debias: bool = True) -> np
     return out
 
 
+@validate_params(
+    {"values": RealArray(example_value=[1.0, 2.0, 3.0, 4.0]), "steps_per_epoch": count(1, MAX_ARRAY_SIZE)},
+    example=lambda: {"values": [1.0, 2.0, 3.0, 4.0], "steps_per_epoch": 2},
+)
 def epoch_means(values: ArrayLike, steps_per_epoch: int) -> np.ndarray:
     """The mean of each epoch's logged values: what Keras reports as an epoch's ``loss``.
 
@@ -294,8 +395,7 @@ def epoch_means(values: ArrayLike, steps_per_epoch: int) -> np.ndarray:
     >>> epoch_means([1.0, 3.0, 5.0, 7.0], 2).tolist()
     [2.0, 6.0]
     """
-    v = as_float_array("values", values)
-    k = as_int("steps_per_epoch", steps_per_epoch, minimum=1)
+    v, k = array(values), steps_per_epoch
     if v.size % k:
-        raise ValueError(f"values must hold whole epochs of {k} steps, got {v.size} values")
+        raise ValueError(f"values must hold whole epochs of steps_per_epoch = {k} steps, got {v.size} values")
     return v.reshape(-1, k).mean(axis=1)

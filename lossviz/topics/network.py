@@ -40,9 +40,11 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._constraints import InstanceOf, RealArray, validate_params
 from .._kernels import bce_from_logits, sigmoid
 from .._validation import _short, as_float_array, as_int, as_scalar, check_in_unit_interval
 from ..optim.sgd import run_sgd
+from ._checks import MAX_RUNS, MAX_SAMPLES, MAX_UPDATES, SEED, Checked, count, positive, real
 
 __all__ = [
     "MLP",
@@ -74,6 +76,21 @@ __all__ = [
 _CHUNK_ELEMENTS = 262_144
 
 FEATURE_NAMES: tuple[str, str, str] = ("monthly bill", "tenure", "support calls")
+
+#: Most points per axis of :func:`path_window` (the landscape modules' ``cost_window`` takes 2000).
+MAX_WINDOW: int = 2000
+
+#: Most power iterations of :func:`top_hessian_eigenvalue` (it converges in a few hundred).
+MAX_POWER_ITER: int = 100_000
+
+#: Most network evaluations one :func:`cost_slice` or :func:`cost_along_segment` may make
+#: (grid points x samples): a 101 x 101 slice on 300 samples is 3e6.
+MAX_SLICE_EVALUATIONS: int = 500_000_000
+
+#: Most digits :func:`format_spread` rounds to (past 15 a double has no more).
+MAX_DIGITS: int = 15
+
+_ANY_ARRAY = RealArray(ndim=None, example_value=[0.1, 0.2, 0.3])
 
 
 # --- Data --------------------------------------------------------------------------------------------
@@ -127,6 +144,14 @@ def _churn_logit(bill: np.ndarray, tenure: np.ndarray, calls: np.ndarray) -> np.
     )
 
 
+@validate_params(
+    {
+        "m_train": count(2, MAX_SAMPLES, "lossviz.topics._checks.MAX_SAMPLES: ask for fewer samples"),
+        "m_held_out": count(1, MAX_SAMPLES, "lossviz.topics._checks.MAX_SAMPLES: ask for fewer samples"),
+        "seed": SEED,
+    },
+    example=lambda: {"m_train": 40, "m_held_out": 20},
+)
 def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int = 0) -> ChurnFeatures:
     """Churn-like data with three features and a nonlinear true rule, for the network.
 
@@ -163,9 +188,6 @@ def make_network_churn(m_train: int = 300, m_held_out: int = 2000, *, seed: int 
     >>> data.x_train.mean(axis=0).round(12) + 0.0, data.x_train.std(axis=0).round(12)
     (array([0., 0., 0.]), array([1., 1., 1.]))
     """
-    m_train = as_int("m_train", m_train, minimum=2)
-    m_held_out = as_int("m_held_out", m_held_out, minimum=1)
-    seed = as_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     n = m_train + m_held_out
     bill = np.clip(rng.normal(70.0, 25.0, n), 20.0, 150.0)
@@ -206,6 +228,17 @@ class Layers(NamedTuple):
     """``(R,)``: the output unit's bias."""
 
 
+#: Most parameters an :class:`MLP` may have (its Hessian is then 8 TB: the course's have 11 to 21).
+MAX_NETWORK_PARAMS: int = 100_000
+
+
+@validate_params(
+    {
+        "n_inputs": count(1, MAX_NETWORK_PARAMS, "lossviz.topics.network.MAX_NETWORK_PARAMS: fewer inputs"),
+        "n_hidden": count(1, MAX_NETWORK_PARAMS, "lossviz.topics.network.MAX_NETWORK_PARAMS: fewer units"),
+    },
+    example=lambda: {"n_inputs": 3, "n_hidden": 2},
+)
 @dataclass(frozen=True)
 class MLP:
     """A one-hidden-layer network ``z = w₂·tanh(W₁x + b₁) + b₂``, ``ŷ = σ(z)``, with flat parameters.
@@ -239,6 +272,12 @@ class MLP:
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_inputs", as_int("n_inputs", self.n_inputs, minimum=1))
         object.__setattr__(self, "n_hidden", as_int("n_hidden", self.n_hidden, minimum=1))
+        if self.n_params > MAX_NETWORK_PARAMS:
+            raise ValueError(
+                f"n_inputs = {self.n_inputs} and n_hidden = {self.n_hidden} give {self.n_params} parameters,"
+                f" over the limit of {MAX_NETWORK_PARAMS} (lossviz.topics.network.MAX_NETWORK_PARAMS):"
+                " use fewer inputs or hidden units"
+            )
 
     @property
     def n_params(self) -> int:
@@ -372,6 +411,20 @@ def _dz(y: np.ndarray, z: np.ndarray) -> np.ndarray:
 # --- The problem: network + data + penalty ------------------------------------------------------------
 
 
+def _example_network_data() -> dict[str, object]:
+    data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    return {"mlp": MLP(3, 2), "x": data.x_train, "y": data.y_train}
+
+
+@validate_params(
+    {
+        "mlp": InstanceOf(MLP, "MLP(3, 2)", example_factory=lambda: MLP(3, 2)),
+        "x": RealArray(ndim=2, example_value=[[0.1, 0.2, 0.3], [0.3, 0.1, 0.2]]),
+        "y": RealArray(lo=0.0, hi=1.0, example_value=[0.0, 1.0]),
+        "lam": real(0.0, None),
+    },
+    example=_example_network_data,
+)
 @dataclass(frozen=True, eq=False)
 class NetworkProblem:
     """An :class:`MLP` on a data set: objective ``J(θ) + λ/2·Σ w²`` (weights only), its gradient and HVPs.
@@ -588,6 +641,43 @@ class NetworkProblem:
 # --- Directions and slices ----------------------------------------------------------------------------
 
 
+def _example_problem(held_out: bool = False) -> NetworkProblem:
+    data = make_network_churn(m_train=40, m_held_out=20, seed=0)
+    if held_out:
+        return NetworkProblem(MLP(3, 2), data.x_held_out, data.y_held_out)
+    return NetworkProblem(MLP(3, 2), data.x_train, data.y_train, lam=0.01)
+
+
+PROBLEM = InstanceOf(NetworkProblem, "NetworkProblem(MLP(3, 2), x, y)", example_factory=_example_problem)
+HELD_OUT = InstanceOf(
+    NetworkProblem,
+    "NetworkProblem(MLP(3, 2), x_held_out, y_held_out)",
+    example_factory=lambda: _example_problem(True),
+)
+NET = InstanceOf(MLP, "MLP(3, 2)", example_factory=lambda: MLP(3, 2))
+_PARAMS = RealArray(ndim=None, example_value=[0.1] * 11)
+
+
+def _checked_as_is(name: str, value: object) -> object:
+    RealArray(example_value=[1, 0])(name, value)  # refuses strings, None, nan, ...; the value keeps its ints
+    return value
+
+
+_CHECKED_AS_IS = Checked(
+    _checked_as_is,
+    "a permutation of range(n_hidden)",
+    example_factory=lambda: [1, 0],
+    bad=(("a string", "10"),),
+)
+
+
+def _example_params() -> dict[str, object]:
+    return {"params": MLP(3, 2).init_params(0)}
+
+
+@validate_params(
+    {"mlp": NET, "params": _PARAMS, "n_directions": count(1, 1000), "seed": SEED}, example=_example_params
+)
 def filter_normalised_directions(
     mlp: MLP, params: ArrayLike, *, n_directions: int = 2, seed: int = 0
 ) -> np.ndarray:
@@ -629,8 +719,7 @@ def filter_normalised_directions(
     theta = mlp.check_params(params)
     if theta.ndim != 1:
         raise ValueError(f"params must have shape ({mlp.n_params},), got shape {theta.shape}")
-    n_directions = as_int("n_directions", n_directions, minimum=1)
-    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     raw = rng.standard_normal((n_directions, mlp.n_params))
     out = np.zeros_like(raw)
     for block in mlp.filters:  # a handful of blocks, each vectorised over directions
@@ -672,6 +761,9 @@ class TrajectoryPlane(NamedTuple):
         return self.centre + c @ self.directions
 
 
+@validate_params(
+    {"path": RealArray(ndim=2, example_value=[[0.0, 0.0, 0.0], [1.0, 0.5, 0.0], [2.0, 0.0, 1.0]])}
+)
 def trajectory_plane(path: ArrayLike) -> TrajectoryPlane:
     """The first two principal directions of a path through parameter space, and the path projected.
 
@@ -720,6 +812,13 @@ def trajectory_plane(path: ArrayLike) -> TrajectoryPlane:
     return TrajectoryPlane(P[-1].copy(), directions, offsets @ directions.T, s[:2] ** 2 / total)
 
 
+@validate_params(
+    {
+        "coords": RealArray(shape=(None, 2), example_value=[[0.0, 0.0], [1.0, 2.0]]),
+        "n": count(2, MAX_WINDOW, "lossviz.topics.network.MAX_WINDOW: fewer points per axis"),
+        "margin": real(0.0, 100.0),
+    }
+)
 def path_window(coords: ArrayLike, *, n: int = 51, margin: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
     """Grid steps for a slice that frames a projected path, with a margin on every side.
 
@@ -745,11 +844,29 @@ def path_window(coords: ArrayLike, *, n: int = 51, margin: float = 0.2) -> tuple
     c = as_float_array("coords", coords, ndim=2)
     if c.shape[1] != 2:
         raise ValueError(f"coords must have shape (k, 2), got {c.shape}")
-    n = as_int("n", n, minimum=2)
-    margin = as_scalar("margin", margin, minimum=0.0)
     lo, hi = c.min(axis=0), c.max(axis=0)
     pad = margin * np.where(hi > lo, hi - lo, 1.0)
     return np.linspace(lo[0] - pad[0], hi[0] + pad[0], n), np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
+
+
+def _check_evaluations(what: str, n_points: int, problem: NetworkProblem) -> None:
+    work = n_points * problem.m
+    if work > MAX_SLICE_EVALUATIONS:
+        raise ValueError(
+            f"{what} is {n_points} points x m = {problem.m} samples = {work} network evaluations,"
+            f" over the limit of {MAX_SLICE_EVALUATIONS} (lossviz.topics.network.MAX_SLICE_EVALUATIONS):"
+            " use a coarser grid"
+        )
+
+
+def _too_far(names: str) -> ValueError:
+    return ValueError(f"{names} reach parameters past float range: use smaller values")
+
+
+def _finite(values: np.ndarray, names: str) -> np.ndarray:
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"the objective overflows at the parameters {names} reach: use smaller values")
+    return values
 
 
 def _check_problem(problem: object) -> NetworkProblem:
@@ -765,6 +882,15 @@ def _centre(problem: NetworkProblem, params: ArrayLike, name: str) -> np.ndarray
     return theta
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "centre": _PARAMS,
+        "directions": RealArray(ndim=2, example_value=[[0.1] * 11, [0.0, 0.1] + [0.0] * 9]),
+        "alphas": RealArray(max_size=MAX_WINDOW, example_value=[-1.0, 0.0, 1.0]),
+        "betas": RealArray(max_size=MAX_WINDOW, example_value=[-1.0, 0.0, 1.0]),
+    }
+)
 def cost_slice(
     problem: NetworkProblem, centre: ArrayLike, directions: ArrayLike, alphas: ArrayLike, betas: ArrayLike
 ) -> np.ndarray:
@@ -809,16 +935,28 @@ def cost_slice(
         raise ValueError(f"directions must have shape (2, {problem.n_params}), got shape {D.shape}")
     a = as_float_array("alphas", alphas)
     b = as_float_array("betas", betas)
+    _check_evaluations("alphas x betas", a.size * b.size, problem)
     out = np.empty((b.size, a.size))
     rows = problem._chunk(a.size * problem.m)  # grid rows per chunk: bounded memory
     for start in range(0, b.size, rows):  # a loop over chunks of rows, not over points
         beta = b[start : start + rows, None, None]
-        grid = theta + beta * D[1] + a[None, :, None] * D[0]  # (rows, nα, p)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grid = theta + beta * D[1] + a[None, :, None] * D[0]  # (rows, nα, p)
+        if not np.all(np.isfinite(grid)):
+            raise _too_far("alphas, betas or directions")
         values = problem.objective_rows(grid.reshape(-1, problem.n_params))
         out[start : start + rows] = values.reshape(-1, a.size)
-    return out
+    return _finite(out, "alphas, betas or directions")
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "start": _PARAMS,
+        "end": _PARAMS,
+        "ts": RealArray(max_size=MAX_WINDOW * MAX_WINDOW, example_value=[0.0, 0.5, 1.0]),
+    }
+)
 def cost_along_segment(
     problem: NetworkProblem, start: ArrayLike, end: ArrayLike, ts: ArrayLike
 ) -> np.ndarray:
@@ -852,9 +990,23 @@ def cost_along_segment(
     a = _centre(problem, start, "start")
     b = _centre(problem, end, "end")
     t = as_float_array("ts", ts)
-    return problem.objective_rows(a + t[:, None] * (b - a))
+    _check_evaluations("ts", t.size, problem)
+    with np.errstate(over="ignore", invalid="ignore"):
+        points = a + t[:, None] * (b - a)
+    if not np.all(np.isfinite(points)):
+        raise _too_far("ts, start or end")
+    return _finite(problem.objective_rows(points), "ts, start or end")
 
 
+@validate_params(
+    {
+        "mlp": NET,
+        "params": _PARAMS,
+        "perm": _CHECKED_AS_IS,
+        "signs": RealArray(none_ok=True, example_value=[1, -1]),
+    },
+    example=_example_params,
+)
 def permute_hidden_units(
     mlp: MLP, params: ArrayLike, perm: ArrayLike, signs: ArrayLike | None = None
 ) -> np.ndarray:
@@ -915,6 +1067,7 @@ def permute_hidden_units(
 # --- Sharpness ----------------------------------------------------------------------------------------
 
 
+@validate_params({"problem": PROBLEM, "params": _PARAMS})
 def full_hessian(problem: NetworkProblem, params: ArrayLike) -> np.ndarray:
     """The ``(p, p)`` Hessian of the objective at one point, column by column from HVPs (small nets).
 
@@ -978,6 +1131,15 @@ class Sharpness:
     converged: np.ndarray
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "params": _PARAMS,
+        "rtol": real(0.0, 1.0, closed="right"),
+        "max_iter": count(1, MAX_POWER_ITER, "lossviz.topics.network.MAX_POWER_ITER: a looser rtol"),
+        "seed": SEED,
+    }
+)
 def top_hessian_eigenvalue(
     problem: NetworkProblem, params: ArrayLike, *, rtol: float = 1e-6, max_iter: int = 3000, seed: int = 0
 ) -> Sharpness:
@@ -1017,9 +1179,7 @@ def top_hessian_eigenvalue(
     """
     problem = _check_problem(problem)
     P = np.atleast_2d(problem.mlp.check_params(params))
-    rtol = as_scalar("rtol", rtol, minimum=0.0, strict_minimum=True, maximum=1.0)
-    max_iter = as_int("max_iter", max_iter, minimum=1)
-    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     R, p = P.shape
     V = rng.standard_normal((R, p))
     V /= np.linalg.norm(V, axis=1, keepdims=True)
@@ -1084,6 +1244,10 @@ class Endpoints:
     params: np.ndarray
 
 
+@validate_params(
+    {"problem": PROBLEM, "held_out": HELD_OUT, "params": _PARAMS, "seed": SEED},
+    example=lambda: {"params": MLP(3, 2).init_params([0, 1])},
+)
 def describe_endpoints(
     problem: NetworkProblem, held_out: NetworkProblem, params: ArrayLike, *, seed: int = 0
 ) -> Endpoints:
@@ -1135,6 +1299,12 @@ def describe_endpoints(
     )
 
 
+@validate_params(
+    {
+        "a": RealArray(min_size=2, example_value=[1.0, 2.0, 3.0]),
+        "b": RealArray(min_size=2, example_value=[1.0, 3.0, 2.0]),
+    }
+)
 def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
     """Spearman's rank correlation of two samples (ties get their average rank).
 
@@ -1171,6 +1341,12 @@ def rank_correlation(a: ArrayLike, b: ArrayLike) -> float:
     return round(float(rx @ ry / np.sqrt((rx @ rx) * (ry @ ry))), 15)
 
 
+@validate_params(
+    {
+        "values": RealArray(example_value=[0.1, 0.2, 0.3]),
+        "digits": count(0, MAX_DIGITS, "a double has no more digits"),
+    }
+)
 def format_spread(values: ArrayLike, digits: int = 3) -> str:
     """``"median [lower quartile, upper quartile] (min … max)"`` of a sample, rounded.
 
@@ -1189,8 +1365,7 @@ def format_spread(values: ArrayLike, digits: int = 3) -> str:
     >>> format_spread([0.1, 0.2, 0.3, 0.4, 0.5], digits=2)
     '0.3 [0.2, 0.4] (0.1 … 0.5)'
     """
-    v = as_float_array("values", values)
-    digits = as_int("digits", digits, minimum=0)
+    v = np.asarray(values)
     lo, q1, med, q3, hi = (float(np.round(q, digits)) for q in np.percentile(v, [0, 25, 50, 75, 100]))
     return f"{med:g} [{q1:g}, {q3:g}] ({lo:g} … {hi:g})"
 
@@ -1287,6 +1462,20 @@ def _compare(
     return BatchComparison(batch_sizes, ends[0], ends[1])
 
 
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "held_out": HELD_OUT,
+        "params0": RealArray(ndim=2, example_value=[[0.1] * 11, [0.2] * 11]),
+        "lr": positive(),
+        "n_updates": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: fewer updates"),
+        "seeds": RealArray(max_size=MAX_RUNS, example_value=[0, 1]),
+        "small": count(1),
+        "large": count(1, none_ok=True),
+        "seed": SEED,
+    },
+    example=lambda: {"lr": 0.5, "n_updates": 5, "small": 4},
+)
 def compare_batch_sizes(
     problem: NetworkProblem,
     held_out: NetworkProblem,
@@ -1350,13 +1539,47 @@ def compare_batch_sizes(
     seed_arr = np.asarray(seeds)
     if seed_arr.shape != (P0.shape[0],):
         raise ValueError(f"seeds must have one seed per start, shape ({P0.shape[0]},), got {seed_arr.shape}")
-    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
-    n_updates = as_int("n_updates", n_updates, minimum=1)
-    small = as_int("small", small, minimum=1, maximum=problem.m)
-    large = problem.m if large is None else as_int("large", large, minimum=1, maximum=problem.m)
+    if seed_arr.dtype.kind == "f" and not np.all(seed_arr == np.round(seed_arr)):
+        raise TypeError(f"seeds must be integers, got {_short(seed_arr.tolist())}")
+    seed_arr = seed_arr.astype(np.int64)
+    if np.any(seed_arr < 0):
+        raise ValueError(f"seeds must be >= 0, got {int(seed_arr[seed_arr < 0][0])}")
+    for name, b in (("small", small), ("large", large)):
+        if b is not None and b > problem.m:
+            raise ValueError(f"{name} must be <= m = {problem.m}, got {b}")
+    large = problem.m if large is None else large
+    _check_network_updates(2 * P0.shape[0], n_updates, max(small, large), problem)
     return _compare(problem, held_out, (P0, P0), (small, large), lr, n_updates, seed_arr, seed)
 
 
+def _example_comparison() -> BatchComparison:
+    problem, held_out = _example_problem(), _example_problem(True)
+    starts = problem.mlp.init_params([0, 1])
+    return compare_batch_sizes(problem, held_out, starts, lr=0.5, n_updates=5, seeds=[0, 1], small=4)
+
+
+def _check_network_updates(runs: int, n_updates: int, batch: int, problem: NetworkProblem) -> None:
+    work = float(runs) * n_updates * batch * problem.n_params
+    if work > MAX_SLICE_EVALUATIONS * 10:
+        raise ValueError(
+            f"{runs} runs x n_updates {n_updates} x batch {batch} x {problem.n_params} parameters"
+            f" is {work:.3g} multiply-adds, over the limit of {MAX_SLICE_EVALUATIONS * 10:g} (10 x"
+            " lossviz.topics.network.MAX_SLICE_EVALUATIONS): use fewer updates or starts"
+        )
+
+
+@validate_params(
+    {
+        "problem": PROBLEM,
+        "held_out": HELD_OUT,
+        "comparison": InstanceOf(
+            BatchComparison, "compare_batch_sizes(...)", example_factory=_example_comparison
+        ),
+        "lr": positive(),
+        "n_updates": count(1, MAX_UPDATES, "lossviz.topics._checks.MAX_UPDATES: fewer updates"),
+        "seed": SEED,
+    }
+)
 def polish(
     problem: NetworkProblem,
     held_out: NetworkProblem,
@@ -1399,9 +1622,8 @@ def polish(
     problem = _check_problem(problem)
     if not isinstance(comparison, BatchComparison):
         raise TypeError(f"comparison must be a BatchComparison, got {_short(comparison)}")
-    lr = as_scalar("lr", lr, minimum=0.0, strict_minimum=True)
-    n_updates = as_int("n_updates", n_updates, minimum=1)
     R = comparison.small.params.shape[0]
+    _check_network_updates(2 * R, n_updates, problem.m, problem)
     done = _compare(
         problem,
         held_out,

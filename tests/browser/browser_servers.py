@@ -282,15 +282,44 @@ def start_lab(root: Path, state: Path) -> Server:
     return _start("jupyterlab", command, root=root, state=state, env=env, cwd=root, port=port, token=token)
 
 
+def start_notebook(root: Path, state: Path) -> Server:
+    """Jupyter Notebook 7 serving ``root``, on 127.0.0.1, a free port and a fresh token.
+
+    Notebook 7 is built from JupyterLab's parts: it reads the same user settings (no news, no
+    update checks, every cell kept in the DOM) and shows a notebook at ``notebooks/<name>``.
+    """
+    env = isolated_env(state)
+    settings = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings"
+    for rel, values in LAB_USER_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    token = secrets.token_hex(24)
+    env["JUPYTER_TOKEN"] = token  # not on the command line, where `ps` would show it
+    port = free_port()
+    command = [
+        str(BIN / "jupyter"),
+        "notebook",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    return _start("notebook", command, root=root, state=state, env=env, cwd=root, port=port, token=token)
+
+
 def start_voila(root: Path, state: Path) -> Server:
     """Voilà serving the folder ``root`` with the settings of ``make present``.
 
-    ``make present`` runs ``voila explorer.ipynb`` in ``dashboards/``, where ``voila.json`` asks for
-    127.0.0.1 and a token. Here Voilà runs in ``root`` (a copy of ``dashboards/``), so it reads the
-    same ``voila.json``; the token comes from ``JUPYTER_TOKEN`` and the port is fixed so that the
-    tests know it. The folder is served rather than one notebook, so that the infrastructure's
-    scaffold notebook can be opened from the same server; each notebook is at
-    ``voila/render/<name>``.
+    ``make present`` (``tools/present.py``) runs Voilà on the folder in ``dashboards/``, where
+    ``voila.json`` asks for 127.0.0.1 and a token and culls idle kernels. Here Voilà runs in
+    ``root`` (a copy of ``dashboards/``), so it reads the same ``voila.json``; the token comes
+    from ``JUPYTER_TOKEN`` and the port is fixed so that the tests know it. The folder is served
+    rather than one notebook, so that the infrastructure's scaffold notebook can be opened from
+    the same server; each notebook is at ``voila/render/<name>``.
     """
     if not (root / "voila.json").is_file():
         raise FileNotFoundError(f"{root / 'voila.json'} is missing: the dashboards' Voilà settings")

@@ -71,7 +71,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             tr.write_line(url)
     drags = config.stash.get(_DRAGS, [])
     if drags:
-        tr.section("browser: a drag across a 61-stop slider (goal: every stop painted, lag <= 50 ms)")
+        tr.section("browser: a drag across a slider (goal: every stop painted, lag <= 50 ms)")
         tr.write_line(
             f"{'where':<12} {'what':<34} {'painted/crossed':>16} {'behind':>7} {'lag ms':>7} {'drag ms':>8}"
         )
@@ -276,6 +276,22 @@ def lab_server(browser_state):
     yield server
     leftovers = server.stop()
     assert not leftovers, f"kernels outlived JupyterLab and were killed: {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def notebook_server(browser_state):
+    """Jupyter Notebook 7 on a temporary, empty folder; tests write their notebooks into it.
+
+    Stopped at the end of the session; kernels that outlive it are ended by their process id.
+    """
+    from browser_servers import start_notebook
+
+    root = browser_state / "notebook-root"
+    root.mkdir()
+    server = start_notebook(root, browser_state / "notebook-state")
+    yield server
+    leftovers = server.stop()
+    assert not leftovers, f"kernels outlived Notebook 7 and were killed: {leftovers}"
 
 
 @pytest.fixture(scope="session")

@@ -53,3 +53,25 @@ def test_dashboard_takes_typed_values(dashboard):
         assert float(slider.shown()) == pytest.approx(float(value)), name
     assert output_problems(explorer.page) == []
     assert guard.problems() == []
+
+
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_dashboard_each_slider_timed_and_dragged(
+    dpr, new_page, voila_server, voila_tool_urls, record_latency, record_drag
+):
+    # issue 11: key press -> picture painted per slider at ratio 1 and 2, beside the IntSlider +
+    # ipympl scaffold in the same run, and a drag per slider; measured, not asserted.
+    from browser_servers import SCAFFOLD
+    from test_browser_lab import measure_explorer, measure_scaffold
+
+    page, guard = new_page(tool_urls=voila_tool_urls, device_scale_factor=dpr)
+    page.goto(voila_server.url(f"voila/render/{DASHBOARD}"), wait_until="domcontentloaded")
+    explorer = Explorer(page)
+    explorer.wait_rendered()
+    measure_explorer(explorer, "Voilà", dpr, record_latency, record_drag)
+    assert output_problems(page) == []
+    scaffold, _ = new_page(tool_urls=voila_tool_urls, device_scale_factor=dpr)
+    scaffold.goto(voila_server.url(f"voila/render/{SCAFFOLD}"), wait_until="domcontentloaded")
+    scaffold.locator(".scaffold-root").wait_for(timeout=120_000)
+    measure_scaffold(scaffold, "Voilà", dpr, record_latency)
+    assert guard.problems() == []

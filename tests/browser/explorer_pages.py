@@ -1,0 +1,164 @@
+"""Timing the explorers (lossviz.interactive.CostExplorer) in a page: every slider, and drags.
+
+The explorer's picture is a LayeredCanvas: its layers' canvas logs each paint (``__lvLog``) with
+the key (batch size | learning rate) and stamp it shows and whether it is *current* -- every layer
+showing the kernel's data for the sliders' values now. A change is timed from the key press to the
+first paint and to the last one (``browser_pages.change``), and checked: once the picture has
+settled, it is current (the right state, not a stale frame). A drag is measured from the log:
+stops crossed (the slider's aria values while the pointer was down), stops painted (distinct
+states shown meanwhile), and the lag from the release to the last paint.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from browser_pages import CHANGE_TIMEOUT_MS, QUIET_MS, Change, Explorer, Slider
+from playwright.sync_api import Locator
+
+LAYERS = "canvas.lossviz-canvas-layers"
+
+_CURRENT = r"""
+(root) => {
+  const c = root.querySelector('canvas.lossviz-canvas-layers');
+  return !!(c && c.__lvCanvas && c.__lvCanvas.current());
+}
+"""
+
+_WATCH_DRAG = r"""
+(handle) => {
+  const seen = [];
+  const note = () => seen.push({t: performance.now(), v: handle.getAttribute('aria-valuenow')});
+  const observer = new MutationObserver(note);
+  observer.observe(handle, {attributes: true, attributeFilter: ['aria-valuenow']});
+  window.__lvDrag = {seen, observer, down: null, up: null};
+  document.addEventListener('pointerdown', () => { window.__lvDrag.down = performance.now(); },
+                            {capture: true, once: true});
+  document.addEventListener('pointerup', () => { window.__lvDrag.up = performance.now(); },
+                            {capture: true, once: true});
+}
+"""
+
+# After the release: wait until the picture is current and has not painted for `quiet` ms.
+_DRAG_RESULT = r"""
+async ([root, quiet, timeout]) => {
+  const canvas = root.querySelector('canvas.lossviz-canvas-layers');
+  const drag = window.__lvDrag;
+  drag.observer.disconnect();
+  const start = performance.now();
+  let ok = false;
+  while (performance.now() - start < timeout) {
+    const log = canvas.__lvLog || [];
+    const lastPaint = log.filter(e => e.painted).map(e => e.t).reduce((a, b) => Math.max(a, b), -Infinity);
+    if (canvas.__lvCanvas.current() && performance.now() - lastPaint >= quiet) { ok = true; break; }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  const log = canvas.__lvLog || [];
+  const during = log.filter(e => e.painted && e.t >= drag.down && e.t <= drag.up);
+  const crossed = new Set(drag.seen.filter(s => s.t >= drag.down && s.t <= drag.up).map(s => s.v));
+  const states = new Set(during.map(e => `${e.key}#${e.token}`));
+  const after = log.filter(e => e.painted && e.t > drag.up).map(e => e.t);
+  const lag = after.length ? Math.max(...after) - drag.up : 0;
+  return {ok, crossed: crossed.size, painted: Math.min(states.size, crossed.size), lag,
+          dragMs: drag.up - drag.down, paints: during.length};
+}
+"""
+
+
+@dataclass(frozen=True)
+class ExplorerDrag:
+    """A drag of one explorer slider across its track, and what the picture did."""
+
+    crossed: int  # stops the slider passed while the pointer was down
+    painted: int  # distinct states the picture showed meanwhile (at most ``crossed``)
+    lag_ms: float  # release -> the last paint (the picture current and still); 0 if none was needed
+    behind: int  # stops not painted during the drag (crossed - painted)
+    drag_ms: float
+
+
+def is_current(root: Locator) -> bool:
+    """Whether the explorer's picture shows the kernel's data for the sliders' values now."""
+    return bool(root.evaluate(_CURRENT))
+
+
+_DIAGNOSE = r"""
+(root) => {
+  const c = root.querySelector('canvas.lossviz-canvas-layers');
+  const s = c.__lvCanvas.state();
+  return {key: s.key, token: s.token, version: s.version, log: (c.__lvLog || []).slice(-4),
+          live: c.__lvCanvas.liveStamps ? c.__lvCanvas.liveStamps() : null};
+}
+"""
+
+
+def wait_current(root: Locator, timeout_ms: float = CHANGE_TIMEOUT_MS) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        root.page.wait_for_function(_CURRENT, arg=root.element_handle(), polling=20, timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        state = root.evaluate(_DIAGNOSE)
+        raise AssertionError(f"the picture never showed the kernel's state: {state}") from None
+
+
+def sweep_slider(explorer: Explorer, name: str, n: int) -> list[Change]:
+    """``n`` keyboard steps of slider ``name`` down from its top (End first); each must change the
+    picture and end with it current."""
+    slider: Slider = explorer.sliders[name]
+    changes = []
+    if not slider.at_max():
+        changes.append(slider.press("End"))
+    while len(changes) < n:
+        if slider.at_min():
+            changes.append(slider.press("End"))
+            continue
+        changes.append(slider.step(up=False))
+        wait_current(explorer.root)
+    for c in changes:
+        assert c.changed, f"{c.what}: the picture did not change"
+    assert is_current(explorer.root), f"{name}: the settled picture is not the kernel's for these values"
+    return changes
+
+
+#: Seconds the explorer is left alone at the slider's start before a drag (a person looks first;
+#: the kernel prefetches meanwhile).
+IDLE_BEFORE_DRAG_S = 2.0
+
+
+def drag_slider(
+    explorer: Explorer, name: str, seconds: float = 1.0, moves_per_second: int = 60
+) -> ExplorerDrag:
+    """Drag slider ``name`` from its start to the end of its track, paced like a hand, after
+    ``IDLE_BEFORE_DRAG_S`` at the start."""
+    slider = explorer.sliders[name]
+    page = explorer.page
+    slider.press("Home")
+    wait_current(explorer.root)
+    time.sleep(IDLE_BEFORE_DRAG_S)
+    handle = slider.handle
+    track = slider.widget.locator(".noUi-target").first
+    slider.widget.scroll_into_view_if_needed()
+    hb, tb = handle.bounding_box(), track.bounding_box()
+    x0, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+    x1 = tb["x"] + tb["width"] + 8
+    handle.evaluate(_WATCH_DRAG)
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    steps = max(2, int(seconds * moves_per_second))
+    start = time.perf_counter()
+    for i in range(1, steps + 1):
+        page.mouse.move(x0 + (x1 - x0) * i / steps, y)
+        pause = start + i / moves_per_second - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+    page.mouse.up()
+    result = page.evaluate(_DRAG_RESULT, [explorer.root.element_handle(), QUIET_MS, CHANGE_TIMEOUT_MS])
+    assert result["ok"], f"{name}: after the drag the picture never became the kernel's: {result}"
+    return ExplorerDrag(
+        crossed=result["crossed"],
+        painted=result["painted"],
+        lag_ms=result["lag"],
+        behind=result["crossed"] - result["painted"],
+        drag_ms=result["dragMs"],
+    )
