@@ -202,7 +202,8 @@ class PolyLogistic:
         "lam": LAM,
         "tol": real(0.0, MAX_TOL, closed="right"),
         "max_iter": count(1, 10_000, "use lam > 0 rather than more iterations"),
-    }
+    },
+    raises=(RuntimeError,),  # Newton ran out of iterations: documented under Raises
 )
 def fit_poly_logistic(
     x: ArrayLike, y: ArrayLike, degree: int, lam: float = 0.0, *, tol: float = 1e-9, max_iter: int = 200
