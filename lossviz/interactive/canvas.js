@@ -249,6 +249,27 @@ function keyText(model, trait) {
   return v === null || v === undefined ? "null" : String(v);
 }
 
+// The keys a slider's thumb (noUiSlider) takes. Notebook 7 runs its shortcuts in the capture
+// phase of the document's keydown (JupyterLab in the bubbling phase, after the thumb): in command
+// mode the arrows on a focused thumb match notebook:move-cursor-* and its heading commands, which
+// stop the event before it reaches the thumb. Lumino skips an event whose default is prevented and
+// noUiSlider does not look, so a capturing listener on the window -- which runs before the
+// document's -- prevents the default of these keys on a thumb inside this picture's explorer
+// (.lossviz-explorer): the thumb gets them first, as in JupyterLab. Returns its disposer.
+const THUMB_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown",
+                            "Home", "End"]);
+
+function guardSliderKeys(el) {
+  const onKey = (e) => {
+    const t = e.target;
+    if (!THUMB_KEYS.has(e.key) || !(t instanceof Element) || !t.classList.contains("noUi-handle")) return;
+    const explorer = el.closest(".lossviz-explorer");
+    if (explorer && explorer.contains(t)) e.preventDefault();
+  };
+  window.addEventListener("keydown", onKey, true);
+  return () => window.removeEventListener("keydown", onKey, true);
+}
+
 async function render({ model, el, host }) {
   const disposers = [];
   const on = (target, name, fn) => { target.on(name, fn); disposers.push(() => target.off(name, fn)); };
@@ -278,6 +299,7 @@ async function render({ model, el, host }) {
   stage.append(img, layers);
   root.append(stage, errorLine);
   el.appendChild(root);
+  disposers.push(guardSliderKeys(el));
 
   // -- state ---------------------------------------------------------------------------------
   let geometry = null;   // the committed geometry (that of the background shown)
