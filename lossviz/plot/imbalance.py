@@ -237,7 +237,16 @@ def minority_scores(
     ax.set_xticks(k, _wrap(names), fontsize="small")
     ax.set_ylim(0, 1.15)
     ax.set_ylabel("on held-out data")
-    ax.legend(loc="upper left", ncols=3)
+    # small and packed, so that its three entries stay inside a narrow axes (the explorer's)
+    ax.legend(
+        loc="upper center",
+        ncols=3,
+        fontsize="small",
+        handlelength=1.2,
+        columnspacing=0.8,
+        handletextpad=0.4,
+        borderaxespad=0.3,
+    )
     return ax
 
 
