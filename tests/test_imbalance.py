@@ -316,7 +316,9 @@ def test_explorer_static_picture_fits_the_column_and_keeps_its_text_inside(rate,
 
     from lossviz.plot.style import COLUMN_PX
 
-    ex = lv.interactive.ImbalanceExplorer(positive_rate=rate, gamma=gamma)
+    with matplotlib.rc_context():
+        lv.plot.use_course_style()  # the lessons' style
+        ex = lv.interactive.ImbalanceExplorer(positive_rate=rate, gamma=gamma)
     try:
         png = ex.canvas.static_png()
         width = struct.unpack(">I", png[16:20])[0]
@@ -333,5 +335,8 @@ def test_explorer_static_picture_fits_the_column_and_keeps_its_text_inside(rate,
         for left, right in itertools.pairwise(ticks):
             assert left.x1 <= right.x0, (left, right)
         assert ticks[-1].x1 <= page.x1
+        notes = sorted((t.get_window_extent(renderer) for t in ex.ax_bars.texts), key=lambda b: b.x0)
+        for left, right in itertools.pairwise(notes):  # the bars' value labels, side by side
+            assert left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0, (left, right)
     finally:
         ex.close()

@@ -595,8 +595,8 @@ async function render({ model, el, host }) {
   const report = () => {
     resizeTimer = null;
     if (disposed) return;
-    const width = Math.floor(el.getBoundingClientRect().width);
     const dpr = window.devicePixelRatio || 1;
+    const width = Math.min(Math.floor(el.getBoundingClientRect().width), fitWidth());
     if (width <= 0) return;
     const now = performance.now();
     const [before, last] = [reported[reported.length - 2], reported[reported.length - 1]];
@@ -609,9 +609,28 @@ async function render({ model, el, host }) {
     model.set("dpr", dpr);
     model.save_changes();
   };
+  // Present mode (fit_height): the widest picture whose height fits in the window with what is
+  // above and below it on the page (its aspect is that of the background shown).
+  const fitWidth = () => {
+    if (!model.get("fit_height") || !geometry || !geometry.height) return Infinity;
+    const r = el.getBoundingClientRect();
+    const picture = stage.getBoundingClientRect().height;
+    let bottom = r.bottom; // of what follows the picture on the page (not its ancestors)
+    for (const e of document.body.querySelectorAll("*")) {
+      const pos = el.compareDocumentPosition(e);
+      if (!(pos & Node.DOCUMENT_POSITION_FOLLOWING) || (pos & Node.DOCUMENT_POSITION_CONTAINED_BY)) continue;
+      const b = e.getBoundingClientRect();
+      if (b.height > 0 && b.bottom > bottom) bottom = b.bottom;
+    }
+    const room = window.innerHeight - (r.top + window.scrollY) - (bottom - r.bottom) -
+      (r.height - picture) - 2;
+    return Math.max(240, Math.floor((room * geometry.width) / geometry.height));
+  };
   const soon = () => { if (resizeTimer) clearTimeout(resizeTimer); resizeTimer = setTimeout(report, RESIZE_DEBOUNCE_MS); };
   const observer = new ResizeObserver(soon);
   observer.observe(el);
+  window.addEventListener("resize", soon);
+  disposers.push(() => window.removeEventListener("resize", soon));
   let media = null;
   const watchRatio = () => {
     if (media) media.removeEventListener("change", onRatio);
