@@ -55,6 +55,34 @@ def _sent(pic, monkeypatch):
 # --- geometry: the browser's mapping is matplotlib's transData ----------------------------------
 
 
+def test_zoom_scales_the_figure_as_a_whole_and_fit_height_goes_to_the_browser(closing):
+    # present mode (issue 11): the text grows with the width taken; the layout stays the figure's
+    fig, ax = _figure()
+    ax.set_title("t", fontsize=8)
+    pic = _new(fig, closing, zoom=True, fit_height=True)
+    assert pic.fit_height is True
+    assert pic.geometry["px_per_pt"] == pytest.approx(100 / 72)
+    assert pic.geometry["min_text_pt"] == pytest.approx(8)
+    box = dict(pic.geometry["axes"][0])
+    pic.css_width = 800
+    pic.dpr = 2.0
+    g = pic.geometry
+    assert (g["width"], g["height"]) == (1600, 1200)
+    assert g["px_per_pt"] == pytest.approx(100 / 72 * 2 * 2)  # twice as wide, at ratio 2
+    for key in ("left", "top", "width", "height"):  # the same layout, four times the pixels
+        assert g["axes"][0][key] == pytest.approx(4 * box[key])
+    assert Image.open(io.BytesIO(pic.static_png())).size == (400, 300)  # the figure's own size
+    plain = _new(_figure()[0], closing)
+    plain.css_width = 800
+    assert plain.fit_height is False
+    assert plain.geometry["px_per_pt"] == pytest.approx(100 / 72)  # laid out again, fonts kept
+    for bad in ("yes", 1, None):
+        with pytest.raises(TypeError, match="zoom must be True or False"):
+            LayeredCanvas(_figure()[0], zoom=bad)
+        with pytest.raises(TypeError, match="fit_height must be True or False"):
+            LayeredCanvas(_figure()[0], fit_height=bad)
+
+
 @pytest.mark.parametrize("dpr", [1.0, 1.5, 2.0])
 @pytest.mark.parametrize(
     "scales", [("linear", "linear"), ("log", "linear"), ("linear", "log"), ("log", "log")]

@@ -307,3 +307,38 @@ def test_explorer_refuses_bad_slider_values_and_keeps_working(bad):
 def test_explorer_rejects_rates_off_its_slider():
     with pytest.raises(ValueError, match="positive_rate must be one of"):
         lv.interactive.ImbalanceExplorer(positive_rate=0.07)
+
+
+@pytest.mark.parametrize(("rate", "gamma"), [(0.05, 2.0), (0.2, 5.0)])
+def test_explorer_static_picture_fits_the_column_and_keeps_its_text_inside(rate, gamma):
+    # issue 11: the stored PNG is at most the column's width (tests/test_figures.py), and the
+    # bars' legend and tick labels stay inside the picture and do not overlap
+    import itertools
+    import struct
+
+    from lossviz.plot.style import COLUMN_PX
+
+    with matplotlib.rc_context():
+        lv.plot.use_course_style()  # the lessons' style
+        ex = lv.interactive.ImbalanceExplorer(positive_rate=rate, gamma=gamma)
+    try:
+        png = ex.canvas.static_png()
+        width = struct.unpack(">I", png[16:20])[0]
+        assert width <= COLUMN_PX, width
+        metadata = ex._repr_mimebundle_()[1]
+        assert metadata["image/png"]["width"] <= COLUMN_PX
+        fig = ex.fig
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        legend = ex.ax_bars.get_legend().get_window_extent(renderer)
+        assert page.x0 <= legend.x0 and legend.x1 <= page.x1, (legend, page)
+        assert ex.ax_bars.bbox.x0 <= legend.x0 and legend.x1 <= ex.ax_bars.bbox.x1
+        ticks = [t.get_window_extent(renderer) for t in ex.ax_bars.get_xticklabels()]
+        for left, right in itertools.pairwise(ticks):
+            assert left.x1 <= right.x0, (left, right)
+        assert ticks[-1].x1 <= page.x1
+        notes = sorted((t.get_window_extent(renderer) for t in ex.ax_bars.texts), key=lambda b: b.x0)
+        for left, right in itertools.pairwise(notes):  # the bars' value labels, side by side
+            assert left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0, (left, right)
+    finally:
+        ex.close()

@@ -328,8 +328,13 @@ class Explorer:
     _closed = False
 
     def _make_canvas(self, fig: Any, *, present: bool = False, **kwargs: Any) -> LayeredCanvas:
-        """The persistent picture: as wide as the column (at most ``COLUMN_WIDTH``), or the page."""
+        """The persistent picture: as wide as the column (at most ``COLUMN_WIDTH``), or, with
+        ``present``, as large as the page allows (its width, and the window's height) with the
+        figure zoomed as a whole, so that its text grows with the screen."""
         kwargs.setdefault("max_width", None if present else COLUMN_WIDTH)
+        if present:
+            kwargs.setdefault("zoom", True)
+            kwargs.setdefault("fit_height", True)
         self.canvas = LayeredCanvas(fig, **kwargs)
         self.readout = widgets.HTML()
         self.readout.add_class("lossviz-readout")

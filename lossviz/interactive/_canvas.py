@@ -351,6 +351,16 @@ def _coordinates(name: str, value: Any) -> np.ndarray:
     return arr
 
 
+def _smallest_text_pt(fig: Figure) -> float | None:
+    """The smallest font size (points) of the figure's visible, non-empty texts; None if none."""
+    sizes = [
+        float(t.get_fontsize())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+    ]
+    return min(sizes) if sizes else None
+
+
 def _sizes_buffer(name: str, sizes: Any, n: int) -> bytes:
     arr = as_float_array(f"{name}: sizes", sizes)
     if arr.size == 1:
@@ -427,6 +437,13 @@ class LayeredCanvas(anywidget.AnyWidget):
     frame_context : sequence of widgets, optional
         Widgets whose values the frames depend on but are not keyed by: a change of one of
         them in the browser makes every frame stale at once, before the kernel knows.
+    zoom : bool, default False
+        For present mode: the figure keeps the layout of its own size and is rendered larger or
+        smaller as a whole, text and lines included (by default the figure is laid out again at
+        the width taken and its fonts keep their size in pixels).
+    fit_height : bool, default False
+        For present mode: the browser also keeps the picture within the window's height (the
+        width it reports is cut so that the page does not scroll because of the picture).
 
     Examples
     --------
@@ -473,6 +490,8 @@ class LayeredCanvas(anywidget.AnyWidget):
     # Reported by the browser: the container's width (CSS px) and the device pixel ratio.
     css_width = traitlets.Int(0).tag(sync=True)
     dpr = traitlets.Float(1.0).tag(sync=True)
+    # Present mode: the browser also bounds the width it reports by the window's height.
+    fit_height = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -485,7 +504,13 @@ class LayeredCanvas(anywidget.AnyWidget):
         max_width: int | None = None,
         frame_keys: Sequence[widgets.Widget] = (),
         frame_context: Sequence[widgets.Widget] = (),
+        zoom: bool = False,
+        fit_height: bool = False,
     ) -> None:
+        for name, flag in (("zoom", zoom), ("fit_height", fit_height)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {flag!r}")
+        self._zoom = bool(zoom)
         self._fig = _check_figure(fig)
         self._base_dpi = float(fig.dpi)
         w_in, h_in = fig.get_size_inches()
@@ -508,7 +533,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
         self._bases: dict[tuple, Any] = {}  # pixels kept under redraw(only=...), by size and artists
         self._closed = False
-        super().__init__(frame_keys=keys, frame_context=context, frame_traits=traits)
+        super().__init__(
+            frame_keys=keys, frame_context=context, frame_traits=traits, fit_height=bool(fit_height)
+        )
         try:
             for name, artist in (layers or {}).items():
                 self.add_layer(name, artist)
@@ -873,8 +900,11 @@ class LayeredCanvas(anywidget.AnyWidget):
         self, width: int, height: int, ratio: float, only: Sequence[Any] | None = None
     ) -> tuple[bytes, dict]:
         fig = self._fig
-        render_dpi = self._base_dpi * ratio
-        fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
+        # zoom: the figure keeps its natural width in inches and the dpi grows with the width
+        scale = width / self._natural[0] if self._zoom else 1.0
+        render_dpi = self._base_dpi * scale * ratio
+        inches = (width / scale / self._base_dpi, height / scale / self._base_dpi)
+        fig.set_size_inches(*inches)
         try:
             fig.set_dpi(render_dpi)
             canvas = fig.canvas
@@ -889,7 +919,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             png = _encode_png(rgba)
         finally:
             fig.set_dpi(self._base_dpi)
-            fig.set_size_inches(width / self._base_dpi, height / self._base_dpi)
+            fig.set_size_inches(*inches)
         return png, geometry
 
     def _render_over_base(self, canvas: FigureCanvasAgg, state: tuple, only: list[Any]) -> None:
@@ -946,6 +976,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             "height": int(height_px),
             "ratio": float(ratio),
             "px_per_pt": float(dpi / 72.0),
+            "min_text_pt": _smallest_text_pt(self._fig),
             "container": int(self.css_width),
             "axes": axes,
         }

@@ -249,6 +249,27 @@ function keyText(model, trait) {
   return v === null || v === undefined ? "null" : String(v);
 }
 
+// The keys a slider's thumb (noUiSlider) takes. Notebook 7 runs its shortcuts in the capture
+// phase of the document's keydown (JupyterLab in the bubbling phase, after the thumb): in command
+// mode the arrows on a focused thumb match notebook:move-cursor-* and its heading commands, which
+// stop the event before it reaches the thumb. Lumino skips an event whose default is prevented and
+// noUiSlider does not look, so a capturing listener on the window -- which runs before the
+// document's -- prevents the default of these keys on a thumb inside this picture's explorer
+// (.lossviz-explorer): the thumb gets them first, as in JupyterLab. Returns its disposer.
+const THUMB_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown",
+                            "Home", "End"]);
+
+function guardSliderKeys(el) {
+  const onKey = (e) => {
+    const t = e.target;
+    if (!THUMB_KEYS.has(e.key) || !(t instanceof Element) || !t.classList.contains("noUi-handle")) return;
+    const explorer = el.closest(".lossviz-explorer");
+    if (explorer && explorer.contains(t)) e.preventDefault();
+  };
+  window.addEventListener("keydown", onKey, true);
+  return () => window.removeEventListener("keydown", onKey, true);
+}
+
 async function render({ model, el, host }) {
   const disposers = [];
   const on = (target, name, fn) => { target.on(name, fn); disposers.push(() => target.off(name, fn)); };
@@ -278,6 +299,7 @@ async function render({ model, el, host }) {
   stage.append(img, layers);
   root.append(stage, errorLine);
   el.appendChild(root);
+  disposers.push(guardSliderKeys(el));
 
   // -- state ---------------------------------------------------------------------------------
   let geometry = null;   // the committed geometry (that of the background shown)
@@ -573,8 +595,8 @@ async function render({ model, el, host }) {
   const report = () => {
     resizeTimer = null;
     if (disposed) return;
-    const width = Math.floor(el.getBoundingClientRect().width);
     const dpr = window.devicePixelRatio || 1;
+    const width = Math.min(Math.floor(el.getBoundingClientRect().width), fitWidth());
     if (width <= 0) return;
     const now = performance.now();
     const [before, last] = [reported[reported.length - 2], reported[reported.length - 1]];
@@ -587,9 +609,28 @@ async function render({ model, el, host }) {
     model.set("dpr", dpr);
     model.save_changes();
   };
+  // Present mode (fit_height): the widest picture whose height fits in the window with what is
+  // above and below it on the page (its aspect is that of the background shown).
+  const fitWidth = () => {
+    if (!model.get("fit_height") || !geometry || !geometry.height) return Infinity;
+    const r = el.getBoundingClientRect();
+    const picture = stage.getBoundingClientRect().height;
+    let bottom = r.bottom; // of what follows the picture on the page (not its ancestors)
+    for (const e of document.body.querySelectorAll("*")) {
+      const pos = el.compareDocumentPosition(e);
+      if (!(pos & Node.DOCUMENT_POSITION_FOLLOWING) || (pos & Node.DOCUMENT_POSITION_CONTAINED_BY)) continue;
+      const b = e.getBoundingClientRect();
+      if (b.height > 0 && b.bottom > bottom) bottom = b.bottom;
+    }
+    const room = window.innerHeight - (r.top + window.scrollY) - (bottom - r.bottom) -
+      (r.height - picture) - 2;
+    return Math.max(240, Math.floor((room * geometry.width) / geometry.height));
+  };
   const soon = () => { if (resizeTimer) clearTimeout(resizeTimer); resizeTimer = setTimeout(report, RESIZE_DEBOUNCE_MS); };
   const observer = new ResizeObserver(soon);
   observer.observe(el);
+  window.addEventListener("resize", soon);
+  disposers.push(() => window.removeEventListener("resize", soon));
   let media = null;
   const watchRatio = () => {
     if (media) media.removeEventListener("change", onRatio);

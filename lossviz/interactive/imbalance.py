@@ -21,7 +21,7 @@ from .. import plot
 from .._kernels import sigmoid
 from .._validation import as_int, as_scalar
 from ..losses import BCE, FocalLoss, LogitLoss, WeightedBCE
-from ..plot.imbalance import _jitter, _wrap
+from ..plot.imbalance import _bar_text, _jitter, _wrap
 from ..topics.imbalance import (
     LossFit,
     balancing_alpha,
@@ -64,7 +64,7 @@ class ImbalanceExplorer(Explorer):
         Initial γ.
     seed : int, default 0
         Seed of the training pool; the held-out pool uses ``seed + 1``.
-    figsize : (float, float), default (10, 4)
+    figsize : (float, float), default (9, 3.8)
         The picture's proportions (it takes the column's width, at most 900 px).
     present : bool, default False
         For projectors and Voilà: the picture takes the whole width of the page.
@@ -92,7 +92,7 @@ class ImbalanceExplorer(Explorer):
         positive_rate: float = 0.05,
         gamma: float = 2.0,
         seed: int = 0,
-        figsize: Sequence[float] = (10.0, 4.0),
+        figsize: Sequence[float] = (9.0, 3.8),
         present: bool = False,
     ) -> None:
         import ipywidgets as widgets
@@ -115,7 +115,7 @@ class ImbalanceExplorer(Explorer):
         self.fits = [self._fit(loss) for loss in self._losses()]
 
         fig = Figure(figsize=size, dpi=100, layout="constrained")
-        self.ax_fit, self.ax_bars = fig.subplots(1, 2, width_ratios=(1.25, 1))
+        self.ax_fit, self.ax_bars = fig.subplots(1, 2, width_ratios=(0.85, 1))
         plot.fitted_probabilities(self.x, self.y, self.fits, ax=self.ax_fit)
         plot.minority_scores(self.fits, ax=self.ax_bars)
         self.ax_fit.set_xlim(*self._x_range)
@@ -235,7 +235,7 @@ class ImbalanceExplorer(Explorer):
                 bars.patches[k].set_height(height)
                 note = self.ax_bars.texts[j * n + k]  # bar_label's annotations, in bar order
                 note.xy = (note.xy[0], height)
-                note.set_text("n/a" if v is None else f"{v:.2f}")
+                note.set_text(_bar_text(v))
         self.ax_bars.set_xticks(range(n), _wrap([f.loss.name for f in self.fits]), fontsize="small")
         self._title()
 

@@ -211,7 +211,7 @@ def minority_scores(
     flags that are churners, the false-positive rate (FPR) the share of the non-churners
     it flags. The three bars are neutral greys told apart by their fill and hatch (they
     are measures, not roles). A precision that is undefined (nothing predicted positive)
-    is drawn as 0 and labelled "n/a".
+    is drawn as 0 and labelled "n/a"; the others are labelled with two decimals (".66").
 
     Parameters
     ----------
@@ -263,14 +263,36 @@ def minority_scores(
             label=key.replace("_", " "),
             **style,
         )
-        ax.bar_label(
-            bars, labels=["n/a" if v is None else f"{v:.2f}" for v in vals], fontsize="x-small", padding=1
-        )
+        ax.bar_label(bars, labels=[_bar_text(v) for v in vals], fontsize="small", padding=1)
     ax.set_xticks(k, _wrap(names), fontsize="small")
     ax.set_ylim(0, 1.15)
     ax.set_ylabel("on held-out data")
-    ax.legend(loc="upper left", ncols=3)
+    # small and packed, so that its three entries stay inside a narrow axes (the explorer's)
+    ax.legend(
+        loc="upper center",
+        ncols=3,
+        fontsize="small",
+        handlelength=1.2,
+        columnspacing=0.8,
+        handletextpad=0.4,
+        borderaxespad=0.3,
+    )
     return ax
+
+
+def _bar_text(value: float | None) -> str:
+    """A bar's label: two decimals without the leading zero (".66"), so that it stays within its
+    bar at a legible size; "n/a" for an undefined value.
+
+    Examples
+    --------
+    >>> [_bar_text(v) for v in (0.6612, 0.0, 1.0, None)]
+    ['.66', '.00', '1.00', 'n/a']
+    """
+    if value is None:
+        return "n/a"
+    text = f"{value:.2f}"
+    return text[1:] if text.startswith("0.") else text
 
 
 def _wrap(names: list[str]) -> list[str]:

@@ -185,12 +185,6 @@ def test_home_and_end_move_the_slider_and_the_picture(explorer, css):
     assert [p for p in guard.problems() if p not in tool_problems] == []
 
 
-@pytest.mark.xfail(
-    reason="Notebook 7.6 stops ArrowLeft/ArrowRight in the capture phase before they reach a slider's "
-    "thumb in an output (End, Home and PageUp get through); the explorer base has to make the arrows "
-    "reach its sliders (issue 11, item 1)",
-    strict=False,
-)
 @pytest.mark.parametrize("css", ["lossviz-lr", "lossviz-batch-size"])
 def test_arrow_keys_move_the_slider_and_the_picture(explorer, css):
     page, guard, root, tool_problems = explorer

@@ -13,9 +13,10 @@ and 1920 x 1080, and each must:
   2.5 m high screen is 4.5 cm, legible from about 15 m (letters of 1 cm per 3.5 m of distance is
   the usual rule for presentations). The page's text is measured as rendered; a key figure's
   text from the size its ``<img>`` is shown at and the smallest font the figure drew
-  (``data-min-text-px``, from ``dashboards/key_figures.py``). The explorers' pictures are
-  matplotlib canvases whose text the page cannot measure: their font sizes are reported, not
-  asserted here;
+  (``data-min-text-px``, from ``dashboards/key_figures.py``); an explorer's picture (a
+  ``LayeredCanvas`` in present mode, zoomed to fill the page) from its geometry: the smallest font
+  its figure drew (``min_text_pt``) times the CSS pixels per point it was rendered at, times the
+  scale it is shown at;
 * show no error (no traceback or widget that failed, no console error, no request to other hosts).
 
 A screenshot of every page at both sizes is saved under pytest's temporary folder, and its path
@@ -71,6 +72,14 @@ _MEASURE = r"""
       if (px < minPx) out.small.push(`figure ${pic.className}: smallest text ${px.toFixed(1)} px`);
     }
   }
+  for (const c of document.querySelectorAll('#rendered_cells canvas.lossviz-canvas-layers')) {
+    const g = c.__lvCanvas && c.__lvCanvas.state().geometry;
+    if (!g || !g.min_text_pt || !visible(c)) continue;
+    const shown = c.getBoundingClientRect().width / (g.width / g.ratio);
+    const px = g.min_text_pt * g.px_per_pt / g.ratio * shown;
+    out.smallest_figure = Math.min(out.smallest_figure, px);
+    if (px < minPx) out.small.push(`explorer picture: smallest text ${px.toFixed(1)} px`);
+  }
   const walker = document.createTreeWalker(document.querySelector('#rendered_cells') || document.body,
                                            NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -99,7 +108,10 @@ _RENDERED = r"""
         .some(e => e.textContent.trim().startsWith('Loading widget...'))) return false;
   const pics = Array.from(root.querySelectorAll('img, canvas'));
   if (selector !== '.lossviz-home-grid' && pics.length === 0) return false;
-  return pics.every(p => p.getBoundingClientRect().width > 0 &&
+  // an explorer's picture has settled at the size it reported (present mode may resize it once)
+  const settled = Array.from(root.querySelectorAll('canvas.lossviz-canvas-layers'))
+    .every(c => c.__lvCanvas && c.__lvCanvas.state().settled);
+  return settled && pics.every(p => p.getBoundingClientRect().width > 0 &&
                          (p.tagName !== 'IMG' || (p.complete && p.naturalWidth > 0)));
 }
 """
