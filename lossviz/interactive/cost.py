@@ -67,7 +67,9 @@ _RUN_CACHE = 4096
 #: time: every change starts again from the new stop), and learning rates per slice.
 PREFETCH_LR_RADIUS = 64
 PREFETCH_BATCH_RADIUS = 32
-PREFETCH_LAM_RADIUS = 2
+#: λ stops each side: each sends a background once, and the browser keeps
+#: _canvas.MAX_FRAME_BACKGROUNDS of them (2·3 neighbours and the current one fit).
+PREFETCH_LAM_RADIUS = 3
 _PREFETCH_LRS_PER_SLICE = 4
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
 PREFETCH_DELAY = 0.03
@@ -344,9 +346,8 @@ class CostExplorer(Explorer):
             fig,
             present=bool(present),
             layers=self._layer_artists,
-            frame_keys=[self.batch_size, self.lr],
+            frame_keys=[self.batch_size, self.lr, self.lam],
             frame_context=[
-                self.lam,
                 self.update,
                 self.x_axis,
                 self.optimizer,
@@ -982,8 +983,8 @@ class CostExplorer(Explorer):
         """The slices of a prefetch, nearest stops first.
 
         ``(batch size, learning rates)``: one engine call; ``("lam", λ)``: the runs and the
-        background for a λ stop nearby (λ is not a frame key -- the browser waits for the kernel --
-        but the kernel then has all it needs).
+        background for a λ stop nearby, sent as a frame with that background (the browser
+        switches both without a kernel round trip).
         """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
@@ -1002,21 +1003,27 @@ class CostExplorer(Explorer):
         plan.extend(sizes[4 * (len(lrs) // _PREFETCH_LRS_PER_SLICE + 1) :])
         return plan
 
-    def _prefetch_lam(self, lam: float, settings: tuple) -> int:
-        """The runs at λ for the current batch size and learning rate, and that λ's background."""
+    def _prefetch_lam(self, lam: float, settings: tuple, token: str) -> int:
+        """The frame at λ for the current batch size and learning rate, over that λ's background."""
         lr = float(self.lr.value)
         other = (lam, *settings[1:])
-        runs = [self._compute(k, [lr], other)[0] for k in self._sizes().values()]
-        ytop = self._y_top(runs, self._minimum(lam)[1])
+        runs = dict(zip(_RUNS, (self._compute(k, [lr], other)[0] for k in self._sizes().values())))
+        J_star = self._minimum(lam)[1]
+        ytop = self._y_top(list(runs.values()), J_star)
         if ytop != self._ytop:
             return 0  # another y-range: a full render, left for when it is asked for
+        label = (self.batch_size.label, self.lr.label, self.lam._label(lam))
+        if self.canvas.frame_key(label) in self.canvas._frames:
+            return 0  # sent already for these settings (the browser holds it)
+        key = self._background_key(lam, ytop)
         now = float(self.lam.value)
         self._set_lam(lam, mark=False)
         try:
-            self.canvas.prerender(cache_key=self._background_key(lam, ytop), only=self._landscape_artists())
+            self.canvas.prerender(cache_key=key, only=self._landscape_artists())
         finally:
             self._set_lam(now, mark=False)
-        return 0
+        frames = {label: self._layer_data(runs, J_star)}
+        return len(frames) if self.canvas.add_frames(frames, token=token, background=key) else 0
 
     def _frames_for(
         self, batch_size: int, lrs: Sequence[float], settings: tuple
@@ -1037,7 +1044,7 @@ class CostExplorer(Explorer):
             runs = {name: self._runs[(size, l_, *settings)] for name, (size, l_) in wanted.items()}
             if self._y_top(list(runs.values()), J_star) != self._ytop:
                 continue  # another y-range: another background; the kernel draws it
-            label = (self.batch_size._label(kk), self.lr._label(lr))
+            label = (self.batch_size._label(kk), self.lr._label(lr), self.lam.label)
             if self.canvas.frame_key(label) in self.canvas._frames:
                 continue  # sent already for these settings (the browser holds it)
             frames[label] = self._layer_data(runs, J_star)
@@ -1065,10 +1072,13 @@ class CostExplorer(Explorer):
         if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
             return 0
         if batch_size == "lam":
-            return self._prefetch_lam(float(lrs), settings)
+            return self._prefetch_lam(float(lrs), settings, token)
         self._compute(batch_size, lrs, settings)
         frames = self._frames_for(batch_size, lrs, settings)
-        if frames and self.canvas.add_frames(frames, token=token):
+        background = self._background_key(settings[0], self._ytop)
+        if frames:  # the live background, cached under its key (after a resize it is not)
+            self.canvas.prerender(cache_key=background, only=self._landscape_artists())
+        if frames and self.canvas.add_frames(frames, token=token, background=background):
             return len(frames)
         return 0
 
