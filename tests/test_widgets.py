@@ -427,6 +427,22 @@ def test_lam_frames_carry_the_background_the_kernel_shows_there(explorer, monkey
     assert all(e["background"] in backgrounds for c in frame_msgs for e in c["entries"])
 
 
+def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
+    ex = explorer
+    ex._prefetch_plan()
+    values = ex.lam._options_values
+    ex.lam.value = values[5]
+    ex._prefetch_plan()  # λ moved up: the next stops up first, λ before anything else
+    ex.lam.value = values[6]
+    plan = ex._prefetch_plan()
+    assert plan[:2] == [("lam", values[7]), ("lam", values[5])]
+    ex.lr.value = ex.lr._options_values[ex.lr.index - 1]  # the learning rate moved down
+    plan = ex._prefetch_plan()
+    assert plan[0][0] == 1 and plan[0][1][0] == ex.lr._options_values[ex.lr.index - 1]
+    rows = [lrs for size, lrs in plan if size == int(ex.batch_size.value)]
+    assert sorted(v for lrs in rows for v in lrs) == sorted(ex.lr.neighbours(len(ex.lr._options_values)))
+
+
 def test_lam_frames_are_stamped_and_bounded(explorer):
     ex = explorer
     ex.prefetch()

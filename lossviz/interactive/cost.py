@@ -71,6 +71,8 @@ PREFETCH_BATCH_RADIUS = 32
 #: _canvas.MAX_FRAME_BACKGROUNDS of them (2·3 neighbours and the current one fit).
 PREFETCH_LAM_RADIUS = 3
 _PREFETCH_LRS_PER_SLICE = 4
+#: Batch sizes (one run each) prefetched after each slice of learning rates.
+_PREFETCH_SIZES_PER_SLICE = 2
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
 PREFETCH_DELAY = 0.03
 #: Seconds a change from the browser waits for the next one (merged into one refresh).
@@ -95,6 +97,25 @@ def _batch_stops(m: int) -> list[int]:
     if m >= 2:
         stops.add(m // 2)
     return sorted(s for s in stops if 1 <= s <= m)
+
+
+def _ahead(slider: Any, radius: int, direction: int) -> list[Any]:
+    """The stops within ``radius`` of a slider's current one, nearest first; at each distance the
+    one in ``direction`` (+1 up, -1 down, 0 either: lower first) first.
+
+    Examples
+    --------
+    >>> from lossviz.interactive._base import StopSlider
+    >>> s = StopSlider([1, 2, 5, 10, 20], 5, cast=float, lo=1, hi=20)
+    >>> _ahead(s, 2, 0), _ahead(s, 2, +1)
+    ([2, 10, 1, 20], [10, 2, 20, 1])
+    """
+    near = slider.neighbours(radius)
+    if direction <= 0:
+        return near
+    values = list(slider._options_values)
+    i = slider.index
+    return sorted(near, key=lambda v: (abs(values.index(v) - i), values.index(v) < i))
 
 
 def _as_batch_size(value: Any) -> int:
@@ -337,6 +358,8 @@ class CostExplorer(Explorer):
         self._suspended = False
         self._pending: dict[str, Any] = {}
         self._prefetch_generation = 0
+        self._plan_at: tuple[int, ...] | None = None  # the sliders' indices at the last plan
+        self._moving: tuple[str, int] | None = None  # the slider moved last and its direction
         self.auto_prefetch = True
         self._current: dict[str, _Run] = {}
         self._ytop = 0.0
@@ -988,19 +1011,42 @@ class CostExplorer(Explorer):
         """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
+        at = (self.batch_size.index, self.lr.index, self.lam.index)
+        if self._plan_at is not None and at != self._plan_at:
+            moved = [i for i in range(3) if at[i] != self._plan_at[i]]
+            if len(moved) == 1:
+                i = moved[0]
+                self._moving = (("batch_size", "lr", "lam")[i], 1 if at[i] > self._plan_at[i] else -1)
+            else:
+                self._moving = None
+        self._plan_at = at
+        direction = dict([self._moving]) if self._moving else {}
         plan: list[tuple[Any, Any]] = []
-        lrs = self.lr.neighbours(PREFETCH_LR_RADIUS)
-        lams = [("lam", float(v)) for v in self.lam.neighbours(PREFETCH_LAM_RADIUS)]
-        sizes = [(int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)]
+        lrs = _ahead(self.lr, PREFETCH_LR_RADIUS, direction.get("lr", 0))
+        lams = [("lam", float(v)) for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))]
+        sizes = [
+            (int(kk), [lr])
+            for kk in _ahead(self.batch_size, PREFETCH_BATCH_RADIUS, direction.get("batch_size", 0))
+        ]
+        if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
+            plan.extend(lams[:2])
+            lams = lams[2:]
+        per = _PREFETCH_SIZES_PER_SLICE
+        n_chunks = 0
         for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
             if j == 0:  # after the nearest learning rates, the nearest λ stops
                 plan.extend(lams[:2])
-            plan.extend(sizes[4 * j : 4 * j + 4])  # and batch sizes, outwards with the learning rates
-            if j == 0:
+            # batch sizes outwards with the learning rates, few at a time: the whole learning-rate
+            # row (what a drag of it needs) comes early, and a batch-size drag finds its frames too
+            plan.extend(sizes[per * j : per * j + per])
+            if j == 1:
                 plan.extend(lams[2:])
-        plan.extend(sizes[4 * (len(lrs) // _PREFETCH_LRS_PER_SLICE + 1) :])
+            n_chunks = j + 1
+        plan.extend(sizes[per * n_chunks :])
+        if n_chunks < 2:  # (a slider of few stops)
+            plan.extend(lams[2 if n_chunks else 0 :])
         return plan
 
     def _prefetch_lam(self, lam: float, settings: tuple, token: str) -> int:
