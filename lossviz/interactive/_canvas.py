@@ -14,7 +14,9 @@ Three more things make it quick and robust:
   its new value is there, the canvas shows it at once, without a kernel round trip. A frame
   carries a stamp -- a version number that Python bumps whenever settings outside the key
   change, and the values of the *context* widgets -- so a frame computed for other settings is
-  never shown.
+  never shown. A frame may be drawn over its own background (``add_frames(..., background=)``,
+  e.g. the landscape for another λ): that PNG is sent once, the browser keeps the last
+  :data:`MAX_FRAME_BACKGROUNDS` decoded and shows background and layers together.
 * **Pointer events.** A click or a drag on an axes reaches Python as data coordinates
   (:meth:`LayeredCanvas.on_pointer`), e.g. to move a start point.
 * **Errors stay visible.** An exception in a callback wrapped by :meth:`LayeredCanvas.guarded`

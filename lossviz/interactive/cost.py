@@ -11,9 +11,10 @@ It is an :class:`~lossviz.interactive._base.Explorer` on a
   the legend -- into a PNG at the screen's pixel ratio, cached per λ (and per y-range, x-axis
   and number of updates); the browser draws the paths, the curves and the markers from float32
   buffers;
-* after each change the runs for the neighbouring stops of batch size and learning rate are
-  computed in short slices on the kernel's event loop (messages get through between them)
-  and sent as frames: the browser switches to them without a kernel round trip, and a version
+* after each change the runs for the neighbouring stops of batch size, learning rate and λ are
+  computed in short slices on the kernel's event loop (messages get through between them),
+  the stops ahead of the slider moved last first, and sent as frames: the browser switches to
+  them without a kernel round trip (a λ frame brings its background, sent once), and a version
   stamp makes a frame for other settings impossible to show;
 * each change recomputes only what it changes (a batch-size change: one run), and every run is
   cached.
