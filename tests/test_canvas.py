@@ -349,6 +349,65 @@ def test_a_new_view_gets_the_frames_held(closing, monkeypatch):
     assert [e["key"] for e in sent[-1][0]["entries"]] == [""]
 
 
+def test_frames_keyed_by_lam_carry_a_background_sent_once(closing, monkeypatch):
+    fig, ax = _figure()
+    lam = widgets.SelectionSlider(options=[("0", 0.0), ("0.1", 0.1), ("1", 1.0)], value=0.1)
+    seed = widgets.IntSlider(value=0, max=9)
+    title = ax.set_title("")
+    pic = _new(
+        fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[lam], frame_context=[seed]
+    )
+    sent = _sent(pic, monkeypatch)
+    with pytest.raises(ValueError, match="no background cached under 'lam=1'"):
+        pic.add_frames({"1": {"line": ([0, 1], [1, 1])}}, background="lam=1")
+    assert sent == [] and pic.frame_count == 0  # refused: nothing sent, nothing kept
+    title.set_text("λ = 1")
+    pic.prerender(cache_key="lam=1", only=[title])
+    title.set_text("")
+    token = pic.frame_token()
+    assert pic.add_frames({"1": {"line": ([0, 1], [1, 1])}}, token=token, background="lam=1")
+    assert pic.add_frames({"1": {"line": ([0, 1], [1, 0])}}, token=token, background="lam=1")
+    kinds = [c["kind"] for c, _ in sent]
+    assert kinds == ["background", "frames", "frames"]  # the PNG once, before the frames naming it
+    bg, (png,) = sent[0]
+    bid = pic.frame_background("1")
+    assert bg["id"] == bid == bg["geometry"]["background"] and png[:4] == b"\x89PNG"
+    assert sent[1][0]["entries"][0]["background"] == bid
+    # what the kernel then shows at λ = 1, drawn from the same cache entry: the same picture, by name
+    title.set_text("λ = 1")
+    pic.redraw(cache_key="lam=1", only=[title])
+    assert pic.geometry["background"] == bid and pic.background == png
+    # a new view gets the background again, then the frames
+    sent.clear()
+    pic._on_message(pic, {"kind": "hello"}, [])
+    assert [c["kind"] for c, _ in sent] == ["background", "frames"]
+    assert sent[1][0]["entries"][0]["background"] == bid
+    # a context change makes the λ frames stale like any other
+    seed.value = 1
+    assert pic.frame_count == 0 and pic.frame_background("1") is None
+    assert not pic.add_frames({"0": {"line": ([0, 1], [0, 0])}}, token=token, background="lam=1")
+
+
+def test_frame_backgrounds_are_bounded_and_their_frames_go_with_them(closing, monkeypatch):
+    fig, ax = _figure()
+    step = widgets.IntSlider(value=0, max=99)
+    title = ax.set_title("")
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[step])
+    sent = _sent(pic, monkeypatch)
+    n = _canvas.MAX_FRAME_BACKGROUNDS + 3
+    for i in range(n):
+        title.set_text(str(i))
+        pic.prerender(cache_key=i, only=[title])
+        pic.add_frames({i: {"line": ([0, 1], [0, i])}}, background=i)
+    assert len([c for c, _ in sent if c["kind"] == "background"]) == n
+    assert len(pic._sent_backgrounds) == _canvas.MAX_FRAME_BACKGROUNDS
+    # the frames over the backgrounds the browser dropped are dropped here too (sent again later)
+    assert sorted(int(k) for k in pic._frames) == list(range(n - _canvas.MAX_FRAME_BACKGROUNDS, n))
+    sent.clear()
+    pic.add_frames({0: {"line": ([0, 1], [0, 0])}}, background=0)  # its background is sent again
+    assert [c["kind"] for c, _ in sent] == ["background", "frames"]
+
+
 def test_frames_are_validated_like_live_data(closing):
     fig, ax = _figure()
     pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0], "label": ax.text(0, 0, "")})

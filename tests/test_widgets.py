@@ -15,6 +15,7 @@ from PIL import Image
 from traitlets import TraitError
 
 import lossviz as lv
+from lossviz.interactive import _canvas
 from lossviz.interactive._canvas import LayeredCanvas
 from lossviz.interactive.cost import DIVERGENCE_THRESHOLD
 
@@ -383,7 +384,7 @@ def test_prefetched_frames_are_what_the_kernel_shows_there(explorer):
     token = ex.canvas.frame_token()
     frames = dict(ex.canvas._frames)
     for value in (ex.lr.neighbours(1)[0], ex.lr.neighbours(1)[1]):
-        key = ex.canvas.frame_key((ex.batch_size.label, ex.lr._label(value)))
+        key = ex.canvas.frame_key((ex.batch_size.label, ex.lr._label(value), ex.lam.label))
         assert key in frames, key
         ex.lr.value = value
         assert ex.canvas.frame_token() == token  # a key slider moving keeps the frames
@@ -391,10 +392,76 @@ def test_prefetched_frames_are_what_the_kernel_shows_there(explorer):
             assert payload == dict(ex.canvas._live[layer]), layer
         ex.lr.value = 0.5
     k = ex.batch_size.neighbours(1)[0]
-    key = ex.canvas.frame_key((ex.batch_size._label(k), ex.lr.label))
+    key = ex.canvas.frame_key((ex.batch_size._label(k), ex.lr.label, ex.lam.label))
     assert key in frames
     ex.batch_size.value = k
     assert frames[key]["path_chosen"]["xy"] == ex.canvas._live["path_chosen"]["xy"]
+
+
+def test_lam_frames_carry_the_background_the_kernel_shows_there(explorer, monkeypatch):
+    ex = explorer
+    sent: list = []
+    monkeypatch.setattr(ex.canvas, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    ex.lam.value = 0.01
+    ex.prefetch()
+    backgrounds = {c["id"]: (c, b) for c, b in sent if c["kind"] == "background"}
+    frames = dict(ex.canvas._frames)
+    token = ex.canvas.frame_token()
+    neighbours = ex.lam.neighbours(2)
+    assert len(neighbours) == 4
+    for value in neighbours:
+        key = ex.canvas.frame_key((ex.batch_size.label, ex.lr.label, ex.lam._label(value)))
+        assert key in frames, key
+        bid = ex.canvas._frame_backgrounds[key]
+        assert bid in backgrounds  # sent once, before the frame that names it
+        ex.lam.value = value
+        assert ex.canvas.frame_token() == token  # λ is a key: moving it keeps the frames
+        # what the kernel shows at that λ: the same background (by id and bytes), the same layers
+        assert ex.canvas.geometry["background"] == bid
+        assert bytes(backgrounds[bid][1][0]) == ex.canvas.background
+        for layer, payload in frames[key].items():
+            assert payload == dict(ex.canvas._live[layer]), layer
+    ids = [c["id"] for c, _ in sent if c["kind"] == "background"]
+    assert len(ids) == len(set(ids))  # each background is sent once
+    frame_msgs = [c for c, _ in sent if c["kind"] == "frames"]
+    assert all(e["background"] in backgrounds for c in frame_msgs for e in c["entries"])
+
+
+def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
+    ex = explorer
+    ex._prefetch_plan()
+    values = ex.lam._options_values
+    ex.lam.value = values[5]
+    ex._prefetch_plan()  # λ moved up: the next stops up first, λ before anything else
+    ex.lam.value = values[6]
+    plan = ex._prefetch_plan()
+    assert plan[:2] == [("lam", values[7]), ("lam", values[5])]
+    ex.lr.value = ex.lr._options_values[ex.lr.index - 1]  # the learning rate moved down
+    plan = ex._prefetch_plan()
+    assert plan[0][0] == 1 and plan[0][1][0] == ex.lr._options_values[ex.lr.index - 1]
+    rows = [lrs for size, lrs in plan if size == int(ex.batch_size.value)]
+    assert sorted(v for lrs in rows for v in lrs) == sorted(ex.lr.neighbours(len(ex.lr._options_values)))
+
+
+def test_lam_frames_are_stamped_and_bounded(explorer):
+    ex = explorer
+    ex.prefetch()
+    token = ex.canvas.frame_token()
+    lam_frames = [k for k in ex.canvas._frames if not k.endswith("|" + ex.lam.label)]
+    assert lam_frames  # frames for other λ stops
+    ex.reseed()  # another batch order: every frame, λ's too, is stale
+    assert ex.canvas.frame_token() != token and ex.canvas.frame_count == 0
+    assert ex._prefetch_slice("lam", ex.lam.neighbours(1)[0], token, ex._settings_key()) == 0
+    # walking λ up the slider sends a background per stop; the oldest go, with their frames
+    for _ in range(12):
+        ex.lam.value = ex.lam._options_values[ex.lam.index + 1]
+        token, settings = ex.canvas.frame_token(), ex._settings_key()
+        ex._prefetch_slice(1, [float(ex.lr.value)], token, settings)  # frames over the live background
+        for value in ex.lam.neighbours(3):
+            ex._prefetch_slice("lam", value, token, settings)
+        assert len(ex.canvas._sent_backgrounds) <= _canvas.MAX_FRAME_BACKGROUNDS
+        assert set(ex.canvas._frame_backgrounds.values()) <= set(ex.canvas._sent_backgrounds)
+        assert set(ex.canvas._frame_backgrounds) <= set(ex.canvas._frames)
 
 
 @pytest.mark.parametrize(
@@ -402,7 +469,6 @@ def test_prefetched_frames_are_what_the_kernel_shows_there(explorer):
     [
         lambda ex: ex.reseed(),
         lambda ex: ex.set_start(0.5, -0.5),
-        lambda ex: setattr(ex.lam, "value", 0.1),
         lambda ex: setattr(ex.optimizer, "value", "Momentum"),
         lambda ex: setattr(ex.update, "value", 10),
     ],

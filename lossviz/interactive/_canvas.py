@@ -14,7 +14,9 @@ Three more things make it quick and robust:
   its new value is there, the canvas shows it at once, without a kernel round trip. A frame
   carries a stamp -- a version number that Python bumps whenever settings outside the key
   change, and the values of the *context* widgets -- so a frame computed for other settings is
-  never shown.
+  never shown. A frame may be drawn over its own background (``add_frames(..., background=)``,
+  e.g. the landscape for another λ): that PNG is sent once, the browser keeps the last
+  :data:`MAX_FRAME_BACKGROUNDS` decoded and shows background and layers together.
 * **Pointer events.** A click or a drag on an axes reaches Python as data coordinates
   (:meth:`LayeredCanvas.on_pointer`), e.g. to move a start point.
 * **Errors stay visible.** An exception in a callback wrapped by :meth:`LayeredCanvas.guarded`
@@ -79,6 +81,11 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _BACKGROUND_CACHE_SIZE = 24
 #: Frames held per canvas (the oldest go first); the browser holds as many.
 MAX_FRAMES = 2048
+#: Backgrounds sent for frames (:meth:`LayeredCanvas.add_frames` ``backgrounds=``) that the
+#: browser keeps decoded, oldest sent first out; Python mirrors the same list, so it knows which
+#: to send again. A PNG is 50-300 KB, decoded 1-5 MB (900×360 CSS px at pixel ratio 1-2): at
+#: most about 40 MB in the browser. Frames whose background is dropped are dropped too.
+MAX_FRAME_BACKGROUNDS = 8
 #: CSS font families tried for a text layer, after the font matplotlib itself uses.
 _FONT_FALLBACKS = {
     "DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
@@ -527,6 +534,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._layers: dict[str, _Layer] = {}
         self._live: dict[str, dict[str, Any]] = {}
         self._frames: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._frame_backgrounds: dict[str, str] = {}  # frame key -> background id
+        self._sent_backgrounds: OrderedDict[str, None] = OrderedDict()  # as the browser holds them
+        self._background_ids: dict[tuple, str] = {}  # (cache_key, state) -> id
         self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None, bool]] = []
         self._drag_axes: int | None = None
         self._rendered: tuple | None = None
@@ -916,6 +926,8 @@ class LayeredCanvas(anywidget.AnyWidget):
                 self._render_over_base(canvas, (width, height, ratio), list(only))
             rgba = np.asarray(canvas.buffer_rgba())
             geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi)
+            self._background_serial = getattr(self, "_background_serial", 0) + 1
+            geometry["background"] = f"b{self._background_serial}"  # names it for frames
             png = _encode_png(rgba)
         finally:
             fig.set_dpi(self._base_dpi)
@@ -987,6 +999,11 @@ class LayeredCanvas(anywidget.AnyWidget):
         with self.showing_errors():
             width, height = self._size()
             if self._rendered != (width, height, float(self.dpr)):
+                # frames with a background of the old size are not shown (the browser checks the
+                # size); dropped here, they are sent again with the next prefetch
+                for key in [k for k in self._frames if k in self._frame_backgrounds]:
+                    del self._frames[key]
+                    del self._frame_backgrounds[key]
                 self.redraw()
 
     def to_pixels(self, ax: Axes | int, x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
@@ -1127,16 +1144,52 @@ class LayeredCanvas(anywidget.AnyWidget):
         (0, 1)
         >>> pic.close()
         """
-        self._frames.clear()
+        self._drop_frames()
         self.version += 1
         self._send_live()  # the live data's stamp follows
+
+    def _drop_frames(self) -> None:
+        self._frames.clear()
+        self._frame_backgrounds.clear()
+
+    def _background_entry(self, cache_key: Any) -> tuple[bytes, dict]:
+        """The cached background for ``cache_key`` at the current size and pixel ratio."""
+        width, height = self._size()
+        state = (width, height, as_scalar("dpr", self.dpr, minimum=0.25, maximum=8.0))
+        entry = self._backgrounds.get((cache_key, state))
+        if entry is None:
+            raise ValueError(
+                f"background: no background cached under {_short(cache_key)} at the current size; "
+                "render it first with redraw(cache_key=...) or prerender(cache_key=...)"
+            )
+        return entry
+
+    def _send_background(self, png: bytes, geometry: dict) -> str:
+        """Send a background for frames once (the browser keeps the last MAX_FRAME_BACKGROUNDS)."""
+        bid = str(geometry["background"])
+        if bid in self._sent_backgrounds:
+            return bid
+        self.send({"kind": "background", "id": bid, "geometry": geometry}, [png])
+        self._sent_backgrounds[bid] = None
+        while len(self._sent_backgrounds) > MAX_FRAME_BACKGROUNDS:
+            gone, _ = self._sent_backgrounds.popitem(last=False)
+            for key in [k for k, b in self._frame_backgrounds.items() if b == gone]:
+                del self._frame_backgrounds[key]  # the browser cannot show them any more
+                self._frames.pop(key, None)
+        return bid
 
     @property
     def frame_count(self) -> int:
         """How many frames are held for the current settings."""
         return len(self._frames)
 
-    def add_frames(self, frames: Mapping[Any, Mapping[str, Any]], *, token: str | None = None) -> bool:
+    def add_frames(
+        self,
+        frames: Mapping[Any, Mapping[str, Any]],
+        *,
+        token: str | None = None,
+        background: Any = None,
+    ) -> bool:
         """Send prefetched frames to the browser; returns False if they were stale (dropped).
 
         Parameters
@@ -1151,6 +1204,13 @@ class LayeredCanvas(anywidget.AnyWidget):
             The :meth:`frame_token` the frames were computed for (take it when the computation
             starts). When it is no longer current, the frames are dropped and False is
             returned. Default: the current token.
+        background : hashable, optional
+            The ``cache_key`` of a background rendered with :meth:`redraw` or :meth:`prerender`
+            (at the current size and pixel ratio) that these frames are drawn over, e.g. the
+            landscape for another λ: the browser gets its PNG once (it keeps the last
+            :data:`MAX_FRAME_BACKGROUNDS`) and shows it together with the frame's layers. By
+            default a frame is shown over whatever background is there: use it only for frames
+            that all share the live background.
 
         Returns
         -------
@@ -1191,15 +1251,32 @@ class LayeredCanvas(anywidget.AnyWidget):
                 layer = self._layer(name)
                 payloads[name] = self._payload(name, _frame_values(layer, name, value))
             entries.append((text_key, payloads))
+        entry = None if background is None else self._background_entry(background)
         if token is not None and token != self.frame_token():
             return False
+        bid = None if entry is None else self._send_background(*entry)
         for text_key, payloads in entries:
             self._frames[text_key] = payloads
             self._frames.move_to_end(text_key)
+            if bid is None:
+                self._frame_backgrounds.pop(text_key, None)
+            else:
+                self._frame_backgrounds[text_key] = bid
         while len(self._frames) > MAX_FRAMES:
-            self._frames.popitem(last=False)
+            gone, _ = self._frames.popitem(last=False)
+            self._frame_backgrounds.pop(gone, None)
         self._send_frames(entries)
         return True
+
+    def frame_background(self, key: Any) -> str | None:
+        """The id of the background a held frame is drawn over (None: the live one).
+
+        Parameters
+        ----------
+        key : value or tuple of values
+            As for :meth:`frame_key`.
+        """
+        return self._frame_backgrounds.get(self.frame_key(key))
 
     def _send_frames(self, entries: Sequence[tuple[str, Mapping[str, Mapping[str, Any]]]]) -> None:
         entries = list(entries)[-MAX_FRAMES:]
@@ -1218,7 +1295,9 @@ class LayeredCanvas(anywidget.AnyWidget):
                     else:
                         item[field_name] = value
                 layers[name] = item
-            content_entries.append({"key": text_key, "layers": layers})
+            content_entries.append(
+                {"key": text_key, "layers": layers, "background": self._frame_backgrounds.get(text_key)}
+            )
         token = self.frame_token()
         self.send(
             {"kind": "frames", "version": self.version, "token": token, "entries": content_entries}, buffers
@@ -1229,7 +1308,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             return
         widget = change.owner
         if any(widget is w for w in self.frame_context):
-            self._frames.clear()
+            self._drop_frames()
             self.version += 1
         # A key widget's change keeps the frames; the live data keeps the key it was made for.
 
@@ -1368,7 +1447,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         kind = str(content.get("type", ""))
         with self.hold_sync():
             if self.pointer_invalidates:
-                self._frames.clear()
+                self._drop_frames()
                 self.version += 1  # frames from before this event are stale
             try:
                 with self.showing_errors():
@@ -1401,6 +1480,14 @@ class LayeredCanvas(anywidget.AnyWidget):
             return
         kind = content.get("kind")
         if kind == "hello":  # a new view: it needs the frames held for the current settings
+            self._sent_backgrounds.clear()
+            by_id = {g["background"]: (png, g) for png, g in self._backgrounds.values()}
+            for key, bid in list(self._frame_backgrounds.items()):
+                if bid not in by_id:  # no longer cached: the frame cannot be shown
+                    del self._frame_backgrounds[key]
+                    self._frames.pop(key, None)
+            for bid in dict.fromkeys(self._frame_backgrounds.values()):
+                self._send_background(*by_id[bid])
             self._send_frames(list(self._frames.items()))
         elif kind == "pointer":
             self._handle_pointer(content)
@@ -1534,7 +1621,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             with contextlib.suppress(ValueError):
                 w.unobserve(self._on_context_change, names=["value"])
         self._pointer_callbacks = []
-        self._frames.clear()
+        self._drop_frames()
         self._backgrounds.clear()
         self._bases.clear()
         fig = self._fig

@@ -3,7 +3,9 @@
 // Matplotlib's PNG of what does not move is shown as an <img>; a <canvas> over it draws the
 // moving layers from float32 buffers, mapping data to pixels as the figure's axes do. Frames
 // prefetched by Python are switched here when a key slider moves, without a kernel round trip,
-// and only while their stamp (version and context widgets' values) is the current one.
+// and only while their stamp (version and context widgets' values) is the current one. A frame
+// may name a background sent once beforehand (e.g. the landscape for another λ): it is shown with
+// the frame's layers in the same animation frame, and the frame is not used until it is decoded.
 //
 // For the browser tests the layers' <canvas> keeps, like the tests' drawImage hook does for
 // ipympl: __lvPaints (a count), __lvTimes (the last 64 paint times, taken in the animation frame
@@ -14,6 +16,9 @@ const REF = "IPY_MODEL_";
 const FAR = 4096; // image pixels beyond the picture to which segments are clipped
 const RESIZE_DEBOUNCE_MS = 150;
 const MAX_FRAMES = 2048; // as lossviz.interactive._canvas.MAX_FRAMES: the oldest go first
+// as lossviz.interactive._canvas.MAX_FRAME_BACKGROUNDS: backgrounds sent for frames, kept decoded;
+// the oldest sent goes first (Python mirrors the list)
+const MAX_FRAME_BACKGROUNDS = 8;
 
 function floats(view) {
   if (!view) return new Float32Array(0);
@@ -304,8 +309,12 @@ async function render({ model, el, host }) {
   // -- state ---------------------------------------------------------------------------------
   let geometry = null;   // the committed geometry (that of the background shown)
   let maps = null;
-  let imgUrl = null;
   let backgroundToken = 0;
+  // Backgrounds: the live one (the "background" trait) and those sent for frames, by id:
+  // {id, image (decoded), url, geometry, ready}. `shownBg` is the one in the stage now.
+  let liveBg = null, shownBg = null;
+  const frameBgs = new Map();
+  const ownUrls = new Set();
   let keyModels = [], contextModels = [];
   const frames = new Map(); // key -> {version, token, layers: {name: item}}
   let live = {};
@@ -349,19 +358,30 @@ async function render({ model, el, host }) {
 
   // Which data each layer shows now: the live data when it was made for the current key and
   // stamp; else a valid frame for the current key; else the live data anyway (the best there is).
+  const frameBackground = (entry) => {
+    if (!entry.background) return liveBg;
+    const bg = frameBgs.get(entry.background);
+    // decoded, and rendered for the size and pixel ratio the picture has now
+    return bg && bg.ready && bg.geometry.container === model.get("css_width") &&
+      bg.geometry.ratio === model.get("dpr") ? bg : null;
+  };
   const choose = () => {
     const key = currentKey(), token = currentToken();
     const waiting = model.get("pointer_invalidates") && (drag || model.get("pointer_ack") < pointerSent);
     const usable = key !== null && token !== null && !waiting;
     const entry = usable ? frames.get(key) : undefined;
-    const valid = entry && entry.token === token && entry.version === model.get("version");
+    const valid = entry && entry.token === token && entry.version === model.get("version") &&
+      (!entry.background || frameBackground(entry) !== null);
+    // the kernel's live data arrived before its background was decoded: a frame, if any, is better
+    const g = model.get("geometry");
+    const livePending = !!(g && g.background && (!liveBg || liveBg.id !== g.background));
     const sources = {};
     let usedFrame = false, shownKey = null;
     for (const name of Object.keys(model.get("styles") || {})) {
       const l = live[name];
       let chosen = l;
       if (dragOverride && dragOverride.name === name) chosen = dragOverride.item;
-      else if (!(l && l.key === key && l.token === token) && valid && entry.layers[name]) {
+      else if (!(l && l.key === key && l.token === token && !livePending) && valid && entry.layers[name]) {
         chosen = entry.layers[name];
         usedFrame = true;
       }
@@ -371,7 +391,8 @@ async function render({ model, el, host }) {
     // current: every layer shows the kernel's data for the sliders' values and stamp now
     const current = key !== null && Object.keys(sources).every((n) => sources[n] === live[n] &&
       live[n] && live[n].key === key && live[n].token === token);
-    return { sources, usedFrame, key: usedFrame ? key : shownKey, token, current };
+    const background = usedFrame && entry.background ? frameBackground(entry) : liveBg;
+    return { sources, usedFrame, key: usedFrame ? key : shownKey, token, current, background };
   };
 
   const markPaint = (painted, info) => {
@@ -383,17 +404,20 @@ async function render({ model, el, host }) {
         if (layers.__lvTimes.length > 64) layers.__lvTimes.shift();
       }
       layers.__lvLog.push({ t, key: info.key, token: info.token, frame: info.usedFrame,
-                            current: info.current, painted });
+                            current: info.current, painted,
+                            background: info.background ? info.background.id : null });
       if (layers.__lvLog.length > 256) layers.__lvLog.shift();
     });
   };
 
   const draw = () => {
     scheduled = false;
-    if (disposed || !geometry) return;
+    if (disposed) return;
     try {
       const styles = model.get("styles") || {};
       const choice = choose();
+      if (choice.background && choice.background !== shownBg) showBackground(choice.background);
+      if (!geometry) return;
       const same = lastDrawn && lastDrawn.geometry === geometry && lastDrawn.styles === styles &&
         Object.keys(choice.sources).length === Object.keys(lastDrawn.sources).length &&
         Object.entries(choice.sources).every(([n, s]) => sameItem(s, lastDrawn.sources[n]));
@@ -435,38 +459,64 @@ async function render({ model, el, host }) {
     lastDrawn = null;
   };
 
-  // A new background: decode it off screen, then show it and the layers in the same frame.
+  // Put a decoded background in the stage (called while drawing: it and the layers change together).
+  const showBackground = (bg) => {
+    if (bg.image !== img) { stage.replaceChild(bg.image, img); img = bg.image; }
+    shownBg = bg;
+    commitGeometry(bg.geometry);
+  };
+  const release = (bg) => {
+    if (bg && bg !== liveBg && bg !== shownBg && !frameBgs.has(bg.id) && ownUrls.has(bg.url)) {
+      URL.revokeObjectURL(bg.url); ownUrls.delete(bg.url);
+    }
+  };
+  const decodeBackground = async (bytes, g, id) => {
+    const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    ownUrls.add(url);
+    const next = new Image();
+    next.className = img.className; next.alt = ""; next.draggable = false;
+    next.style.cssText = img.style.cssText;
+    next.src = url;
+    await next.decode();
+    return { id, image: next, url, geometry: g, ready: true };
+  };
+  // A new live background: decode it off screen, then show it and the layers in the same frame.
   const loadBackground = async () => {
     const token = ++backgroundToken;
     const bytes = model.get("background");
     const g = model.get("geometry");
     if (!bytes || !bytes.byteLength || !g || !g.axes) return;
-    const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
-    const next = new Image();
-    next.className = img.className; next.alt = ""; next.draggable = false;
-    next.style.cssText = img.style.cssText;
-    next.src = url;
-    try { await next.decode(); } catch (err) {
-      URL.revokeObjectURL(url);
-      if (token === backgroundToken) fail("background", err);
-      return;
+    const cached = g.background ? frameBgs.get(g.background) : null;
+    let bg;
+    if (cached && cached.ready) bg = cached; // sent already for frames: the same picture
+    else {
+      try { bg = await decodeBackground(bytes, g, g.background || null); } catch (err) {
+        if (token === backgroundToken) fail("background", err);
+        return;
+      }
     }
-    if (token !== backgroundToken || disposed) { URL.revokeObjectURL(url); return; }
+    if (token !== backgroundToken || disposed) { release(bg); return; }
     requestAnimationFrame(() => {
-      if (token !== backgroundToken || disposed) { URL.revokeObjectURL(url); return; }
-      stage.replaceChild(next, img);
-      img = next;
-      if (imgUrl) URL.revokeObjectURL(imgUrl);
-      imgUrl = url;
-      commitGeometry(g);
+      if (token !== backgroundToken || disposed) { release(bg); return; }
+      const old = liveBg;
+      liveBg = bg;
       draw();
+      release(old);
     });
   };
 
   let backgroundChanged = false, geometryChanged = false;
   const sceneChanged = () => queueMicrotask(() => {
     if (backgroundChanged) loadBackground();
-    else if (geometryChanged) { commitGeometry(model.get("geometry")); schedule(); }
+    else if (geometryChanged) {
+      const g = model.get("geometry");
+      if (liveBg) { // the same picture under a new name (rendered again): follow the name
+        const renamed = { ...liveBg, id: g.background || null, geometry: g };
+        if (shownBg === liveBg) shownBg = renamed;
+        liveBg = renamed;
+      }
+      commitGeometry(g); schedule();
+    }
     backgroundChanged = geometryChanged = false;
   });
   on(model, "change:background", () => { backgroundChanged = true; sceneChanged(); });
@@ -481,12 +531,32 @@ async function render({ model, el, host }) {
     schedule();
   });
   on(model, "msg:custom", (msg, buffers) => {
+    if (msg && msg.kind === "background") {
+      // kept in the order sent, as Python's mirror of this list; decoded before any frame uses it
+      const bg = { id: msg.id, image: null, url: null, geometry: msg.geometry, ready: false };
+      const old = frameBgs.get(msg.id);
+      frameBgs.delete(msg.id);
+      frameBgs.set(msg.id, old && old.ready ? old : bg);
+      while (frameBgs.size > MAX_FRAME_BACKGROUNDS) {
+        const [gone, dropped] = frameBgs.entries().next().value;
+        frameBgs.delete(gone);
+        release(dropped);
+      }
+      if (old && old.ready) return;
+      decodeBackground(buffers[0], msg.geometry, msg.id).then((done) => {
+        if (frameBgs.get(msg.id) !== bg || disposed) { release(done); return; }
+        Object.assign(bg, done);
+        schedule();
+      }, (err) => fail("background", err));
+      return;
+    }
     if (!msg || msg.kind !== "frames") return;
     for (const entry of msg.entries) {
       const layersIn = {};
       for (const [name, raw] of Object.entries(entry.layers)) layersIn[name] = item(raw, buffers);
       frames.delete(entry.key); // (re)inserted last: a Map keeps insertion order
-      frames.set(entry.key, { version: msg.version, token: msg.token, layers: layersIn });
+      frames.set(entry.key, { version: msg.version, token: msg.token, layers: layersIn,
+                              background: entry.background || null });
     }
     while (frames.size > MAX_FRAMES) frames.delete(frames.keys().next().value);
     pruneFrames();
@@ -671,7 +741,7 @@ async function render({ model, el, host }) {
     observer.disconnect();
     if (media) media.removeEventListener("change", onRatio);
     if (resizeTimer) clearTimeout(resizeTimer);
-    if (imgUrl) URL.revokeObjectURL(imgUrl);
+    for (const url of ownUrls) URL.revokeObjectURL(url);
   };
 }
 

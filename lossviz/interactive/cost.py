@@ -11,9 +11,10 @@ It is an :class:`~lossviz.interactive._base.Explorer` on a
   the legend -- into a PNG at the screen's pixel ratio, cached per λ (and per y-range, x-axis
   and number of updates); the browser draws the paths, the curves and the markers from float32
   buffers;
-* after each change the runs for the neighbouring stops of batch size and learning rate are
-  computed in short slices on the kernel's event loop (messages get through between them)
-  and sent as frames: the browser switches to them without a kernel round trip, and a version
+* after each change the runs for the neighbouring stops of batch size, learning rate and λ are
+  computed in short slices on the kernel's event loop (messages get through between them),
+  the stops ahead of the slider moved last first, and sent as frames: the browser switches to
+  them without a kernel round trip (a λ frame brings its background, sent once), and a version
   stamp makes a frame for other settings impossible to show;
 * each change recomputes only what it changes (a batch-size change: one run), and every run is
   cached.
@@ -67,8 +68,12 @@ _RUN_CACHE = 4096
 #: time: every change starts again from the new stop), and learning rates per slice.
 PREFETCH_LR_RADIUS = 64
 PREFETCH_BATCH_RADIUS = 32
-PREFETCH_LAM_RADIUS = 2
+#: λ stops each side: each sends a background once, and the browser keeps
+#: _canvas.MAX_FRAME_BACKGROUNDS of them (2·3 neighbours and the current one fit).
+PREFETCH_LAM_RADIUS = 3
 _PREFETCH_LRS_PER_SLICE = 4
+#: Batch sizes (one run each) prefetched after each slice of learning rates.
+_PREFETCH_SIZES_PER_SLICE = 2
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
 PREFETCH_DELAY = 0.03
 #: Seconds a change from the browser waits for the next one (merged into one refresh).
@@ -93,6 +98,25 @@ def _batch_stops(m: int) -> list[int]:
     if m >= 2:
         stops.add(m // 2)
     return sorted(s for s in stops if 1 <= s <= m)
+
+
+def _ahead(slider: Any, radius: int, direction: int) -> list[Any]:
+    """The stops within ``radius`` of a slider's current one, nearest first; at each distance the
+    one in ``direction`` (+1 up, -1 down, 0 either: lower first) first.
+
+    Examples
+    --------
+    >>> from lossviz.interactive._base import StopSlider
+    >>> s = StopSlider([1, 2, 5, 10, 20], 5, cast=float, lo=1, hi=20)
+    >>> _ahead(s, 2, 0), _ahead(s, 2, +1)
+    ([2, 10, 1, 20], [10, 2, 20, 1])
+    """
+    near = slider.neighbours(radius)
+    if direction <= 0:
+        return near
+    values = list(slider._options_values)
+    i = slider.index
+    return sorted(near, key=lambda v: (abs(values.index(v) - i), values.index(v) < i))
 
 
 def _as_batch_size(value: Any) -> int:
@@ -335,6 +359,8 @@ class CostExplorer(Explorer):
         self._suspended = False
         self._pending: dict[str, Any] = {}
         self._prefetch_generation = 0
+        self._plan_at: tuple[int, ...] | None = None  # the sliders' indices at the last plan
+        self._moving: tuple[str, int] | None = None  # the slider moved last and its direction
         self.auto_prefetch = True
         self._current: dict[str, _Run] = {}
         self._ytop = 0.0
@@ -344,9 +370,8 @@ class CostExplorer(Explorer):
             fig,
             present=bool(present),
             layers=self._layer_artists,
-            frame_keys=[self.batch_size, self.lr],
+            frame_keys=[self.batch_size, self.lr, self.lam],
             frame_context=[
-                self.lam,
                 self.update,
                 self.x_axis,
                 self.optimizer,
@@ -982,41 +1007,70 @@ class CostExplorer(Explorer):
         """The slices of a prefetch, nearest stops first.
 
         ``(batch size, learning rates)``: one engine call; ``("lam", λ)``: the runs and the
-        background for a λ stop nearby (λ is not a frame key -- the browser waits for the kernel --
-        but the kernel then has all it needs).
+        background for a λ stop nearby, sent as a frame with that background (the browser
+        switches both without a kernel round trip).
         """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
+        at = (self.batch_size.index, self.lr.index, self.lam.index)
+        if self._plan_at is not None and at != self._plan_at:
+            moved = [i for i in range(3) if at[i] != self._plan_at[i]]
+            if len(moved) == 1:
+                i = moved[0]
+                self._moving = (("batch_size", "lr", "lam")[i], 1 if at[i] > self._plan_at[i] else -1)
+            else:
+                self._moving = None
+        self._plan_at = at
+        direction = dict([self._moving]) if self._moving else {}
         plan: list[tuple[Any, Any]] = []
-        lrs = self.lr.neighbours(PREFETCH_LR_RADIUS)
-        lams = [("lam", float(v)) for v in self.lam.neighbours(PREFETCH_LAM_RADIUS)]
-        sizes = [(int(kk), [lr]) for kk in self.batch_size.neighbours(PREFETCH_BATCH_RADIUS)]
+        lrs = _ahead(self.lr, PREFETCH_LR_RADIUS, direction.get("lr", 0))
+        lams = [("lam", float(v)) for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))]
+        sizes = [
+            (int(kk), [lr])
+            for kk in _ahead(self.batch_size, PREFETCH_BATCH_RADIUS, direction.get("batch_size", 0))
+        ]
+        if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
+            plan.extend(lams[:2])
+            lams = lams[2:]
+        per = _PREFETCH_SIZES_PER_SLICE
+        n_chunks = 0
         for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
             if j == 0:  # after the nearest learning rates, the nearest λ stops
                 plan.extend(lams[:2])
-            plan.extend(sizes[4 * j : 4 * j + 4])  # and batch sizes, outwards with the learning rates
-            if j == 0:
+            # batch sizes outwards with the learning rates, few at a time: the whole learning-rate
+            # row (what a drag of it needs) comes early, and a batch-size drag finds its frames too
+            plan.extend(sizes[per * j : per * j + per])
+            if j == 1:
                 plan.extend(lams[2:])
-        plan.extend(sizes[4 * (len(lrs) // _PREFETCH_LRS_PER_SLICE + 1) :])
+            n_chunks = j + 1
+        plan.extend(sizes[per * n_chunks :])
+        if n_chunks < 2:  # (a slider of few stops)
+            plan.extend(lams[2 if n_chunks else 0 :])
         return plan
 
-    def _prefetch_lam(self, lam: float, settings: tuple) -> int:
-        """The runs at λ for the current batch size and learning rate, and that λ's background."""
+    def _prefetch_lam(self, lam: float, settings: tuple, token: str) -> int:
+        """The frame at λ for the current batch size and learning rate, over that λ's background."""
         lr = float(self.lr.value)
         other = (lam, *settings[1:])
-        runs = [self._compute(k, [lr], other)[0] for k in self._sizes().values()]
-        ytop = self._y_top(runs, self._minimum(lam)[1])
+        runs = dict(zip(_RUNS, (self._compute(k, [lr], other)[0] for k in self._sizes().values())))
+        J_star = self._minimum(lam)[1]
+        ytop = self._y_top(list(runs.values()), J_star)
         if ytop != self._ytop:
             return 0  # another y-range: a full render, left for when it is asked for
+        label = (self.batch_size.label, self.lr.label, self.lam._label(lam))
+        if self.canvas.frame_key(label) in self.canvas._frames:
+            return 0  # sent already for these settings (the browser holds it)
+        key = self._background_key(lam, ytop)
         now = float(self.lam.value)
         self._set_lam(lam, mark=False)
         try:
-            self.canvas.prerender(cache_key=self._background_key(lam, ytop), only=self._landscape_artists())
+            self.canvas.prerender(cache_key=key, only=self._landscape_artists())
         finally:
             self._set_lam(now, mark=False)
-        return 0
+        frames = {label: self._layer_data(runs, J_star)}
+        return len(frames) if self.canvas.add_frames(frames, token=token, background=key) else 0
 
     def _frames_for(
         self, batch_size: int, lrs: Sequence[float], settings: tuple
@@ -1037,7 +1091,7 @@ class CostExplorer(Explorer):
             runs = {name: self._runs[(size, l_, *settings)] for name, (size, l_) in wanted.items()}
             if self._y_top(list(runs.values()), J_star) != self._ytop:
                 continue  # another y-range: another background; the kernel draws it
-            label = (self.batch_size._label(kk), self.lr._label(lr))
+            label = (self.batch_size._label(kk), self.lr._label(lr), self.lam.label)
             if self.canvas.frame_key(label) in self.canvas._frames:
                 continue  # sent already for these settings (the browser holds it)
             frames[label] = self._layer_data(runs, J_star)
@@ -1065,10 +1119,13 @@ class CostExplorer(Explorer):
         if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
             return 0
         if batch_size == "lam":
-            return self._prefetch_lam(float(lrs), settings)
+            return self._prefetch_lam(float(lrs), settings, token)
         self._compute(batch_size, lrs, settings)
         frames = self._frames_for(batch_size, lrs, settings)
-        if frames and self.canvas.add_frames(frames, token=token):
+        background = self._background_key(settings[0], self._ytop)
+        if frames:  # the live background, cached under its key (after a resize it is not)
+            self.canvas.prerender(cache_key=background, only=self._landscape_artists())
+        if frames and self.canvas.add_frames(frames, token=token, background=background):
             return len(frames)
         return 0
 
