@@ -659,9 +659,9 @@ class CostExplorer(Explorer):
         self._span = max(J_start - J_star0, 1e-12)
         self._gap_floor = 1e-5 * self._span
         axc.set_yscale("log")
-        axc.set_ylabel("objective above its minimum, $J - J^*$")
+        axc.set_ylabel("$J - J^*$")
         axc.grid(True, which="major", color="0.9", linewidth=0.6)
-        axc.set_title("the objective along each run", fontsize="medium")
+        axc.set_title("objective above its minimum, $J - J^*$", fontsize="medium")
         return fig
 
     def _set_x_axis(self) -> None:
