@@ -200,8 +200,9 @@ def measure_explorer(ex, where: str, dpr: int, record_latency, record_drag) -> N
     from explorer_pages import drag_slider, sweep_slider
 
     for name in ex.sliders:
-        changes = sweep_slider(ex, name, EXPLORER_CHANGES)
-        summary = record_latency(where, f"explorer: {name} · dpr {dpr}", changes)
+        changes, unpainted = sweep_slider(ex, name, EXPLORER_CHANGES)
+        label = f"explorer: {name} · dpr {dpr}" + (f" · {unpainted} unpainted press" if unpainted else "")
+        summary = record_latency(where, label, changes)
         assert summary["n"] >= EXPLORER_CHANGES
     for name in ex.sliders:
         drag = drag_slider(ex, name)
