@@ -20,7 +20,14 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[course,grading,test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# JupyterLab's widget messages on the kernel's main thread (tools/lab_settings.py says why: matplotlib
+# cannot draw from two threads at once), as the environment's default settings.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): tools/lab_settings.py $(STAMP)
+	$(PY) tools/lab_settings.py --prefix $(VENV)
+	@touch $@
+
+setup: $(STAMP) $(LAB_OVERRIDES)
 
 # JupyterLab on this machine only (127.0.0.1), with its login token. The URL it prints (token included)
 # opens lesson 00 itself, not the launcher: LabApp.default_url is the lesson's /lab/tree/ path, which is

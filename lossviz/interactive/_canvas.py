@@ -21,6 +21,14 @@ Three more things make it quick and robust:
   (:meth:`LayeredCanvas.on_pointer`), e.g. to move a start point.
 * **Errors stay visible.** An exception in a callback wrapped by :meth:`LayeredCanvas.guarded`
   (pointer callbacks are) is shown in a line under the picture, not lost in a log.
+* **One thread.** JupyterLab 4.6 sends widget messages to a kernel *subshell* by default
+  (its setting "Kernel Comms over subshells"), so the callbacks of sliders and of this widget
+  run in a thread of their own, beside the main thread that runs the cells and the work
+  scheduled on its event loop. Matplotlib and the explorers' caches are not safe to use from
+  two threads at once (the kernel crashed with "corrupted double-linked list" or a
+  segmentation fault). Every callback this widget runs -- its messages, its size, guarded
+  callbacks -- is therefore handed to the thread that made the widget, through its event
+  loop (:attr:`LayeredCanvas.handed_over` tells a callback that it was).
 
 Displayed, the widget carries a static ``image/png`` of its current state too (background and
 layers drawn by matplotlib into the same figure), so GitHub, nbconvert's HTML and a notebook
@@ -39,11 +47,13 @@ which is matplotlib's ``ax.transData`` with the y-axis flipped (:meth:`LayeredCa
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import io
 import math
 import numbers
+import threading
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -358,14 +368,24 @@ def _coordinates(name: str, value: Any) -> np.ndarray:
     return arr
 
 
-def _smallest_text_pt(fig: Figure) -> float | None:
-    """The smallest font size (points) of the figure's visible, non-empty texts; None if none."""
+def _smallest_text_pt(root: Any, skip: Sequence[Any] = ()) -> float | None:
+    """The smallest font size (points) of the visible, non-empty texts in ``root`` (a figure or an
+    artist), leaving out those inside the artists ``skip``; None if none."""
+    skipped = {id(t) for a in skip for t in a.findobj(Text)}
     sizes = [
         float(t.get_fontsize())
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+        for t in root.findobj(Text)
+        if id(t) not in skipped
+        and t.get_visible()
+        and t.get_text().strip()
+        and (t.axes is None or t.axes.get_visible())
     ]
     return min(sizes) if sizes else None
+
+
+def _min_or_none(*values: float | None) -> float | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
 
 
 def _sizes_buffer(name: str, sizes: Any, n: int) -> bytes:
@@ -378,6 +398,24 @@ def _sizes_buffer(name: str, sizes: Any, n: int) -> bytes:
         i = int(np.flatnonzero(arr < 0)[0])
         raise ValueError(f"{name}: sizes must be >= 0, got {arr[i]} at index {i}")
     return np.sqrt(arr).astype("<f4").tobytes()  # marker diameters in points
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running in this thread (the kernel's, in a notebook), else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        from tornado.ioloop import IOLoop
+
+        loop = IOLoop.current(instance=False)
+        aio = getattr(loop, "asyncio_loop", None) if loop is not None else None
+        if aio is not None and aio.is_running():
+            return aio
+    except Exception:  # pragma: no cover - no tornado, or no loop
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -542,6 +580,10 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._rendered: tuple | None = None
         self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
         self._bases: dict[tuple, Any] = {}  # pixels kept under redraw(only=...), by size and artists
+        # the thread (and its event loop, in a notebook) every callback runs in: see "One thread"
+        self._owner_thread = threading.get_ident()
+        self._owner_loop = running_loop()
+        self._handing = 0
         self._closed = False
         super().__init__(
             frame_keys=keys, frame_context=context, frame_traits=traits, fit_height=bool(fit_height)
@@ -549,11 +591,14 @@ class LayeredCanvas(anywidget.AnyWidget):
         try:
             for name, artist in (layers or {}).items():
                 self.add_layer(name, artist)
-            self.on_msg(self._on_message)
-            self.observe(self._on_view_size, names=["css_width", "dpr"])
+            self._message_handler = self.on_owner_thread(self._on_message)
+            self._view_size_handler = self.on_owner_thread(self._on_view_size)
+            self._context_handler = self.on_owner_thread(self._on_context_change)
+            self.on_msg(self._message_handler)
+            self.observe(self._view_size_handler, names=["css_width", "dpr"])
             for w in keys + context:
                 # "value" only: once per change (a selection sets its index, then its value)
-                w.observe(self._on_context_change, names=["value"])
+                w.observe(self._context_handler, names=["value"])
             self.redraw()
         except BaseException:
             self.close()
@@ -922,10 +967,11 @@ class LayeredCanvas(anywidget.AnyWidget):
             if only is None:
                 self._bases.clear()  # anything may have changed
                 canvas.draw()  # the layers are animated: Agg skips them
+                min_text = _smallest_text_pt(self._fig)
             else:
-                self._render_over_base(canvas, (width, height, ratio), list(only))
+                min_text = self._render_over_base(canvas, (width, height, ratio), list(only))
             rgba = np.asarray(canvas.buffer_rgba())
-            geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi)
+            geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi, min_text)
             self._background_serial = getattr(self, "_background_serial", 0) + 1
             geometry["background"] = f"b{self._background_serial}"  # names it for frames
             png = _encode_png(rgba)
@@ -934,8 +980,10 @@ class LayeredCanvas(anywidget.AnyWidget):
             fig.set_size_inches(*inches)
         return png, geometry
 
-    def _render_over_base(self, canvas: FigureCanvasAgg, state: tuple, only: list[Any]) -> None:
-        """Draw ``only`` over the kept pixels of everything else (rendered again when stale)."""
+    def _render_over_base(self, canvas: FigureCanvasAgg, state: tuple, only: list[Any]) -> float | None:
+        """Draw ``only`` over the kept pixels of everything else (rendered again when stale).
+
+        Returns the smallest text size in points (that of the rest is kept with its pixels)."""
         for artist in only:
             if _root_figure(artist) is not self._fig:
                 raise ValueError("only: every artist must be in this canvas's figure")
@@ -954,17 +1002,23 @@ class LayeredCanvas(anywidget.AnyWidget):
                 for a, animated in zip(only, was):
                     a.set_animated(animated)
             renderer = canvas.get_renderer()
-            base = bases[key] = renderer.copy_from_bbox(self._fig.bbox)
+            # the rest's smallest text is measured once, with its pixels (a walk of every artist)
+            base = bases[key] = (renderer.copy_from_bbox(self._fig.bbox), _smallest_text_pt(self._fig, only))
             while len(bases) > 4:  # a few sizes and pixel ratios
                 del bases[next(iter(bases))]
+        region, rest_min = base
         renderer = canvas.get_renderer()
-        renderer.restore_region(base)
+        renderer.restore_region(region)
         for artist in sorted(only, key=lambda a: a.get_zorder()):  # stable: insertion order for ties
             if artist.get_visible():
                 artist.draw(renderer)
         canvas.figure.stale = False
+        visible = [a for a in only if a.get_visible()]
+        return _min_or_none(rest_min, *(_smallest_text_pt(a) for a in visible))
 
-    def _geometry(self, width_px: int, height_px: int, ratio: float, dpi: float) -> dict[str, Any]:
+    def _geometry(
+        self, width_px: int, height_px: int, ratio: float, dpi: float, min_text: float | None
+    ) -> dict[str, Any]:
         axes = []
         for ax in self._fig.axes:
             box = ax.bbox
@@ -988,7 +1042,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             "height": int(height_px),
             "ratio": float(ratio),
             "px_per_pt": float(dpi / 72.0),
-            "min_text_pt": _smallest_text_pt(self._fig),
+            "min_text_pt": min_text,
             "container": int(self.css_width),
             "axes": axes,
         }
@@ -1558,7 +1612,60 @@ class LayeredCanvas(anywidget.AnyWidget):
                 result = func(*args, **kwargs)
             return result
 
-        return wrapper
+        return self.on_owner_thread(wrapper)
+
+    @property
+    def handed_over(self) -> bool:
+        """Whether the callback running now was handed over from another thread: a widget message
+        that a kernel subshell received (so it came from the browser)."""
+        return self._handing > 0
+
+    def on_owner_thread(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` wrapped so that it always runs in the thread that made this widget.
+
+        Called from another thread while that thread's event loop runs (a widget message
+        received by a kernel subshell), the call is handed to the loop with
+        ``call_soon_threadsafe`` and returns None at once; calls are run in the order they
+        were made. Called from the owner thread, or when there is no loop (a script), it runs
+        at once and returns what ``func`` returns. :meth:`guarded` callbacks are wrapped so.
+
+        Examples
+        --------
+        >>> import threading
+        >>> from matplotlib.figure import Figure
+        >>> pic = LayeredCanvas(Figure(figsize=(3, 2)))
+        >>> where = pic.on_owner_thread(lambda: threading.current_thread().name)
+        >>> where() == threading.current_thread().name  # the owner thread (no loop: at once)
+        True
+        >>> pic.close()
+        """
+        if not callable(func):
+            raise TypeError(f"func must be callable, got {_short(func)}")
+
+        def run_handed(args: tuple, kwargs: dict) -> None:
+            if self._closed:
+                return
+            self._handing += 1
+            try:
+                func(*args, **kwargs)
+            except Exception:  # guarded callbacks show theirs; others must not kill the loop
+                self.last_traceback = traceback.format_exc()
+            finally:
+                self._handing -= 1
+
+        @functools.wraps(func)
+        def confined(*args: Any, **kwargs: Any) -> Any:
+            loop = self._owner_loop
+            if loop is not None and threading.get_ident() != self._owner_thread:
+                try:
+                    if not loop.is_closed() and loop.is_running():
+                        loop.call_soon_threadsafe(run_handed, args, kwargs)
+                        return None
+                except RuntimeError:  # closed meanwhile: run here, the best there is
+                    pass
+            return func(*args, **kwargs)
+
+        return confined
 
     # -- display and lifetime -----------------------------------------------------------------
 
@@ -1619,7 +1726,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._closed = True
         for w in list(self.frame_keys) + list(self.frame_context):
             with contextlib.suppress(ValueError):
-                w.unobserve(self._on_context_change, names=["value"])
+                w.unobserve(self._context_handler, names=["value"])
         self._pointer_callbacks = []
         self._drop_frames()
         self._backgrounds.clear()

@@ -725,6 +725,14 @@ async function render({ model, el, host }) {
     // whether the picture shows the kernel's data for the current slider values and stamp
     current: () => choose().current,
     liveStamps: () => Object.fromEntries(Object.entries(live).map(([n, l]) => [n, [l.key, l.token]])),
+    // the key and context widgets' sync state (ipywidgets' throttle: messages awaiting the
+    // kernel's idle, and changes buffered behind them), for diagnosing a picture that never settles
+    syncs: () => [...keyModels, ...contextModels].map(([m, t]) => ({ trait: t, value: keyText(m, t),
+      pending: m._pending_msgs, buffered: m._msg_buffer ? Object.keys(m._msg_buffer) : null })),
+    frameInfo: (key) => { const e = frames.get(key); return e ? { version: e.version, token: e.token,
+      background: e.background, bgHeld: e.background ? frameBgs.has(e.background) : null,
+      bgReady: e.background && frameBgs.get(e.background) ? frameBgs.get(e.background).ready : null } : null; },
+    backgrounds: () => [...frameBgs.keys()],
   };
   readLive();
   showError();

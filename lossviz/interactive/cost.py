@@ -22,7 +22,6 @@ It is an :class:`~lossviz.interactive._base.Explorer` on a
 
 from __future__ import annotations
 
-import asyncio
 import html
 import math
 import numbers
@@ -47,6 +46,7 @@ from ..optim.newton import minimise
 from ..optim.rules import Adam, Momentum, Nesterov
 from ..optim.sgd import SGD, LogisticProblem, run_sgd
 from ._base import Explorer, fmt, log_stops
+from ._canvas import running_loop
 
 __all__ = ["DIVERGENCE_THRESHOLD", "CostExplorer"]
 
@@ -175,24 +175,6 @@ class _Run(NamedTuple):
     examples: np.ndarray  # (n + 1,) examples seen before each point
     diverged_at: int | None
     batch_size: int
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    """The kernel's event loop when there is one running (in a notebook), else None."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    try:
-        from tornado.ioloop import IOLoop
-
-        loop = IOLoop.current(instance=False)
-        aio = getattr(loop, "asyncio_loop", None) if loop is not None else None
-        if aio is not None and aio.is_running():
-            return aio
-    except Exception:  # pragma: no cover - no tornado, or no loop
-        return None
-    return None
 
 
 class CostExplorer(Explorer):
@@ -837,7 +819,10 @@ class CostExplorer(Explorer):
     ) -> None:
         if self._suspended or self._closed:
             return
-        loop = _running_loop() if source is not None and source._property_lock else None
+        # From the browser: the widget's property lock is held (the main shell received the
+        # message) or the change was handed over from a kernel subshell's thread.
+        browser = source is not None and (bool(source._property_lock) or self.canvas.handed_over)
+        loop = running_loop() if browser else None
         if loop is None:  # set from Python (or no event loop): the picture follows before it returns
             self._refresh(names, background=background, prefetch=prefetch)
             return
@@ -901,7 +886,7 @@ class CostExplorer(Explorer):
     def _on_lam(self, change: Any) -> None:
         if self._suspended:
             return
-        if self.lam._property_lock and _running_loop() is not None:
+        if (self.lam._property_lock or self.canvas.handed_over) and running_loop() is not None:
             self._pending["lam"] = True
             self._changed(_RUNS, background="lam", source=self.lam)
             return
@@ -1133,7 +1118,7 @@ class CostExplorer(Explorer):
         self._prefetch_generation += 1
         if not self.auto_prefetch:
             return
-        loop = _running_loop()
+        loop = running_loop()
         if loop is None:
             return
         generation = self._prefetch_generation

@@ -87,7 +87,11 @@ _DIAGNOSE = r"""
   const c = root.querySelector('canvas.lossviz-canvas-layers');
   const s = c.__lvCanvas.state();
   return {key: s.key, token: s.token, version: s.version, log: (c.__lvLog || []).slice(-4),
-          live: c.__lvCanvas.liveStamps ? c.__lvCanvas.liveStamps() : null};
+          live: c.__lvCanvas.liveStamps ? c.__lvCanvas.liveStamps() : null,
+          syncs: c.__lvCanvas.syncs ? c.__lvCanvas.syncs() : null,
+          frame: c.__lvCanvas.frameInfo ? c.__lvCanvas.frameInfo(s.key) : null,
+          backgrounds: c.__lvCanvas.backgrounds ? c.__lvCanvas.backgrounds() : null,
+          error: (root.querySelector('.lossviz-canvas-error') || {}).textContent || ''};
 }
 """
 

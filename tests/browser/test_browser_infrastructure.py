@@ -52,6 +52,16 @@ def test_lab_server_is_local_tokened_and_sees_kernel_and_extensions(lab_server):
     assert {"jupyter-matplotlib", "@jupyter-widgets/jupyterlab-manager"} <= extensions, extensions
 
 
+@pytest.mark.parametrize("which", ["lab_server", "notebook_server"])
+def test_widget_messages_stay_on_the_kernels_main_thread(which, request):
+    # tools/lab_settings.py (make setup): with JupyterLab's default, "one subshell per comm target",
+    # ipympl drew in a subshell thread while the explorer drew on the main one and the kernel died.
+    server = request.getfixturevalue(which)
+    plugin = "@jupyterlab/apputils-extension:kernels-settings"
+    answer = server.request("GET", f"lab/api/settings/{plugin}")
+    assert answer["settings"]["commsOverSubshells"] == "disabled", answer["settings"]
+
+
 def test_voila_server_is_local_and_tokened(voila_server):
     assert voila_server.base_url.startswith("http://127.0.0.1:")
     assert _refuses_without_token(voila_server, f"voila/render/{SCAFFOLD}")

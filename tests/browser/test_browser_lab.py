@@ -222,14 +222,6 @@ def measure_scaffold(page, where: str, dpr: int, record_latency) -> None:
     record_latency(where, f"scaffold: IntSlider + ipympl line · dpr {dpr}", changes)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known bug (issue 11): after the rest of the browser suite, a batch-size key press in JupyterLab can "
-        "leave the picture on a prefetched frame whose background the browser no longer holds while the "
-        "kernel's live layers stay at the previous stop; the failure prints the canvas's state"
-    ),
-)
 @pytest.mark.parametrize("dpr", [1, 2])
 def test_explorer_each_slider_timed_and_dragged(dpr, new_page, lab_kernels, record_latency, record_drag):
     from browser_servers import SCAFFOLD
