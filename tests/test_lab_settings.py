@@ -85,3 +85,19 @@ def test_the_project_environment_has_it():
     if Path(sys.prefix).resolve() != venv.resolve():
         pytest.skip("not running in the project's .venv (make setup writes it there)")
     assert lab_settings.is_set(sys.prefix), "run `make setup`: the JupyterLab overrides are missing"
+
+
+def test_binder_runs_it_after_installing_the_environment(tmp_path):
+    post = REPO / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable (Binder runs it)"
+    assert "python tools/lab_settings.py" in post.read_text()
+    # as Binder runs it: from the repository's root, with the environment's python first on PATH
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").symlink_to(sys.executable)
+    prefix = tmp_path / "env"
+    env = {"PATH": f"{fake}:/usr/bin:/bin"}
+    script = post.read_text().replace("tools/lab_settings.py", f"tools/lab_settings.py --prefix {prefix}")
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert lab_settings.is_set(prefix)
