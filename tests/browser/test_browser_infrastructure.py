@@ -59,7 +59,10 @@ def test_widget_messages_stay_on_the_kernels_main_thread(which, request):
     server = request.getfixturevalue(which)
     plugin = "@jupyterlab/apputils-extension:kernels-settings"
     answer = server.request("GET", f"lab/api/settings/{plugin}")
-    assert answer["settings"]["commsOverSubshells"] == "disabled", answer["settings"]
+    # the environment's overrides become the schema's default; a user's own setting would win
+    default = answer["schema"]["properties"]["commsOverSubshells"]["default"]
+    assert default == "disabled", answer["schema"]["properties"]["commsOverSubshells"]
+    assert "commsOverSubshells" not in (answer.get("settings") or {})
 
 
 def test_voila_server_is_local_and_tokened(voila_server):
