@@ -435,7 +435,10 @@ def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
     ex._prefetch_plan()  # λ moved up: the next stops up first, λ before anything else
     ex.lam.value = values[6]
     plan = ex._prefetch_plan()
-    assert plan[:2] == [("lam", values[7]), ("lam", values[5])]
+    sizes = list(dict.fromkeys(ex._sizes().values()))
+    # each λ stop in short slices: its runs one by one, then its background and frame
+    group = lambda v: [*(("lam-run", (v, k)) for k in sizes), ("lam", v)]  # noqa: E731
+    assert plan[:8] == group(values[7]) + group(values[5])
     ex.lr.value = ex.lr._options_values[ex.lr.index - 1]  # the learning rate moved down
     plan = ex._prefetch_plan()
     assert plan[0][0] == 1 and plan[0][1][0] == ex.lr._options_values[ex.lr.index - 1]

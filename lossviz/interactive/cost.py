@@ -75,7 +75,7 @@ _PREFETCH_LRS_PER_SLICE = 4
 #: Batch sizes (one run each) prefetched after each slice of learning rates.
 _PREFETCH_SIZES_PER_SLICE = 2
 #: Seconds after a change before the prefetch starts (a drag's next change cancels it).
-PREFETCH_DELAY = 0.03
+PREFETCH_DELAY = 0.01
 #: Seconds a change from the browser waits for the next one (merged into one refresh).
 COALESCE_SECONDS = 0.004
 
@@ -991,9 +991,11 @@ class CostExplorer(Explorer):
     def _prefetch_plan(self) -> list[tuple[Any, Any]]:
         """The slices of a prefetch, nearest stops first.
 
-        ``(batch size, learning rates)``: one engine call; ``("lam", λ)``: the runs and the
-        background for a λ stop nearby, sent as a frame with that background (the browser
-        switches both without a kernel round trip).
+        ``(batch size, learning rates)``: one engine call; ``("lam-run", (λ, batch size))``: one
+        run for a λ stop nearby; ``("lam", λ)``: then the background for that stop, sent with its
+        runs as a frame (the browser switches both without a kernel round trip). A λ stop is
+        four short slices rather than one long one, so that a key press waits less for the
+        kernel, and a press for the stop being prefetched finds its runs made.
         """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
@@ -1009,13 +1011,21 @@ class CostExplorer(Explorer):
         direction = dict([self._moving]) if self._moving else {}
         plan: list[tuple[Any, Any]] = []
         lrs = _ahead(self.lr, PREFETCH_LR_RADIUS, direction.get("lr", 0))
-        lams = [("lam", float(v)) for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))]
+        run_sizes = list(dict.fromkeys(self._sizes().values()))
+        lams = [
+            [*(("lam-run", (float(v), size)) for size in run_sizes), ("lam", float(v))]
+            for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))
+        ]
+
+        def flat(groups: list[list[tuple[Any, Any]]]) -> list[tuple[Any, Any]]:
+            return [part for group in groups for part in group]
+
         sizes = [
             (int(kk), [lr])
             for kk in _ahead(self.batch_size, PREFETCH_BATCH_RADIUS, direction.get("batch_size", 0))
         ]
         if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
-            plan.extend(lams[:2])
+            plan.extend(flat(lams[:2]))
             lams = lams[2:]
         per = _PREFETCH_SIZES_PER_SLICE
         n_chunks = 0
@@ -1023,16 +1033,16 @@ class CostExplorer(Explorer):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
             if j == 0:  # after the nearest learning rates, the nearest λ stops
-                plan.extend(lams[:2])
+                plan.extend(flat(lams[:2]))
             # batch sizes outwards with the learning rates, few at a time: the whole learning-rate
             # row (what a drag of it needs) comes early, and a batch-size drag finds its frames too
             plan.extend(sizes[per * j : per * j + per])
             if j == 1:
-                plan.extend(lams[2:])
+                plan.extend(flat(lams[2:]))
             n_chunks = j + 1
         plan.extend(sizes[per * n_chunks :])
         if n_chunks < 2:  # (a slider of few stops)
-            plan.extend(lams[2 if n_chunks else 0 :])
+            plan.extend(flat(lams[2 if n_chunks else 0 :]))
         return plan
 
     def _prefetch_lam(self, lam: float, settings: tuple, token: str) -> int:
@@ -1102,6 +1112,10 @@ class CostExplorer(Explorer):
 
     def _prefetch_slice(self, batch_size: Any, lrs: Any, token: str, settings: tuple) -> int:
         if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
+            return 0
+        if batch_size == "lam-run":
+            lam, size = lrs
+            self._compute(int(size), [float(self.lr.value)], (float(lam), *settings[1:]))
             return 0
         if batch_size == "lam":
             return self._prefetch_lam(float(lrs), settings, token)
