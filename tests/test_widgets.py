@@ -427,6 +427,47 @@ def test_lam_frames_carry_the_background_the_kernel_shows_there(explorer, monkey
     assert all(e["background"] in backgrounds for c in frame_msgs for e in c["entries"])
 
 
+def test_frames_into_divergence_carry_the_background_of_their_y_range(explorer, monkeypatch):
+    # The cost panel's y range follows the runs (few tops: _y_top). A learning rate whose runs
+    # need another top used to get no frame (the kernel drew it); now its frame names a
+    # background with that range, rendered once, the very one the kernel shows there.
+    ex = explorer
+    sent: list = []
+    monkeypatch.setattr(ex.canvas, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    ex.prefetch()
+    backgrounds = {c["id"]: b for c, b in sent if c["kind"] == "background"}
+    start_top = ex._ytop
+    lrs = [float(v) for v in ex.lr._options_values]
+    tops = set()
+    for v in lrs[::-1]:  # from the top of the learning rate, as the browser tests sweep it
+        key = ex.canvas.frame_key((ex.batch_size.label, ex.lr._label(v), ex.lam.label))
+        assert key in ex.canvas._frames, v
+        bid = ex.canvas._frame_backgrounds[key]
+        frame = dict(ex.canvas._frames[key])
+        ex.lr.value = v
+        tops.add(ex._ytop)
+        assert ex.canvas.geometry["background"] == bid, v
+        assert bytes(backgrounds[bid][0]) == ex.canvas.background, v
+        for layer, payload in frame.items():
+            assert payload == dict(ex.canvas._live[layer]), (v, layer)
+    assert len(tops) >= 2 and start_top in tops  # the sweep crossed y ranges
+    # the frames were not dropped when the y range changed: each names its own background
+    assert ex.canvas.frame_count >= len(lrs)
+
+
+def test_a_background_for_another_y_range_is_the_full_rendering(explorer):
+    ex = explorer
+    ex.prefetch()
+    ex.lam.value = ex.lam._options_values[3]
+    ex.prefetch()
+    for v in (float(ex.lr._options_values[-1]), 0.5):
+        ex.lr.value = v  # its background from the cache, drawn over kept pixels
+        cached = np.asarray(Image.open(io.BytesIO(ex.canvas.background))).copy()
+        ex.canvas.redraw()  # drawn whole
+        whole = np.asarray(Image.open(io.BytesIO(ex.canvas.background)))
+        np.testing.assert_array_equal(cached, whole)
+
+
 def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
     ex = explorer
     ex._prefetch_plan()

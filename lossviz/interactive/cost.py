@@ -863,8 +863,7 @@ class CostExplorer(Explorer):
         ytop = self._y_top(list(current.values()), J_star)
         canvas = self.canvas
         with canvas.hold_sync():
-            if ytop != self._ytop:
-                canvas.invalidate_frames()  # frames were drawn for the old y-range
+            # (a new y range keeps the frames: each is drawn over the background it names)
             if background or ytop != self._ytop:
                 only = self._landscape_artists() if background == "lam" and ytop == self._ytop else None
                 self._ytop = ytop
@@ -1069,8 +1068,9 @@ class CostExplorer(Explorer):
 
     def _frames_for(
         self, batch_size: int, lrs: Sequence[float], settings: tuple
-    ) -> dict[Any, dict[str, Any]]:
-        """Frames for the keys made complete by runs of ``batch_size`` at ``lrs`` (all cached)."""
+    ) -> dict[float, dict[Any, dict[str, Any]]]:
+        """Frames for the keys made complete by runs of ``batch_size`` at ``lrs`` (all cached),
+        by the top of their cost panel's y range (a frame is drawn over the background of its own)."""
         J_star = self._minimum(settings[0])[1]
         k = int(self.batch_size.value)
         keys: list[tuple[int, float]] = []
@@ -1078,19 +1078,38 @@ class CostExplorer(Explorer):
             keys.extend((k, float(lr)) for lr in lrs)
         if batch_size not in (k,):
             keys.extend((batch_size, float(lr)) for lr in lrs if lr == float(self.lr.value))
-        frames: dict[Any, dict[str, Any]] = {}
+        frames: dict[float, dict[Any, dict[str, Any]]] = {}
         for kk, lr in keys:
             wanted = {"full": (self._m, lr), "chosen": (kk, lr), "online": (1, lr)}
             if not all((size, l_, *settings) in self._runs for size, l_ in wanted.values()):
                 continue
             runs = {name: self._runs[(size, l_, *settings)] for name, (size, l_) in wanted.items()}
-            if self._y_top(list(runs.values()), J_star) != self._ytop:
-                continue  # another y-range: another background; the kernel draws it
             label = (self.batch_size._label(kk), self.lr._label(lr), self.lam.label)
             if self.canvas.frame_key(label) in self.canvas._frames:
                 continue  # sent already for these settings (the browser holds it)
-            frames[label] = self._layer_data(runs, J_star)
+            ytop = self._y_top(list(runs.values()), J_star)
+            frames.setdefault(ytop, {})[label] = self._layer_data(runs, J_star)
         return frames
+
+    def _prerender_y_range(self, ytop: float) -> Any:
+        """The background at the current λ with the cost panel's y range topped at ``ytop``, cached
+        (the live one when ``ytop`` is the current top); returns its cache key.
+
+        Another top redraws the cost panel and the landscape (what λ changes) over the kept pixels
+        of the rest, which hold for every λ; there are few tops (:meth:`_y_top`), so a sweep of
+        the learning rate into divergence finds its frames."""
+        key = self._background_key(float(self.lam.value), ytop)
+        if ytop == self._ytop:  # the live background (after a resize it is not cached)
+            self.canvas.prerender(cache_key=key, only=self._landscape_artists())
+            return key
+        ax = self._ax_cost
+        was = ax.get_ylim()
+        ax.set_ylim(self._gap_floor, ytop)
+        try:
+            self.canvas.prerender(cache_key=key, only=[*self._landscape_artists(), ax])
+        finally:
+            ax.set_ylim(*was)
+        return key
 
     def prefetch(self, limit: int | None = None) -> int:
         """Compute the neighbouring runs now and send them as frames; returns how many frames.
@@ -1120,13 +1139,12 @@ class CostExplorer(Explorer):
         if batch_size == "lam":
             return self._prefetch_lam(float(lrs), settings, token)
         self._compute(batch_size, lrs, settings)
-        frames = self._frames_for(batch_size, lrs, settings)
-        background = self._background_key(settings[0], self._ytop)
-        if frames:  # the live background, cached under its key (after a resize it is not)
-            self.canvas.prerender(cache_key=background, only=self._landscape_artists())
-        if frames and self.canvas.add_frames(frames, token=token, background=background):
-            return len(frames)
-        return 0
+        sent = 0
+        for ytop, frames in self._frames_for(batch_size, lrs, settings).items():
+            background = self._prerender_y_range(ytop)
+            if self.canvas.add_frames(frames, token=token, background=background):
+                sent += len(frames)
+        return sent
 
     def _schedule_prefetch(self) -> None:
         self._prefetch_generation += 1
