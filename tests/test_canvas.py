@@ -556,8 +556,8 @@ def _bad_layer(kind):
             "type",
             TypeError,
             (
-                r"artist for layer 'bad' must be a Line2D, a PathCollection \(scatter\) "
-                r"or a Text, got Rectangle"
+                r"artist for layer 'bad' must be a Line2D, a PathCollection \(scatter\), a Text, "
+                r"an AxesImage \(imshow\) or a LineCollection, got Rectangle"
             ),
         ),
         ("figure", ValueError, r"artist for layer 'bad' is not in this canvas's figure"),

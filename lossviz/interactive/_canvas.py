@@ -50,7 +50,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import io
+import json
 import math
 import numbers
 import threading
@@ -71,8 +73,10 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PathCollection
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path as MplPath
@@ -96,6 +100,11 @@ MAX_FRAMES = 2048
 #: to send again. A PNG is 50-300 KB, decoded 1-5 MB (900×360 CSS px at pixel ratio 1-2): at
 #: most about 40 MB in the browser. Frames whose background is dropped are dropped too.
 MAX_FRAME_BACKGROUNDS = 8
+#: Image and segment layers' data (a landscape's shading, its contour lines) is sent once and
+#: named by its content; live data and frames refer to it. Python and the browser keep at most
+#: this many (a 160×160 landscape with its contours is about 40 KB); past it, both keep only
+#: what the live data uses, and the frames are sent again with the next prefetch.
+MAX_STORED = 256
 #: CSS font families tried for a text layer, after the font matplotlib itself uses.
 _FONT_FALLBACKS = {
     "DejaVu Sans": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif',
@@ -340,6 +349,92 @@ def _text_style(text: Text) -> dict[str, Any]:
     }
 
 
+def _image_style(image: AxesImage) -> dict[str, Any]:
+    interpolation = str(image.get_interpolation())
+    if interpolation not in ("nearest", "none"):
+        raise ValueError(
+            f"artist: an image layer is drawn cell by cell; create it with interpolation='nearest', "
+            f"got {interpolation!r}"
+        )
+    alpha = image.get_alpha()
+    if alpha is not None and np.ndim(alpha) != 0:
+        raise ValueError("artist: an image layer takes one alpha for the whole image, got an array")
+    x0, x1, y0, y1 = (float(v) for v in image.get_extent())
+    return {"kind": "image", "extent": [x0, x1, y0, y1], "origin": str(image.origin)}
+
+
+def _segments_style(lines: LineCollection) -> dict[str, Any]:
+    colors = np.asarray(lines.get_colors())
+    if len(colors) > 1 and not np.allclose(colors, colors[0]):
+        raise ValueError(f"artist: a segments layer draws one colour, got {len(colors)} different colours")
+    widths = np.atleast_1d(lines.get_linewidths())
+    if len(widths) > 1 and not np.allclose(widths, widths[0]):
+        raise ValueError(f"artist: a segments layer draws one line width, got {len(widths)}")
+    if any(dashes is not None for _, dashes in lines.get_linestyles()):
+        raise ValueError("artist: a segments layer draws solid lines")
+    color, alpha = _rgba(colors[0] if len(colors) else (0, 0, 0, 0), lines.get_alpha())
+    return {
+        "kind": "segments",
+        "color": color,
+        "alpha": alpha if len(colors) else 0.0,
+        "linewidth": float(widths[0]) if len(widths) else 0.0,
+        "cap": _CAPSTYLES.get(str(lines.get_capstyle() or "butt"), "butt"),
+        "join": _JOINSTYLES.get(str(lines.get_joinstyle() or "round"), "round"),
+    }
+
+
+def _image_blob(name: str, image: AxesImage, values: Any, norm: Any) -> tuple[dict[str, Any], list[bytes]]:
+    """The colours of ``values`` by ``image``'s colormap and ``norm`` (default its own), as an
+    index into a palette when there are at most 256 of them, else as RGBA."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: values must be a 2-D array of numbers, got {_short(values)}")
+    data = np.ma.asarray(values)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: values must be numbers, got dtype {data.dtype}")
+    if data.ndim != 2 or data.size == 0:
+        raise ValueError(f"{name}: values must be a non-empty 2-D array, got shape {data.shape}")
+    data = data.astype(float)
+    filled = np.ma.getdata(data)[~np.ma.getmaskarray(data)]
+    if not np.all(np.isfinite(filled)):
+        raise ValueError(f"{name}: values must be finite (mask what is not to be drawn)")
+    if norm is not None and not isinstance(norm, mcolors.Normalize):
+        raise TypeError(f"{name}: norm must be a matplotlib Normalize, got {_short(norm)}")
+    mappable = ScalarMappable(norm=image.norm if norm is None else norm, cmap=image.get_cmap())
+    alpha = image.get_alpha()
+    rgba = np.ascontiguousarray(mappable.to_rgba(data, alpha=alpha, bytes=True))
+    ny, nx = data.shape
+    packed = rgba.view("<u4").reshape(ny, nx)
+    colours, index = np.unique(packed, return_inverse=True)
+    meta: dict[str, Any] = {"kind": "image", "shape": [int(ny), int(nx)]}
+    if colours.size <= 256:
+        meta["colors"] = int(colours.size)
+        return meta, [index.astype(np.uint8).tobytes(), colours.astype("<u4").tobytes()]
+    meta["colors"] = 0
+    return meta, [rgba.tobytes()]
+
+
+def _segments_blob(name: str, segments: Any) -> tuple[dict[str, Any], list[bytes]]:
+    """Polylines as one float32 (x, y) buffer, NaN between them (the browser lifts the pen)."""
+    if segments is None or isinstance(segments, (str, bytes, Mapping)) or not isinstance(
+        segments, (Sequence, np.ndarray)
+    ):
+        raise TypeError(f"{name}: segments must be a sequence of (n, 2) arrays, got {_short(segments)}")
+    parts: list[np.ndarray] = []
+    for i, seg in enumerate(segments):
+        if np.size(seg) == 0:
+            continue
+        arr = as_float_array(f"{name}: segments[{i}]", seg, ndim=2)  # finite
+        if arr.shape[1] != 2:
+            raise ValueError(f"{name}: segments[{i}] must have shape (n, 2), got {arr.shape}")
+        if np.any(np.abs(arr) > _FLOAT32_MAX):
+            raise ValueError(f"{name}: segments[{i}] must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g})")
+        if parts:
+            parts.append(np.full((1, 2), np.nan))
+        parts.append(arr)
+    xy = np.concatenate(parts).astype("<f4") if parts else np.zeros((0, 2), "<f4")
+    return {"kind": "segments", "points": int(xy.shape[0])}, [xy.tobytes()]
+
+
 # --------------------------------------------------------------------------------------------
 # Buffers
 
@@ -573,6 +668,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._live: dict[str, dict[str, Any]] = {}
         self._frames: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._frame_backgrounds: dict[str, str] = {}  # frame key -> background id
+        self._stored: OrderedDict[str, tuple[dict[str, Any], list[bytes]]] = OrderedDict()
+        self._sent_stored: set[str] = set()  # as the browser holds them
         self._sent_backgrounds: OrderedDict[str, None] = OrderedDict()  # as the browser holds them
         self._background_ids: dict[tuple, str] = {}  # (cache_key, state) -> id
         self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None, bool]] = []
@@ -669,14 +766,23 @@ class LayeredCanvas(anywidget.AnyWidget):
             kind = "scatter"
         elif isinstance(artist, Text):
             kind = "text"
+        elif isinstance(artist, AxesImage):
+            kind = "image"
+        elif isinstance(artist, LineCollection):
+            kind = "segments"
         else:
             raise TypeError(
-                f"artist for layer {name!r} must be a Line2D, a PathCollection (scatter) "
-                f"or a Text, got {type(artist).__name__}"
+                f"artist for layer {name!r} must be a Line2D, a PathCollection (scatter), "
+                f"a Text, an AxesImage (imshow) or a LineCollection, got {type(artist).__name__}"
             )
         if _root_figure(artist) is not self._fig:
             raise ValueError(f"artist for layer {name!r} is not in this canvas's figure")
         ax = artist.axes
+        if kind in ("image", "segments") and (ax is None or artist.get_transform() is not ax.transData):
+            raise ValueError(
+                f"artist for layer {name!r} must be drawn in an axes' data coordinates "
+                "(transform ax.transData)"
+            )
         if kind == "text":
             transform = artist.get_transform()
             if ax is not None and transform is ax.transData:
@@ -693,6 +799,7 @@ class LayeredCanvas(anywidget.AnyWidget):
                 )
         else:
             coords = "data"
+        if kind in ("line", "scatter"):
             transform = artist.get_offset_transform() if kind == "scatter" else artist.get_transform()
             if ax is None or transform is not ax.transData:
                 raise ValueError(
@@ -703,6 +810,10 @@ class LayeredCanvas(anywidget.AnyWidget):
         if ax is not None:
             index = self._fig.axes.index(ax)
             _check_axes_scales(ax, f"artist for layer {name!r}")
+        if kind in ("image", "segments") and (
+            _scale(ax, "x")["kind"] != "linear" or _scale(ax, "y")["kind"] != "linear"
+        ):
+            raise ValueError(f"artist for layer {name!r}: an {kind} layer needs linear axes")
         return _Layer(name=name, artist=artist, kind=kind, axes_index=index, coords=coords)
 
     def _style(self, layer: _Layer) -> dict[str, Any]:
@@ -711,6 +822,10 @@ class LayeredCanvas(anywidget.AnyWidget):
             style = _line_style(artist)
         elif layer.kind == "scatter":
             style = _scatter_style(artist)
+        elif layer.kind == "image":
+            style = _image_style(artist)
+        elif layer.kind == "segments":
+            style = _segments_style(artist)
         else:
             style = _text_style(artist)
         style.update(
@@ -738,6 +853,10 @@ class LayeredCanvas(anywidget.AnyWidget):
             sizes = artist.get_sizes()
             sizes = np.resize(sizes, max(len(offsets), 1)) if len(sizes) else [36.0]
             payload = self._payload(name, {"x": offsets[:, 0], "y": offsets[:, 1], "sizes": sizes})
+        elif layer.kind == "image":
+            payload = self._payload(name, {"values": artist.get_array()})
+        elif layer.kind == "segments":
+            payload = self._payload(name, {"segments": artist.get_segments()})
         else:
             x, y = artist.get_position()
             payload = self._payload(name, {"text": artist.get_text(), "x": x, "y": y})
@@ -747,6 +866,20 @@ class LayeredCanvas(anywidget.AnyWidget):
     def _payload(self, name: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """A layer's data as the browser takes it, validated."""
         layer = self._layer(name)
+        if layer.kind in ("image", "segments"):
+            ref = values.get("ref")
+            if ref is not None:
+                if not isinstance(ref, str) or ref not in self._stored:
+                    raise ValueError(f"{name}: ref must be one of this canvas's stored data, got {_short(ref)}")
+                if self._stored[ref][0]["kind"] != layer.kind:
+                    raise ValueError(f"{name}: ref {ref!r} holds {self._stored[ref][0]['kind']} data, not {layer.kind}")
+                self._send_stored(ref)
+                return {"ref": ref}
+            if layer.kind == "image":
+                meta, buffers = _image_blob(name, layer.artist, values.get("values"), values.get("norm"))
+            else:
+                meta, buffers = _segments_blob(name, values.get("segments"))
+            return {"ref": self._store(meta, buffers)}
         if layer.kind == "text":
             text = values.get("text")
             if not isinstance(text, str):
@@ -849,6 +982,146 @@ class LayeredCanvas(anywidget.AnyWidget):
         with self.hold_sync():
             self._restyle(layer)
             self._send_live()
+
+    def set_image(self, name: str, values: ArrayLike, *, norm: Any = None) -> None:
+        """Show new values in an image layer (an ``imshow`` of the same shape); the browser redraws it.
+
+        The matplotlib image is updated too (its data and, when given, its norm), for the static
+        picture. Its colours are computed here, by the image's own colormap and norm, and sent
+        once per picture: the same values shown again cost no transfer.
+
+        Parameters
+        ----------
+        name : str
+            An image layer.
+        values : (ny, nx) array_like of float
+            The values, in the image's origin and extent.
+        norm : matplotlib Normalize, optional
+            A new norm (e.g. other band boundaries); default the image's own.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> image = ax.imshow(np.zeros((4, 5)), extent=(0, 1, 0, 1), interpolation="nearest",
+        ...                   vmin=0, vmax=19)
+        >>> pic = LayeredCanvas(fig, layers={"shade": image})
+        >>> before = pic.data["shade"]["ref"]
+        >>> pic.set_image("shade", np.arange(20.0).reshape(4, 5))
+        >>> pic.data["shade"]["ref"] != before, pic.stored_info(pic.data["shade"]["ref"])["shape"]
+        (True, [4, 5])
+        >>> pic.close()
+        """
+        layer = self._layer(name)
+        if layer.kind != "image":
+            raise ValueError(f"name {name!r} is a {layer.kind} layer, not an image layer")
+        payload = self._payload(name, {"values": values, "norm": norm})
+        image = layer.artist
+        image.set_data(np.asarray(values, dtype=float))
+        if norm is not None:
+            image.set_norm(norm)
+        self._live[name] = payload
+        with self.hold_sync():
+            self._restyle(layer)
+            self._send_live()
+
+    def set_segments(self, name: str, segments: Sequence[ArrayLike]) -> None:
+        """Show new line segments in a segments layer (a ``LineCollection``, e.g. contour lines).
+
+        Parameters
+        ----------
+        name : str
+            A segments layer.
+        segments : sequence of (n, 2) array_like of float
+            The polylines, in data coordinates (finite).
+
+        Examples
+        --------
+        >>> from matplotlib.collections import LineCollection
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(3, 2)); ax = fig.add_subplot()
+        >>> lines = ax.add_collection(LineCollection([], colors="k"))
+        >>> pic = LayeredCanvas(fig, layers={"contours": lines})
+        >>> pic.set_segments("contours", [[(0, 0), (1, 1)], [(0, 1), (1, 0), (1, 1)]])
+        >>> pic.stored_info(pic.data["contours"]["ref"])["points"]   # with a break between them
+        6
+        >>> pic.close()
+        """
+        layer = self._layer(name)
+        if layer.kind != "segments":
+            raise ValueError(f"name {name!r} is a {layer.kind} layer, not a segments layer")
+        payload = self._payload(name, {"segments": segments})
+        layer.artist.set_segments([np.asarray(seg, dtype=float).reshape(-1, 2) for seg in segments])
+        self._live[name] = payload
+        with self.hold_sync():
+            self._restyle(layer)
+            self._send_live()
+
+    def store(self, name: str, value: Any) -> str:
+        """Send the data of an image or segments layer once, for frames; returns its reference.
+
+        A frame (:meth:`add_frames`) may give this reference as the layer's data: many frames
+        that show the same landscape then share one copy of it in the browser.
+
+        Parameters
+        ----------
+        name : str
+            An image or segments layer.
+        value : array_like, mapping or sequence
+            For an image layer the values (``{"values": ..., "norm": ...}`` to give a norm
+            too); for a segments layer the polylines.
+
+        Returns
+        -------
+        str
+            The reference (named by the content: the same data gives the same reference).
+        """
+        layer = self._layer(name)
+        if layer.kind not in ("image", "segments"):
+            raise ValueError(f"name {name!r} is a {layer.kind} layer: store is for image and segments layers")
+        return str(self._payload(name, _frame_values(layer, name, value))["ref"])
+
+    def stored_info(self, ref: str) -> dict[str, Any]:
+        """What a stored reference holds: its kind, shape or number of points, and size in bytes."""
+        if not isinstance(ref, str) or ref not in self._stored:
+            raise ValueError(f"ref must be one of this canvas's stored data, got {_short(ref)}")
+        meta, buffers = self._stored[ref]
+        return {**meta, "bytes": sum(len(b) for b in buffers)}
+
+    def _store(self, meta: dict[str, Any], buffers: list[bytes]) -> str:
+        digest = hashlib.blake2b(json.dumps(meta, sort_keys=True).encode(), digest_size=10)
+        for buffer in buffers:
+            digest.update(len(buffer).to_bytes(8, "little"))
+            digest.update(buffer)
+        ref = f"{meta['kind'][0]}{digest.hexdigest()}"
+        if ref in self._stored:
+            self._stored.move_to_end(ref)
+        else:
+            self._stored[ref] = (meta, buffers)
+            if len(self._stored) > MAX_STORED:
+                self._trim_stored(keep=ref)
+        self._send_stored(ref)
+        return ref
+
+    def _send_stored(self, ref: str) -> None:
+        if ref in self._sent_stored:
+            return
+        meta, buffers = self._stored[ref]
+        self.send({"kind": "stored", "id": ref, "meta": meta}, buffers)
+        self._sent_stored.add(ref)
+
+    def _trim_stored(self, keep: str) -> None:
+        """Past MAX_STORED: keep what the live data uses (and ``keep``), here and in the browser."""
+        used = {p.get("ref") for p in self._live.values()} | {keep}
+        for ref in [r for r in self._stored if r not in used]:
+            del self._stored[ref]
+        self._sent_stored &= set(self._stored)
+        for key in [k for k, payloads in self._frames.items() if any(
+            p.get("ref") is not None and p["ref"] not in self._stored for p in payloads.values()
+        )]:
+            del self._frames[key]
+            self._frame_backgrounds.pop(key, None)
+        self.send({"kind": "stored-keep", "ids": list(self._stored)})
 
     def _restyle(self, layer: _Layer) -> None:
         style = self._style(layer)
@@ -960,7 +1233,13 @@ class LayeredCanvas(anywidget.AnyWidget):
         render_dpi = self._base_dpi * scale * ratio
         inches = (width / scale / self._base_dpi, height / scale / self._base_dpi)
         fig.set_size_inches(*inches)
+        # Image and segments layers are drawn by the browser *under* the picture: the figure's and
+        # their axes' faces are left transparent here, and the browser paints them (geometry).
+        under = self._under_patches()
+        faces = [(patch, patch.get_facecolor()) for patch in under]
         try:
+            for patch in under:
+                patch.set_facecolor((0.0, 0.0, 0.0, 0.0))
             fig.set_dpi(render_dpi)
             canvas = fig.canvas
             assert isinstance(canvas, FigureCanvasAgg)  # made sure of in _check_figure
@@ -974,11 +1253,26 @@ class LayeredCanvas(anywidget.AnyWidget):
             geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi, min_text)
             self._background_serial = getattr(self, "_background_serial", 0) + 1
             geometry["background"] = f"b{self._background_serial}"  # names it for frames
+            if under:
+                saved = dict(faces)
+                geometry["facecolor"] = list(_rgba(saved[fig.patch], None))
+                for entry, ax in zip(geometry["axes"], fig.axes):
+                    if ax.patch in saved:
+                        entry["facecolor"] = list(_rgba(saved[ax.patch], None))
             png = _encode_png(rgba)
         finally:
+            for patch, face in faces:
+                patch.set_facecolor(face)
             fig.set_dpi(self._base_dpi)
             fig.set_size_inches(*inches)
         return png, geometry
+
+    def _under_patches(self) -> list[Any]:
+        """The figure's patch and those of the axes with image or segments layers (or none)."""
+        axes = [layer.artist.axes for layer in self._layers.values() if layer.kind in ("image", "segments")]
+        if not axes:
+            return []
+        return [self._fig.patch, *dict.fromkeys(ax.patch for ax in axes)]
 
     def _render_over_base(self, canvas: FigureCanvasAgg, state: tuple, only: list[Any]) -> float | None:
         """Draw ``only`` over the kept pixels of everything else (rendered again when stale).
@@ -1535,6 +1829,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         kind = content.get("kind")
         if kind == "hello":  # a new view: it needs the frames held for the current settings
             self._sent_backgrounds.clear()
+            self._sent_stored.clear()
+            for ref in self._stored:
+                self._send_stored(ref)
             by_id = {g["background"]: (png, g) for png, g in self._backgrounds.values()}
             for key, bid in list(self._frame_backgrounds.items()):
                 if bid not in by_id:  # no longer cached: the frame cannot be shown
@@ -1731,6 +2028,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._drop_frames()
         self._backgrounds.clear()
         self._bases.clear()
+        self._stored.clear()
         fig = self._fig
         if getattr(fig.canvas, "manager", None) is not None:  # pragma: no cover - refused in __init__
             import matplotlib.pyplot as plt
@@ -1846,6 +2144,14 @@ def _scale_function(scale: Mapping[str, Any]) -> Callable[[np.ndarray], np.ndarr
 
 
 def _frame_values(layer: _Layer, name: str, value: Any) -> dict[str, Any]:
+    if layer.kind in ("image", "segments"):
+        if isinstance(value, str):
+            return {"ref": value}
+        if layer.kind == "image":
+            if isinstance(value, Mapping):
+                return {"values": value.get("values"), "norm": value.get("norm")}
+            return {"values": value, "norm": None}
+        return {"segments": value}
     if layer.kind == "text":
         if isinstance(value, str):
             x, y = layer.artist.get_position()

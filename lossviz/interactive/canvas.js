@@ -233,7 +233,65 @@ function sameFloats(a, b) {
 function sameItem(a, b) {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.text === b.text && sameFloats(a.xy, b.xy) && sameFloats(a.s, b.s);
+  return a.text === b.text && a.ref === b.ref && sameFloats(a.xy, b.xy) && sameFloats(a.s, b.s);
+}
+
+// Image and segments layers are drawn under the background (whose faces are transparent there).
+const UNDER = new Set(["image", "segments"]);
+
+function bytesOf(view) {
+  if (!view) return new Uint8Array(0);
+  if (view instanceof Uint8Array) return view;
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+// A stored image (palette index or RGBA, little-endian packed as Python sends it) as a canvas of
+// one pixel per cell, made once.
+function imageCanvas(entry) {
+  if (entry.canvas) return entry.canvas;
+  const [ny, nx] = entry.meta.shape;
+  const c = document.createElement("canvas");
+  c.width = nx; c.height = ny;
+  const cx = c.getContext("2d");
+  const data = cx.createImageData(nx, ny);
+  const out = new Uint32Array(data.data.buffer);
+  if (entry.meta.colors > 0) {
+    const index = bytesOf(entry.buffers[0]);
+    const pb = bytesOf(entry.buffers[1]);
+    const palette = new Uint32Array(pb.slice().buffer);
+    for (let i = 0; i < out.length; i++) out[i] = palette[index[i]];
+  } else out.set(new Uint32Array(bytesOf(entry.buffers[0]).slice().buffer));
+  cx.putImageData(data, 0, 0);
+  entry.canvas = c;
+  return c;
+}
+
+// An image layer cell by cell (matplotlib's "nearest"), row 0 at the extent's bottom for
+// origin "lower" and at its top for "upper".
+function drawImageLayer(ctx, style, entry, map) {
+  const c = imageCanvas(entry);
+  const [x0, x1, y0, y1] = style.extent;
+  const lower = style.origin === "lower";
+  const xa = map.x(x0), xb = map.x(x1);
+  const ya = map.y(lower ? y0 : y1), yb = map.y(lower ? y1 : y0);
+  if (![xa, xb, ya, yb].every(Number.isFinite)) return;
+  ctx.imageSmoothingEnabled = false;
+  ctx.translate(xa, ya);
+  ctx.scale((xb - xa) / c.width, (yb - ya) / c.height);
+  ctx.drawImage(c, 0, 0);
+}
+
+function drawSegmentsLayer(ctx, style, entry, map, geometry) {
+  if (!(style.linewidth > 0) || !(style.alpha > 0)) return;
+  const xy = entry.xy || (entry.xy = floats(entry.buffers[0]));
+  const box = [-FAR, -FAR, geometry.width + FAR, geometry.height + FAR];
+  ctx.beginPath();
+  tracePolyline(ctx, xy, map, box);
+  ctx.lineWidth = style.linewidth * geometry.px_per_pt;
+  ctx.strokeStyle = rgba(style.color, style.alpha);
+  ctx.lineCap = style.cap; ctx.lineJoin = style.join;
+  ctx.setLineDash([]);
+  ctx.stroke();
 }
 
 // A layer's data as sent (DataViews, or buffer indices into a custom message's buffers).
@@ -241,7 +299,7 @@ function item(raw, buffers) {
   const get = (v) => (v && typeof v === "object" && "buffer" in v && !(v instanceof DataView)
     ? buffers[v.buffer] : v);
   return { xy: floats(get(raw.xy)), s: raw.s ? floats(get(raw.s)) : null,
-           text: raw.text, key: raw.key, token: raw.token };
+           text: raw.text, ref: raw.ref, key: raw.key, token: raw.token };
 }
 
 function keyText(model, trait) {
@@ -289,10 +347,14 @@ async function render({ model, el, host }) {
   img.className = "lossviz-canvas-background";
   img.alt = "";
   img.draggable = false;
-  img.style.cssText = "display:block;width:100%;height:100%;";
+  img.style.cssText = "display:block;width:100%;height:100%;position:relative;z-index:1;";
+  // under the background: the figure's face, and the image and segments layers
+  const under = document.createElement("canvas");
+  under.className = "lossviz-canvas-under";
+  under.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;z-index:0;";
   const layers = document.createElement("canvas");
   layers.className = "lossviz-canvas-layers";
-  layers.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;";
+  layers.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;z-index:2;";
   layers.__lvPaints = 0;
   layers.__lvTimes = [];
   layers.__lvLog = [];
@@ -301,7 +363,7 @@ async function render({ model, el, host }) {
   errorLine.setAttribute("role", "status");
   errorLine.style.cssText = "color:#b00020;font:12px/1.4 sans-serif;padding:2px 0;white-space:pre-wrap;";
   errorLine.hidden = true;
-  stage.append(img, layers);
+  stage.append(under, img, layers);
   root.append(stage, errorLine);
   el.appendChild(root);
   disposers.push(guardSliderKeys(el));
@@ -314,6 +376,8 @@ async function render({ model, el, host }) {
   // {id, image (decoded), url, geometry, ready}. `shownBg` is the one in the stage now.
   let liveBg = null, shownBg = null;
   const frameBgs = new Map();
+  const stored = new Map(); // id -> {meta, buffers, canvas}: image and segments data sent once
+  let lastUnder = null;     // {geometry, styles, refs}
   const ownUrls = new Set();
   let keyModels = [], contextModels = [];
   const frames = new Map(); // key -> {version, token, layers: {name: item}}
@@ -371,7 +435,8 @@ async function render({ model, el, host }) {
     const usable = key !== null && token !== null && !waiting;
     const entry = usable ? frames.get(key) : undefined;
     const valid = entry && entry.token === token && entry.version === model.get("version") &&
-      (!entry.background || frameBackground(entry) !== null);
+      (!entry.background || frameBackground(entry) !== null) &&
+      Object.values(entry.layers).every((l) => !l.ref || stored.has(l.ref));
     // the kernel's live data arrived before its background was decoded: a frame, if any, is better
     const g = model.get("geometry");
     const livePending = !!(g && g.background && (!liveBg || liveBg.id !== g.background));
@@ -422,12 +487,14 @@ async function render({ model, el, host }) {
         Object.keys(choice.sources).length === Object.keys(lastDrawn.sources).length &&
         Object.entries(choice.sources).every(([n, s]) => sameItem(s, lastDrawn.sources[n]));
       if (same) { markPaint(false, choice); return; }
+      const all = Object.entries(styles)
+        .filter(([name, style]) => style.visible && choice.sources[name])
+        .sort((a, b) => a[1].zorder - b[1].zorder || a[1].order - b[1].order);
+      drawUnder(all.filter(([, style]) => UNDER.has(style.kind)), choice.sources, styles);
+      const order = all.filter(([, style]) => !UNDER.has(style.kind));
       const ctx = layers.getContext("2d");
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, layers.width, layers.height);
-      const order = Object.entries(styles)
-        .filter(([name, style]) => style.visible && choice.sources[name])
-        .sort((a, b) => a[1].zorder - b[1].zorder || a[1].order - b[1].order);
       for (const [name, style] of order) {
         ctx.save();
         const ax = style.axes === null || style.axes === undefined ? null : geometry.axes[style.axes];
@@ -442,6 +509,36 @@ async function render({ model, el, host }) {
     }
   };
 
+  // The figure's face, the faces of the axes with image or segments layers, and those layers
+  // (drawn again only when one of them or the geometry changed).
+  const drawUnder = (order, sources, styles) => {
+    const refs = order.map(([name]) => `${name}:${sources[name].ref}`).join(",");
+    if (lastUnder && lastUnder.geometry === geometry && lastUnder.styles === styles && lastUnder.refs === refs) return;
+    lastUnder = { geometry, styles, refs };
+    const ctx = under.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, under.width, under.height);
+    if (!geometry.facecolor) return;
+    ctx.fillStyle = rgba(...geometry.facecolor);
+    ctx.fillRect(0, 0, under.width, under.height);
+    for (const ax of geometry.axes) {
+      if (!ax.facecolor) continue;
+      ctx.fillStyle = rgba(...ax.facecolor);
+      ctx.fillRect(ax.left, ax.top, ax.width, ax.height);
+    }
+    for (const [name, style] of order) {
+      const entry = stored.get(sources[name].ref);
+      const map = maps.axes[style.axes]?.data;
+      if (!entry || !map) continue;
+      ctx.save();
+      const ax = geometry.axes[style.axes];
+      if (style.clip && ax) { ctx.beginPath(); ctx.rect(ax.left, ax.top, ax.width, ax.height); ctx.clip(); }
+      if (style.kind === "image") drawImageLayer(ctx, style, entry, map);
+      else drawSegmentsLayer(ctx, style, entry, map, geometry);
+      ctx.restore();
+    }
+  };
+
   const schedule = () => {
     if (!scheduled && !disposed) { scheduled = true; requestAnimationFrame(draw); }
   };
@@ -452,6 +549,9 @@ async function render({ model, el, host }) {
              figure: { x: (v) => v * g.width, y: (v) => g.height - v * g.height } };
     if (layers.width !== g.width) layers.width = g.width;
     if (layers.height !== g.height) layers.height = g.height;
+    if (under.width !== g.width) under.width = g.width;
+    if (under.height !== g.height) under.height = g.height;
+    lastUnder = null;
     const cssWidth = g.width / g.ratio, cssHeight = g.height / g.ratio;
     stage.style.width = `${cssWidth}px`;
     stage.style.aspectRatio = `${g.width} / ${g.height}`;
@@ -531,6 +631,19 @@ async function render({ model, el, host }) {
     schedule();
   });
   on(model, "msg:custom", (msg, buffers) => {
+    if (msg && msg.kind === "stored") {
+      // copied: the message's buffers may be views into one that is reused
+      stored.set(msg.id, { meta: msg.meta, buffers: buffers.map((b) => bytesOf(b).slice()), canvas: null });
+      lastDrawn = null; lastUnder = null; // a layer may have been waiting for it
+      schedule();
+      return;
+    }
+    if (msg && msg.kind === "stored-keep") {
+      const keep = new Set(msg.ids);
+      for (const id of [...stored.keys()]) if (!keep.has(id)) stored.delete(id);
+      schedule();
+      return;
+    }
     if (msg && msg.kind === "background") {
       // kept in the order sent, as Python's mirror of this list; decoded before any frame uses it
       const bg = { id: msg.id, image: null, url: null, geometry: msg.geometry, ready: false };
@@ -733,6 +846,7 @@ async function render({ model, el, host }) {
       background: e.background, bgHeld: e.background ? frameBgs.has(e.background) : null,
       bgReady: e.background && frameBgs.get(e.background) ? frameBgs.get(e.background).ready : null } : null; },
     backgrounds: () => [...frameBgs.keys()],
+    stored: () => [...stored.keys()],
   };
   readLive();
   showError();

@@ -346,6 +346,8 @@ class CostExplorer(Explorer):
         self.auto_prefetch = True
         self._current: dict[str, _Run] = {}
         self._ytop = 0.0
+        self._lam_refs: dict[float, tuple[str, str]] = {}
+        self._shadings: OrderedDict[float, tuple[Any, Any, Any]] = OrderedDict()
         self._build_controls(batch_size, lr, lam, rule)
         fig = self._build_figure(figsize, dpi)
         self._make_canvas(
@@ -570,17 +572,20 @@ class CostExplorer(Explorer):
             self._w, self._b, self._grid0, minimum=self._minimum0, ax=ax, label="minimum", colorbar=False
         )
         (self._minimum0_marker,) = ax.plot(
-            [self._minimum0[0]],
-            [self._minimum0[1]],
+            [],
+            [],
             marker="*",
             markersize=12,
             markerfacecolor="none",
             markeredgecolor="0.25",
             linestyle="none",
             zorder=4,
-            visible=False,
         )
-        self._title = ax.set_title("", fontsize="medium")
+        # The title changes with λ: a text layer (the browser draws it), where a title would be.
+        self._title = ax.text(
+            0.5, 1.0 + 6.0 / 72 / max(ax.get_position().height * fig.get_size_inches()[1], 1e-3),
+            "", transform=ax.transAxes, ha="center", va="baseline", fontsize="medium",
+        )
         colours = {name: plot.COLOURS[role] for name, role in _ROLES.items()}
         styles = {name: plot.LINESTYLES[role] for name, role in _ROLES.items()}
         widths = {"online": 0.7, "chosen": 1.3, "full": 1.8}
@@ -626,6 +631,12 @@ class CostExplorer(Explorer):
             zorder=5,
         )
         layers["start"] = self._start
+        # What λ changes: the landscape (shaded and outlined in the browser, under the axes'
+        # frame), its minimum, the λ = 0 minimum beside it, the title
+        layers["landscape"], layers["contours"] = land.image, land.contours
+        if land.minimum is not None:
+            layers["minimum"] = land.minimum
+        layers["minimum0"], layers["title"] = self._minimum0_marker, self._title
         self._note = axc.text(
             0.98, 0.97, "", transform=axc.transAxes, ha="right", va="top", fontsize="small", color="#b00020"
         )
@@ -690,16 +701,56 @@ class CostExplorer(Explorer):
         """``2/λ_max`` at the current λ: above it full-batch descent oscillates with a growing amplitude."""
         return self._stable_lr(float(self.lam.value))
 
-    def _set_lam(self, lam: float, *, mark: bool = True) -> None:
-        """Everything that depends on λ alone: the landscape, its minimum, the title, the lr mark."""
-        p_star, J_star = self._minimum(lam)
-        grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
-        self._landscape = plot.update_cost_landscape(
-            self._landscape, self._w, self._b, grid, minimum=p_star, minimum_value=J_star
-        )
-        self._minimum0_marker.set_visible(lam > 0)
+    def _lam_layers(self, lam: float) -> dict[str, Any]:
+        """The data of the layers λ changes, at ``lam``: the landscape's shading and contour lines
+        (sent to the browser once per λ and named by reference), its minimum, the λ = 0 minimum
+        (shown when λ > 0) and the title."""
+        refs = self._lam_refs.get(lam)
+        stored = self.canvas._stored
+        if refs is None or not all(r in stored for r in refs):
+            J_star = self._minimum(lam)[1]
+            grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
+            values, norm, segments = plot.cost_landscape_shading(
+                self._w, self._b, grid, minimum_value=J_star
+            )
+            refs = (
+                self.canvas.store("landscape", {"values": values, "norm": norm}),
+                self.canvas.store("contours", segments),
+            )
+            self._lam_refs[lam] = refs
+            self._shadings[lam] = (values, norm, segments)
+            while len(self._shadings) > 2:  # what the artists need (the static picture): the last
+                del self._shadings[next(iter(self._shadings))]
+        p_star = self._minimum(lam)[0]
+        zero = ([self._minimum0[0]], [self._minimum0[1]]) if lam > 0 else ([], [])
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
-        self._title.set_text(f"objective J + λw²/2 for λ = {fmt(lam)}")
+        out: dict[str, Any] = {
+            "landscape": refs[0],
+            "contours": refs[1],
+            "minimum0": zero,
+            "title": f"objective J + λw²/2 for λ = {fmt(lam)}",
+        }
+        if "minimum" in self.canvas.layer_names:
+            out["minimum"] = ([p_star[0]], [p_star[1]])
+        return out
+
+    def _set_lam(self, lam: float, *, mark: bool = True) -> None:
+        """Everything that depends on λ alone: the landscape, its minimum, the title, the lr mark.
+
+        Nothing of it is in the background: the browser shades the landscape under the axes."""
+        layers = self._lam_layers(lam)
+        canvas = self.canvas
+        with canvas.hold_sync():
+            if lam not in self._shadings:  # (dropped: computed again for the artists)
+                self._lam_refs.pop(lam, None)
+                layers = self._lam_layers(lam)
+            values, norm, segments = self._shadings[lam]
+            canvas.set_image("landscape", values, norm=norm)
+            canvas.set_segments("contours", segments)
+            for name in ("minimum", "minimum0"):
+                if name in layers:
+                    canvas.set_data(name, *layers[name])
+            canvas.set_text("title", layers["title"])
         if mark:
             self._mark_stable_lr()
 
@@ -864,12 +915,13 @@ class CostExplorer(Explorer):
         canvas = self.canvas
         with canvas.hold_sync():
             # (a new y range keeps the frames: each is drawn over the background it names)
-            if background or ytop != self._ytop:
-                only = self._landscape_artists() if background == "lam" and ytop == self._ytop else None
+            # λ changes nothing in the background (the browser shades the landscape)
+            if background is True or ytop != self._ytop:
+                only = None if background is True or not self._ytop else [self._ax_cost]
                 self._ytop = ytop
                 self._ax_cost.set_ylim(self._gap_floor, ytop)
                 self._set_x_axis()
-                canvas.redraw(cache_key=self._background_key(lam, ytop), only=only)
+                canvas.redraw(cache_key=self._background_key(ytop), only=only)
             data = self._layer_data(current, J_star)
             canvas.set_text("note", data.pop("note"))
             for name, (xs, ys) in data.items():
@@ -879,8 +931,8 @@ class CostExplorer(Explorer):
         if prefetch:
             self._schedule_prefetch()
 
-    def _background_key(self, lam: float, ytop: float) -> tuple:
-        return ("cost", lam, self.x_axis.value, self._n_updates, ytop)
+    def _background_key(self, ytop: float) -> tuple:
+        return ("cost", self.x_axis.value, self._n_updates, ytop)
 
     def _on_lam(self, change: Any) -> None:
         if self._suspended:
@@ -891,12 +943,6 @@ class CostExplorer(Explorer):
             return
         self._set_lam(float(change.new))
         self._refresh(_RUNS, background="lam")
-
-    def _landscape_artists(self) -> list[Any]:
-        """What λ changes in the background: the landscape, its minima and title, the spines over it."""
-        land = self._landscape
-        artists = [land.image, land.contours, self._minimum0_marker, land.minimum, self._title]
-        return [a for a in artists if a is not None] + list(self._ax_land.spines.values())
 
     def _on_optimizer(self, change: Any) -> None:
         self._show_optimizer_params(change.new)
@@ -1050,20 +1096,11 @@ class CostExplorer(Explorer):
         other = (lam, *settings[1:])
         runs = dict(zip(_RUNS, (self._compute(k, [lr], other)[0] for k in self._sizes().values())))
         J_star = self._minimum(lam)[1]
-        ytop = self._y_top(list(runs.values()), J_star)
-        if ytop != self._ytop:
-            return 0  # another y-range: a full render, left for when it is asked for
         label = (self.batch_size.label, self.lr.label, self.lam._label(lam))
         if self.canvas.frame_key(label) in self.canvas._frames:
             return 0  # sent already for these settings (the browser holds it)
-        key = self._background_key(lam, ytop)
-        now = float(self.lam.value)
-        self._set_lam(lam, mark=False)
-        try:
-            self.canvas.prerender(cache_key=key, only=self._landscape_artists())
-        finally:
-            self._set_lam(now, mark=False)
-        frames = {label: self._layer_data(runs, J_star)}
+        key = self._prerender_y_range(self._y_top(list(runs.values()), J_star))
+        frames = {label: {**self._layer_data(runs, J_star), **self._lam_layers(lam)}}
         return len(frames) if self.canvas.add_frames(frames, token=token, background=key) else 0
 
     def _frames_for(
@@ -1072,6 +1109,7 @@ class CostExplorer(Explorer):
         """Frames for the keys made complete by runs of ``batch_size`` at ``lrs`` (all cached),
         by the top of their cost panel's y range (a frame is drawn over the background of its own)."""
         J_star = self._minimum(settings[0])[1]
+        lam_layers = self._lam_layers(settings[0])
         k = int(self.batch_size.value)
         keys: list[tuple[int, float]] = []
         if batch_size == k or batch_size in (1, self._m):
@@ -1088,25 +1126,25 @@ class CostExplorer(Explorer):
             if self.canvas.frame_key(label) in self.canvas._frames:
                 continue  # sent already for these settings (the browser holds it)
             ytop = self._y_top(list(runs.values()), J_star)
-            frames.setdefault(ytop, {})[label] = self._layer_data(runs, J_star)
+            frames.setdefault(ytop, {})[label] = {**self._layer_data(runs, J_star), **lam_layers}
         return frames
 
     def _prerender_y_range(self, ytop: float) -> Any:
-        """The background at the current λ with the cost panel's y range topped at ``ytop``, cached
-        (the live one when ``ytop`` is the current top); returns its cache key.
+        """The background with the cost panel's y range topped at ``ytop``, cached (the live one
+        when ``ytop`` is the current top); returns its cache key.
 
-        Another top redraws the cost panel and the landscape (what λ changes) over the kept pixels
-        of the rest, which hold for every λ; there are few tops (:meth:`_y_top`), so a sweep of
-        the learning rate into divergence finds its frames."""
-        key = self._background_key(float(self.lam.value), ytop)
-        if ytop == self._ytop:  # the live background (after a resize it is not cached)
-            self.canvas.prerender(cache_key=key, only=self._landscape_artists())
-            return key
+        Another top redraws the cost panel over the kept pixels of the rest, which hold for every
+        top and every λ; there are few tops (:meth:`_y_top`), so a sweep of the learning rate into
+        divergence finds its frames."""
+        key = self._background_key(ytop)
         ax = self._ax_cost
+        if ytop == self._ytop:  # the live background (after a resize it is not cached)
+            self.canvas.prerender(cache_key=key, only=[ax])
+            return key
         was = ax.get_ylim()
         ax.set_ylim(self._gap_floor, ytop)
         try:
-            self.canvas.prerender(cache_key=key, only=[*self._landscape_artists(), ax])
+            self.canvas.prerender(cache_key=key, only=[ax])
         finally:
             ax.set_ylim(*was)
         return key

@@ -64,6 +64,7 @@ __all__ = [
     "cost_curve",
     "cost_landscape",
     "cost_landscape_artists",
+    "cost_landscape_shading",
     "gradient_cloud",
     "loss_vs_prediction",
     "losses",
@@ -488,6 +489,45 @@ def _example_update() -> dict[str, Any]:
     return {"artists": cost_landscape_artists(w, b, J), "w_values": w, "b_values": b, "J": J}
 
 
+@validate_params({k: v for k, v in _LANDSCAPE.items() if k != "minimum"}, slow=True)
+def cost_landscape_shading(
+    w_values: ArrayLike,
+    b_values: ArrayLike,
+    J: ArrayLike,
+    *,
+    minimum_value: float | None = None,
+    levels: int | ArrayLike = 10,
+) -> tuple[np.ndarray, BoundaryNorm, list[np.ndarray]]:
+    """What :func:`cost_landscape` shades and outlines, without drawing: for a picture drawn elsewhere.
+
+    The explorers send these to the browser, which shades the landscape itself; matplotlib's
+    image and contour lines (:func:`update_cost_landscape`) take the same three.
+
+    Parameters
+    ----------
+    w_values, b_values, J, minimum_value, levels
+        As for :func:`cost_landscape`.
+
+    Returns
+    -------
+    values : (nb, nw) ndarray of float
+        The height above the minimum, ``max(J - J*, 0)``: the image's data.
+    norm : matplotlib.colors.BoundaryNorm
+        Its bands (one colour of :data:`~lossviz.plot.style.CMAP` between two contour levels).
+    segments : list of (n, 2) ndarray
+        The contour lines, in ``(w, b)``.
+
+    Examples
+    --------
+    >>> w, b = np.linspace(-1, 1, 21), np.linspace(-1, 1, 11)
+    >>> values, norm, lines = cost_landscape_shading(w, b, np.add.outer(b**2, w**2), levels=4)
+    >>> values.shape, float(values.min()), len(norm.boundaries), len(lines) > 0
+    ((11, 21), 0.0, 5, True)
+    """
+    w, b, grid = _check_grid(w_values, b_values, J)
+    return _shading(w, b, grid, _low(grid, minimum_value), levels)
+
+
 @validate_params(
     {"artists": InstanceOf(tuple, "cost_landscape_artists(...)"), **_LANDSCAPE},
     example=_example_update,
@@ -539,11 +579,10 @@ def update_cost_landscape(
     drawn_shape = None if drawn is None else drawn.shape
     if grid.shape != drawn_shape:
         raise ValueError(f"J must have the shape {drawn_shape} of the drawn landscape, got {grid.shape}")
-    low = _low(grid, minimum_value)
-    lv = _levels(grid, low, levels)
-    artists.image.set_data(np.maximum(grid - low, 0.0))
-    artists.image.set_norm(_band_norm(lv - low))
-    artists.contours.set_segments(_segments(w, b, grid, lv))
+    values, norm, segments = _shading(w, b, grid, _low(grid, minimum_value), levels)
+    artists.image.set_data(values)
+    artists.image.set_norm(norm)
+    artists.contours.set_segments(segments)
     if artists.minimum is not None and minimum is not None:
         p = _point("minimum", minimum)
         artists.minimum.set_data([p[0]], [p[1]])
@@ -962,6 +1001,13 @@ def _check_grid(
         if v.size < 2 or np.any(np.diff(v) <= 0):
             raise ValueError(f"{name} must hold at least 2 increasing values, got {_short(v)}")
     return w, b, grid
+
+
+def _shading(
+    w: np.ndarray, b: np.ndarray, grid: np.ndarray, low: float, levels: int | ArrayLike
+) -> tuple[np.ndarray, BoundaryNorm, list[np.ndarray]]:
+    lv = _levels(grid, low, levels)
+    return np.maximum(grid - low, 0.0), _band_norm(lv - low), _segments(w, b, grid, lv)
 
 
 def _segments(w: np.ndarray, b: np.ndarray, grid: np.ndarray, lv: np.ndarray) -> list[np.ndarray]:
