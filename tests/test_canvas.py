@@ -660,3 +660,159 @@ def test_bad_calls_are_refused_naming_the_argument(call, exc, match, closing):
 def test_examples_in_the_docstrings_run():
     result = doctest.testmod(_canvas, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 50 and result.failed == 0
+
+
+# --- image and segments layers (issue 11: the landscape shaded in the browser) -------------------
+
+
+def _shaded(**image_kwargs):
+    from matplotlib.collections import LineCollection
+
+    fig, ax = _figure()
+    values = np.add.outer(np.linspace(0, 1, 12), np.linspace(0, 2, 16))
+    image = ax.imshow(
+        values,
+        origin="lower",
+        extent=(0, 2, 0, 1),
+        aspect="auto",
+        interpolation="nearest",
+        cmap="cividis",
+        alpha=0.8,
+        **image_kwargs,
+    )
+    lines = ax.add_collection(LineCollection([[(0, 0), (2, 1)]], colors="0.2", linewidths=0.5, alpha=0.55))
+    ax.set(xlim=(0, 2), ylim=(0, 1))
+    return fig, ax, image, lines, values
+
+
+def _rgba_image(pic, ref):
+    meta, buffers = pic._stored[ref]
+    ny, nx = meta["shape"]
+    index = np.frombuffer(buffers[0], np.uint8)
+    palette = np.frombuffer(buffers[1], "<u4")
+    return palette[index].view(np.uint8).reshape(ny, nx, 4)
+
+
+def test_an_image_layer_sends_matplotlibs_colours_once_and_leaves_its_axes_transparent(closing, monkeypatch):
+    fig, _ax, image, lines, values = _shaded()
+    pic = _new(fig, closing, layers={"shade": image, "contours": lines})
+    ref = pic.data["shade"]["ref"]
+    np.testing.assert_array_equal(_rgba_image(pic, ref), image.to_rgba(values, alpha=0.8, bytes=True))
+    assert pic.styles["shade"]["extent"] == [0.0, 2.0, 0.0, 1.0] and pic.styles["shade"]["origin"] == "lower"
+    assert (
+        pic.styles["contours"]["alpha"] == pytest.approx(0.55) and pic.styles["contours"]["linewidth"] == 0.5
+    )
+    # the background: transparent where the browser paints the faces and the layers under it
+    rgba = np.asarray(Image.open(io.BytesIO(pic.background)).convert("RGBA"))
+    box = pic.geometry["axes"][0]
+    middle = rgba[int(box["top"] + box["height"] / 2), int(box["left"] + box["width"] / 2)]
+    assert middle[3] == 0 and rgba[2, 2, 3] == 0
+    assert pic.geometry["facecolor"] == ["#ffffff", 1.0] and box["facecolor"] == ["#ffffff", 1.0]
+    # ... and the static picture has them, drawn by matplotlib
+    static = np.asarray(Image.open(io.BytesIO(pic.static_png())).convert("RGBA"))
+    assert static[2, 2].tolist() == [255, 255, 255, 255]
+    assert static[int(box["top"] + box["height"] / 2), int(box["left"] + box["width"] / 2), 3] == 255
+    # the same values again: the same reference, nothing sent; new ones: sent once
+    sent = _sent(pic, monkeypatch)
+    pic.set_image("shade", values)
+    assert pic.data["shade"]["ref"] == ref and sent == []
+    pic.set_image("shade", values[::-1])
+    assert [c["kind"] for c, _ in sent] == ["stored"] and sent[0][0]["id"] == pic.data["shade"]["ref"]
+    assert np.array_equal(image.get_array(), values[::-1])  # the artist follows (static picture)
+
+
+def test_segments_layers_send_their_lines_with_breaks_and_frames_share_stored_data(closing, monkeypatch):
+    fig, _ax, image, lines, values = _shaded()
+    slope = widgets.IntSlider(value=0, min=0, max=3)
+    pic = _new(fig, closing, layers={"shade": image, "contours": lines}, frame_keys=[slope])
+    pic.set_segments("contours", [[(0, 0), (1, 1)], np.zeros((0, 2)), [(0, 1), (1, 0), (2, 1)]])
+    meta, (xy,) = pic._stored[pic.data["contours"]["ref"]]
+    points = np.frombuffer(xy, "<f4").reshape(-1, 2)
+    assert meta["points"] == 6 and np.isnan(points[2]).all() and points[5].tolist() == [2.0, 1.0]
+    assert next(s.tolist() for s in lines.get_segments()) == [[0.0, 0.0], [1.0, 1.0]]
+    refs = [pic.store("shade", values + s) for s in range(4)]
+    assert pic.store("shade", values + 1) == refs[1]  # named by content
+    sent = _sent(pic, monkeypatch)
+    assert pic.add_frames({s: {"shade": refs[s]} for s in range(4)})
+    ((content, buffers),) = sent
+    assert [e["layers"]["shade"] for e in content["entries"]] == [{"ref": r} for r in refs]
+    assert buffers == []  # references only: the data went once, before
+    with pytest.raises(ValueError, match="shade: ref must be one of this canvas's stored data"):
+        pic.add_frames({0: {"shade": "i0000"}})
+    with pytest.raises(ValueError, match="holds segments data, not image"):
+        pic.add_frames({0: {"shade": pic.data["contours"]["ref"]}})
+    # a new view gets every stored picture before the frames that use them
+    sent.clear()
+    pic._on_message(pic, {"kind": "hello"}, [])
+    kinds = [c["kind"] for c, _ in sent]
+    assert kinds.count("stored") == len(pic._stored) and kinds[-1] == "frames"
+
+
+def test_past_max_stored_only_what_the_live_data_uses_is_kept(closing, monkeypatch):
+    fig, _ax, image, lines, values = _shaded()
+    monkeypatch.setattr(_canvas, "MAX_STORED", 5)
+    slope = widgets.IntSlider(value=0, min=0, max=9)
+    pic = _new(fig, closing, layers={"shade": image, "contours": lines}, frame_keys=[slope])
+    live = pic.data["shade"]["ref"]
+    refs = [pic.store("shade", values * (s + 2)) for s in range(3)]
+    pic.add_frames({s: {"shade": refs[s]} for s in range(3)})
+    sent = _sent(pic, monkeypatch)
+    pic.store("shade", values * 10)
+    pic.store("shade", values * 11)
+    keeps = [c for c, _ in sent if c["kind"] == "stored-keep"]
+    assert keeps and set(keeps[-1]["ids"]) <= set(pic._stored) and sent[-1][0]["kind"] == "stored"
+    assert live in pic._stored and not set(refs) & set(pic._stored)
+    assert pic.frame_count == 0  # their pictures are gone: sent again with the next prefetch
+
+
+@pytest.mark.parametrize(
+    ("case", "exc", "match"),
+    [
+        ("flat", ValueError, r"shade: values must be a non-empty 2-D array, got shape \(5,\)"),
+        ("text", TypeError, r"shade: values must be a 2-D array of numbers, got '1'"),
+        ("strings", TypeError, r"shade: values must be numbers, got dtype <U1"),
+        ("inf", ValueError, r"shade: values must be finite"),
+        ("norm", TypeError, r"shade: norm must be a matplotlib Normalize, got 'log'"),
+        ("segments", ValueError, r"contours: segments\[0\] must be finite"),
+        ("segment shape", ValueError, r"contours: segments\[0\] must have shape \(n, 2\), got \(2, 3\)"),
+        ("not segments", TypeError, r"contours: segments must be a sequence of \(n, 2\) arrays, got 'ab'"),
+    ],
+)
+def test_image_and_segments_data_is_checked_at_the_boundary(case, exc, match, closing):
+    fig, _ax, image, lines, values = _shaded()
+    pic = _new(fig, closing, layers={"shade": image, "contours": lines})
+    calls = {
+        "flat": lambda: pic.set_image("shade", np.ones(5)),
+        "text": lambda: pic.set_image("shade", "1"),
+        "strings": lambda: pic.set_image("shade", np.array([["a"]])),
+        "inf": lambda: pic.set_image("shade", np.full((2, 2), np.inf)),
+        "norm": lambda: pic.set_image("shade", values, norm="log"),
+        "segments": lambda: pic.set_segments("contours", [[(0, np.nan), (1, 1)]]),
+        "segment shape": lambda: pic.set_segments("contours", [np.ones((2, 3))]),
+        "not segments": lambda: pic.set_segments("contours", "ab"),
+    }
+    before = pic.data["shade"]["ref"], pic.data["contours"]["ref"]
+    with pytest.raises(exc, match=match):
+        calls[case]()
+    assert (pic.data["shade"]["ref"], pic.data["contours"]["ref"]) == before  # nothing changed
+    assert np.array_equal(image.get_array(), values)
+
+
+def test_image_layers_it_cannot_draw_are_refused(closing):
+    from matplotlib.collections import LineCollection
+
+    fig, ax, _image, _lines, values = _shaded()
+    smooth = ax.imshow(values, interpolation="bilinear")
+    pic = _new(fig, closing)
+    with pytest.raises(ValueError, match="create it with interpolation='nearest', got 'bilinear'"):
+        pic.add_layer("smooth", smooth)
+    two = ax.add_collection(LineCollection([[(0, 0), (1, 1)], [(0, 1), (1, 0)]], colors=["r", "b"]))
+    with pytest.raises(ValueError, match="a segments layer draws one colour, got 2 different colours"):
+        pic.add_layer("two", two)
+    fig2, ax2 = _figure()
+    ax2.set_xscale("log")
+    logged = ax2.imshow(values, interpolation="nearest", extent=(1, 10, 0, 1))
+    pic2 = _new(fig2, closing)
+    with pytest.raises(ValueError, match="an image layer needs linear axes"):
+        pic2.add_layer("logged", logged)
+    assert pic.layer_names == () and pic2.layer_names == ()

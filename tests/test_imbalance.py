@@ -342,3 +342,78 @@ def test_explorer_static_picture_fits_the_column_and_keeps_its_text_inside(rate,
             assert left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0, (left, right)
     finally:
         ex.close()
+
+
+def _background(ex):
+    from PIL import Image
+
+    return np.asarray(Image.open(__import__("io").BytesIO(ex.canvas.background)).convert("RGBA")).copy()
+
+
+@pytest.mark.parametrize(("rate", "gamma"), [(0.1, 4.0), (0.02, 2.0), (0.3, 0.5)])
+def test_explorer_redraws_over_kept_pixels_exactly_as_a_whole_rendering(rate, gamma):
+    # issue 11: a change lays the figure out again only when its shape changed, and draws the
+    # bars, the title, the legend and the samples over the kept rest; the picture is the same
+    kwargs = {"m": 300, "m_test": 1000, "seed": 5}
+    ex = lv.interactive.ImbalanceExplorer(positive_rate=0.1, gamma=2.0, **kwargs)
+    fresh = None
+    try:
+        ex.canvas.css_width = 860  # as a notebook column reports it (narrower: layout collapses)
+        runs = ex._layout.runs
+        ex.gamma_slider.value = 3.0
+        ex.rate_slider.value = rate
+        ex.gamma_slider.value = gamma
+        assert ex._layout.runs - runs <= 1  # (when a loss name wraps to another line)
+        drawn = _background(ex)
+        ex.canvas.redraw()  # everything drawn again
+        np.testing.assert_array_equal(drawn, _background(ex))
+        # and the layout kept is the one a new explorer at these settings makes
+        fresh = lv.interactive.ImbalanceExplorer(positive_rate=rate, gamma=gamma, **kwargs)
+        fresh.canvas.css_width = 860
+        for mine, theirs in zip(ex.fig.axes, fresh.fig.axes):
+            np.testing.assert_allclose(mine.get_position().bounds, theirs.get_position().bounds, atol=1e-9)
+    finally:
+        ex.close()
+        if fresh is not None:
+            fresh.close()
+
+
+def test_explorer_lays_out_again_when_its_size_changes():
+    ex = lv.interactive.ImbalanceExplorer(m=300, m_test=1000, seed=5)
+    try:
+        ex.canvas.css_width = 860
+        runs = ex._layout.runs
+        ex.gamma_slider.value = 3.0
+        assert ex._layout.runs == runs and ex._changing() is not None
+        ex.canvas.css_width = 640  # another column width: the layout runs for it
+        assert ex._layout.runs == runs + 1
+        ex.gamma_slider.value = 3.5
+        assert ex._layout.runs == runs + 1
+    finally:
+        ex.close()
+
+
+def test_explorer_prefetch_renders_the_neighbouring_stops_so_a_step_draws_nothing(monkeypatch):
+    ex = lv.interactive.ImbalanceExplorer(m=300, m_test=1000, positive_rate=0.1, gamma=2.0, seed=5)
+    try:
+        ex.canvas.css_width = 860
+        assert ex.prefetch() == 4  # γ ± 0.5 and the churn rates either side
+        fits = list(ex.fits)
+        renders = []
+        render = ex.canvas._render
+        monkeypatch.setattr(ex.canvas, "_render", lambda *a: renders.append(a) or render(*a))
+        ex.gamma_slider.value = 2.5
+        ex.gamma_slider.value = 1.5
+        assert renders == []  # both pictures came from the cache
+        ex.gamma_slider.value = 2.0  # shown at this width before the prefetch: rendered again
+        renders.clear()
+        ex.rate_slider.value = 0.05
+        assert renders == []
+        shown = _background(ex)
+        ex.canvas.redraw()
+        np.testing.assert_array_equal(_background(ex), shown)  # and it is the right one
+        assert ex.fits[0] is not fits[0] and int(ex.y.sum()) == 15  # the data of 5 % churn
+        ex.rate_slider.value = 0.1
+        assert ex.fits[:2] == fits[:2] and ex.fits[0] is fits[0]  # made once per rate
+    finally:
+        ex.close()

@@ -173,11 +173,17 @@ def test_lambda_changes_landscape_minimum_and_runs(explorer):
     segments = len(ex._landscape.contours.get_segments())
     star = ex._landscape.minimum.get_xydata().copy()
     paths, pixels = _paths(ex), _pixels(ex)
+    shading, background = ex.canvas.data["landscape"]["ref"], ex.canvas.background
+    assert len(ex.canvas.data["minimum0"]["xy"]) == 0  # at λ = 0 the minima are one
     ex.lam.value = 0.1
+    # the artists follow (the static picture), and the browser gets the new shading to draw
     assert not np.allclose(ex._landscape.image.get_array(), image)
     assert ex._landscape.minimum.get_xydata()[0, 0] < star[0, 0]  # pulled toward w = 0
     assert segments > 0 and len(ex._landscape.contours.get_segments()) > 0
-    assert ex._minimum0_marker.get_visible()
+    assert ex.canvas.data["landscape"]["ref"] != shading
+    assert ex.canvas.background == background  # nothing of λ is in the background
+    assert len(ex.canvas.data["minimum0"]["xy"]) == 8  # the λ = 0 minimum, beside the new one
+    assert ex.canvas.data["title"]["text"] == "objective J + λw²/2 for λ = 0.1"
     for name in ("full", "chosen", "online"):
         assert not np.array_equal(_paths(ex)[name], paths[name])
     assert not np.array_equal(_pixels(ex), pixels)

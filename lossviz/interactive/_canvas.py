@@ -367,10 +367,11 @@ def _segments_style(lines: LineCollection) -> dict[str, Any]:
     colors = np.asarray(lines.get_colors())
     if len(colors) > 1 and not np.allclose(colors, colors[0]):
         raise ValueError(f"artist: a segments layer draws one colour, got {len(colors)} different colours")
-    widths = np.atleast_1d(lines.get_linewidths())
+    widths = np.atleast_1d(lines.get_linewidth())
     if len(widths) > 1 and not np.allclose(widths, widths[0]):
         raise ValueError(f"artist: a segments layer draws one line width, got {len(widths)}")
-    if any(dashes is not None for _, dashes in lines.get_linestyles()):
+    styles: Any = lines.get_linestyle()  # [(offset, dashes or None), ...]
+    if any(dashes is not None for _, dashes in styles):
         raise ValueError("artist: a segments layer draws solid lines")
     color, alpha = _rgba(colors[0] if len(colors) else (0, 0, 0, 0), lines.get_alpha())
     return {
@@ -388,7 +389,7 @@ def _image_blob(name: str, image: AxesImage, values: Any, norm: Any) -> tuple[di
     index into a palette when there are at most 256 of them, else as RGBA."""
     if values is None or isinstance(values, (str, bytes)):
         raise TypeError(f"{name}: values must be a 2-D array of numbers, got {_short(values)}")
-    data = np.ma.asarray(values)
+    data: Any = np.ma.asarray(values)
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{name}: values must be numbers, got dtype {data.dtype}")
     if data.ndim != 2 or data.size == 0:
@@ -415,8 +416,10 @@ def _image_blob(name: str, image: AxesImage, values: Any, norm: Any) -> tuple[di
 
 def _segments_blob(name: str, segments: Any) -> tuple[dict[str, Any], list[bytes]]:
     """Polylines as one float32 (x, y) buffer, NaN between them (the browser lifts the pen)."""
-    if segments is None or isinstance(segments, (str, bytes, Mapping)) or not isinstance(
-        segments, (Sequence, np.ndarray)
+    if (
+        segments is None
+        or isinstance(segments, (str, bytes, Mapping))
+        or not isinstance(segments, (Sequence, np.ndarray))
     ):
         raise TypeError(f"{name}: segments must be a sequence of (n, 2) arrays, got {_short(segments)}")
     parts: list[np.ndarray] = []
@@ -427,7 +430,9 @@ def _segments_blob(name: str, segments: Any) -> tuple[dict[str, Any], list[bytes
         if arr.shape[1] != 2:
             raise ValueError(f"{name}: segments[{i}] must have shape (n, 2), got {arr.shape}")
         if np.any(np.abs(arr) > _FLOAT32_MAX):
-            raise ValueError(f"{name}: segments[{i}] must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g})")
+            raise ValueError(
+                f"{name}: segments[{i}] must fit a float32 buffer (|value| <= {_FLOAT32_MAX:.3g})"
+            )
         if parts:
             parts.append(np.full((1, 2), np.nan))
         parts.append(arr)
@@ -870,9 +875,13 @@ class LayeredCanvas(anywidget.AnyWidget):
             ref = values.get("ref")
             if ref is not None:
                 if not isinstance(ref, str) or ref not in self._stored:
-                    raise ValueError(f"{name}: ref must be one of this canvas's stored data, got {_short(ref)}")
+                    raise ValueError(
+                        f"{name}: ref must be one of this canvas's stored data, got {_short(ref)}"
+                    )
                 if self._stored[ref][0]["kind"] != layer.kind:
-                    raise ValueError(f"{name}: ref {ref!r} holds {self._stored[ref][0]['kind']} data, not {layer.kind}")
+                    raise ValueError(
+                        f"{name}: ref {ref!r} holds {self._stored[ref][0]['kind']} data, not {layer.kind}"
+                    )
                 self._send_stored(ref)
                 return {"ref": ref}
             if layer.kind == "image":
@@ -1116,9 +1125,11 @@ class LayeredCanvas(anywidget.AnyWidget):
         for ref in [r for r in self._stored if r not in used]:
             del self._stored[ref]
         self._sent_stored &= set(self._stored)
-        for key in [k for k, payloads in self._frames.items() if any(
-            p.get("ref") is not None and p["ref"] not in self._stored for p in payloads.values()
-        )]:
+        for key in [
+            k
+            for k, payloads in self._frames.items()
+            if any(p.get("ref") is not None and p["ref"] not in self._stored for p in payloads.values())
+        ]:
             del self._frames[key]
             self._frame_backgrounds.pop(key, None)
         self.send({"kind": "stored-keep", "ids": list(self._stored)})

@@ -68,9 +68,9 @@ _RUN_CACHE = 4096
 #: time: every change starts again from the new stop), and learning rates per slice.
 PREFETCH_LR_RADIUS = 64
 PREFETCH_BATCH_RADIUS = 32
-#: λ stops each side: each sends a background once, and the browser keeps
-#: _canvas.MAX_FRAME_BACKGROUNDS of them (2·3 neighbours and the current one fit).
-PREFETCH_LAM_RADIUS = 3
+#: λ stops each side. A λ frame is its runs and a reference to its landscape (about 40 KB, sent
+#: once per λ and shaded in the browser); no background of its own.
+PREFETCH_LAM_RADIUS = 10
 _PREFETCH_LRS_PER_SLICE = 4
 #: Batch sizes (one run each) prefetched after each slice of learning rates.
 _PREFETCH_SIZES_PER_SLICE = 2
@@ -583,8 +583,13 @@ class CostExplorer(Explorer):
         )
         # The title changes with λ: a text layer (the browser draws it), where a title would be.
         self._title = ax.text(
-            0.5, 1.0 + 6.0 / 72 / max(ax.get_position().height * fig.get_size_inches()[1], 1e-3),
-            "", transform=ax.transAxes, ha="center", va="baseline", fontsize="medium",
+            0.5,
+            1.0 + 6.0 / 72 / max(ax.get_position().height * fig.get_size_inches()[1], 1e-3),
+            "",
+            transform=ax.transAxes,
+            ha="center",
+            va="baseline",
+            fontsize="medium",
         )
         colours = {name: plot.COLOURS[role] for name, role in _ROLES.items()}
         styles = {name: plot.LINESTYLES[role] for name, role in _ROLES.items()}
@@ -710,9 +715,7 @@ class CostExplorer(Explorer):
         if refs is None or not all(r in stored for r in refs):
             J_star = self._minimum(lam)[1]
             grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
-            values, norm, segments = plot.cost_landscape_shading(
-                self._w, self._b, grid, minimum_value=J_star
-            )
+            values, norm, segments = plot.cost_landscape_shading(self._w, self._b, grid, minimum_value=J_star)
             refs = (
                 self.canvas.store("landscape", {"values": values, "norm": norm}),
                 self.canvas.store("contours", segments),
@@ -1072,6 +1075,11 @@ class CostExplorer(Explorer):
         if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
             plan.extend(flat(lams[:2]))
             lams = lams[2:]
+        if lrs and "lam" not in direction:
+            # the nearest learning rate (ahead of the slider when it moved last) on its own first:
+            # its frame is ready after three short runs, before a learner's next key press
+            plan.extend((size, [float(lrs[0])]) for size in dict.fromkeys((1, k, self._m)))
+            lrs = lrs[1:]
         per = _PREFETCH_SIZES_PER_SLICE
         n_chunks = 0
         for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):

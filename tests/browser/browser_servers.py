@@ -509,6 +509,32 @@ def fidelity_figure():
                               edgecolors="k", linewidths=1),
         "label": ax.text(0.05, 0.9, "lr = 0.5", transform=ax.transAxes, fontsize=12),
     }}
+
+
+def shading_figure():
+    \"\"\"A landscape as the cost explorer draws it: a banded image and contour lines, drawn in the
+    browser under the axes' grid and frame, and a path over them (the tests compare pixels).\"\"\"
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import BoundaryNorm
+
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_subplot()
+    w, b = np.linspace(-2, 2, 60), np.linspace(-1, 1, 40)
+    J = np.add.outer(b**2, 0.3 * w**2)
+    levels = np.geomspace(0.02, 2, 8)
+    image = ax.imshow(J, origin="lower", extent=(-2.03, 2.03, -1.03, 1.03), aspect="auto",
+                      interpolation="nearest", cmap="cividis", alpha=0.8,
+                      norm=BoundaryNorm(np.concatenate([[0], levels]), 256))
+    t = np.linspace(0, 2 * np.pi, 80)
+    rings = [np.column_stack([np.sqrt(v / 0.3) * np.cos(t), np.sqrt(v) * np.sin(t)]) for v in levels[:5]]
+    contours = ax.add_collection(LineCollection(rings, colors="0.2", linewidths=0.5, alpha=0.55))
+    ax.set(xlim=(-2, 2), ylim=(-1, 1))
+    ax.grid(True, color="w", alpha=0.5)
+    return fig, ax, {{
+        "shade": image,
+        "contours": contours,
+        "path": ax.plot([-1.8, -1, 0], [0.8, 0.3, 0], "o-", color="C1", lw=1.5, ms=4)[0],
+    }}
 """
 
 
@@ -519,6 +545,8 @@ def write_canvas_scaffold(path: Path) -> None:
       that depend on it (:data:`CANVAS_FIGURE_CODE`), with every stop's frame prefetched: the
       browser switches frames itself. A click on the axes moves its square marker there;
     * ``.canvas-live``: the same without frames: every change waits for the kernel;
+    * ``.canvas-shading``: a still canvas with an image and contour lines drawn in the browser under
+      the axes' grid, as the cost explorer's landscape;
     * ``.canvas-fidelity``: a still canvas with lines, dashes, markers, a scatter and a text on a
       log axis, to compare with matplotlib's rendering, and a button whose callback fails (its
       error must show under the picture);
@@ -584,6 +612,14 @@ def write_canvas_scaffold(path: Path) -> None:
                 "fault.on_click(still.guarded(fail))\n"
                 "root = widgets.VBox([still, fault])\n"
                 'root.add_class("canvas-fidelity")\n'
+                "root",
+            ),
+            (
+                "code",
+                "fig, ax, artists = shading_figure()\n"
+                "shaded = LayeredCanvas(fig, layers=artists, max_width=640)\n"
+                "root = widgets.VBox([shaded])\n"
+                'root.add_class("canvas-shading")\n'
                 "root",
             ),
             (

@@ -87,14 +87,16 @@ def _check_scaffold_geometry(root) -> None:
     _check_mapping(root, ax, expected.shape[0], [(0.0, 0.0), (1.0, 10.0), (0.25, 2.5), (0.7, 8.3)])
 
 
-def _check_fidelity(page, root) -> None:
-    """The fidelity canvas (log axis, lines, dashes, markers, scatter, text) against matplotlib."""
+def _check_fidelity(page, root, figure: str = "fidelity_figure", points=None) -> None:
+    """A still canvas against matplotlib: the fidelity canvas (log axis, lines, dashes, markers,
+    scatter, text) or the shading canvas (an image and contours drawn under the axes' grid)."""
     from PIL import Image
 
     info = canvas_info(root)
     dpr = info["dpr"]
-    expected, ax = _oracle("fidelity_figure", info["css_width"], info["css_height"], dpr)
-    _check_mapping(root, ax, expected.shape[0], [(0.0, 1e-2), (10.0, 100.0), (4.5, 3.0), (2.0, 0.03)])
+    expected, ax = _oracle(figure, info["css_width"], info["css_height"], dpr)
+    points = points or [(0.0, 1e-2), (10.0, 100.0), (4.5, 3.0), (2.0, 0.03)]
+    _check_mapping(root, ax, expected.shape[0], points)
     # The stage may sit at a fractional CSS offset and is painted snapped to device pixels: take
     # a slightly larger shot, and compare at the offset that fits best.
     stage = root.locator(".lossviz-canvas-stage")
@@ -112,7 +114,7 @@ def _check_fidelity(page, root) -> None:
         for dx in range(shot.shape[1] - w + 1)
     )
     assert different <= MAX_DIFFERENT[int(dpr)], (
-        f"{different:.3%} of the pixels differ from matplotlib's picture at ratio {dpr}"
+        f"{figure}: {different:.3%} of the pixels differ from matplotlib's picture at ratio {dpr}"
     )
 
 
@@ -162,14 +164,15 @@ def _check_click_moves_the_start(page, root) -> None:
 
 
 def _measure(page, where: str, dpr: int, record_latency, record_drag) -> None:
-    frames, live, fidelity, ipympl = (
-        page.locator(f".canvas-{name}") for name in ("frames", "live", "fidelity", "ipympl")
+    frames, live, fidelity, shading, ipympl = (
+        page.locator(f".canvas-{name}") for name in ("frames", "live", "fidelity", "shading", "ipympl")
     )
-    for root in (frames, live, fidelity):
+    for root in (frames, live, fidelity, shading):
         wait_canvas_ready(root)
     assert canvas_info(frames)["frames"] == 61, "the prefetched frames did not reach the browser"
     _check_scaffold_geometry(frames)
     _check_fidelity(page, fidelity)
+    _check_fidelity(page, shading, "shading_figure", [(-2.0, -1.0), (2.0, 1.0), (0.5, 0.25)])
     _check_errors_are_shown(fidelity)
     _check_click_moves_the_start(page, live)
     _check_click_moves_the_start(page, frames)

@@ -237,3 +237,32 @@ def test_explorer_each_slider_timed_and_dragged(dpr, new_page, lab_kernels, reco
     _open_and_run(scaffold, lab_kernels, SCAFFOLD)
     measure_scaffold(scaffold, "JupyterLab", dpr, record_latency)
     assert guard.problems() == []
+
+
+#: The lesson that shows lossviz.interactive.ImbalanceExplorer.
+IMBALANCE_NOTEBOOK = "07_class_imbalance.ipynb"
+IMBALANCE_STEPS = 12  # per slider: up to the top and back, or as far as the stops go
+
+
+def test_imbalance_explorer_sliders_each_redraw_the_picture(new_page, lab_kernels, record_latency):
+    # issue 11: the imbalance explorer is on the canvas too; a key press on each slider moves its
+    # curves (and redraws the bars over the kept rest of the picture), and the time is recorded
+    page, guard = new_page()
+    _open_and_run(page, lab_kernels, IMBALANCE_NOTEBOOK)
+    root = page.locator(EXPLORER).filter(has=page.locator(".lossviz-gamma")).first
+    root.scroll_into_view_if_needed()
+    wait_painted(root)
+    for css, name in (("lossviz-gamma", "focal γ"), ("lossviz-rate", "churn rate")):
+        slider = Slider(root, css, name=f"imbalance explorer: {name}")
+        changes = []
+        up = not slider.at_max()
+        while len(changes) < IMBALANCE_STEPS:
+            if (up and slider.at_max()) or (not up and slider.at_min()):
+                up = not up
+            step = slider.step(up)
+            assert step.changed, f"{step.what}: the picture did not change"
+            changes.append(step)
+        record_latency("JupyterLab", f"imbalance explorer: {name}", changes)
+    assert output_problems(page) == []
+    assert root.locator(".lossviz-canvas-error:not([hidden])").count() == 0
+    assert guard.problems() == []
