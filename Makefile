@@ -117,6 +117,7 @@ bench: setup
 	$(PY) benchmarks/bench_steps_to_target.py
 	$(PY) benchmarks/bench_network_slice.py
 	$(PY) benchmarks/bench_canvas.py
+	$(PY) benchmarks/bench_imbalance.py
 
 # Lint, format and type checks (configured in pyproject.toml), with 0 findings; part of `make test`.
 LINTED := lossviz tests tools benchmarks conftest.py
