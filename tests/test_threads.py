@@ -202,3 +202,21 @@ def test_imbalance_explorer_changes_from_a_subshell_thread_are_made_on_the_owner
         ex.close()
 
     _run(main())
+
+
+def test_running_loop_outside_a_loop_makes_none():
+    # it once asked tornado, whose IOLoop.current() makes an event loop when there is none: one
+    # leaked loop (and socket pair) per call after each asyncio.run, found as a ResourceWarning
+    import asyncio
+
+    from lossviz.interactive._canvas import running_loop
+
+    policy = asyncio.get_event_loop_policy()
+    asyncio.run(asyncio.sleep(0))  # leaves no loop set for this thread
+    assert running_loop() is None
+    assert getattr(getattr(policy, "_local", None), "_loop", None) is None
+
+    async def inside():
+        return running_loop() is asyncio.get_running_loop()
+
+    assert asyncio.run(inside())

@@ -7,6 +7,14 @@ paths, cost curves, markers, short text readouts -- is drawn by a small canvas i
 (``canvas.js``) from float32 buffers, a few KB a change, with the style of the matplotlib artist
 it stands for: colour, line width, dashes, marker, alpha, z-order, clipping.
 
+What changes now and then but is large -- a landscape's shading (an ``imshow`` image drawn cell
+by cell) and its contour lines (a ``LineCollection``) -- can be layers too: *image* and
+*segments* layers. Their data is sent once, named by its content (:meth:`LayeredCanvas.store`),
+and live data and frames refer to it, so a frame for another λ is a few bytes more than its
+paths. The browser draws them *under* the background: the PNG leaves the figure's face and
+those axes' faces transparent, and the browser paints the faces, then the image and the lines,
+so the grid, the spines and the ticks stay on top, as matplotlib draws them.
+
 Three more things make it quick and robust:
 
 * **Frames.** Several prefetched versions of the layers, keyed by the values of some sliders
@@ -15,7 +23,7 @@ Three more things make it quick and robust:
   carries a stamp -- a version number that Python bumps whenever settings outside the key
   change, and the values of the *context* widgets -- so a frame computed for other settings is
   never shown. A frame may be drawn over its own background (``add_frames(..., background=)``,
-  e.g. the landscape for another λ): that PNG is sent once, the browser keeps the last
+  e.g. a cost panel with another y range): that PNG is sent once, the browser keeps the last
   :data:`MAX_FRAME_BACKGROUNDS` decoded and shows background and layers together.
 * **Pointer events.** A click or a drag on an axes reaches Python as data coordinates
   (:meth:`LayeredCanvas.on_pointer`), e.g. to move a start point.
@@ -501,21 +509,15 @@ def _sizes_buffer(name: str, sizes: Any, n: int) -> bytes:
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop running in this thread (the kernel's, in a notebook), else None."""
+    """The event loop running in this thread (the kernel's, in a notebook), else None.
+
+    Code a kernel runs (a cell, a widget's message) runs inside its loop, so asyncio finds it.
+    Nothing else is asked: tornado's ``IOLoop.current()`` would *make* a loop when there is none,
+    and every such loop, never closed, leaks a socket pair."""
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
-        pass
-    try:
-        from tornado.ioloop import IOLoop
-
-        loop = IOLoop.current(instance=False)
-        aio = getattr(loop, "asyncio_loop", None) if loop is not None else None
-        if aio is not None and aio.is_running():
-            return aio
-    except Exception:  # pragma: no cover - no tornado, or no loop
         return None
-    return None
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,16 @@ chosen batch size, online learning) and the objective along each run.
 It is an :class:`~lossviz.interactive._base.Explorer` on a
 :class:`~lossviz.interactive._canvas.LayeredCanvas` (issue 11):
 
-* matplotlib draws what does not move -- the landscape, its contours, the minima, the axes,
-  the legend -- into a PNG at the screen's pixel ratio, cached per λ (and per y-range, x-axis
-  and number of updates); the browser draws the paths, the curves and the markers from float32
-  buffers;
+* matplotlib draws what does not move -- the axes, ticks, labels, the legend -- into a PNG at
+  the screen's pixel ratio, cached per y-range, x-axis and number of updates; the browser draws
+  the paths, the curves and the markers from float32 buffers, and the landscape too: its
+  colours and contour lines are computed here (matplotlib's colormap and bands) and sent once
+  per λ, and the browser shades them under the axes' frame. The minima and the title are
+  layers. So λ changes nothing in the background;
 * after each change the runs for the neighbouring stops of batch size, learning rate and λ are
   computed in short slices on the kernel's event loop (messages get through between them),
   the stops ahead of the slider moved last first, and sent as frames: the browser switches to
-  them without a kernel round trip (a λ frame brings its background, sent once), and a version
+  them without a kernel round trip (a λ frame refers to its landscape, sent once), and a version
   stamp makes a frame for other settings impossible to show;
 * each change recomputes only what it changes (a batch-size change: one run), and every run is
   cached.

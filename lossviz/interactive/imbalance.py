@@ -3,7 +3,11 @@
 An :class:`~lossviz.interactive._base.Explorer`: a persistent
 :class:`~lossviz.interactive._canvas.LayeredCanvas` picture (the four fitted curves move in the
 browser; the samples, the bars and their labels are the background, cached per setting), with
-controls that refuse bad values. It needs no matplotlib backend (``%matplotlib inline`` and
+controls that refuse bad values. Constrained layout runs again only when the figure's shape
+changes (its size, or a label that wraps to another line); a change redraws the bars, the
+title, the legend and the samples over the kept pixels of the rest; and after each change the
+backgrounds of the neighbouring stops of both sliders are rendered while the kernel is idle, so
+a step to one of them sends a cached picture. It needs no matplotlib backend (``%matplotlib inline`` and
 ``widget`` both work).
 """
 
