@@ -731,3 +731,23 @@ def test_benchmark_script_runs(data):
         dpi=50,
     )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_learning_rate_step_makes_the_next_stops_runs_with_its_own(explorer):
+    # issue 11: a learner pressing the arrow again soon finds the next stop's frame; its runs come
+    # from the same engine calls as those shown, and equal runs made on their own
+    ex = explorer
+    ex.auto_prefetch = False
+    ex.prefetch(limit=0)  # the plan's starting point: where the sliders are now
+    i = ex.lr.index
+    ex.lr.index = i - 1
+    after = float(ex.lr._options_values[i - 2])
+    settings = ex._settings_key()
+    made = {k: ex._runs.get((k, after, *settings)) for k in (1, int(ex.batch_size.value), ex._m)}
+    assert all(run is not None for run in made.values()), "the next stop's runs were not made"
+    for k, run in made.items():
+        del ex._runs[(k, after, *settings)]
+        alone = ex._compute(k, [after], settings)[0]
+        np.testing.assert_array_equal(alone.params, run.params)
+    ex.batch_size.value = 64  # another slider moved: nothing is made ahead
+    assert ex._lr_ahead() == []

@@ -913,7 +913,8 @@ class CostExplorer(Explorer):
         """
         lr, lam = float(self.lr.value), float(self.lam.value)
         sizes = self._sizes()
-        current = {name: self._compute(k, [lr])[0] for name, k in sizes.items()}
+        ahead = self._lr_ahead()
+        current = {name: self._compute(k, [lr, *ahead])[0] for name, k in sizes.items()}
         self._current = current
         J_star = self._minimum(lam)[1]
         ytop = self._y_top(list(current.values()), J_star)
@@ -935,6 +936,23 @@ class CostExplorer(Explorer):
         self._update_readout()
         if prefetch:
             self._schedule_prefetch()
+
+    def _lr_ahead(self) -> list[float]:
+        """When the learning rate alone moved since the last plan: its next stop that way.
+
+        Its runs are made with the current ones, in the same engine calls (about half the time
+        of making them apart), so that the frame for that stop goes out right after the picture
+        and a learner who presses again soon finds it: the prefetch that follows each change may
+        not have had the time."""
+        if self._plan_at is None:
+            return []
+        at = (self.batch_size.index, self.lr.index, self.lam.index)
+        before = self._plan_at
+        if at[0] != before[0] or at[2] != before[2] or at[1] == before[1]:
+            return []
+        j = at[1] + (1 if at[1] > before[1] else -1)
+        values = self.lr._options_values
+        return [float(values[j])] if 0 <= j < len(values) else []
 
     def _background_key(self, ytop: float) -> tuple:
         return ("cost", self.x_axis.value, self._n_updates, ytop)
