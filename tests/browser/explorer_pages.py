@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from browser_pages import CHANGE_TIMEOUT_MS, QUIET_MS, Change, Explorer, Slider
+from browser_pages import CHANGE_TIMEOUT_MS, QUIET_MS, Change, Explorer, Slider, canvas_state
 from playwright.sync_api import Locator
 
 LAYERS = "canvas.lossviz-canvas-layers"
@@ -116,15 +116,28 @@ MAX_UNPAINTED = 1
 def sweep_slider(explorer: Explorer, name: str, n: int) -> tuple[list[Change], int]:
     """``n`` keyboard steps of slider ``name`` down from its top (End first); each must change the
     picture and end with it current. Returns the timed changes and the presses that painted
-    nothing (at most :data:`MAX_UNPAINTED`, each followed by a current picture)."""
+    nothing (at most :data:`MAX_UNPAINTED`, each followed by a current picture).
+
+    A press whose first paint after it showed the old picture (a paint of something else, e.g.
+    the kernel's background for a new width, while the kernel was busy) is not timed: the
+    picture must then change once it is current, and it counts as an unpainted press."""
     slider: Slider = explorer.sliders[name]
     changes: list[Change] = []
     unpainted = 0
 
     def press(key: str) -> None:
         nonlocal unpainted
+        before = canvas_state(explorer.root)["hashes"]
         try:
-            changes.append(slider.press(key))
+            change = slider.press(key)
+            if not change.changed and unpainted < MAX_UNPAINTED:
+                wait_current(explorer.root)
+                assert canvas_state(explorer.root)["hashes"] != before, (
+                    f"{change.what}: the picture did not change"
+                )
+                unpainted += 1  # shown late: not timed
+                return
+            changes.append(change)
         except AssertionError as exc:
             if not str(exc).startswith("no new picture") or unpainted >= MAX_UNPAINTED:
                 raise
