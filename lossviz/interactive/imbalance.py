@@ -25,7 +25,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from .. import plot
 from .._kernels import sigmoid
 from .._validation import as_int, as_scalar
-from ..losses import BCE, FocalLoss, LogitLoss, WeightedBCE
+from ..losses import BCE, FocalLoss, WeightedBCE
 from ..plot.imbalance import _bar_text, _jitter, _wrap
 from ..topics.imbalance import (
     LossFit,
@@ -253,14 +253,6 @@ class ImbalanceExplorer(Explorer):
         self.x, self.y, self.x_test, self.y_test, _ = self._data(rate)
         self._x_range = (float(self.x_test.min()), float(self.x_test.max()))
 
-    def _losses(self) -> list[LogitLoss]:
-        return [
-            BCE,
-            WeightedBCE(balancing_pos_weight(self.y)),
-            FocalLoss(self._gamma),
-            FocalLoss(self._gamma, alpha=round(balancing_alpha(self.y), 4)),
-        ]
-
     def _fits_for(self, rate: float, gamma: float) -> list[LossFit]:
         """The four fits at ``(rate, γ)``: BCE and weighted BCE from the rate, the focal pair made
         once per (rate, γ)."""
@@ -270,17 +262,14 @@ class ImbalanceExplorer(Explorer):
             self._focal[(rate, gamma)] = fit_losses(losses, x, y, x_test, y_test)
         return [*plain, *self._focal[(rate, gamma)]]
 
-    def _fit(self, loss: LogitLoss) -> LossFit:
-        return fit_losses([loss], self.x, self.y, self.x_test, self.y_test)[0]
-
     # -- callbacks
     def _on_rate(self, change: Any) -> None:
         self._apply(float(change["new"]), self._gamma)
-        self._redraw(range(4), data=True)
+        self._redraw()
 
     def _on_gamma(self, change: Any) -> None:
         self._apply(float(self.rate_slider.value), float(change["new"]))
-        self._redraw([2, 3])
+        self._redraw()
 
     def _apply(self, rate: float, gamma: float) -> None:
         """Set the data, the fits and every artist but the moving curves' layers to ``(rate, γ)``."""
@@ -387,9 +376,8 @@ class ImbalanceExplorer(Explorer):
         ax = self.ax_fit
         return [self.ax_bars, ax.title, self._legend, *ax.collections[:2], *ax.spines.values()]
 
-    def _redraw(self, which: Sequence[int], *, data: bool = False) -> None:
-        """Refit ``which`` and show them (``data``: the samples changed too)."""
-        self._update_artists(which)
+    def _redraw(self) -> None:
+        """Show the state :meth:`_apply` set: the curves' layers, the background, the readout."""
         with self.canvas.hold_sync():
             for k in range(4):
                 line = self.ax_fit.lines[k]
