@@ -1248,10 +1248,9 @@ class LayeredCanvas(anywidget.AnyWidget):
         fig.set_size_inches(*inches)
         # Image and segments layers are drawn by the browser *under* the picture: the figure's and
         # their axes' faces are left transparent here, and the browser paints them (geometry).
-        under = self._under_patches()
-        faces = [(patch, patch.get_facecolor()) for patch in under]
+        faces = {patch: patch.get_facecolor() for patch in self._under_patches()}
         try:
-            for patch in under:
+            for patch in faces:
                 patch.set_facecolor((0.0, 0.0, 0.0, 0.0))
             fig.set_dpi(render_dpi)
             canvas = fig.canvas
@@ -1266,15 +1265,14 @@ class LayeredCanvas(anywidget.AnyWidget):
             geometry = self._geometry(rgba.shape[1], rgba.shape[0], ratio, render_dpi, min_text)
             self._background_serial = getattr(self, "_background_serial", 0) + 1
             geometry["background"] = f"b{self._background_serial}"  # names it for frames
-            if under:
-                saved = dict(faces)
-                geometry["facecolor"] = list(_rgba(saved[fig.patch], None))
+            if faces:
+                geometry["facecolor"] = list(_rgba(faces[fig.patch], None))
                 for entry, ax in zip(geometry["axes"], fig.axes):
-                    if ax.patch in saved:
-                        entry["facecolor"] = list(_rgba(saved[ax.patch], None))
+                    if ax.patch in faces:
+                        entry["facecolor"] = list(_rgba(faces[ax.patch], None))
             png = _encode_png(rgba)
         finally:
-            for patch, face in faces:
+            for patch, face in faces.items():
                 patch.set_facecolor(face)
             fig.set_dpi(self._base_dpi)
             fig.set_size_inches(*inches)

@@ -708,6 +708,18 @@ class CostExplorer(Explorer):
         """``2/λ_max`` at the current λ: above it full-batch descent oscillates with a growing amplitude."""
         return self._stable_lr(float(self.lam.value))
 
+    def _shading(self, lam: float) -> tuple[Any, Any, Any]:
+        """The landscape's values, band norm and contour lines at ``lam`` (the last two kept)."""
+        if lam in self._shadings:
+            self._shadings.move_to_end(lam)
+        else:
+            J_star = self._minimum(lam)[1]
+            grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
+            self._shadings[lam] = plot.cost_landscape_shading(self._w, self._b, grid, minimum_value=J_star)
+            while len(self._shadings) > 2:
+                del self._shadings[next(iter(self._shadings))]
+        return self._shadings[lam]
+
     def _lam_layers(self, lam: float) -> dict[str, Any]:
         """The data of the layers λ changes, at ``lam``: the landscape's shading and contour lines
         (sent to the browser once per λ and named by reference), its minimum, the λ = 0 minimum
@@ -715,17 +727,12 @@ class CostExplorer(Explorer):
         refs = self._lam_refs.get(lam)
         stored = self.canvas._stored
         if refs is None or not all(r in stored for r in refs):
-            J_star = self._minimum(lam)[1]
-            grid = self._grid0 + penalty_grid(self._w, self._b.size, lam)
-            values, norm, segments = plot.cost_landscape_shading(self._w, self._b, grid, minimum_value=J_star)
+            values, norm, segments = self._shading(lam)
             refs = (
                 self.canvas.store("landscape", {"values": values, "norm": norm}),
                 self.canvas.store("contours", segments),
             )
             self._lam_refs[lam] = refs
-            self._shadings[lam] = (values, norm, segments)
-            while len(self._shadings) > 2:  # what the artists need (the static picture): the last
-                del self._shadings[next(iter(self._shadings))]
         p_star = self._minimum(lam)[0]
         zero = ([self._minimum0[0]], [self._minimum0[1]]) if lam > 0 else ([], [])
         # Plain text: mathtext would be parsed anew for every λ (about 8 ms).
@@ -744,12 +751,9 @@ class CostExplorer(Explorer):
 
         Nothing of it is in the background: the browser shades the landscape under the axes."""
         layers = self._lam_layers(lam)
+        values, norm, segments = self._shading(lam)  # the artists too (the static picture)
         canvas = self.canvas
         with canvas.hold_sync():
-            if lam not in self._shadings:  # (dropped: computed again for the artists)
-                self._lam_refs.pop(lam, None)
-                layers = self._lam_layers(lam)
-            values, norm, segments = self._shadings[lam]
             canvas.set_image("landscape", values, norm=norm)
             canvas.set_segments("contours", segments)
             for name in ("minimum", "minimum0"):
