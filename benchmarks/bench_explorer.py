@@ -98,6 +98,36 @@ def time_prefetch(x: np.ndarray, y: np.ndarray) -> tuple[float, int, int]:
     return elapsed, n, size
 
 
+def time_lam_row(x: np.ndarray, y: np.ndarray, repeats: int) -> tuple[float, float, int]:
+    """Seconds for the runs of every λ stop at the current batch size and learning rate (what a
+    λ drag needs), made one stop at a time (three engine calls a stop, the way before) and as the
+    prefetch makes them (a group of stops per engine call, a λ per row); and the stops.
+
+    Each way is timed ``repeats`` times on a new explorer (no run cached) and the best kept."""
+    singles, grouped = [], []
+    n = 0
+    for _ in range(repeats):
+        for way, times in (("single", singles), ("grouped", grouped)):
+            explorer = lv.interactive.CostExplorer(x, y)
+            explorer.auto_prefetch = False
+            settings = explorer._settings_key()
+            lr = float(explorer.lr.value)
+            lams = [float(v) for v in explorer.lam._options_values if v != explorer.lam.value]
+            n = len(lams)
+            per = lv.interactive.cost._PREFETCH_LAMS_PER_SLICE
+            start = time.perf_counter()
+            for k in dict.fromkeys(explorer._sizes().values()):
+                if way == "single":
+                    for lam in lams:
+                        explorer._compute_lams(k, lr, [lam], settings)
+                else:
+                    for i in range(0, n, per):
+                        explorer._compute_lams(k, lr, lams[i : i + per], settings)
+            times.append(time.perf_counter() - start)
+            explorer.close()
+    return min(singles), min(grouped), n
+
+
 def _draw_from_scratch(x, y, w, b, grid, p_star, J_star, runs, figsize, dpi) -> bytes:
     """One interact-style call's drawing: a new figure, the same pictures, a PNG."""
     fig, (ax_land, ax_cost) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
@@ -232,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         f"one whole prefetch: {n_frames} frames in {elapsed * 1e3:.0f} ms "
         f"({elapsed / max(n_frames, 1) * 1e3:.1f} ms a frame, "
         f"{size / max(n_frames, 1) / 1024:.1f} KB a frame)"
+    )
+    single, grouped, n_lams = time_lam_row(x, y, args.repeats)
+    print(
+        f"the runs of all {n_lams} other λ stops (three a stop): one stop per engine call "
+        f"{single * 1e3:.0f} ms, {lv.interactive.cost._PREFETCH_LAMS_PER_SLICE} stops per call "
+        f"{grouped * 1e3:.0f} ms ({single / grouped:.1f}x)"
     )
     print()
     print(f"all goals {'met' if all_met else 'NOT met'}; total {time.perf_counter() - start:.0f} s")

@@ -17,7 +17,7 @@ from traitlets import TraitError
 import lossviz as lv
 from lossviz.interactive import _canvas
 from lossviz.interactive._canvas import LayeredCanvas
-from lossviz.interactive.cost import DIVERGENCE_THRESHOLD
+from lossviz.interactive.cost import _PREFETCH_LAMS_PER_SLICE, DIVERGENCE_THRESHOLD
 
 M = 300
 
@@ -483,9 +483,16 @@ def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
     ex.lam.value = values[6]
     plan = ex._prefetch_plan()
     sizes = list(dict.fromkeys(ex._sizes().values()))
-    # each λ stop in short slices: its runs one by one, then its background and frame
-    group = lambda v: [*(("lam-run", (v, k)) for k in sizes), ("lam", v)]  # noqa: E731
-    assert plan[:8] == group(values[7]) + group(values[5])
+    # the nearest λ stops as a group: their runs in one engine call per batch size, then a frame each
+    assert _PREFETCH_LAMS_PER_SLICE == 8
+    near = [float(values[i]) for i in (7, 5, 8, 4, 9, 3, 10, 2)]  # ahead first at each distance
+    assert plan[: len(sizes) + 8] == [
+        *(("lam-runs", (k, tuple(near))) for k in sizes),
+        *(("lam", v) for v in near),
+    ]
+    # every λ stop of the slider is in the plan, once
+    planned = [v for part, v in plan if part == "lam"]
+    assert sorted(planned) == sorted(float(v) for v in values if v != ex.lam.value)
     ex.lr.value = ex.lr._options_values[ex.lr.index - 1]  # the learning rate moved down
     plan = ex._prefetch_plan()
     assert plan[0][0] == 1 and plan[0][1][0] == ex.lr._options_values[ex.lr.index - 1]
@@ -751,3 +758,28 @@ def test_a_learning_rate_step_makes_the_next_stops_runs_with_its_own(explorer):
         np.testing.assert_array_equal(alone.params, run.params)
     ex.batch_size.value = 64  # another slider moved: nothing is made ahead
     assert ex._lr_ahead() == []
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_the_runs_of_several_lam_stops_in_one_engine_call_equal_runs_made_alone(explorer, optimizer):
+    # issue 11: a λ stop's runs are made with its neighbours' (a λ per row of the engine's runs);
+    # each row is bit for bit the run made on its own at that λ, costs included
+    ex = explorer
+    ex.auto_prefetch = False
+    ex.optimizer.value = optimizer
+    ex.lr.value = 5.0  # into oscillation, and divergence for the largest λ
+    settings = ex._settings_key()
+    lr = float(ex.lr.value)
+    lams = [float(v) for v in ex.lam._options_values]
+    for k in (1, 7, ex._m):
+        together = ex._compute_lams(k, lr, lams, settings)
+        if k == ex._m and optimizer == "SGD":  # some runs stop early: the engine goes on with fewer rows
+            assert any(run.diverged_at for run in together) and not all(run.diverged_at for run in together)
+        for lam, run in zip(lams, together):
+            key = (k, lr, lam, *settings[1:])
+            del ex._runs[key]
+            alone = ex._compute(k, [lr], (lam, *settings[1:]))[0]
+            np.testing.assert_array_equal(alone.params, run.params)
+            np.testing.assert_array_equal(alone.costs, run.costs)
+            np.testing.assert_array_equal(alone.examples, run.examples)
+            assert alone.diverged_at == run.diverged_at

@@ -70,9 +70,14 @@ _RUN_CACHE = 4096
 #: time: every change starts again from the new stop), and learning rates per slice.
 PREFETCH_LR_RADIUS = 64
 PREFETCH_BATCH_RADIUS = 32
-#: λ stops each side. A λ frame is its runs and a reference to its landscape (about 40 KB, sent
-#: once per λ and shaded in the browser); no background of its own.
-PREFETCH_LAM_RADIUS = 10
+#: λ stops each side: the whole slider. A λ frame is its runs and a reference to its landscape
+#: (about 40 KB, sent once per λ and shaded in the browser); no background of its own. The runs
+#: of several λ stops are one engine call (a λ per row), so the slider's 42 stops cost about a
+#: tenth of a second of runs and 5 ms each for the landscape (tests/test_widgets.py checks
+#: that those runs are the ones made alone).
+PREFETCH_LAM_RADIUS = 48
+#: λ stops whose runs are made in one engine call (for each of the three batch sizes).
+_PREFETCH_LAMS_PER_SLICE = 8
 _PREFETCH_LRS_PER_SLICE = 4
 #: Batch sizes (one run each) prefetched after each slice of learning rates.
 _PREFETCH_SIZES_PER_SLICE = 2
@@ -169,6 +174,42 @@ class _InchMargins(LayoutEngine):
         if right <= left or top <= bottom:
             return
         fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=self.GAP / ((w - 1.6) / 2))
+
+
+class _PerRunPenalty:
+    """An update rule with a λ per run: ``rule``'s step on the gradient of ``J + lams[r]/2·w²``.
+
+    For runs of the λ = 0 problem. The engine hands a step only the rows of runs still going,
+    with those rows of the state, so each run's λ is carried in the state (as
+    :class:`~lossviz.optim.Momentum` carries its β). The penalty's gradient is added as
+    :class:`~lossviz.optim.LogisticProblem` adds it, so run ``r`` follows exactly the path of
+    a run made alone with ``lam=lams[r]`` (tests/test_widgets.py checks it bit for bit).
+
+    Parameters
+    ----------
+    rule : UpdateRule
+    lams : (R,) ndarray of float, each ≥ 0
+    """
+
+    def __init__(self, rule: Any, lams: np.ndarray) -> None:
+        self.rule = rule
+        self.lams = np.asarray(lams, dtype=float)
+
+    def init_state(self, params: np.ndarray) -> dict[str, np.ndarray]:
+        """``rule``'s state and ``"_lam"`` ``(R,)``."""
+        state = self.rule.init_state(params)
+        state["_lam"] = self.lams.copy()
+        return state
+
+    def step(
+        self, params: np.ndarray, grads: np.ndarray, lr: np.ndarray, state: dict[str, np.ndarray], t: int
+    ) -> np.ndarray:
+        """``rule``'s step with each row's penalty gradient ``(λ_r·w, 0)`` added to ``grads``."""
+        grads[:, 0] += state["_lam"] * params[:, 0]
+        return self.rule.step(params, grads, lr, state, t)
+
+    def __repr__(self) -> str:
+        return f"_PerRunPenalty({self.rule!r}, lams={self.lams.size})"
 
 
 class _Run(NamedTuple):
@@ -802,17 +843,38 @@ class CostExplorer(Explorer):
     def _compute(self, batch_size: int, lrs: Sequence[float], settings: tuple | None = None) -> list[_Run]:
         """The runs for one batch size and several learning rates (one engine call for the missing)."""
         settings = self._settings_key() if settings is None else settings
-        lam, n, seed, p0, _ = settings
-        rule = self._rule()
-        keys = [(batch_size, float(lr), *settings) for lr in lrs]
+        return self._compute_rows(batch_size, [(float(lr), settings[0]) for lr in lrs], settings)
+
+    def _compute_lams(
+        self, batch_size: int, lr: float, lams: Sequence[float], settings: tuple | None = None
+    ) -> list[_Run]:
+        """The runs for one batch size and learning rate at several λ (one engine call for the
+        missing: a λ per row)."""
+        settings = self._settings_key() if settings is None else settings
+        return self._compute_rows(batch_size, [(float(lr), float(lam)) for lam in lams], settings)
+
+    def _compute_rows(
+        self, batch_size: int, rows: Sequence[tuple[float, float]], settings: tuple
+    ) -> list[_Run]:
+        """The runs of ``batch_size`` at each ``(lr, λ)`` of ``rows`` with the other ``settings``
+        (``settings[0]``, the current λ, is not used), cached; the missing in one engine call."""
+        _, n, seed, p0, _ = settings
+        rest = tuple(settings[1:])
+        keys = [(batch_size, lr, lam, *rest) for lr, lam in rows]
         missing = [i for i, key in enumerate(keys) if key not in self._runs]
         if missing:
+            lams = np.array([rows[i][1] for i in missing])
+            rule = self._rule()
+            if np.all(lams == lams[0]):
+                problem = self._problem(float(lams[0]))
+            else:  # a λ per run, carried by the rule (the engine's problem has one λ)
+                problem, rule = self._problem(0.0), _PerRunPenalty(rule, lams)
             with np.errstate(all="ignore"):
                 runs = run_sgd(
-                    self._problem(lam),
+                    problem,
                     np.array(p0),
                     batch_size=batch_size,
-                    lr=np.array([float(lrs[i]) for i in missing]),
+                    lr=np.array([rows[i][0] for i in missing]),
                     n_updates=n,
                     seeds=[seed] * len(missing),
                     optimizer=rule,
@@ -821,7 +883,7 @@ class CostExplorer(Explorer):
                 for r, i in enumerate(missing):
                     k = int(runs.n_updates[r])
                     P = np.ascontiguousarray(runs.params[: k + 1, r])
-                    costs = objective_rows(P, self._x, self._y, lam, self._loss)
+                    costs = objective_rows(P, self._x, self._y, rows[i][1], self._loss)
                     examples = np.concatenate([[0], np.cumsum(runs.batch_sizes(k))]).astype(float)
                     diverged = int(runs.diverged_at[r]) or None
                     self._runs[keys[i]] = _Run(P, costs, examples, diverged, batch_size)
@@ -1063,11 +1125,13 @@ class CostExplorer(Explorer):
     def _prefetch_plan(self) -> list[tuple[Any, Any]]:
         """The slices of a prefetch, nearest stops first.
 
-        ``(batch size, learning rates)``: one engine call; ``("lam-run", (λ, batch size))``: one
-        run for a λ stop nearby; ``("lam", λ)``: then the background for that stop, sent with its
-        runs as a frame (the browser switches both without a kernel round trip). A λ stop is
-        four short slices rather than one long one, so that a key press waits less for the
-        kernel, and a press for the stop being prefetched finds its runs made.
+        ``(batch size, learning rates)``: one engine call; ``("lam-runs", (batch size, λs))``:
+        one engine call for the runs of several λ stops nearby (a λ per row); ``("lam", λ)``:
+        then the frame for that stop (its landscape is sent once, by reference), which the
+        browser switches to without a kernel round trip. The λ stops go in groups of
+        :data:`_PREFETCH_LAMS_PER_SLICE`: a group is three engine calls and a short slice per
+        stop, so that a key press waits little for the kernel, and a press for a stop of the
+        group being prefetched finds its runs made.
         """
         lr = float(self.lr.value)
         k = int(self.batch_size.value)
@@ -1084,9 +1148,16 @@ class CostExplorer(Explorer):
         plan: list[tuple[Any, Any]] = []
         lrs = _ahead(self.lr, PREFETCH_LR_RADIUS, direction.get("lr", 0))
         run_sizes = list(dict.fromkeys(self._sizes().values()))
+        near_lams = [float(v) for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))]
         lams = [
-            [*(("lam-run", (float(v), size)) for size in run_sizes), ("lam", float(v))]
-            for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))
+            [
+                *(("lam-runs", (size, tuple(group))) for size in run_sizes),
+                *(("lam", v) for v in group),
+            ]
+            for group in (
+                near_lams[i : i + _PREFETCH_LAMS_PER_SLICE]
+                for i in range(0, len(near_lams), _PREFETCH_LAMS_PER_SLICE)
+            )
         ]
 
         def flat(groups: list[list[tuple[Any, Any]]]) -> list[tuple[Any, Any]]:
@@ -1097,8 +1168,8 @@ class CostExplorer(Explorer):
             for kk in _ahead(self.batch_size, PREFETCH_BATCH_RADIUS, direction.get("batch_size", 0))
         ]
         if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
-            plan.extend(flat(lams[:2]))
-            lams = lams[2:]
+            plan.extend(flat(lams[:1]))
+            lams = lams[1:]
         if lrs and "lam" not in direction:
             # the nearest learning rate (ahead of the slider when it moved last) on its own first:
             # its frame is ready after three short runs, before a learner's next key press
@@ -1110,23 +1181,24 @@ class CostExplorer(Explorer):
             chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
             plan.extend((size, chunk) for size in (1, k, self._m))
             if j == 0:  # after the nearest learning rates, the nearest λ stops
-                plan.extend(flat(lams[:2]))
+                plan.extend(flat(lams[:1]))
             # batch sizes outwards with the learning rates, few at a time: the whole learning-rate
             # row (what a drag of it needs) comes early, and a batch-size drag finds its frames too
             plan.extend(sizes[per * j : per * j + per])
             if j == 1:
-                plan.extend(flat(lams[2:]))
+                plan.extend(flat(lams[1:]))
             n_chunks = j + 1
         plan.extend(sizes[per * n_chunks :])
         if n_chunks < 2:  # (a slider of few stops)
-            plan.extend(flat(lams[2 if n_chunks else 0 :]))
+            plan.extend(flat(lams[1 if n_chunks else 0 :]))
         return plan
 
     def _prefetch_lam(self, lam: float, settings: tuple, token: str) -> int:
         """The frame at λ for the current batch size and learning rate, over that λ's background."""
         lr = float(self.lr.value)
-        other = (lam, *settings[1:])
-        runs = dict(zip(_RUNS, (self._compute(k, [lr], other)[0] for k in self._sizes().values())))
+        runs = dict(
+            zip(_RUNS, (self._compute_lams(k, lr, [lam], settings)[0] for k in self._sizes().values()))
+        )
         J_star = self._minimum(lam)[1]
         label = (self.batch_size.label, self.lr.label, self.lam._label(lam))
         if self.canvas.frame_key(label) in self.canvas._frames:
@@ -1202,9 +1274,9 @@ class CostExplorer(Explorer):
     def _prefetch_slice(self, batch_size: Any, lrs: Any, token: str, settings: tuple) -> int:
         if self._closed or token != self.canvas.frame_token() or settings != self._settings_key():
             return 0
-        if batch_size == "lam-run":
-            lam, size = lrs
-            self._compute(int(size), [float(self.lr.value)], (float(lam), *settings[1:]))
+        if batch_size == "lam-runs":
+            size, lams = lrs
+            self._compute_lams(int(size), float(self.lr.value), lams, settings)
             return 0
         if batch_size == "lam":
             return self._prefetch_lam(float(lrs), settings, token)
