@@ -151,8 +151,10 @@ def test_redraw_with_a_cache_key_reuses_the_background(closing, monkeypatch):
     pic.redraw(cache_key="lam=0")
     pic.redraw(cache_key="lam=1")
     assert len(calls) == 2 and pic.background == first
-    pic.dpr = 2.0  # another size: drawn anew
+    pic.dpr = 2.0  # another size: the picture shown is drawn anew, under its key
     pic.redraw(cache_key="lam=1")
+    assert len(calls) == 3
+    pic.redraw(cache_key="lam=0")  # at the new size, the other key is drawn anew too
     assert len(calls) == 4
 
 
@@ -386,6 +388,29 @@ def test_frames_keyed_by_lam_carry_a_background_sent_once(closing, monkeypatch):
     seed.value = 1
     assert pic.frame_count == 0 and pic.frame_background("1") is None
     assert not pic.add_frames({"0": {"line": ([0, 1], [0, 0])}}, token=token, background="lam=1")
+
+
+def test_after_a_resize_the_live_background_keeps_its_key_and_frames_name_it(closing, monkeypatch):
+    # issue 11: after the browser reported its pixel ratio, frames prerendered for the picture
+    # shown named a copy of it, so every frame shown swapped the background and back again
+    fig, ax = _figure()
+    size = widgets.IntSlider(value=1, max=9)
+    pic = _new(fig, closing, layers={"line": ax.plot([0, 1], [0, 1])[0]}, frame_keys=[size])
+    pic.redraw(cache_key="top=1")
+    calls = []
+    render = pic._render
+    monkeypatch.setattr(pic, "_render", lambda *a: calls.append(a) or render(*a))
+    pic.dpr = 2.0  # drawn again at the new ratio, under the same key
+    live = pic.geometry["background"]
+    assert len(calls) == 1 and pic.geometry["ratio"] == 2.0
+    assert not pic.prerender(cache_key="top=1")  # that picture is there already
+    assert pic.add_frames({2: {"line": ([0, 1], [1, 1])}}, background="top=1")
+    assert pic.frame_background(2) == live and len(calls) == 1
+    ax.set_facecolor("0.9")  # a picture redrawn without a key
+    pic.redraw()
+    pic.dpr = 1.0  # is drawn again without one: not taken for the "top=1" picture
+    assert len(calls) == 3
+    assert pic.geometry["background"] != pic._background_entry("top=1")[1]["background"]
 
 
 def test_frame_backgrounds_are_bounded_and_their_frames_go_with_them(closing, monkeypatch):

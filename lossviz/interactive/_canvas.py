@@ -682,6 +682,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         self._pointer_callbacks: list[tuple[Callable[[PointerEvent], Any], int | None, bool]] = []
         self._drag_axes: int | None = None
         self._rendered: tuple | None = None
+        self._live_key: Any = None  # the cache_key of the background shown (None: not cached)
         self._backgrounds: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
         self._bases: dict[tuple, Any] = {}  # pixels kept under redraw(only=...), by size and artists
         # the thread (and its event loop, in a notebook) every callback runs in: see "One thread"
@@ -1171,7 +1172,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         cache_key : hashable, optional
             Names the state of the background (e.g. ``("lam", 0.1)``): a background rendered
             before under the same key, at the same size and pixel ratio, is sent again without
-            drawing. The caller promises that the same key means the same picture.
+            drawing. The caller promises that the same key means the same picture (a resize draws
+            the picture shown again under its key, so frames prerendered for it name it).
         only : sequence of artists, optional
             The caller promises that only these background artists changed since the last
             redraw with the same ``only`` (e.g. a landscape's image and contours when λ moves):
@@ -1208,6 +1210,7 @@ class LayeredCanvas(anywidget.AnyWidget):
             self._backgrounds.move_to_end((cache_key, state))
         png, geometry = entry
         self._rendered = state
+        self._live_key = cache_key
         with self.hold_sync():
             self.background = png
             self.geometry = geometry
@@ -1363,7 +1366,9 @@ class LayeredCanvas(anywidget.AnyWidget):
                 for key in [k for k in self._frames if k in self._frame_backgrounds]:
                     del self._frames[key]
                     del self._frame_backgrounds[key]
-                self.redraw()
+                # under the key of the picture shown (the same picture at the new size): frames
+                # prerendered for that key then name the live background, not a copy of it
+                self.redraw(cache_key=self._live_key)
 
     def to_pixels(self, ax: Axes | int, x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
         """Where the browser draws data points ``(x, y)`` of ``ax``, in image pixels (y down).
