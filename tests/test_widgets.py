@@ -783,3 +783,41 @@ def test_the_runs_of_several_lam_stops_in_one_engine_call_equal_runs_made_alone(
             np.testing.assert_array_equal(alone.costs, run.costs)
             np.testing.assert_array_equal(alone.examples, run.examples)
             assert alone.diverged_at == run.diverged_at
+
+
+def test_play_ends_on_the_last_update_whatever_it_started_from(explorer):
+    # found by the browser test of the controls: from update 1 in steps of play.step the Play
+    # widget stopped one step short of the end (199 of 200); the runs' last update was never shown
+    ex = explorer
+    ex.updates_per_run.value = 200  # play.step = 2
+    play = ex.play
+    assert play.step == 2 and play.max == 200
+    play.value = 1
+    play.playing = True
+    play.value = play.max - play.step + 1  # as the browser left it: its next step passes the end
+    play.playing = False
+    assert play.value == play.max  # (the browser links it to the updates shown: jslink)
+    play.value = 10  # paused or stopped mid-way: left where it is
+    play.playing = True
+    play.playing = False
+    assert play.value == 10
+
+
+def test_a_float_control_snapped_by_the_browser_keeps_the_frames(explorer):
+    # found by the browser test of the controls: the browser's β slider snaps 0.9 to its step grid
+    # (0.9000000000000001) and a reset sets 0.9 again, which the view does not snap back; the stamps
+    # must agree, or no frame would ever be shown again
+    ex = explorer
+    token = ex.canvas.frame_token()
+    ex.beta.value = 0.9000000000000001
+    assert _canvas.key_text(ex.beta.value) == _canvas.key_text(0.9) == "0.9"
+    assert ex.canvas.frame_token().split("|")[1:] == token.split("|")[1:]
+
+
+def test_canvas_js_spells_keys_as_python_does():
+    # the digits a key keeps, and the other limits canvas.js mirrors, are the Python module's
+    from pathlib import Path
+
+    js = (Path(_canvas.__file__).parent / "canvas.js").read_text()
+    for name in ("KEY_DIGITS", "MAX_FRAMES"):
+        assert f"const {name} = {getattr(_canvas, name)};" in js, name

@@ -202,11 +202,37 @@ def _browser_trait(widget: widgets.Widget) -> str:
     raise TypeError(f"widget {_short(widget)} has no synced value to key frames on")
 
 
+#: Significant digits of a non-integer number in a frame key or stamp.
+KEY_DIGITS = 12
+
+
+def key_text(value: Any) -> str:
+    """A widget's value as frame keys and stamps spell it, here and in the browser.
+
+    :func:`js_string`, with a number that is not an integer first rounded to
+    :data:`KEY_DIGITS` significant digits (``canvas.js`` does the same with
+    ``toPrecision``). A float slider's browser view snaps its value to the step grid
+    (β = 0.9 with step 0.01 becomes ``0.9000000000000001``); a value set again from Python
+    is not snapped back, so without the rounding the two sides would never agree on the
+    stamp again and no frame would be shown.
+
+    Examples
+    --------
+    >>> key_text(0.9000000000000001), key_text(0.9), key_text(32), key_text("0.5"), key_text(1e-8)
+    ('0.9', '0.9', '32', '0.5', '1e-8')
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_, numbers.Integral)):
+        v = float(value)
+        if math.isfinite(v) and not v.is_integer():
+            return js_string(float(f"{v:.{KEY_DIGITS}g}"))
+    return js_string(value)
+
+
 def _widget_text(widget: widgets.Widget, trait: str) -> str:
     value = widget.label if trait == "label" else widget.value
     if value is None:
         return "null"
-    return js_string(value)
+    return key_text(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1462,7 +1488,7 @@ class LayeredCanvas(anywidget.AnyWidget):
         if len(values) != len(keys):
             raise ValueError(f"values must hold one value per key widget ({len(keys)}), got {_short(values)}")
         try:
-            return "|".join(js_string(v) for v in values)
+            return "|".join(key_text(v) for v in values)
         except TypeError:
             raise TypeError(f"values must be numbers, bools or strings, got {_short(values)}") from None
 

@@ -316,7 +316,16 @@ function keyText(model, trait) {
     return index === null || index === undefined ? "null" : String(labels[index]);
   }
   const v = model.get("value");
-  return v === null || v === undefined ? "null" : String(v);
+  return v === null || v === undefined ? "null" : numberText(v);
+}
+
+// A value as a key or stamp spells it (Python's key_text): a number that is not an integer at
+// KEY_DIGITS significant digits (a float slider's view snaps its value to its step grid, and a
+// value set again from Python is not snapped back: 0.9 and 0.9000000000000001 are one stamp).
+const KEY_DIGITS = 12;
+function numberText(v) {
+  return typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v)
+    ? String(Number(v.toPrecision(KEY_DIGITS))) : String(v);
 }
 
 // The keys a slider's thumb (noUiSlider) takes. Notebook 7 runs its shortcuts in the capture

@@ -555,6 +555,7 @@ class CostExplorer(Explorer):
         for w in (self.beta, self.beta2, self.eps):
             w.observe(g(lambda change: self._changed(_RUNS)), "value")
         self.updates_per_run.observe(g(self._on_n_updates), "value")
+        self.play.observe(g(self._on_play_stopped), "playing")
         self.step_button.on_click(g(lambda button: self.step()))
         self.reseed_button.on_click(g(lambda button: self.reseed()))
         self.reset_button.on_click(g(lambda button: self.reset()))
@@ -1046,6 +1047,14 @@ class CostExplorer(Explorer):
         self.play.max = n
         self.play.step = max(1, n // 100)
         self._changed(_RUNS, background=True)
+
+    def _on_play_stopped(self, change: Any) -> None:
+        """Play stops when its next step would pass the end (from update 1 in steps of 2 it
+        stops at 199 of 200): the last step is made too, so playing always ends on the runs'
+        last update."""
+        play = self.play
+        if not change.new and play.max - play.step < play.value < play.max:
+            play.value = play.max
 
     def _on_pointer(self, event: Any) -> None:
         if event.ax is not self._ax_land:

@@ -199,3 +199,156 @@ def drag_slider(
         behind=result["crossed"] - result["painted"],
         drag_ms=result["dragMs"],
     )
+
+
+# --- the other controls, used as a learner would (issue 11's "play, reseed, move the start") ----
+
+_SHOWN = "([root, name]) => root.querySelector('canvas.lossviz-canvas-layers').__lvCanvas.shown(name)"
+
+# The CSS pixel (page coordinates) of data point (x, y) of the canvas's axes ``axes``.
+_PAGE_POINT = r"""
+([root, axes, x, y]) => {
+  const c = root.querySelector('canvas.lossviz-canvas-layers');
+  const [px, py] = c.__lvCanvas.toPixels(axes, x, y);
+  const r = c.getBoundingClientRect();
+  return [r.left + px * r.width / c.width, r.top + py * r.height / c.height];
+}
+"""
+
+_LIMITS = r"""
+([root, axes]) => {
+  const g = root.querySelector('canvas.lossviz-canvas-layers').__lvCanvas.state().geometry;
+  return [g.axes[axes].xlim, g.axes[axes].ylim];
+}
+"""
+
+#: The landscape's axes in the cost explorer's figure (the start is dragged there).
+LANDSCAPE_AXES = 0
+
+
+def _act(explorer: Explorer, what: str, action) -> tuple[list[str], list[str]]:
+    """Do ``action()``; wait until the picture is the kernel's again; return the canvases'
+    hashes before and after."""
+    before = canvas_state(explorer.root)["hashes"]
+    action()
+    time.sleep(QUIET_MS / 1000)  # the action's messages reach the kernel and come back
+    wait_current(explorer.root)
+    after = canvas_state(explorer.root)["hashes"]
+    assert after, f"{what}: no picture"
+    return before, after
+
+
+def _changes(explorer: Explorer, what: str, action) -> list[str]:
+    before, after = _act(explorer, what, action)
+    assert after != before, f"{what}: the picture did not change"
+    return after
+
+
+def shown(explorer: Explorer, layer: str) -> list[float] | None:
+    """The data the browser shows in ``layer`` (x0, y0, x1, y1, ...)."""
+    return explorer.page.evaluate(_SHOWN, [explorer.root.element_handle(), layer])
+
+
+def page_point(explorer: Explorer, x: float, y: float, axes: int = LANDSCAPE_AXES) -> tuple[float, float]:
+    px, py = explorer.page.evaluate(_PAGE_POINT, [explorer.root.element_handle(), axes, x, y])
+    return px, py
+
+
+def use_controls(explorer: Explorer) -> dict[str, float]:
+    """Use every control besides the three sliders, as a learner would, and check the picture.
+
+    First reset (from wherever earlier tests left the explorer), then: step (one update, from
+    the end back to the start), play (the runs grow update by update), reseed (another batch
+    order), a click on the landscape (the start moves there) and a drag
+    of the start, the updates per run, the optimiser, the three sliders, and reset (every setting
+    as it started: the sliders' values and the picture, pixel for pixel, are the first reset's).
+    Returns the distinct pictures seen while playing and the seconds played."""
+    root, page = explorer.root, explorer.page
+    reset = root.locator("button.lossviz-reset")
+    _act(explorer, "reset", lambda: reset.click())  # from wherever earlier tests left it
+    first = canvas_state(root)["hashes"]
+    values = {name: slider.handle.get_attribute("aria-valuenow") for name, slider in explorer.sliders.items()}
+    update = root.locator(".lossviz-update .noUi-handle").first
+    top = round(float(update.get_attribute("aria-valuemax") or 0))
+    assert top > 0 and round(float(update.get_attribute("aria-valuenow") or -1)) == top, (
+        "updates shown: not at the end"
+    )
+
+    # step: from the end back to the start, then one update
+    _changes(explorer, "step", lambda: root.locator("button.lossviz-step").click())
+    assert round(float(update.get_attribute("aria-valuenow"))) == 0, "step at the end: not back to the start"
+    _changes(explorer, "step", lambda: root.locator("button.lossviz-step").click())
+    assert round(float(update.get_attribute("aria-valuenow"))) == 1, "step: not one update"
+
+    # play: the runs grow update by update to the end
+    played = root.locator(".lossviz-play button").first
+    start = time.perf_counter()
+    played.click()
+    seen: set[str] = set()
+    while round(float(update.get_attribute("aria-valuenow"))) < top:
+        seen.add(str(canvas_state(root)["hashes"]))
+        assert time.perf_counter() - start < 60, (
+            f"play: the updates never reached the end: {update.get_attribute('aria-valuenow')} of {top}; "
+            + root.locator(".lossviz-play").first.evaluate("e => e.outerHTML")[:1500]
+        )
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    wait_current(root)
+    assert len(seen) >= 5, f"play: only {len(seen)} pictures while playing {seconds:.1f} s"
+
+    # reseed: another batch order
+    _changes(explorer, "reseed", lambda: root.locator("button.lossviz-reseed").click())
+
+    # a click on the landscape: the start moves there (within the pixel clicked)
+    root.locator(LAYERS).scroll_into_view_if_needed()  # clicked at page coordinates: in view
+    (x0, x1), (y0, y1) = page.evaluate(_LIMITS, [root.element_handle(), LANDSCAPE_AXES])
+    w, b = x0 + 0.3 * (x1 - x0), y0 + 0.7 * (y1 - y0)
+    px, py = page_point(explorer, w, b)
+    _changes(explorer, "a click on the landscape", lambda: page.mouse.click(px, py))
+    sw, sb = shown(explorer, "start")[:2]
+    tol_w, tol_b = 2 * (x1 - x0) / 400, 2 * (y1 - y0) / 300
+    assert abs(sw - w) < tol_w and abs(sb - b) < tol_b, (
+        f"the start is at {(sw, sb)}, not the click's {(w, b)}"
+    )
+
+    # a drag of the start: it follows the pointer, and the runs start where it was let go
+    w2, b2 = x0 + 0.6 * (x1 - x0), y0 + 0.4 * (y1 - y0)
+    root.locator(LAYERS).scroll_into_view_if_needed()
+    px, py = page_point(explorer, w, b)
+    qx, qy = page_point(explorer, w2, b2)
+
+    def drag() -> None:
+        page.mouse.move(px, py)
+        page.mouse.down()
+        for i in range(1, 21):
+            page.mouse.move(px + (qx - px) * i / 20, py + (qy - py) * i / 20)
+            time.sleep(1 / 60)
+        page.mouse.up()
+
+    _changes(explorer, "a drag of the start", drag)
+    sw, sb = shown(explorer, "start")[:2]
+    assert abs(sw - w2) < tol_w and abs(sb - b2) < tol_b, f"the start is at {(sw, sb)}, not {(w2, b2)}"
+
+    # the updates per run and the optimiser
+    runs = root.locator(".lossviz-n-updates select").first
+    options = runs.locator("option").all_inner_texts()
+    other = next(o for o in options if o.strip() != str(top))
+    _changes(explorer, "updates per run", lambda: runs.select_option(label=other))
+    _changes(
+        explorer,
+        "optimiser",
+        lambda: root.locator(".lossviz-optimizer select").first.select_option(label="Momentum"),
+    )
+    assert "Momentum" in explorer.readout_text(), "the readout does not name the optimiser chosen"
+
+    # reset: every setting as it started, and so the picture of the first reset, pixel for pixel
+    for slider in explorer.sliders.values():  # (the sliders too, moved first)
+        slider.press("Home" if slider.at_max() else "End")
+    _, after = _act(explorer, "reset", lambda: reset.click())
+    assert after == first, "reset: the picture is not the one of the first reset"
+    assert round(float(update.get_attribute("aria-valuenow"))) == top
+    for name, slider in explorer.sliders.items():
+        assert slider.handle.get_attribute("aria-valuenow") == values[name], (
+            f"reset: {name} not as it started"
+        )
+    return {"pictures while playing": len(seen), "seconds played": round(seconds, 1)}

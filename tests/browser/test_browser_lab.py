@@ -266,3 +266,16 @@ def test_imbalance_explorer_sliders_each_redraw_the_picture(new_page, lab_kernel
     assert output_problems(page) == []
     assert root.locator(".lossviz-canvas-error:not([hidden])").count() == 0
     assert guard.problems() == []
+
+
+def test_explorer_controls_as_a_learner_uses_them(explorer):
+    # issue 11: step, play, reseed, a click and a drag on the landscape (the start), the updates per
+    # run, the optimiser and reset, in JupyterLab; each changes the picture, which ends as the kernel's
+    from explorer_pages import use_controls
+
+    ex, guard = explorer
+    played = use_controls(ex)
+    print(f"JupyterLab, explorer controls: {played}")
+    assert output_problems(ex.page) == []
+    assert ex.root.locator(".lossviz-canvas-error:not([hidden])").count() == 0
+    assert guard.problems() == []

@@ -192,3 +192,16 @@ def test_arrow_keys_move_the_slider_and_the_picture(explorer, css):
         _press_and_check(page, root, css, key)
     assert output_problems(page) == []
     assert [p for p in guard.problems() if p not in tool_problems] == []
+
+
+def test_the_explorer_controls_as_a_learner_uses_them(explorer):
+    # issue 11: step, play, reseed, a click and a drag on the landscape, the updates per run, the
+    # optimiser and reset work in Notebook 7 too (the same checks as in JupyterLab)
+    from browser_pages import Explorer
+    from explorer_pages import use_controls
+
+    page, guard, _root, tool_problems = explorer
+    played = use_controls(Explorer(page))
+    print(f"Notebook 7, explorer controls: {played}")
+    assert output_problems(page) == []
+    assert [p for p in guard.problems() if p not in tool_problems] == []

@@ -55,6 +55,18 @@ def test_dashboard_takes_typed_values(dashboard):
     assert guard.problems() == []
 
 
+def test_dashboard_controls_as_a_teacher_uses_them(dashboard):
+    # issue 11: step, play, reseed, a click and a drag on the landscape, the updates per run, the
+    # optimiser and reset work in Voilà too (the same checks as in JupyterLab)
+    from explorer_pages import use_controls
+
+    explorer, guard = dashboard
+    played = use_controls(explorer)
+    print(f"Voilà, explorer controls: {played}")
+    assert output_problems(explorer.page) == []
+    assert guard.problems() == []
+
+
 @pytest.mark.parametrize("dpr", [1, 2])
 def test_dashboard_each_slider_timed_and_dragged(
     dpr, new_page, voila_server, voila_tool_urls, record_latency, record_drag
