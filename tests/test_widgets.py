@@ -15,7 +15,7 @@ from PIL import Image
 from traitlets import TraitError
 
 import lossviz as lv
-from lossviz.interactive import _canvas
+from lossviz.interactive import _canvas, cost
 from lossviz.interactive._canvas import LayeredCanvas
 from lossviz.interactive.cost import _PREFETCH_LAMS_PER_SLICE, DIVERGENCE_THRESHOLD
 
@@ -493,11 +493,26 @@ def test_prefetch_plan_looks_ahead_of_the_slider_moved_last(explorer):
     # every λ stop of the slider is in the plan, once
     planned = [v for part, v in plan if part == "lam"]
     assert sorted(planned) == sorted(float(v) for v in values if v != ex.lam.value)
+    # all of λ's row before the other sliders' rows (after the nearest learning rate on its own)
+    last_lam = max(i for i, (part, _) in enumerate(plan) if part == "lam")
+    assert all(len(lrs) == 1 for part, lrs in plan[:last_lam] if not isinstance(part, str))
     ex.lr.value = ex.lr._options_values[ex.lr.index - 1]  # the learning rate moved down
     plan = ex._prefetch_plan()
     assert plan[0][0] == 1 and plan[0][1][0] == ex.lr._options_values[ex.lr.index - 1]
     rows = [lrs for size, lrs in plan if size == int(ex.batch_size.value)]
     assert sorted(v for lrs in rows for v in lrs) == sorted(ex.lr.neighbours(len(ex.lr._options_values)))
+    # the learning rate's whole row (three runs a stop) before anything else
+    n_row = 3 * (1 + -(-(len(ex.lr._options_values) - 2) // cost._PREFETCH_LRS_PER_SLICE))
+    k = int(ex.batch_size.value)
+    assert all(not isinstance(part, str) and part in (1, k, ex._m) for part, _ in plan[:n_row])
+    assert not any(len(lrs) != 1 for part, lrs in plan[n_row:] if not isinstance(part, str))
+    ex.batch_size.value = ex.batch_size._options_values[ex.batch_size.index + 1]  # the batch size moved up
+    plan = ex._prefetch_plan()
+    others = [int(v) for v in ex.batch_size.neighbours(len(ex.batch_size._options_values))]
+    lr = float(ex.lr.value)
+    # its whole row first, the stops ahead first
+    assert plan[: len(others)] == [(kk, [lr]) for kk in cost._ahead(ex.batch_size, len(others), +1)]
+    assert sorted(kk for kk, _ in plan[: len(others)]) == sorted(others)
 
 
 def test_lam_frames_are_stamped_and_bounded(explorer):

@@ -1176,18 +1176,33 @@ class CostExplorer(Explorer):
             (int(kk), [lr])
             for kk in _ahead(self.batch_size, PREFETCH_BATCH_RADIUS, direction.get("batch_size", 0))
         ]
-        if "lam" in direction:  # λ moved last: the next λ stops first (a learner goes on moving it)
+        # The row of the slider moved last comes first, all of it: a learner goes on moving it,
+        # maybe with a drag right away (λ: the nearest group, the nearest learning rate, the rest)
+        if "batch_size" in direction:
+            plan.extend(sizes)
+            sizes = []
+        if "lam" in direction:
             plan.extend(flat(lams[:1]))
             lams = lams[1:]
-        if lrs and "lam" not in direction:
-            # the nearest learning rate (ahead of the slider when it moved last) on its own first:
-            # its frame is ready after three short runs, before a learner's next key press
+        if lrs:
+            # the nearest learning rate (ahead of the slider when it moved last) on its own: its
+            # frame is ready after three short runs, before a learner's next key press
             plan.extend((size, [float(lrs[0])]) for size in dict.fromkeys((1, k, self._m)))
             lrs = lrs[1:]
+        if "lam" in direction:
+            plan.extend(flat(lams))
+            lams = []
+        chunks = [
+            [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
+            for i in range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)
+        ]
+        if "lr" in direction:
+            for chunk in chunks:
+                plan.extend((size, chunk) for size in (1, k, self._m))
+            chunks = []
         per = _PREFETCH_SIZES_PER_SLICE
         n_chunks = 0
-        for j, i in enumerate(range(0, len(lrs), _PREFETCH_LRS_PER_SLICE)):
-            chunk = [float(v) for v in lrs[i : i + _PREFETCH_LRS_PER_SLICE]]
+        for j, chunk in enumerate(chunks):
             plan.extend((size, chunk) for size in (1, k, self._m))
             if j == 0:  # after the nearest learning rates, the nearest λ stops
                 plan.extend(flat(lams[:1]))
@@ -1198,7 +1213,7 @@ class CostExplorer(Explorer):
                 plan.extend(flat(lams[1:]))
             n_chunks = j + 1
         plan.extend(sizes[per * n_chunks :])
-        if n_chunks < 2:  # (a slider of few stops)
+        if n_chunks < 2:  # (the learning rate's row made first, or a slider of few stops)
             plan.extend(flat(lams[1 if n_chunks else 0 :]))
         return plan
 
