@@ -138,6 +138,24 @@ def test_background_follows_the_container_and_the_pixel_ratio(closing):
     assert (tall.geometry["width"], tall.geometry["height"]) == (300, 200)
 
 
+def test_a_width_drawn_at_the_same_size_is_named_in_the_geometry_without_a_render(closing, monkeypatch):
+    # issue 11: in Notebook 7 the first width reported gave the size already drawn, so nothing was
+    # drawn and the geometry named width 0; the browser, comparing it with the width it reported,
+    # took every frame's background for one of another width and showed no frame
+    fig, _ = _figure()
+    pic = _new(fig, closing, max_width=400)
+    assert pic.geometry["container"] == 0
+    calls = []
+    render = pic._render
+    monkeypatch.setattr(pic, "_render", lambda *a: calls.append(a) or render(*a))
+    pic.css_width = 850  # wider than the picture may be: the same 400 px
+    assert calls == [] and (pic.geometry["width"], pic.geometry["container"]) == (400, 850)
+    pic.redraw(cache_key="k")
+    pic.css_width = 900
+    pic.redraw(cache_key="k")  # from the cache: the geometry names the width now
+    assert len(calls) == 1 and pic.geometry["container"] == 900
+
+
 def test_redraw_with_a_cache_key_reuses_the_background(closing, monkeypatch):
     fig, ax = _figure()
     pic = _new(fig, closing)

@@ -1235,6 +1235,8 @@ class LayeredCanvas(anywidget.AnyWidget):
         else:
             self._backgrounds.move_to_end((cache_key, state))
         png, geometry = entry
+        if geometry.get("container") != int(self.css_width):  # cached at this size for another width
+            geometry = {**geometry, "container": int(self.css_width)}
         self._rendered = state
         self._live_key = cache_key
         with self.hold_sync():
@@ -1395,6 +1397,9 @@ class LayeredCanvas(anywidget.AnyWidget):
                 # under the key of the picture shown (the same picture at the new size): frames
                 # prerendered for that key then name the live background, not a copy of it
                 self.redraw(cache_key=self._live_key)
+            elif self.geometry and self.geometry.get("container") != int(self.css_width):
+                # the same picture for this width: the geometry says so (the browser's "settled")
+                self.geometry = {**self.geometry, "container": int(self.css_width)}
 
     def to_pixels(self, ax: Axes | int, x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
         """Where the browser draws data points ``(x, y)`` of ``ax``, in image pixels (y down).

@@ -441,9 +441,12 @@ async function render({ model, el, host }) {
   const frameBackground = (entry) => {
     if (!entry.background) return liveBg;
     const bg = frameBgs.get(entry.background);
-    // decoded, and rendered for the size and pixel ratio the picture has now
-    return bg && bg.ready && bg.geometry.container === model.get("css_width") &&
-      bg.geometry.ratio === model.get("dpr") ? bg : null;
+    // decoded, and rendered at the size and pixel ratio of the live picture (not compared with
+    // the container's width: a width the kernel renders at the same size draws nothing anew, so
+    // the geometry may name an earlier width -- in Notebook 7 every frame was refused so)
+    const g = liveBg && liveBg.geometry;
+    return bg && bg.ready && g && bg.geometry.width === g.width && bg.geometry.height === g.height &&
+      bg.geometry.ratio === g.ratio ? bg : null;
   };
   const choose = () => {
     const key = currentKey(), token = currentToken();

@@ -170,7 +170,8 @@ def drag_slider(
     ``IDLE_BEFORE_DRAG_S`` at the start."""
     slider = explorer.sliders[name]
     page = explorer.page
-    slider.press("Home")
+    if not slider.at_min():
+        slider.press("Home")
     wait_current(explorer.root)
     time.sleep(IDLE_BEFORE_DRAG_S)
     handle = slider.handle

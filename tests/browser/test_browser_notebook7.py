@@ -205,3 +205,19 @@ def test_the_explorer_controls_as_a_learner_uses_them(explorer):
     print(f"Notebook 7, explorer controls: {played}")
     assert output_problems(page) == []
     assert [p for p in guard.problems() if p not in tool_problems] == []
+
+
+def test_the_explorers_sliders_can_be_dragged_in_notebook_7(explorer, record_drag):
+    # issue 11: a drag of each slider, as in JupyterLab and Voilà; what the picture did is recorded
+    # (stops painted of stops crossed, lag at release) and it must end as the kernel's
+    from browser_pages import Explorer
+    from explorer_pages import drag_slider
+
+    page, guard, _root, tool_problems = explorer
+    ex = Explorer(page)
+    for name in ex.sliders:
+        drag = drag_slider(ex, name)
+        record_drag("Notebook 7", f"explorer: {name}", drag)
+        assert drag.crossed >= 10, f"the drag of {name} crossed only {drag.crossed} stops"
+    assert output_problems(page) == []
+    assert [p for p in guard.problems() if p not in tool_problems] == []
