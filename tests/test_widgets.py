@@ -836,3 +836,33 @@ def test_canvas_js_spells_keys_as_python_does():
     js = (Path(_canvas.__file__).parent / "canvas.js").read_text()
     for name in ("KEY_DIGITS", "MAX_FRAMES"):
         assert f"const {name} = {getattr(_canvas, name)};" in js, name
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_every_label_of_the_picture_is_inside_it_at_the_projectors_text_size_too(data, projector):
+    # make present (projector style, 1.4 x text): the x-axis labels were cut at the bottom edge
+    import matplotlib
+
+    with matplotlib.rc_context(lv.plot.course_rc(projector=projector)):
+        ex = lv.interactive.CostExplorer(*data, grid_size=30, n_updates=60, figsize=(9.6, 3.3))
+    try:
+        fig = ex.canvas._fig
+        fig.canvas.draw()
+        box = fig.bbox
+        for ax in fig.axes:
+            for text in (
+                ax.xaxis.label,
+                ax.yaxis.label,
+                ax.title,
+                *ax.get_xticklabels(),
+                *ax.get_yticklabels(),
+            ):
+                if text.get_visible() and text.get_text():
+                    ext = text.get_window_extent()
+                    assert box.x0 <= ext.x0 and ext.x1 <= box.x1 and box.y0 <= ext.y0 and ext.y1 <= box.y1, (
+                        text.get_text(),
+                        ext,
+                        box,
+                    )
+    finally:
+        ex.close()
