@@ -1186,6 +1186,7 @@ class CostExplorer(Explorer):
         plan: list[tuple[Any, Any]] = []
         lrs = _ahead(self.lr, PREFETCH_LR_RADIUS, direction.get("lr", 0))
         run_sizes = list(dict.fromkeys(self._sizes().values()))
+        lr_sizes = list(dict.fromkeys((1, k, self._m)))  # a learning rate's three runs, online first
         near_lams = [float(v) for v in _ahead(self.lam, PREFETCH_LAM_RADIUS, direction.get("lam", 0))]
         lams = [
             [
@@ -1216,7 +1217,7 @@ class CostExplorer(Explorer):
         if lrs:
             # the nearest learning rate (ahead of the slider when it moved last) on its own: its
             # frame is ready after three short runs, before a learner's next key press
-            plan.extend((size, [float(lrs[0])]) for size in dict.fromkeys((1, k, self._m)))
+            plan.extend((size, [float(lrs[0])]) for size in lr_sizes)
             lrs = lrs[1:]
         if "lam" in direction:
             plan.extend(flat(lams))
@@ -1227,12 +1228,12 @@ class CostExplorer(Explorer):
         ]
         if "lr" in direction:
             for chunk in chunks:
-                plan.extend((size, chunk) for size in (1, k, self._m))
+                plan.extend((size, chunk) for size in lr_sizes)
             chunks = []
         per = _PREFETCH_SIZES_PER_SLICE
         n_chunks = 0
         for j, chunk in enumerate(chunks):
-            plan.extend((size, chunk) for size in (1, k, self._m))
+            plan.extend((size, chunk) for size in lr_sizes)
             if j == 0:  # after the nearest learning rates, the nearest λ stops
                 plan.extend(flat(lams[:1]))
             # batch sizes outwards with the learning rates, few at a time: the whole learning-rate
